@@ -8,14 +8,20 @@ STAMPS    := .stamps
 PY311     ?= $(shell command -v python3.11 || command -v python3)
 PY310     ?= $(shell command -v python3.10 || ls -d $$(pyenv root 2>/dev/null)/versions/3.10.*/bin/python 2>/dev/null | tail -n 1)
 BOT       := $(VENV)/bin/python -m bot
+RASA      := $(RASA_VENV)/bin/rasa
+MODEL     := models/clinic.tar.gz
+# What `rasa train` reads; the model is rebuilt only when one of these (or the list) changes.
+RASA_SOURCES := config.yml domain.yml $(sort $(shell find data -type f -name '*.yml' 2>/dev/null))
 
 # Rasa's telemetry stays off, and nothing may try to fetch a model from a hub.
 export RASA_TELEMETRY_ENABLED := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
+# Where the Rasa server finds the action server (endpoints.yml reads it).
+export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help install index test lint eval bench
+.PHONY: help install index test lint eval bench train run shell validate test-rasa nlu-cv FORCE
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,8 +44,9 @@ $(STAMPS)/venv-rasa: requirements/rasa.lock pyproject.toml
 index: $(STAMPS)/venv ## Build or refresh the retrieval index from knowledge/ (skips when unchanged)
 	$(BOT) index
 
-test: install index ## Everything CI runs: lint, unit and end-to-end tests, evaluations
+test: install index train ## Everything CI runs: lint, Rasa data and conversation tests, unit and end-to-end tests
 	$(VENV)/bin/ruff check bot actions tests
+	$(MAKE) --no-print-directory validate test-rasa
 	$(VENV)/bin/pytest
 
 lint: $(STAMPS)/venv ## Ruff
@@ -50,3 +57,33 @@ eval: index ## Retrieval evaluation on the clinic set (P@1, MRR@10, Recall@3, ou
 
 bench: index ## Retrieval latency benchmark (p50/p95)
 	$(BOT) bench
+
+train: $(MODEL) ## Train the Rasa model into models/ (only when config, domain or data changed)
+
+$(MODEL): $(RASA_SOURCES) $(STAMPS)/rasa-sources | $(STAMPS)/venv-rasa
+	$(RASA) train --out models --fixed-model-name clinic
+	@touch $@  # rasa skips training when its own fingerprint matches; the stamp still moves on
+
+# Records the list of training files, so that deleting one also retrains.
+$(STAMPS)/rasa-sources: FORCE
+	@mkdir -p $(STAMPS)
+	@echo '$(RASA_SOURCES)' | cmp -s - $@ || echo '$(RASA_SOURCES)' > $@
+
+FORCE:
+
+run: install index train ## Start the assistant: action server on 5055, Rasa (rest + socketio) on 5005; Ctrl-C stops both
+	scripts/run.sh
+
+shell: install index train ## Talk to the assistant in the terminal (rasa shell with the action server)
+	scripts/shell.sh
+
+validate: $(STAMPS)/venv-rasa ## rasa data validate --fail-on-warning
+	$(RASA) data validate --fail-on-warning
+
+test-rasa: train ## Conversation tests in tests/conversations/ (rasa test --fail-on-prediction-errors)
+	$(RASA) test core --model $(MODEL) --stories tests/conversations \
+	  --fail-on-prediction-errors --out results/conversations
+
+nlu-cv: $(STAMPS)/venv-rasa ## NLU intent cross-validation (5 folds); numbers go to docs/nlu.md
+	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 --out results/nlu-cv
+	$(RASA_VENV)/bin/python scripts/nlu_summary.py results/nlu-cv

@@ -1,0 +1,111 @@
+"""Answer a patient's question from the clinic's knowledge through the retrieval layer."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import replies
+from bot.choices import pick_offered
+from bot.config import load_clinic
+from bot.retrieval import RetrievalUnavailable, get_retriever
+
+logger = logging.getLogger(__name__)
+
+
+class ActionAnswerQuestion(Action):
+    """Reply with the knowledge base's answer, a choice of answers, or an honest "I don't know"."""
+
+    def __init__(self, retriever_factory: Callable[[], Any] = get_retriever) -> None:
+        self._retriever_factory = retriever_factory
+
+    def name(self) -> str:
+        """The action's name in domain.yml."""
+        return "action_answer_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Ask the retrieval layer about the latest message and reply accordingly."""
+        profile = load_clinic()
+        message = tracker.latest_message or {}
+        text = message.get("text") or ""
+        intent = (message.get("intent") or {}).get("name")
+        try:
+            # The retriever loads its model on first use and embedding is CPU work: run both
+            # in a thread so the action server keeps serving other conversations meanwhile.
+            retriever = await asyncio.to_thread(self._retriever_factory)
+            if intent == replies.CHOOSE_ANSWER_INTENT:
+                chosen = next(tracker.get_latest_entity_values("answer_id"), None)
+                chosen = chosen or pick_offered(text, tracker.get_slot("offered_answers"))
+                if chosen:
+                    candidate = await asyncio.to_thread(retriever.get, chosen)
+                    return self._reply_chosen(dispatcher, profile, chosen, candidate)
+            decision = await asyncio.to_thread(retriever.decide, text)
+        except RetrievalUnavailable:
+            logger.warning("retrieval unavailable; told the patient to call the clinic")
+            return self._reply_unavailable(dispatcher, profile)
+        except Exception as exc:  # the patient must always get an honest reply
+            # Only the type: an exception message could quote what the patient wrote.
+            logger.error("retrieval failed with %s", type(exc).__name__)
+            return self._reply_unavailable(dispatcher, profile)
+        return self._reply_decision(dispatcher, profile, decision)
+
+    @staticmethod
+    def _reply_decision(
+        dispatcher: CollectingDispatcher, profile: Any, decision: Any
+    ) -> list[EventType]:
+        best = decision.best
+        logger.info(
+            "retrieval decision=%s best=%s score=%s",
+            decision.kind,
+            best.id if best else None,
+            f"{best.score:.3f}" if best else None,
+        )
+        if decision.notice:
+            dispatcher.utter_message(text=decision.notice)
+            return [SlotSet("human_offered", False)]
+        if decision.kind == "answer" and best is not None:
+            dispatcher.utter_message(text=replies.format_answer(best.answer, best.source))
+            return [SlotSet("human_offered", False)]
+        if decision.kind == "clarify" and decision.options:
+            options = list(decision.options)[:3]
+            dispatcher.utter_message(
+                text=replies.clarify_prompt(), buttons=replies.clarify_buttons(options)
+            )
+            return [
+                SlotSet("offered_answers", [option.id for option in options]),
+                SlotSet("human_offered", False),
+            ]
+        dispatcher.utter_message(
+            text=replies.dont_know(profile), buttons=replies.human_offer_buttons()
+        )
+        return [SlotSet("human_offered", True)]
+
+    @staticmethod
+    def _reply_chosen(
+        dispatcher: CollectingDispatcher, profile: Any, chosen: str, candidate: Any
+    ) -> list[EventType]:
+        logger.info("chosen answer=%s found=%s", chosen, candidate is not None)
+        if candidate is None:
+            dispatcher.utter_message(text=replies.unknown_choice(profile))
+        else:
+            dispatcher.utter_message(text=replies.format_answer(candidate.answer, candidate.source))
+        return [
+            SlotSet("answer_id", None),
+            SlotSet("offered_answers", None),
+            SlotSet("human_offered", False),
+        ]
+
+    @staticmethod
+    def _reply_unavailable(dispatcher: CollectingDispatcher, profile: Any) -> list[EventType]:
+        dispatcher.utter_message(
+            text=replies.unavailable(profile), buttons=replies.human_offer_buttons()
+        )
+        return [SlotSet("human_offered", True)]

@@ -1,0 +1,27 @@
+"""Give the clinic's contact details when a patient asks for a person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import replies
+from bot.config import load_clinic
+
+
+class ActionGiveContactDetails(Action):
+    """Reply with the clinic's phone, e-mail, hours and locations."""
+
+    def name(self) -> str:
+        """The action's name in domain.yml."""
+        return "action_give_contact_details"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Send the contact details from the clinic profile."""
+        dispatcher.utter_message(text=replies.contact_details(load_clinic()))
+        return [SlotSet("human_offered", False)]

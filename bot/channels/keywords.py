@@ -1,0 +1,83 @@
+"""Carrier SMS keywords (STOP, START, HELP and their synonyms) and the replies they get.
+
+Carriers and Twilio reserve these words only as an exact single-word message, so "stop" is a
+keyword but "stop the booking" is a sentence for the assistant. CANCEL is an opt-out keyword:
+on SMS a patient who wants to leave the booking form says "never mind" or "cancel the booking"
+(the booking prompts never suggest replying CANCEL). See docs/channels.md.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+from bot.config import ClinicProfile
+
+
+class Keyword(Enum):
+    """What a carrier keyword asks for."""
+
+    OPT_OUT = "opt_out"
+    OPT_IN = "opt_in"
+    HELP = "help"
+
+
+# Twilio's default opt-out, opt-in and help keywords (Advanced Opt-Out), plus CTIA's list.
+OPT_OUT_WORDS = frozenset(
+    {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "REVOKE"}
+)
+OPT_IN_WORDS = frozenset({"START", "UNSTOP"})
+# YES re-subscribes only someone who opted out; otherwise it is an answer to the assistant.
+OPT_IN_WHEN_OPTED_OUT = frozenset({"YES"})
+HELP_WORDS = frozenset({"HELP", "INFO"})
+
+_EDGE_PUNCTUATION = re.compile(r"^[\s\W_]+|[\s\W_]+$")
+
+
+def normalise(text: str | None) -> str:
+    """The message as carriers compare it: trimmed, upper case, without edge punctuation."""
+    return _EDGE_PUNCTUATION.sub("", (text or "").strip()).upper()
+
+
+def classify(text: str | None, opted_out: bool) -> Keyword | None:
+    """The keyword ``text`` is, or None when it is a message for the assistant."""
+    word = normalise(text)
+    if not word or " " in word:
+        return None
+    if word in OPT_OUT_WORDS:
+        return Keyword.OPT_OUT
+    if word in OPT_IN_WORDS or (opted_out and word in OPT_IN_WHEN_OPTED_OUT):
+        return Keyword.OPT_IN
+    if word in HELP_WORDS:
+        return Keyword.HELP
+    return None
+
+
+def is_more(text: str | None) -> bool:
+    """True when the patient asks for the rest of a long reply."""
+    return normalise(text) in {"MORE", "NEXT", "CONTINUE"}
+
+
+def opt_out_reply(profile: ClinicProfile) -> str:
+    """The one and only message after STOP."""
+    return (
+        f"You're unsubscribed from {profile.name}'s assistant and will get no more texts. "
+        "Reply START to chat again. In a crisis, call or text 988. In an emergency, call 911."
+    )
+
+
+def opt_in_reply(profile: ClinicProfile) -> str:
+    """The reply to START: subscribed again, and how to get help or leave."""
+    return (
+        f"You're subscribed to {profile.name}'s automated assistant. Ask a question any time. "
+        "Reply HELP for help, STOP to unsubscribe. Msg&data rates may apply."
+    )
+
+
+def help_reply(profile: ClinicProfile) -> str:
+    """The reply to HELP: who this is, how to reach a person, and the crisis line."""
+    return (
+        f"{profile.name} automated assistant (not a clinician). Call us at "
+        f"{profile.phone_display}. In a crisis, call or text 988 (Suicide & Crisis Lifeline); "
+        "in an emergency, call 911. Reply STOP to unsubscribe. Msg&data rates may apply."
+    )

@@ -1,0 +1,93 @@
+"""The assistant's own reply texts, built from the clinic profile.
+
+Phone, hours, e-mail and locations are configuration (knowledge/clinic.yml), so replies that
+mention them are composed here rather than written into domain.yml. Every function is pure:
+the action server calls them, and tests call them to know what a reply must contain.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from bot.config import ClinicProfile
+
+CHOOSE_ANSWER_INTENT = "choose_answer"
+ASK_HUMAN_PAYLOAD = "/ask_human"
+
+
+def disclaimer(profile: ClinicProfile) -> str:
+    """The first reply of every conversation: who is talking, and what to do in an emergency."""
+    return (
+        f"Hi, I'm the automated assistant of {profile.name}. I'm not a clinician and can't give "
+        "medical advice; I answer from the clinic's reviewed information. "
+        "If this is an emergency, call 911."
+    )
+
+
+def format_answer(answer: str, source: str) -> str:
+    """An answer from the knowledge base, with its source on its own line."""
+    return f"{answer.strip()}\n\nSource: {source}"
+
+
+def choose_answer_payload(answer_id: str) -> str:
+    """The button payload that makes Rasa answer the entry ``answer_id`` directly."""
+    return "/" + CHOOSE_ANSWER_INTENT + json.dumps({"answer_id": answer_id}, separators=(",", ":"))
+
+
+def clarify_prompt() -> str:
+    """The question asked when several entries fit equally well."""
+    return "I'm not sure which of these you mean. Please pick one:"
+
+
+def clarify_buttons(options: Iterable[Any]) -> list[dict[str, str]]:
+    """One button per candidate: its question or title, answering that entry when chosen."""
+    return [
+        {"title": option.title, "payload": choose_answer_payload(option.id)} for option in options
+    ]
+
+
+def human_offer_buttons() -> list[dict[str, str]]:
+    """The button that gives the clinic's contact details."""
+    return [{"title": "Talk to a person", "payload": ASK_HUMAN_PAYLOAD}]
+
+
+def dont_know(profile: ClinicProfile) -> str:
+    """The honest reply when the knowledge base has no good answer."""
+    return (
+        "I'm sorry, I don't know the answer to that, and I'd rather not guess. "
+        f"The team at {profile.name} can help: call {profile.phone_display} "
+        f"({profile.hours_text}). Would you like to talk to a person?"
+    )
+
+
+def unknown_choice(profile: ClinicProfile) -> str:
+    """The honest reply when a chosen option no longer exists in the knowledge base."""
+    return (
+        "I'm sorry, I can't find that answer any more; our information may have just been "
+        f"updated. Please ask your question again, or call us at {profile.phone_display} "
+        f"({profile.hours_text})."
+    )
+
+
+def unavailable(profile: ClinicProfile) -> str:
+    """The honest reply when the knowledge base cannot be searched at all."""
+    return (
+        "I'm sorry, I can't look that up right now. "
+        f"Please call {profile.name} at {profile.phone_display} ({profile.hours_text}), "
+        "or try again in a little while."
+    )
+
+
+def contact_details(profile: ClinicProfile) -> str:
+    """How to reach a person at the clinic: phone, e-mail, hours and locations."""
+    lines = [f"You can reach the team at {profile.name}:", f"Phone: {profile.phone_display}"]
+    if profile.email:
+        lines.append(f"Email: {profile.email}")
+    if profile.hours:
+        lines.append(f"Hours: {profile.hours_text}")
+    if profile.locations:
+        lines.append("Locations:")
+        lines.extend(f"- {loc.name}, {loc.address}" for loc in profile.locations)
+    return "\n".join(lines)

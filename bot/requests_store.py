@@ -1,0 +1,339 @@
+"""Consultation requests: the table and the repository that reads and writes it.
+
+Name, contact and the patient's own wording of the preferred time are stored only as
+ciphertext (``bot.crypto``); the conversation is referenced by a keyed hash of the sender id,
+never the id itself. A submit carries an idempotency key, so a retried submit returns the
+request already stored instead of creating a second one.
+
+SQLite file ``var/requests.db`` by default; ``BOT_DATABASE_URL`` selects any SQLAlchemy URL
+(``postgresql+psycopg://...`` goes through the same code). Every database failure surfaces as
+``StorageError``, whose message never contains personal data. Nothing here logs names or
+contacts.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import DateTime, Integer, String, Text, create_engine, event, select
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from bot.config import PROJECT_ROOT
+from bot.crypto import Cipher, get_cipher
+
+logger = logging.getLogger(__name__)
+
+DATABASE_URL_ENV = "BOT_DATABASE_URL"
+DEFAULT_DATABASE_PATH = PROJECT_ROOT / "var" / "requests.db"
+STATUSES = ("new", "contacted")
+CONTACT_KINDS = ("phone", "email")
+
+
+class StorageError(RuntimeError):
+    """The request could not be read or written. The message is safe to log."""
+
+
+class RequestNotFound(LookupError):
+    """No request with that id."""
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ConsultationRequestRow(Base):
+    """One consultation request as stored (personal fields are ciphertext)."""
+
+    __tablename__ = "consultation_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="new")
+    contacted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    name_encrypted: Mapped[str] = mapped_column(Text, nullable=False)
+    contact_encrypted: Mapped[str] = mapped_column(Text, nullable=False)
+    contact_kind: Mapped[str] = mapped_column(String(8), nullable=False)
+    # The patient's own words may hold more than a time ("after my shift at ..."): encrypted.
+    preferred_time_encrypted: Mapped[str] = mapped_column(Text, nullable=False)
+    preferred_time_normalized: Mapped[str | None] = mapped_column(String(80))
+    location_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    conversation_ref: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    channel: Mapped[str | None] = mapped_column(String(32))
+    idempotency_key: Mapped[str] = mapped_column(String(128), nullable=False, unique=True)
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    """What the form collected, in clear text (only ever held in memory)."""
+
+    full_name: str
+    contact: str
+    contact_kind: str
+    preferred_time: str
+    preferred_time_normalized: str | None
+    location_id: str
+    sender_id: str
+    channel: str | None = None
+
+
+@dataclass(frozen=True)
+class ConsultationRequest:
+    """A stored request, decrypted for staff."""
+
+    id: int
+    created_at: datetime
+    status: str
+    contacted_at: datetime | None
+    full_name: str
+    contact: str
+    contact_kind: str
+    preferred_time: str
+    preferred_time_normalized: str | None
+    location_id: str
+    conversation_ref: str
+    channel: str | None
+
+    def as_dict(self) -> dict:
+        """JSON-ready fields (datetimes as ISO 8601)."""
+        data = asdict(self)
+        data["created_at"] = self.created_at.isoformat()
+        data["contacted_at"] = self.contacted_at.isoformat() if self.contacted_at else None
+        return data
+
+
+def database_url() -> str:
+    """The configured database URL (``BOT_DATABASE_URL`` or the SQLite file in var/)."""
+    return os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{DEFAULT_DATABASE_PATH}"
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    # SQLite returns naive datetimes; everything is written in UTC.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value
+
+
+class RequestStore:
+    """Repository of consultation requests. Thread-safe; one per process is enough."""
+
+    def __init__(self, url: str | None = None, cipher: Cipher | None = None):
+        self.url = url or database_url()
+        self._cipher = cipher
+        self._engine: Engine | None = None
+        self._sessions: sessionmaker[Session] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def cipher(self) -> Cipher:
+        """The cipher in use (the configured key unless one was given)."""
+        if self._cipher is None:
+            self._cipher = get_cipher()
+        return self._cipher
+
+    def _session_factory(self) -> sessionmaker[Session]:
+        with self._lock:
+            if self._sessions is None:
+                engine = None
+                try:
+                    engine = self._create_engine()
+                    Base.metadata.create_all(engine)
+                except (SQLAlchemyError, ImportError) as exc:
+                    if engine is not None:
+                        engine.dispose()
+                    reason = type(getattr(exc, "orig", None) or exc).__name__
+                    raise StorageError(f"cannot open the requests database ({reason})") from exc
+                self._engine = engine
+                self._sessions = sessionmaker(engine, expire_on_commit=False)
+            return self._sessions
+
+    def _create_engine(self) -> Engine:
+        url = make_url(self.url)
+        kwargs: dict = {"hide_parameters": True, "pool_pre_ping": True}
+        if url.get_backend_name() == "sqlite":
+            kwargs["connect_args"] = {"timeout": 5}
+            if url.database and url.database != ":memory:":
+                _create_private_file(os.path.abspath(url.database))
+        engine = create_engine(url, **kwargs)
+        if url.get_backend_name() == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        factory = self._session_factory()
+        try:
+            with factory() as session:
+                yield session
+        except SQLAlchemyError as exc:
+            # The exception's text can hold SQL parameters; only its type is reported.
+            reason = type(getattr(exc, "orig", None) or exc).__name__
+            raise StorageError(f"the requests database failed ({reason})") from exc
+
+    # ------------------------------------------------------------------ writing
+
+    def conversation_ref(self, sender_id: str) -> str:
+        """The pseudonym under which a conversation is recorded."""
+        return self.cipher.keyed_hash(sender_id, "conversation")
+
+    def submit(self, request: NewRequest, idempotency_key: str) -> tuple[ConsultationRequest, bool]:
+        """Store ``request`` once. Returns (stored request, created?).
+
+        A second submit with the same ``idempotency_key`` returns the first request and
+        ``False``; it is committed before this returns, so a returned request is in the
+        database. Raises ``StorageError`` when it cannot be stored.
+        """
+        if request.contact_kind not in CONTACT_KINDS:
+            raise ValueError(f"contact_kind must be one of {CONTACT_KINDS}")
+        cipher = self.cipher
+        with self._session() as session:
+            existing = self._by_key(session, idempotency_key)
+            if existing is not None:
+                return self._decrypt(existing), False
+            row = ConsultationRequestRow(
+                created_at=datetime.now(timezone.utc),
+                status="new",
+                name_encrypted=cipher.encrypt(request.full_name, "full_name"),
+                contact_encrypted=cipher.encrypt(request.contact, "contact"),
+                contact_kind=request.contact_kind,
+                preferred_time_encrypted=cipher.encrypt(request.preferred_time, "preferred_time"),
+                preferred_time_normalized=request.preferred_time_normalized,
+                location_id=request.location_id,
+                conversation_ref=self.conversation_ref(request.sender_id),
+                channel=request.channel,
+                idempotency_key=idempotency_key,
+            )
+            session.add(row)
+            try:
+                session.commit()
+            except IntegrityError:
+                # A concurrent retry committed the same key first: theirs is the request.
+                session.rollback()
+                existing = self._by_key(session, idempotency_key)
+                if existing is None:
+                    raise
+                return self._decrypt(existing), False
+            logger.info("Stored consultation request %s", row.id)
+            return self._decrypt(row), True
+
+    def mark_contacted(self, request_id: int) -> ConsultationRequest:
+        """Set a request's status to "contacted" (idempotent)."""
+        with self._session() as session:
+            row = session.get(ConsultationRequestRow, request_id)
+            if row is None:
+                raise RequestNotFound(request_id)
+            if row.status != "contacted":
+                row.status = "contacted"
+                row.contacted_at = datetime.now(timezone.utc)
+                session.commit()
+            return self._decrypt(row)
+
+    def delete(self, request_id: int) -> None:
+        """Remove a request and its personal data."""
+        with self._session() as session:
+            row = session.get(ConsultationRequestRow, request_id)
+            if row is None:
+                raise RequestNotFound(request_id)
+            session.delete(row)
+            session.commit()
+            logger.info("Deleted consultation request %s", request_id)
+
+    # ------------------------------------------------------------------ reading
+
+    def get(self, request_id: int) -> ConsultationRequest:
+        """One request, decrypted; raises ``RequestNotFound``."""
+        with self._session() as session:
+            row = session.get(ConsultationRequestRow, request_id)
+            if row is None:
+                raise RequestNotFound(request_id)
+            return self._decrypt(row)
+
+    def find_by_idempotency_key(self, idempotency_key: str) -> ConsultationRequest | None:
+        """The request stored under this key, if any."""
+        with self._session() as session:
+            row = self._by_key(session, idempotency_key)
+            return self._decrypt(row) if row else None
+
+    def list(self, status: str | None = None) -> list[ConsultationRequest]:
+        """All requests (optionally one status), oldest first, decrypted."""
+        if status is not None and status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}")
+        with self._session() as session:
+            query = select(ConsultationRequestRow).order_by(ConsultationRequestRow.id)
+            if status:
+                query = query.where(ConsultationRequestRow.status == status)
+            return [self._decrypt(row) for row in session.scalars(query)]
+
+    def count(self) -> int:
+        """Number of stored requests."""
+        with self._session() as session:
+            return len(session.scalars(select(ConsultationRequestRow.id)).all())
+
+    @staticmethod
+    def _by_key(session: Session, key: str) -> ConsultationRequestRow | None:
+        query = select(ConsultationRequestRow).where(ConsultationRequestRow.idempotency_key == key)
+        return session.scalars(query).first()
+
+    def _decrypt(self, row: ConsultationRequestRow) -> ConsultationRequest:
+        cipher = self.cipher
+        return ConsultationRequest(
+            id=row.id,
+            created_at=_utc(row.created_at),
+            status=row.status,
+            contacted_at=_utc(row.contacted_at),
+            full_name=cipher.decrypt(row.name_encrypted, "full_name"),
+            contact=cipher.decrypt(row.contact_encrypted, "contact"),
+            contact_kind=row.contact_kind,
+            preferred_time=cipher.decrypt(row.preferred_time_encrypted, "preferred_time"),
+            preferred_time_normalized=row.preferred_time_normalized,
+            location_id=row.location_id,
+            conversation_ref=row.conversation_ref,
+            channel=row.channel,
+        )
+
+    def dispose(self) -> None:
+        """Close the connection pool (tests, CLI exit)."""
+        with self._lock:
+            if self._engine is not None:
+                self._engine.dispose()
+            self._engine = None
+            self._sessions = None
+
+
+def _create_private_file(path: str) -> None:
+    """Create the SQLite file owner-only before SQLite creates it with the umask's mode."""
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise StorageError(f"cannot create the requests database file ({exc.strerror})") from exc
+    os.close(fd)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    # Deleted rows are overwritten with zeros, so deleted personal data is not left in the file.
+    cursor.execute("PRAGMA secure_delete = ON")
+    cursor.close()
+
+
+_default_store: RequestStore | None = None
+_default_lock = threading.Lock()
+
+
+def get_store() -> RequestStore:
+    """The process-wide store for the configured URL (created lazily, never at import)."""
+    global _default_store
+    with _default_lock:
+        if _default_store is None or _default_store.url != database_url():
+            _default_store = RequestStore()
+        return _default_store

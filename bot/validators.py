@@ -1,0 +1,356 @@
+"""Validation of what a patient types into the consultation-request form.
+
+Plain functions, no Rasa: the form validation action calls them and turns an ``Invalid``
+into a re-ask. Each ``Invalid`` carries a ``reason`` code so the action can say what was
+wrong without echoing the patient's text back into logs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+
+class Invalid(ValueError):
+    """The text cannot be used for the slot; ``reason`` says why (a stable code)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+# --------------------------------------------------------------------------- full name
+
+NAME_MAX_CHARS = 80
+NAME_MAX_WORDS = 6
+
+# Ways people introduce their name; stripped before the name itself is checked.
+_NAME_PREFIX = re.compile(
+    r"^\s*(?:(?:hi|hello|hey)[,!.]?\s+)?"
+    r"(?:my\s+(?:full\s+)?name\s+is|my\s+name'?s|name\s*:|i\s*am|i'?m|it'?s|this\s+is|call\s+me)\s+",
+    re.IGNORECASE,
+)
+# Words that make a text a sentence or a question rather than a name. Words that are also
+# common given names (Will, May, Mark, Bill...) are deliberately absent.
+_SENTENCE_WORDS = frozenset(
+    """
+    i me my mine you your we our they the a an is are am was were be been do does did done
+    what how why when where which who whom whose can could would should shall must might
+    want wanted need like please thanks thank hello hi hey yes yeah yep no nope not don't
+    dont doesn't isn't know sure okay ok about have has had it its it's this that these
+    those there here to for with from into of on in at by if or but so because just
+    book booking appointment consultation call phone email help ketamine therapy treatment
+    cost price insurance anything nothing something stop cancel never mind
+    """.split()
+)
+_QUESTION_START = re.compile(
+    r"^(?:what|how|why|when|where|which|who|can|could|would|should|is|are|do|does|did|will)\b",
+    re.IGNORECASE,
+)
+_NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[-'’.][^\W\d_]*)*\.?$")
+
+
+def validate_full_name(text: str) -> str:
+    """Return the name with tidy spacing, or raise ``Invalid``.
+
+    Accepts two to six name words of letters with hyphens, apostrophes or initials
+    ("Mary-Jane O'Neil", "J. R. Smith", "José Álvarez"); an introduction such as "my name is"
+    is dropped. Rejects digits, questions, sentences and anything over 80 characters.
+    """
+    if not text or not text.strip():
+        raise Invalid("empty")
+    cleaned = unicodedata.normalize("NFC", " ".join(text.split()))
+    if len(cleaned) > NAME_MAX_CHARS:
+        raise Invalid("too_long")
+    if "?" in cleaned or _QUESTION_START.match(cleaned):
+        raise Invalid("question")
+    cleaned = _NAME_PREFIX.sub("", cleaned).strip(" .,!")
+    if any(ch.isdigit() for ch in cleaned) or "@" in cleaned:
+        raise Invalid("not_a_name")
+    words = cleaned.replace(",", " ").split()
+    if not words:
+        raise Invalid("empty")
+    if len(words) > NAME_MAX_WORDS:
+        raise Invalid("sentence")
+    if any(word.lower().strip(".") in _SENTENCE_WORDS for word in words):
+        raise Invalid("sentence")
+    if not all(_NAME_CHARS.match(word) for word in words):
+        raise Invalid("not_a_name")
+    if len(words) < 2:
+        raise Invalid("single_word")
+    if sum(ch.isalpha() for ch in cleaned) < 3:
+        raise Invalid("too_short")
+    return " ".join(words)
+
+
+# --------------------------------------------------------------------------- contact
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A validated way to reach the patient: ``kind`` is "phone" (E.164) or "email"."""
+
+    kind: str
+    value: str
+
+
+_EMAIL = re.compile(
+    r"(?<![\w.+-])"
+    r"([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})"
+    r"(?![\w@-])"
+)
+# A run of digits with the separators people put in phone numbers, optionally "+1" in front.
+_PHONE_RUN = re.compile(r"(?<![\w+])(\+?\d[\d\s().\-/]{6,}\d)(?!\w)")
+_EXTENSION = re.compile(r"\b(?:ext\.?|extension|x)\s*\d+\s*$", re.IGNORECASE)
+
+
+def normalize_us_phone(text: str) -> str:
+    """Return a US phone number as E.164 (``+1XXXXXXXXXX``) or raise ``Invalid``.
+
+    Accepts the common ways of writing one: "(555) 123-4567", "555.123.4567",
+    "+1 555 123 4567", "1-555-123-4567", "5551234567". Area code and exchange must start
+    with 2-9 (the North American numbering plan); other country codes are refused.
+    """
+    raw = _EXTENSION.sub("", text.strip())
+    if re.search(r"[^\d\s().\-/+]", raw):
+        raise Invalid("not_a_phone")
+    digits = re.sub(r"\D", "", raw)
+    plus = raw.lstrip().startswith("+")
+    if plus and not digits.startswith("1"):
+        raise Invalid("not_us_phone")
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    elif plus or len(digits) != 10:
+        raise Invalid("phone_length")
+    area, exchange = digits[:3], digits[3:6]
+    if area[0] in "01" or exchange[0] in "01":
+        raise Invalid("phone_invalid")
+    if area[1:] == "11" or len(set(digits)) == 1:
+        raise Invalid("phone_invalid")
+    return "+1" + digits
+
+
+def validate_email(text: str) -> str:
+    """Return the e-mail address (domain lower-cased) or raise ``Invalid``."""
+    candidate = text.strip().strip("<>").rstrip(".,;")
+    match = _EMAIL.fullmatch(candidate)
+    if not match or len(candidate) > 254 or ".." in candidate:
+        raise Invalid("email_invalid")
+    local, domain = candidate.rsplit("@", 1)
+    if len(local) > 64:
+        raise Invalid("email_invalid")
+    return f"{local}@{domain.lower()}"
+
+
+def validate_contact(text: str) -> Contact:
+    """Find a phone number or e-mail address in what the patient typed.
+
+    "my number is 555-123-4567" and "you can email me at jo@example.com" both work; a text
+    with an "@" is treated as an e-mail attempt, anything else as a phone number.
+    """
+    if not text or not text.strip():
+        raise Invalid("empty")
+    if len(text) > 300:
+        raise Invalid("too_long")
+    if "@" in text:
+        found = _EMAIL.findall(text)
+        if len(found) == 1:
+            return Contact("email", validate_email(found[0]))
+        if len(found) > 1:
+            raise Invalid("several_contacts")
+        raise Invalid("email_invalid")
+    runs = [run for run in _PHONE_RUN.findall(_EXTENSION.sub("", text)) if sum(c.isdigit() for c in run) >= 7]
+    if len(runs) > 1:
+        raise Invalid("several_contacts")
+    if not runs:
+        raise Invalid("not_a_contact")
+    return Contact("phone", normalize_us_phone(runs[0]))
+
+
+# --------------------------------------------------------------------------- preferred time
+
+
+@dataclass(frozen=True)
+class PreferredTime:
+    """The patient's words (``text``) and, when they could be read, a ``normalized`` form.
+
+    ``normalized`` is a short canonical string for staff: a day part first (ISO date,
+    "weekdays", "weekends", "tuesdays", "week of YYYY-MM-DD", "asap", "any day"), then a
+    part of the day or a clock time ("morning", "afternoon", "evening", "after 15:00").
+    ``None`` when nothing could be read; the text is kept either way.
+    """
+
+    text: str
+    normalized: str | None
+
+
+TIME_MAX_CHARS = 200
+
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_WEEKDAY_ALIASES = {
+    "mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "weds": 2,
+    "wednesday": 2, "thu": 3, "thur": 3, "thurs": 3, "thursday": 3, "fri": 4, "friday": 4,
+    "sat": 5, "saturday": 5, "sun": 6, "sunday": 6,
+}  # fmt: skip
+_MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
+    "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8,
+    "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11,
+    "november": 11, "dec": 12, "december": 12,
+}  # fmt: skip
+_DAY_NAME = r"(mon(?:day)?|tues?(?:day)?|tue|wed(?:s|nesday)?|thu(?:rs?(?:day)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)"
+_MONTH_NAME = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_ORD = r"(\d{1,2})(?:st|nd|rd|th)?"
+
+
+def _next_weekday(today: date, weekday: int) -> date:
+    """The first such weekday strictly after today ("Tuesday" said on a Tuesday = next week)."""
+    ahead = (weekday - today.weekday() - 1) % 7 + 1
+    return today + timedelta(days=ahead)
+
+
+def _upcoming(today: date, month: int, day: int, year: int | None) -> date | None:
+    """A month/day without a year means its next occurrence from today on."""
+    if year is not None:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            return None
+    for candidate_year in range(today.year, today.year + 5):  # Feb 29 may be years away
+        try:
+            candidate = date(candidate_year, month, day)
+        except ValueError:
+            continue
+        if candidate >= today:
+            return candidate
+    return None
+
+
+def _full_year(text: str | None) -> int | None:
+    if text is None:
+        return None
+    year = int(text)
+    return year + 2000 if year < 100 else year
+
+
+def _parse_day(text: str, today: date) -> tuple[str | None, date | None]:
+    """The day part of a preference: a label and, for a single day, the date."""
+    if re.search(r"\b(?:asap|as soon as possible|earliest|first available|soonest)\b", text):
+        return "asap", None
+    if re.search(r"\bday after tomorrow\b", text):
+        day = today + timedelta(days=2)
+        return day.isoformat(), day
+    if re.search(r"\btomorrow\b", text):
+        day = today + timedelta(days=1)
+        return day.isoformat(), day
+    if re.search(r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b", text):
+        return today.isoformat(), today
+
+    match = re.search(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", text)
+    if match:
+        day = _upcoming(today, int(match[2]), int(match[3]), int(match[1]))
+        return (day.isoformat(), day) if day else (None, None)
+    # US order: month/day[/year].
+    match = re.search(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?(?![\d/])", text)
+    if match:
+        day = _upcoming(today, int(match[1]), int(match[2]), _full_year(match[3]))
+        return (day.isoformat(), day) if day else (None, None)
+    match = re.search(rf"\b{_MONTH_NAME}\.?\s+(?:the\s+)?{_ORD}\b(?:,?\s+(\d{{4}}))?", text)
+    if match:
+        day = _upcoming(today, _MONTHS[match[1]], int(match[2]), _full_year(match[3]))
+        return (day.isoformat(), day) if day else (None, None)
+    match = re.search(rf"\b(?:the\s+)?{_ORD}\s+(?:of\s+)?{_MONTH_NAME}\b(?:,?\s+(\d{{4}}))?", text)
+    if match:
+        day = _upcoming(today, _MONTHS[match[2]], int(match[1]), _full_year(match[3]))
+        return (day.isoformat(), day) if day else (None, None)
+
+    if re.search(r"\bnext week\b", text):
+        monday = today + timedelta(days=7 - today.weekday())
+        return f"week of {monday.isoformat()}", None
+    if re.search(
+        r"\b(?:weekends?|sat(?:urday)?s?\s+(?:or|and|/)\s+sun(?:day)?s?)\b", text
+    ):
+        return "weekends", None
+    if re.search(
+        r"\b(?:weekdays?|week ?days?|during the week|work ?days?|business days?"
+        r"|mon(?:day)?\s*(?:-|to|through|thru)\s*fri(?:day)?)\b",
+        text,
+    ):
+        return "weekdays", None
+    match = re.search(rf"\b(?:(next|this|coming)\s+)?{_DAY_NAME}(s)?\b", text)
+    if match:
+        weekday = _WEEKDAY_ALIASES[match[2]]
+        if match[3] and not match[1]:
+            return f"{_WEEKDAYS[weekday]}s", None
+        day = _next_weekday(today, weekday)
+        return day.isoformat(), day
+    if re.search(r"\b(?:any ?time|any day|whenever|flexible|no preference|anything works)\b", text):
+        return "any day", None
+    return None, None
+
+
+def _hour24(hour: int, minute: int, meridiem: str | None) -> str | None:
+    if meridiem:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if meridiem.startswith("p") else 0)
+    elif not 0 <= hour <= 23:
+        return None
+    if not 0 <= minute <= 59:
+        return None
+    return f"{hour:02d}:{minute:02d}"
+
+
+def _parse_part_of_day(text: str) -> str | None:
+    """Morning/afternoon/evening, or a clock time ("after 3pm" -> "after 15:00")."""
+    match = re.search(
+        r"\b(?:(after|before|around|by|at)\s+)?(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s*m\b\.?",
+        text,
+    )
+    if not match:
+        match = re.search(r"\b(after|before|around|by|at)\s+(\d{1,2}):(\d{2})()\b", text)
+    if match:
+        clock = _hour24(int(match[2]), int(match[3] or 0), match[4] or None)
+        if clock:
+            return f"{match[1]} {clock}" if match[1] and match[1] != "at" else clock
+    if re.search(r"\b(?:noon|midday|lunch ?time|lunch)\b", text):
+        return "midday"
+    if re.search(r"\bmornings?\b", text):
+        return "morning"
+    if re.search(r"\bafternoons?\b", text):
+        return "afternoon"
+    if re.search(r"\b(?:evenings?|tonight|after work|nights?)\b", text):
+        return "evening"
+    return None
+
+
+def parse_preferred_time(text: str, today: date) -> PreferredTime:
+    """Keep what the patient said and read a normalised form out of it when possible.
+
+    ``today`` anchors relative phrases ("tomorrow", "next Tuesday", "Dec 3" without a year).
+    Raises ``Invalid`` for empty or over-long text, questions, and explicit dates in the past.
+    """
+    if not text or not text.strip():
+        raise Invalid("empty")
+    said = " ".join(text.split())
+    if len(said) > TIME_MAX_CHARS:
+        raise Invalid("too_long")
+    lowered = said.lower()
+    day_label, day = _parse_day(lowered, today)
+    if day is not None and day < today:
+        raise Invalid("past_date")
+    part = _parse_part_of_day(lowered)
+    if day_label is None and part is not None:
+        day_label = "any day"
+    normalized = " ".join(p for p in (day_label, part) if p) or None
+    # "Is Tuesday morning OK?" is an answer; "what times do you have?" is not.
+    if normalized is None and "?" in said:
+        raise Invalid("question")
+    return PreferredTime(text=said, normalized=normalized)

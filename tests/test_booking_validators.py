@@ -1,0 +1,233 @@
+"""The form's validators, as tables of what patients type."""
+
+from datetime import date
+
+import pytest
+
+from bot.validators import (
+    Contact,
+    Invalid,
+    normalize_us_phone,
+    parse_preferred_time,
+    validate_contact,
+    validate_email,
+    validate_full_name,
+)
+
+# A Tuesday, so weekday arithmetic is visible in the expectations.
+TODAY = date(2026, 11, 24)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Jane Doe", "Jane Doe"),
+        ("  jane   doe ", "jane doe"),
+        ("Mary-Jane O'Neil", "Mary-Jane O'Neil"),
+        ("Anne-Marie d’Arcy", "Anne-Marie d’Arcy"),
+        ("J. R. Smith", "J. R. Smith"),
+        ("José Álvarez García", "José Álvarez García"),
+        ("Nguyễn Thị Minh", "Nguyễn Thị Minh"),
+        ("My name is Jane Doe", "Jane Doe"),
+        ("I'm Sam Lee", "Sam Lee"),
+        ("it's Will Turner", "Will Turner"),
+        ("Martin Luther King Jr.", "Martin Luther King Jr"),
+    ],
+)
+def test_full_name_accepted(text, expected):
+    assert validate_full_name(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("Jane", "single_word"),
+        ("Jo3 Smith", "not_a_name"),
+        ("555-123-4567", "not_a_name"),
+        ("jane@example.com", "not_a_name"),
+        ("how much does it cost?", "question"),
+        ("What is ketamine", "question"),
+        ("Can you call me back", "question"),
+        ("I want to book an appointment", "sentence"),
+        ("I don't know", "sentence"),
+        ("yes please", "sentence"),
+        ("no thanks", "sentence"),
+        ("never mind", "sentence"),
+        ("the ketamine therapy", "sentence"),
+        ("a b c d e f g h", "sentence"),
+        ("Jane Doe <script>", "not_a_name"),
+        ("Jane " + "x" * 90, "too_long"),
+        ("J K", "too_short"),
+    ],
+)
+def test_full_name_rejected(text, reason):
+    with pytest.raises(Invalid) as err:
+        validate_full_name(text)
+    assert err.value.reason == reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(312) 555-0199",
+        "312-555-0199",
+        "312.555.0199",
+        "312 555 0199",
+        "3125550199",
+        "+1 312 555 0199",
+        "+13125550199",
+        "1-312-555-0199",
+        "1 (312) 555-0199",
+        "312/555-0199",
+        "312-555-0199 ext. 12",
+    ],
+)
+def test_us_phone_formats_normalised_to_e164(text):
+    assert normalize_us_phone(text) == "+13125550199"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("555-0199", "phone_length"),
+        ("312-555-019", "phone_length"),
+        ("312-555-01999", "phone_length"),
+        ("+44 20 7946 0958", "not_us_phone"),
+        ("+1 312 555 01", "phone_length"),
+        ("012-555-0199", "phone_invalid"),  # area codes never start with 0 or 1
+        ("312-155-0199", "phone_invalid"),  # nor exchanges
+        ("911-555-0199", "phone_invalid"),  # N11 codes are service codes
+        ("222-222-2222", "phone_invalid"),
+        ("312-555-CALL", "not_a_phone"),
+    ],
+)
+def test_invalid_phone_rejected(text, reason):
+    with pytest.raises(Invalid) as err:
+        normalize_us_phone(text)
+    assert err.value.reason == reason
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("jane.doe@example.com", Contact("email", "jane.doe@example.com")),
+        ("Jane.Doe+clinic@Example.COM", Contact("email", "Jane.Doe+clinic@example.com")),
+        ("email me at jo@mail.example.org please", Contact("email", "jo@mail.example.org")),
+        ("<jo_x@example.co.uk>", Contact("email", "jo_x@example.co.uk")),
+        ("(312) 555-0199", Contact("phone", "+13125550199")),
+        ("my number is 312.555.0199", Contact("phone", "+13125550199")),
+        ("call me at +1 312 555 0199 after 5", Contact("phone", "+13125550199")),
+        ("cell: 3125550199.", Contact("phone", "+13125550199")),
+    ],
+)
+def test_contact_accepted(text, expected):
+    assert validate_contact(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("", "empty"),
+        ("you can call me", "not_a_contact"),
+        ("555-0199", "phone_length"),  # seven digits: no area code
+        ("12345", "not_a_contact"),
+        ("jane@", "email_invalid"),
+        ("jane@example", "email_invalid"),
+        ("@example.com", "email_invalid"),
+        ("jane@exa mple.com", "email_invalid"),
+        ("a@example.com or b@example.com", "several_contacts"),
+        ("312-555-0199 or 773-555-0123", "several_contacts"),
+        ("+44 20 7946 0958", "not_us_phone"),
+        ("012-555-0199", "phone_invalid"),
+        ("x" * 301, "too_long"),
+    ],
+)
+def test_contact_rejected(text, reason):
+    with pytest.raises(Invalid) as err:
+        validate_contact(text)
+    assert err.value.reason == reason
+
+
+@pytest.mark.parametrize(
+    "text", ["jane..doe@example.com", "jane@-example.com", "a" * 65 + "@example.com"]
+)
+def test_email_syntax_edge_cases(text):
+    with pytest.raises(Invalid):
+        validate_email(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "normalized"),
+    [
+        ("weekday mornings", "weekdays morning"),
+        ("Weekdays, after 3pm", "weekdays after 15:00"),
+        ("during the week in the afternoon", "weekdays afternoon"),
+        ("Mon-Fri evenings", "weekdays evening"),
+        ("weekends", "weekends"),
+        ("Saturday or Sunday morning", "weekends morning"),
+        ("mornings", "any day morning"),
+        ("any time after 10:30am", "any day after 10:30"),
+        ("around noon", "any day midday"),
+        ("tomorrow", "2026-11-25"),
+        ("tomorrow afternoon", "2026-11-25 afternoon"),
+        ("day after tomorrow at 9am", "2026-11-26 09:00"),
+        ("today after work", "2026-11-24 evening"),
+        ("next Tuesday", "2026-12-01"),  # said on a Tuesday: the one a week later
+        ("Tuesday", "2026-12-01"),
+        ("this friday morning", "2026-11-27 morning"),
+        ("thurs at 2 pm", "2026-11-26 14:00"),
+        ("Tuesdays", "tuesdays"),
+        ("on mondays after 4pm", "mondays after 16:00"),
+        ("Dec 3", "2026-12-03"),
+        ("December 3rd in the morning", "2026-12-03 morning"),
+        ("the 3rd of December", "2026-12-03"),
+        ("3 Dec", "2026-12-03"),
+        ("12/03", "2026-12-03"),
+        ("12/3/2026", "2026-12-03"),
+        ("1/5", "2027-01-05"),  # January has passed this year: next January
+        ("Nov 2", "2027-11-02"),
+        ("2027-01-15", "2027-01-15"),
+        ("next week", "week of 2026-11-30"),
+        ("asap", "asap"),
+        ("as soon as possible please", "asap"),
+        ("whenever works", "any day"),
+        ("Is Tuesday morning OK?", "2026-12-01 morning"),
+    ],
+)
+def test_preferred_time_normalised(text, normalized):
+    result = parse_preferred_time(text, TODAY)
+    assert result.normalized == normalized
+    assert result.text == " ".join(text.split())
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["when my sister can drive me", "after my shift ends", "Feb 30", "13/45", "the usual"],
+)
+def test_preferred_time_kept_as_said_when_not_parsable(text):
+    result = parse_preferred_time(text, TODAY)
+    assert result.text == text
+    assert result.normalized is None
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("", "empty"),
+        ("what times do you have?", "question"),
+        ("12/03/2020", "past_date"),
+        ("x" * 201, "too_long"),
+    ],
+)
+def test_preferred_time_rejected(text, reason):
+    with pytest.raises(Invalid) as err:
+        parse_preferred_time(text, TODAY)
+    assert err.value.reason == reason
+
+
+def test_relative_dates_follow_today():
+    assert parse_preferred_time("tomorrow", date(2026, 12, 31)).normalized == "2027-01-01"
+    assert parse_preferred_time("friday", date(2026, 11, 27)).normalized == "2026-12-04"
+    assert parse_preferred_time("Feb 29", date(2027, 3, 1)).normalized == "2028-02-29"
