@@ -1,7 +1,8 @@
 """Encryption at rest for patients' personal data (names, contact details).
 
-AES-256-GCM with a random 96-bit nonce per value. A token is ``v1.<base64url(nonce|ciphertext|tag)>``;
-the version prefix lets a later key or algorithm coexist with old rows. Each value is bound to
+AES-256-GCM with a random 96-bit nonce per value. A token is
+``v1.<base64url(nonce|ciphertext|tag)>``; the version prefix lets a later key or algorithm
+coexist with old rows. Each value is bound to
 its field name (GCM associated data), so a ciphertext copied into another column fails to
 decrypt instead of being read as the wrong thing.
 

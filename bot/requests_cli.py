@@ -136,7 +136,9 @@ def _summary_line(request: ConsultationRequest) -> str:
 def _details(request: ConsultationRequest) -> str:
     data = request.as_dict()
     width = max(len(name) for name in EXPORT_FIELDS)
-    return "".join(f"{name:<{width}}  {'' if data[name] is None else data[name]}\n" for name in EXPORT_FIELDS)
+    return "".join(
+        f"{name:<{width}}  {'' if data[name] is None else data[name]}\n" for name in EXPORT_FIELDS
+    )
 
 
 def _export(requests: list[ConsultationRequest], fmt: str) -> str:

@@ -163,7 +163,11 @@ def validate_contact(text: str) -> Contact:
         if len(found) > 1:
             raise Invalid("several_contacts")
         raise Invalid("email_invalid")
-    runs = [run for run in _PHONE_RUN.findall(_EXTENSION.sub("", text)) if sum(c.isdigit() for c in run) >= 7]
+    runs = [
+        run
+        for run in _PHONE_RUN.findall(_EXTENSION.sub("", text))
+        if sum(c.isdigit() for c in run) >= 7
+    ]
     if len(runs) > 1:
         raise Invalid("several_contacts")
     if not runs:
@@ -202,7 +206,10 @@ _MONTHS = {
     "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11,
     "november": 11, "dec": 12, "december": 12,
 }  # fmt: skip
-_DAY_NAME = r"(mon(?:day)?|tues?(?:day)?|tue|wed(?:s|nesday)?|thu(?:rs?(?:day)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)"
+_DAY_NAME = (
+    r"(mon(?:day)?|tues?(?:day)?|tue|wed(?:s|nesday)?|thu(?:rs?(?:day)?)?|fri(?:day)?"
+    r"|sat(?:urday)?|sun(?:day)?)"
+)
 _MONTH_NAME = (
     r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
@@ -274,9 +281,7 @@ def _parse_day(text: str, today: date) -> tuple[str | None, date | None]:
     if re.search(r"\bnext week\b", text):
         monday = today + timedelta(days=7 - today.weekday())
         return f"week of {monday.isoformat()}", None
-    if re.search(
-        r"\b(?:weekends?|sat(?:urday)?s?\s+(?:or|and|/)\s+sun(?:day)?s?)\b", text
-    ):
+    if re.search(r"\b(?:weekends?|sat(?:urday)?s?\s+(?:or|and|/)\s+sun(?:day)?s?)\b", text):
         return "weekends", None
     if re.search(
         r"\b(?:weekdays?|week ?days?|during the week|work ?days?|business days?"

@@ -83,7 +83,9 @@ def test_key_from_environment(monkeypatch):
     monkeypatch.setenv("BOT_DATA_KEY", key)
     assert load_key() == base64.b64decode(key)
     # The URL-safe alphabet and missing padding are accepted too.
-    monkeypatch.setenv("BOT_DATA_KEY", base64.urlsafe_b64encode(base64.b64decode(key)).decode().rstrip("="))
+    monkeypatch.setenv(
+        "BOT_DATA_KEY", base64.urlsafe_b64encode(base64.b64decode(key)).decode().rstrip("=")
+    )
     assert load_key() == base64.b64decode(key)
 
 

@@ -65,12 +65,23 @@ def test_raw_database_file_holds_no_personal_data(store, db_path):
     store.submit(make_request(contact=EMAIL, contact_kind="email", sender_id="sms-1"), "key-2")
     store.dispose()
     raw = db_path.read_bytes()
-    for secret in (NAME, "Evelyn", "Hartwell", PHONE, "3125550199", EMAIL, "evelyn.hq",
-                   "before my shift", "web-7f3a9c"):
+    for secret in (
+        NAME,
+        "Evelyn",
+        "Hartwell",
+        PHONE,
+        "3125550199",
+        EMAIL,
+        "evelyn.hq",
+        "before my shift",
+        "web-7f3a9c",
+    ):
         assert secret.encode() not in raw, secret
     # ...and the rows really are there, as ciphertext.
     with sqlite3.connect(db_path) as conn:
-        rows = conn.execute("select name_encrypted, contact_kind from consultation_requests").fetchall()
+        rows = conn.execute(
+            "select name_encrypted, contact_kind from consultation_requests"
+        ).fetchall()
     assert [kind for _, kind in rows] == ["phone", "email"]
     assert all(token.startswith("v1.") for token, _ in rows)
 

