@@ -44,7 +44,7 @@ $(STAMPS)/venv-rasa: requirements/rasa.lock pyproject.toml
 index: $(STAMPS)/venv ## Build or refresh the retrieval index from knowledge/ (skips when unchanged)
 	$(BOT) index
 
-test: install index train ## Everything CI runs: lint, Rasa data and conversation tests, unit and end-to-end tests
+test: install index train widget browser-deps ## Everything CI runs: lint, Rasa data and conversation tests, unit and end-to-end tests
 	$(VENV)/bin/ruff check bot actions tests
 	$(MAKE) --no-print-directory validate test-rasa
 	$(VENV)/bin/pytest
@@ -87,3 +87,31 @@ test-rasa: train ## Conversation tests in tests/conversations/ (rasa test --fail
 nlu-cv: $(STAMPS)/venv-rasa ## NLU intent cross-validation (5 folds); numbers go to docs/nlu.md
 	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 --out results/nlu-cv
 	$(RASA_VENV)/bin/python scripts/nlu_summary.py results/nlu-cv
+
+# --- channels: the website widget, the browser its test drives, the staff debug shell ---
+.PHONY: widget browser-deps shell-debug
+WIDGET_VENDOR := web/build/vendor/socket.io.min.js
+
+widget: $(WIDGET_VENDOR) ## Vendor the widget's socket.io client (npm ci from web/package-lock.json)
+
+$(WIDGET_VENDOR): web/package.json web/package-lock.json
+	cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	mkdir -p $(@D) && cp web/node_modules/socket.io-client/dist/socket.io.min.js $@
+
+browser-deps: ## Install Debian's chromium for the browser test when it is missing
+	@command -v chromium >/dev/null || { SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
+
+# Channel settings for local runs: a git-ignored .env with random secrets, written on first use.
+# Production sets the same variables in its environment instead (docs/channels.md).
+CHANNEL_ENV := WEBCHAT_ALLOWED_ORIGINS WEBCHAT_SESSION_KEY TWILIO_AUTH_TOKEN TWILIO_WEBHOOK_URL SMS_SENDER_KEY
+-include .env
+export $(CHANNEL_ENV)
+
+.env:
+	@{ echo "# Local development settings (git-ignored). Production sets these in its environment."; \
+	   echo "WEBCHAT_ALLOWED_ORIGINS=http://127.0.0.1:5005,http://localhost:5005"; \
+	   echo "TWILIO_WEBHOOK_URL=http://127.0.0.1:5005/webhooks/twilio_sms/webhook"; \
+	   for key in WEBCHAT_SESSION_KEY TWILIO_AUTH_TOKEN SMS_SENDER_KEY; do \
+	     echo "$$key=$$(python3 -c 'import secrets; print(secrets.token_hex(32))')"; done; } > $@
+	@echo "Wrote .env with random local secrets for the chat and SMS channels."

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import re
 
-_ORDINAL_WORDS = (
-    ("1", "1st", "one", "first"),
-    ("2", "2nd", "two", "second"),
-    ("3", "3rd", "three", "third"),
-)
-_ORDINALS = {word: position for position, words in enumerate(_ORDINAL_WORDS, 1) for word in words}
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3}
+_CARDINALS = {"1": 1, "one": 1, "2": 2, "two": 2, "3": 3, "three": 3}
 _LAST = {"last", "final"}
 
 
@@ -21,6 +17,9 @@ def pick_offered(text: str, offered: list[str] | None) -> str | None:
     positions = {_ORDINALS[w] for w in words if w in _ORDINALS}
     if any(w in _LAST for w in words):
         positions.add(len(offered))
+    if not positions:
+        # "option 2", "number two"; only without an ordinal, so "the second one" is not 1 and 2.
+        positions = {_CARDINALS[w] for w in words if w in _CARDINALS}
     if len(positions) != 1:
         return None
     position = positions.pop()

@@ -1,0 +1,445 @@
+"""Consultation requests: the form's validation, its prompts, submit and cancel.
+
+The work is done in ``bot``: validators (``bot.validators``), storage with encryption
+(``bot.requests_store``), staff e-mail (``bot.notify``) and reply texts (``bot.booking_replies``).
+No action here logs a name, a contact detail or what the patient typed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.answer import ActionAnswerQuestion
+from bot import booking_replies as replies
+from bot import validators
+from bot.config import ClinicProfile, Location, load_clinic
+from bot.crypto import load_key
+from bot.notify import send_new_request_notification
+from bot.requests_store import NewRequest, get_store
+
+logger = logging.getLogger(__name__)
+
+FORM = "consultation_form"
+# Everything the form collects; all of it is cleared when the form ends, however it ends.
+PERSONAL_SLOTS = (
+    "full_name",
+    "contact",
+    "contact_kind",
+    "preferred_time",
+    "preferred_time_normalized",
+    "location",
+)
+FORM_SLOTS = ("booking_consent", *PERSONAL_SLOTS, "booking_review")
+COMPANION_SLOTS = {"contact": ("contact_kind",), "preferred_time": ("preferred_time_normalized",)}
+
+# The action server must not start without a usable data key: a request that cannot be
+# encrypted cannot be stored, and finding that out at the first patient's submit is too late.
+# This raises bot.crypto.KeyConfigurationError (with what to do) when the key is missing.
+load_key()
+
+_YES = re.compile(
+    r"^(?:y|yes|yeah|yep|yup|sure|ok|okay|fine|alright|all right|agreed?|i agree|of course|"
+    r"go ahead|sounds good|that'?s (?:ok|okay|fine)|no problem|please do|correct|confirm|"
+    r"send(?: it)?|submit|looks (?:good|right|fine)|all good|that'?s right|perfect)\b",
+    re.IGNORECASE,
+)
+_NO = re.compile(
+    r"^(?:n|no|nope|nah|not (?:ok|okay|really)|i'?d rather not|rather not|i don'?t|"
+    r"don'?t|do not|i do not|wrong|that'?s wrong|incorrect)\b",
+    re.IGNORECASE,
+)
+_LOCATION_FILLER = frozenset(
+    "the a an office clinic location site branch one please at on in street st avenue ave "
+    "road rd suite building center centre".split()
+)
+
+
+def reset_booking_slots() -> list[EventType]:
+    """Events that forget everything the form collected (used by every way out of the form)."""
+    return [SlotSet(slot, None) for slot in FORM_SLOTS] + [
+        SlotSet("requested_slot", None),
+        SlotSet("booking_offered", False),
+    ]
+
+
+def clinic_today(profile: ClinicProfile) -> date:
+    """Today's date where the clinic is, the anchor for "tomorrow" or "next Tuesday"."""
+    try:
+        return datetime.now(ZoneInfo(profile.timezone)).date()
+    except (KeyError, ValueError):
+        return datetime.now().date()
+
+
+def match_location(text: str, locations: tuple[Location, ...]) -> Location | None:
+    """The one location that ``text`` names (id, name or a distinctive word), else None."""
+    cleaned = re.sub(r"[^\w\s-]", " ", text.lower()).strip()
+    for location in locations:
+        if cleaned in (location.id.lower(), location.name.lower()):
+            return location
+    words = set(cleaned.split())
+    candidates = []
+    for location in locations:
+        distinctive = set(re.findall(r"\w+", f"{location.id} {location.name}".lower()))
+        if words & (distinctive - _LOCATION_FILLER):
+            candidates.append(location)
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _yes_or_no(text: str) -> bool | None:
+    text = text.strip().lower()
+    if re.match(r"^no (?:problem|worries)\b", text):
+        return True
+    if _NO.match(text):
+        return False
+    if _YES.match(text):
+        return True
+    return None
+
+
+def _looks_like_question(text: str) -> bool:
+    return text.strip().endswith("?")
+
+
+class ValidateConsultationForm(FormValidationAction):
+    """Checks each answer of consultation_form; a rejected answer gets a clear re-ask."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._answerer = ActionAnswerQuestion()
+
+    def name(self) -> str:
+        """The validation action Rasa calls for consultation_form."""
+        return "validate_consultation_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """No consent: nothing more is asked. No locations configured: no location question."""
+        if tracker.slots.get("booking_consent") is False:
+            return []
+        if not load_clinic().locations:
+            return [slot for slot in domain_slots if slot != "location"]
+        return list(domain_slots)
+
+    async def _answer_instead(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> None:
+        # A question that reached a slot (e.g. classified with low confidence) is answered
+        # from the knowledge base like any other question; the form then asks again.
+        await self._answerer.run(dispatcher, tracker, domain)
+
+    async def validate_booking_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Yes (buttons, "ok", "fine by me") or no; anything else is asked again."""
+        if isinstance(value, bool):
+            return {"booking_consent": value}
+        if isinstance(value, str):
+            answer = _yes_or_no(value)
+            if answer is not None:
+                return {"booking_consent": answer}
+            if _looks_like_question(value):
+                await self._answer_instead(dispatcher, tracker, domain)
+                return {"booking_consent": None}
+        if value is not None:
+            dispatcher.utter_message(text=replies.invalid_reply("consent_unclear"))
+        return {"booking_consent": None}
+
+    async def validate_full_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A plausible full name, tidied; questions and sentences are not names."""
+        if not isinstance(value, str):
+            return {"full_name": None}
+        try:
+            return {"full_name": validators.validate_full_name(value)}
+        except validators.Invalid as invalid:
+            return await self._reject("full_name", invalid, dispatcher, tracker, domain)
+
+    async def validate_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A US phone number (stored as E.164) or an email address."""
+        if not isinstance(value, str):
+            return {"contact": None, "contact_kind": None}
+        try:
+            contact = validators.validate_contact(value)
+        except validators.Invalid as invalid:
+            result = await self._reject("contact", invalid, dispatcher, tracker, domain)
+            return {**result, "contact_kind": None}
+        return {"contact": contact.value, "contact_kind": contact.kind}
+
+    async def validate_preferred_time(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Kept as said, plus a normalised form when one can be read."""
+        if not isinstance(value, str):
+            return {"preferred_time": None, "preferred_time_normalized": None}
+        try:
+            parsed = validators.parse_preferred_time(value, clinic_today(load_clinic()))
+        except validators.Invalid as invalid:
+            result = await self._reject("preferred_time", invalid, dispatcher, tracker, domain)
+            return {**result, "preferred_time_normalized": None}
+        return {"preferred_time": parsed.text, "preferred_time_normalized": parsed.normalized}
+
+    async def validate_location(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """One of the clinic profile's locations, by button or by a word of its name."""
+        if not isinstance(value, str):
+            return {"location": None}
+        location = match_location(value, load_clinic().locations)
+        if location is not None:
+            return {"location": location.id}
+        if _looks_like_question(value):
+            await self._answer_instead(dispatcher, tracker, domain)
+        else:
+            dispatcher.utter_message(text=replies.invalid_reply("unknown_location"))
+        return {"location": None}
+
+    async def validate_booking_review(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """"submit" sends the request; "change" (a no) asks what to change; else ask again."""
+        if value == "submit":
+            return {"booking_review": "submit"}
+        if value == "change" or not isinstance(value, str):
+            # action_ask_booking_review shows the change buttons after a "no".
+            return {"booking_review": None}
+        answer = _yes_or_no(value)
+        if answer is True:
+            return {"booking_review": "submit"}
+        if answer is None:
+            if _looks_like_question(value):
+                await self._answer_instead(dispatcher, tracker, domain)
+            else:
+                dispatcher.utter_message(text=replies.invalid_reply("review_unclear"))
+        return {"booking_review": None}
+
+    async def _reject(
+        self,
+        slot: str,
+        invalid: validators.Invalid,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        logger.info("consultation form: %s rejected (%s)", slot, invalid.reason)
+        if invalid.reason == "question":
+            await self._answer_instead(dispatcher, tracker, domain)
+        else:
+            dispatcher.utter_message(text=replies.invalid_reply(invalid.reason))
+        return {slot: None}
+
+
+class ActionAskLocation(Action):
+    """Asks for the location with one button per location of the clinic profile."""
+
+    def name(self) -> str:
+        """Rasa calls ``action_ask_<slot>`` to request the slot."""
+        return "action_ask_location"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Send the question and the buttons."""
+        dispatcher.utter_message(
+            text=replies.location_prompt(), buttons=replies.location_buttons(load_clinic())
+        )
+        return []
+
+
+class ActionAskBookingReview(Action):
+    """Shows the summary with send / change / cancel (or, after a "no", what to change)."""
+
+    def name(self) -> str:
+        """Rasa calls ``action_ask_<slot>`` to request the slot."""
+        return "action_ask_booking_review"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Send the summary, or the change buttons when the patient just said no to it."""
+        if (tracker.latest_message.get("intent") or {}).get("name") == "deny":
+            dispatcher.utter_message(
+                text=replies.which_detail_prompt(),
+                buttons=replies.review_buttons(include_submit=False),
+            )
+            return []
+        profile = load_clinic()
+        dispatcher.utter_message(
+            text=replies.summary(
+                profile,
+                full_name=tracker.get_slot("full_name") or "",
+                contact=tracker.get_slot("contact") or "",
+                contact_kind=tracker.get_slot("contact_kind"),
+                preferred_time=tracker.get_slot("preferred_time") or "",
+                location_id=tracker.get_slot("location") or "",
+            ),
+            buttons=replies.review_buttons(),
+        )
+        return []
+
+
+class ActionChangeConsultationField(Action):
+    """Clears one detail so the form asks for it again (from the summary or mid-form)."""
+
+    def name(self) -> str:
+        """Run on ``correct_booking``."""
+        return "action_change_consultation_field"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Forget the named detail (and the summary answer); ask which one when unnamed."""
+        if tracker.active_loop_name != FORM:
+            dispatcher.utter_message(text=replies.nothing_to_change(load_clinic()))
+            return []
+        field = next(tracker.get_latest_entity_values("booking_field"), None)
+        if field not in replies.FIELDS:
+            dispatcher.utter_message(
+                text=replies.which_detail_prompt(),
+                buttons=replies.review_buttons(include_submit=False),
+            )
+            return []
+        dispatcher.utter_message(text=replies.change_detail_ack(field))
+        cleared = (field, *COMPANION_SLOTS.get(field, ()), "booking_review")
+        return [SlotSet(slot, None) for slot in cleared]
+
+
+class ActionCancelConsultationRequest(Action):
+    """Leaves the form on "cancel" / "never mind": nothing is stored, everything is forgotten."""
+
+    def name(self) -> str:
+        """Run on ``cancel_booking`` (or a "no" to a form question)."""
+        return "action_cancel_consultation_request"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Say that nothing was saved, close the form and clear its slots."""
+        dispatcher.utter_message(text=replies.cancelled(load_clinic()))
+        logger.info("consultation form cancelled at %s", tracker.get_slot("requested_slot"))
+        return [ActiveLoop(None), *reset_booking_slots()]
+
+
+class ActionOfferConsultation(Action):
+    """Details typed outside the form (a phone number, a name): offer to take a request."""
+
+    def name(self) -> str:
+        """Run on ``inform`` when no form is active."""
+        return "action_offer_consultation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Offer the consultation form; a "yes" then starts it."""
+        dispatcher.utter_message(text=replies.offer(), buttons=replies.offer_buttons())
+        return [SlotSet("booking_offered", True), SlotSet("human_offered", False)]
+
+
+class ActionSubmitConsultationRequest(Action):
+    """Stores the finished request, and confirms only once it is in the database."""
+
+    def name(self) -> str:
+        """Run when consultation_form completes."""
+        return "action_submit_consultation_request"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Store (exactly once per form run), then confirm; on any failure say so honestly."""
+        profile = load_clinic()
+        if tracker.get_slot("booking_consent") is not True:
+            dispatcher.utter_message(text=replies.consent_declined(profile))
+            logger.info("consultation form ended without consent; nothing stored")
+            return reset_booking_slots()
+
+        request = self._request_from_slots(tracker)
+        if request is None or tracker.get_slot("booking_review") != "submit":
+            dispatcher.utter_message(text=replies.incomplete(profile))
+            logger.warning("consultation form ended incomplete; nothing stored")
+            return reset_booking_slots()
+
+        try:
+            store = get_store()
+            key = store.cipher.keyed_hash(self._form_run(tracker, request), "idempotency")
+            stored, created = await asyncio.to_thread(store.submit, request, key)
+        except Exception as exc:  # noqa: BLE001 - whatever failed, the patient must be told
+            # Only the type: messages of storage errors can quote SQL or values.
+            logger.error("consultation request NOT stored: %s", type(exc).__name__)
+            dispatcher.utter_message(text=replies.not_saved(profile))
+            return reset_booking_slots()
+
+        logger.info("consultation request %s stored (new=%s)", stored.id, created)
+        if created:
+            _notify_in_background(stored)
+        dispatcher.utter_message(text=replies.confirmed(profile, stored.id))
+        return reset_booking_slots()
+
+    @staticmethod
+    def _request_from_slots(tracker: Tracker) -> NewRequest | None:
+        """The collected values, re-checked; None when anything is missing or invalid."""
+        profile = load_clinic()
+        try:
+            name = validators.validate_full_name(tracker.get_slot("full_name") or "")
+            contact = validators.validate_contact(tracker.get_slot("contact") or "")
+            said = tracker.get_slot("preferred_time") or ""
+            normalized = tracker.get_slot("preferred_time_normalized")
+            if not said.strip():
+                return None
+        except validators.Invalid:
+            return None
+        location_id = tracker.get_slot("location")
+        if profile.locations and location_id not in {loc.id for loc in profile.locations}:
+            return None
+        channel = tracker.get_latest_input_channel() or None
+        return NewRequest(
+            full_name=name,
+            contact=contact.value,
+            contact_kind=contact.kind,
+            preferred_time=said,
+            preferred_time_normalized=normalized,
+            location_id=location_id or "",
+            sender_id=tracker.sender_id,
+            channel=channel,
+        )
+
+    @staticmethod
+    def _form_run(tracker: Tracker, request: NewRequest) -> str:
+        """This conversation and this run of the form (when it was activated), so a retried
+        submit of the same run maps to the same idempotency key and a later run does not."""
+        for event in reversed(tracker.events):
+            if event.get("event") == "active_loop" and event.get("name") == FORM:
+                return f"{tracker.sender_id}\x00form-run\x00{event.get('timestamp')}"
+        # No activation event was sent (should not happen): the same details, once.
+        return "\x00".join(
+            [tracker.sender_id, "content", request.full_name, request.contact,
+             request.preferred_time, request.location_id]
+        )  # fmt: skip
+
+
+_background: set[asyncio.Future] = set()
+
+
+def _notify_in_background(stored: Any) -> None:
+    """E-mail staff without delaying the patient's reply; failures are logged, never raised."""
+    future = asyncio.get_running_loop().run_in_executor(
+        None, send_new_request_notification, stored
+    )
+    _background.add(future)
+    future.add_done_callback(_background.discard)

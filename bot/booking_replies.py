@@ -1,0 +1,218 @@
+"""What the assistant says while taking a consultation request.
+
+Pure functions of the clinic profile and the form's values, so the action server and the tests
+agree on what a reply must contain. Texts that mention the phone, hours or locations live here
+because those are configuration. Nothing here logs anything.
+"""
+
+from __future__ import annotations
+
+import json
+
+from bot.config import ClinicProfile, Location
+
+FIELDS = ("full_name", "contact", "preferred_time", "location")
+FIELD_LABELS = {
+    "full_name": "name",
+    "contact": "phone number or email",
+    "preferred_time": "preferred time",
+    "location": "location",
+}
+
+# Re-asks after an answer that could not be used, by validators.Invalid reason.
+INVALID_REPLIES = {
+    "empty": "I didn't catch that.",
+    "too_long": "That's a bit long for this field.",
+    "single_word": "Could you give your first and last name?",
+    "too_short": "Could you give your full first and last name?",
+    "not_a_name": "That doesn't look like a name. Please type just your first and last name.",
+    "sentence": "I only need your name here, for example \"Jane Smith\".",
+    "question": "I'll need an answer to my question before we go on.",
+    "not_a_contact": (
+        "I need a phone number or an email address here, for example (555) 555-0100 or "
+        "name@example.com."
+    ),
+    "phone_length": (
+        "That phone number doesn't have the right number of digits. Please give a US number "
+        "with its area code, like (555) 555-0100."
+    ),
+    "phone_invalid": (
+        "That doesn't look like a valid US phone number. Please check it and include the "
+        "area code, like (555) 555-0100."
+    ),
+    "not_a_phone": "Please type the phone number in digits, like (555) 555-0100.",
+    "not_us_phone": (
+        "I can only take US phone numbers. If you have an email address, you can give me that "
+        "instead."
+    ),
+    "email_invalid": (
+        "That email address doesn't look complete. Please check it, for example name@example.com."
+    ),
+    "several_contacts": "Please give just one phone number or one email address.",
+    "past_date": "That date has already passed. Which day or time would suit you?",
+    "unknown_location": "Please choose one of our locations.",
+    "consent_unclear": (
+        "Before I ask for any details I need a clear yes or no: is it OK to collect them for "
+        "your consultation request?"
+    ),
+    "review_unclear": (
+        "Please tell me whether to send the request, or use the buttons to change a detail or "
+        "cancel."
+    ),
+}
+
+
+def invalid_reply(reason: str) -> str:
+    """The re-ask for a rejected answer (never repeats what the patient typed)."""
+    return INVALID_REPLIES.get(reason, "Sorry, I couldn't use that answer.")
+
+
+def location_prompt() -> str:
+    """The location question (the buttons carry the choices)."""
+    return "Which of our locations would suit you best?"
+
+
+def location_label(location: Location) -> str:
+    """A location as shown on a button: name and address."""
+    return f"{location.name} ({location.address})" if location.address else location.name
+
+
+def location_buttons(profile: ClinicProfile) -> list[dict[str, str]]:
+    """One button per location of the clinic profile."""
+    return [
+        {
+            "title": location_label(location),
+            "payload": "/inform" + json.dumps({"location_id": location.id}, separators=(",", ":")),
+        }
+        for location in profile.locations
+    ]
+
+
+def correction_payload(field: str) -> str:
+    """The button payload that asks to change ``field``."""
+    return "/correct_booking" + json.dumps({"booking_field": field}, separators=(",", ":"))
+
+
+def review_buttons(include_submit: bool = True) -> list[dict[str, str]]:
+    """Send / change one detail / cancel, as offered with the summary."""
+    buttons = [{"title": "Yes, send it", "payload": "/affirm"}] if include_submit else []
+    buttons += [
+        {"title": f"Change {FIELD_LABELS[field]}", "payload": correction_payload(field)}
+        for field in FIELDS
+    ]
+    buttons.append({"title": "Cancel the request", "payload": "/cancel_booking"})
+    return buttons
+
+
+def format_contact(contact: str, kind: str | None) -> str:
+    """An E.164 US number as (555) 555-0100; an email as is."""
+    if kind == "phone" and contact.startswith("+1") and len(contact) == 12:
+        digits = contact[2:]
+        return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+    return contact
+
+
+def summary(
+    profile: ClinicProfile,
+    full_name: str,
+    contact: str,
+    contact_kind: str | None,
+    preferred_time: str,
+    location_id: str,
+) -> str:
+    """The request as it will be sent, for the patient to check before submitting."""
+    location = next((loc for loc in profile.locations if loc.id == location_id), None)
+    contact_label = "Email" if contact_kind == "email" else "Phone"
+    return "\n".join(
+        [
+            "Here is your consultation request:",
+            f"- Name: {full_name}",
+            f"- {contact_label}: {format_contact(contact, contact_kind)}",
+            f"- Preferred time: {preferred_time}",
+            f"- Location: {location_label(location) if location else location_id}",
+            f"Shall I send it to {profile.name}?",
+        ]
+    )
+
+
+def which_detail_prompt() -> str:
+    """Asked when the patient wants to change something without saying what."""
+    return "No problem. Which detail would you like to change?"
+
+
+def change_detail_ack(field: str) -> str:
+    """Said before asking for a detail again."""
+    return f"Sure, let's change your {FIELD_LABELS[field]}."
+
+
+def nothing_to_change(profile: ClinicProfile) -> str:
+    """A correction asked for when no request is being filled in."""
+    return (
+        "There's no request in progress right now. If you'd like to change a request you "
+        f"already sent, please call {profile.name} at {profile.phone_display} "
+        f"({profile.hours_text})."
+    )
+
+
+def consent_declined(profile: ClinicProfile) -> str:
+    """No consent: nothing is collected, and the patient can still reach a person."""
+    return (
+        "That's completely fine. I haven't collected or saved anything. If you'd like to "
+        f"arrange a consultation another way, you can call {profile.name} at "
+        f"{profile.phone_display} ({profile.hours_text}). Is there anything else I can help with?"
+    )
+
+
+def cancelled(profile: ClinicProfile) -> str:
+    """The request was cancelled: nothing stored."""
+    return (
+        "Okay, I've stopped the request, and nothing you entered has been saved. If you change "
+        f"your mind, just say you'd like to book, or call us at {profile.phone_display} "
+        f"({profile.hours_text})."
+    )
+
+
+def confirmed(profile: ClinicProfile, request_id: int) -> str:
+    """Only after the request is committed: what happens next."""
+    parts = [f"Thank you, your request has been sent to {profile.name} (reference #{request_id})."]
+    if profile.booking_note:
+        parts.append(profile.booking_note)
+    parts.append(
+        f"Our hours are {profile.hours_text}. If anything changes or you'd like to talk to "
+        f"someone sooner, call {profile.phone_display}."
+    )
+    return " ".join(parts)
+
+
+def not_saved(profile: ClinicProfile) -> str:
+    """The honest reply when the request could not be stored."""
+    return (
+        "I'm sorry, something went wrong on our side and your request was NOT saved. "
+        f"Please call {profile.name} at {profile.phone_display} ({profile.hours_text}) and the "
+        "team will arrange the consultation with you."
+    )
+
+
+def incomplete(profile: ClinicProfile) -> str:
+    """The form ended without everything it needs (should not happen): nothing was sent."""
+    return (
+        "I'm sorry, some details of your request were missing, so I have not sent it. You can "
+        "start again by saying you'd like to book, or call us at "
+        f"{profile.phone_display} ({profile.hours_text})."
+    )
+
+
+def offer() -> str:
+    """Offered when someone types contact details or a time outside the form."""
+    return (
+        "Would you like to request a consultation? I can take your details and the clinic's "
+        "care team will contact you."
+    )
+
+
+def offer_buttons() -> list[dict[str, str]]:
+    """Yes / no to the offer of a consultation request."""
+    return [
+        {"title": "Yes, request a consultation", "payload": "/affirm"},
+        {"title": "No, thanks", "payload": "/deny"},
+    ]

@@ -1,0 +1,322 @@
+"""The website chat: a socket.io channel for the project's widget, and the widget's files.
+
+Rasa's own ``socketio`` channel accepts any Origin and lets the client name its conversation.
+This channel, configured in credentials.yml under ``bot.channels.webchat.WebchatInput``:
+
+- refuses socket.io connections whose Origin is not on the clinic's allow-list, and
+  connections without an Origin (browsers always send one on a WebSocket handshake);
+- issues the conversation id itself as an HMAC-signed token (see ``session_token``); the widget
+  keeps the token so a reload resumes the conversation, and the history is replayed from the
+  tracker store;
+- lets a ``/intent`` payload through only when it is a button the bot just offered;
+- serves the widget (``widget.js``, ``widget.css``, the vendored socket.io client), a demo page
+  and a privacy notice under ``/webhooks/webchat/``.
+
+The socket.io protocol is Rasa's (``session_request`` / ``session_confirm`` / ``user_uttered`` /
+``bot_uttered``), plus a ``history`` event after ``session_confirm`` when a session resumes.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketBlueprint
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+from bot.channels import channel_state, offers
+from bot.channels.session_token import SessionSigner
+from bot.config import PROJECT_ROOT, load_clinic
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "webchat"
+WEB_DIR = PROJECT_ROOT / "web"
+VENDOR_DIR = WEB_DIR / "build" / "vendor"
+USER_EVENT = "user_uttered"
+BOT_EVENT = "bot_uttered"
+
+# Only our own files, and a socket back to this server: the page may load nothing else.
+HTML_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self' ws: wss:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+)
+_ASSETS = {
+    "widget.js": (WEB_DIR / "widget.js", "application/javascript; charset=utf-8"),
+    "widget.css": (WEB_DIR / "widget.css", "text/css; charset=utf-8"),
+    "demo.css": (WEB_DIR / "demo.css", "text/css; charset=utf-8"),
+    "socket.io.min.js": (VENDOR_DIR / "socket.io.min.js", "application/javascript; charset=utf-8"),
+}
+
+
+def parse_origins(value: str | Iterable[str] | None) -> list[str]:
+    """The allow-list from configuration: a list, or one string separated by commas/spaces."""
+    if value is None:
+        return []
+    items = re.split(r"[,\s]+", value) if isinstance(value, str) else list(value)
+    origins = [item.strip().rstrip("/") for item in items if item and item.strip()]
+    for origin in origins:
+        if not re.match(r"^https?://[^/\s]+$", origin):
+            raise ValueError(
+                f"webchat allowed_origins: {origin!r} is not an origin like https://clinic.example"
+            )
+    return origins
+
+
+class WebchatOutput(OutputChannel):
+    """Sends each bot message to the conversation's room as one ``bot_uttered`` event."""
+
+    def __init__(self, sio: AsyncServer) -> None:
+        self.sio = sio
+
+    @classmethod
+    def name(cls) -> str:
+        """Responses may have widget-specific variations (``channel: webchat``)."""
+        return CHANNEL
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """Text, buttons and custom marker travel together: a crisis reply is styled whole."""
+        await self.sio.emit(BOT_EVENT, widget_message(message), room=recipient_id)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        """Plain text (used by Rasa for reminders and external events)."""
+        await self.sio.emit(BOT_EVENT, {"text": text}, room=recipient_id)
+
+
+def widget_message(message: dict[str, Any]) -> dict[str, Any]:
+    """The parts of a Rasa response the widget renders (it ignores anything else)."""
+    out: dict[str, Any] = {"text": message.get("text") or ""}
+    buttons = message.get("buttons") or message.get("quick_replies")
+    if buttons:
+        out["buttons"] = [
+            {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+            for b in buttons
+        ]
+    if isinstance(message.get("custom"), dict):
+        out["custom"] = message["custom"]
+    if message.get("image"):
+        out["image"] = str(message["image"])
+    return out
+
+
+class _AppAwareBlueprint(SocketBlueprint):
+    """Remembers the Sanic app, so socket.io handlers can reach the agent's tracker store."""
+
+    def register(self, app: Any, options: dict[str, Any]) -> None:
+        self.ctx.app = app
+        super().register(app, options)
+
+
+class WebchatInput(InputChannel):
+    """socket.io channel with an Origin allow-list and server-issued, signed sessions."""
+
+    @classmethod
+    def name(cls) -> str:
+        """URL prefix (/webhooks/webchat/) and input channel name."""
+        return CHANNEL
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        """Build the channel from its credentials.yml section."""
+        if not credentials:
+            cls.raise_missing_credentials_exception()
+        return cls(
+            allowed_origins=parse_origins(credentials.get("allowed_origins")),
+            session_key=credentials.get("session_key"),
+            session_max_age_hours=float(credentials.get("session_max_age_hours", 24)),
+            socketio_path=credentials.get("socketio_path", "/socket.io"),
+            privacy_url=credentials.get("privacy_url") or None,
+            max_message_chars=int(credentials.get("max_message_chars", 1000)),
+        )
+
+    def __init__(
+        self,
+        allowed_origins: list[str],
+        session_key: str | None,
+        session_max_age_hours: float = 24,
+        socketio_path: str = "/socket.io",
+        privacy_url: str | None = None,
+        max_message_chars: int = 1000,
+    ) -> None:
+        if not allowed_origins:
+            raise ValueError(
+                "webchat: allowed_origins (WEBCHAT_ALLOWED_ORIGINS) must list the origins of "
+                "the pages that embed the widget, e.g. https://www.clinic.example"
+            )
+        self.allowed_origins = allowed_origins
+        self.signer = SessionSigner(session_key, int(session_max_age_hours * 3600))
+        self.socketio_path = socketio_path
+        self.privacy_url = privacy_url
+        self.max_message_chars = max_message_chars
+        self.sio: AsyncServer | None = None
+
+    def get_output_channel(self) -> OutputChannel | None:
+        """An output for messages Rasa sends on its own (reminders, external events)."""
+        return WebchatOutput(self.sio) if self.sio is not None else None
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """socket.io on ``socketio_path`` and the widget's files under /webhooks/webchat/."""
+        # engine.io answers 400 to a handshake from any other Origin, before socket.io sees it.
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=list(self.allowed_origins))
+        blueprint = _AppAwareBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
+        self.sio = sio
+        self._register_socket_handlers(sio, blueprint, on_new_message)
+        self._register_routes(blueprint)
+        return blueprint
+
+    # --- socket.io -------------------------------------------------------------------------
+
+    def _register_socket_handlers(
+        self,
+        sio: AsyncServer,
+        blueprint: _AppAwareBlueprint,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> None:
+        @sio.on("connect")
+        async def connect(sid: str, environ: dict, auth: Any = None) -> bool:
+            origin = environ.get("HTTP_ORIGIN")
+            if origin not in self.allowed_origins:
+                logger.info("webchat: refused a connection from a disallowed origin")
+                return False
+            return True
+
+        @sio.on("session_request")
+        async def session_request(sid: str, data: Any) -> None:
+            token = None
+            if isinstance(data, dict):
+                token = data.get("session_token") or data.get("session_id")
+            session = self.signer.verify(token)
+            resumed = session is not None
+            session = session or self.signer.issue()
+            await sio.save_session(sid, {"sender_id": session.sender_id})
+            await sio.enter_room(sid, session.sender_id)
+            await sio.emit("session_confirm", session.token, room=sid)
+            if resumed:
+                agent = blueprint.ctx.app.ctx.agent
+                try:
+                    events = await channel_state.conversation_events(agent, session.sender_id)
+                except Exception as exc:
+                    logger.error("webchat: history unavailable (%s)", type(exc).__name__)
+                    events = []
+                await sio.emit("history", {"messages": offers.history(events)}, room=sid)
+
+        @sio.on(USER_EVENT)
+        async def handle_message(sid: str, data: Any) -> None:
+            sender_id = (await sio.get_session(sid)).get("sender_id")
+            if not sender_id:
+                await sio.emit("session_required", {}, room=sid)
+                return
+            text = data.get("message") if isinstance(data, dict) else None
+            if not isinstance(text, str) or not text.strip():
+                await sio.emit(BOT_EVENT, {"text": "Please type a question."}, room=sid)
+                return
+            if len(text) > self.max_message_chars:
+                await sio.emit(BOT_EVENT, {"text": self._too_long_reply()}, room=sid)
+                return
+            agent = blueprint.ctx.app.ctx.agent
+            output = WebchatOutput(sio)
+            try:
+                events = await channel_state.conversation_events(agent, sender_id)
+                resolved = offers.guard_command(text, offers.offered_buttons(events))
+                metadata = (
+                    {"option_title": resolved.option_title} if resolved.option_title else None
+                )
+                await on_new_message(
+                    UserMessage(resolved.text, output, sender_id, input_channel=CHANNEL,
+                                metadata=metadata)
+                )
+            except Exception as exc:  # the patient must always hear something honest
+                logger.error("webchat: handling a message failed with %s", type(exc).__name__)
+                await sio.emit(BOT_EVENT, {"text": _failure_reply()}, room=sender_id)
+
+    def _too_long_reply(self) -> str:
+        return (
+            f"That message is too long for me (the limit is {self.max_message_chars} "
+            "characters). Please ask one short question at a time. If you are in crisis, "
+            "call or text 988; in an emergency, call 911."
+        )
+
+    # --- the widget's files --------------------------------------------------------------
+
+    def _register_routes(self, blueprint: Blueprint) -> None:
+        @blueprint.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        for name in _ASSETS:
+            blueprint.add_route(_asset_handler(name), f"/{name}", methods=["GET"],
+                                name=f"webchat_asset_{name.replace('.', '_')}")
+
+        @blueprint.route("/config.json")
+        async def config(request: Request) -> HTTPResponse:
+            profile = load_clinic()
+            headers = {"Cache-Control": "no-cache", "Vary": "Origin"}
+            origin = request.headers.get("origin")
+            if origin in self.allowed_origins:
+                headers["Access-Control-Allow-Origin"] = origin
+            return response.json(
+                {
+                    "clinicName": profile.name,
+                    "phoneDisplay": profile.phone_display,
+                    "phoneHref": "tel:" + profile.phone,
+                    "privacyUrl": self.privacy_url or "privacy",
+                    "socketPath": self.socketio_path,
+                    "maxMessageChars": self.max_message_chars,
+                },
+                headers=headers,
+            )
+
+        @blueprint.route("/demo")
+        async def demo(_: Request) -> HTTPResponse:
+            return _html_page(WEB_DIR / "demo.html")
+
+        @blueprint.route("/privacy")
+        async def privacy(_: Request) -> HTTPResponse:
+            return _html_page(WEB_DIR / "privacy.html")
+
+
+def _asset_handler(name: str) -> Callable[[Request], Awaitable[HTTPResponse]]:
+    path, content_type = _ASSETS[name]
+
+    async def asset(_: Request) -> HTTPResponse:
+        if not path.is_file():
+            logger.error("webchat: %s is missing; run `make widget`", path)
+            return response.text(f"{name} is not built: run `make widget`", status=503)
+        headers = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
+        return await response.file(path, mime_type=content_type, headers=headers)
+
+    return asset
+
+
+def _html_page(path: Path) -> HTTPResponse:
+    """A page from web/, with the clinic's details filled in (HTML-escaped)."""
+    values = {key: html.escape(value) for key, value in load_clinic().placeholders().items()}
+    page = path.read_text(encoding="utf-8")
+    for key, value in values.items():
+        page = page.replace("{{" + key + "}}", value)
+    return response.html(
+        page,
+        headers={
+            "Content-Security-Policy": HTML_CSP,
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+            "Cache-Control": "no-cache",
+        },
+    )
+
+
+def _failure_reply() -> str:
+    profile = load_clinic()
+    return (
+        f"Sorry, something went wrong on our side. Please call {profile.name} at "
+        f"{profile.phone_display}. In a crisis, call or text 988; in an emergency, call 911."
+    )
+

@@ -1,0 +1,235 @@
+"""Embedding cache: every distinct text is embedded once per model, across builds.
+
+A rebuild after a one-entry edit embeds only the changed texts; the rest come from the cache.
+Keys are SHA-256 hashes of ``model name + NUL + text``, so two models (or the fp32 and int8
+ONNX variants, which have different names) never share vectors. On disk, no pickle:
+``vectors.npy`` (float32 rows) + ``keys.json`` (model, dimension, the key of each row), written
+to temporary files and renamed, so a crash mid-save leaves the previous cache intact.
+
+:class:`CachedEncoder` wraps any :class:`bot.embedding.Encoder` and is one itself, so the index
+builder uses it without knowing about the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.config import PROJECT_ROOT
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+    from bot.embedding import Encoder
+
+log = logging.getLogger(__name__)
+
+CACHE_ROOT = PROJECT_ROOT / "var" / "cache" / "embeddings"
+VECTORS_FILE = "vectors.npy"
+KEYS_FILE = "keys.json"
+FORMAT_VERSION = 1
+
+
+def text_key(model: str, text: str) -> str:
+    """The cache key of ``text`` embedded by ``model`` (hex SHA-256)."""
+    return hashlib.sha256(model.encode("utf-8") + b"\0" + text.encode("utf-8")).hexdigest()
+
+
+def cache_dir_for(model: str, root: Path = CACHE_ROOT) -> Path:
+    """The directory holding ``model``'s cache under ``root`` (one directory per model)."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", model).strip("_")
+    return Path(root) / f"{slug}-{hashlib.sha256(model.encode()).hexdigest()[:8]}"
+
+
+class EmbeddingCache:
+    """Vectors of one model by text key; loads lazily, saves atomically."""
+
+    def __init__(self, directory: Path, model: str, dimension: int):
+        """A cache in ``directory`` for ``model`` vectors of size ``dimension``."""
+        self.directory = Path(directory)
+        self.model = model
+        self.dimension = dimension
+        self._rows: dict[str, int] = {}
+        self._vectors = None  # numpy array of the stored rows
+        self._pending: list = []  # (keys, vectors) added since load
+        self._loaded = False
+        self._lock = threading.Lock()
+
+    def _load(self) -> None:
+        import numpy as np
+
+        self._loaded = True
+        self._vectors = np.zeros((0, self.dimension), dtype=np.float32)
+        keys_path = self.directory / KEYS_FILE
+        if not keys_path.exists():
+            return
+        try:
+            header = json.loads(keys_path.read_text(encoding="utf-8"))
+            vectors = np.load(self.directory / VECTORS_FILE, allow_pickle=False)
+        except (OSError, ValueError) as error:
+            log.warning("embedding cache %s unreadable (%s): starting empty", self.directory, error)
+            return
+        keys = header.get("keys", [])
+        if (
+            header.get("format") != FORMAT_VERSION
+            or header.get("model") != self.model
+            or header.get("dimension") != self.dimension
+            or vectors.dtype != np.float32
+            or vectors.shape != (len(keys), self.dimension)
+        ):
+            log.warning("embedding cache %s is for another model or damaged: ignored",
+                        self.directory)
+            return
+        self._vectors = vectors
+        self._rows = {key: row for row, key in enumerate(keys)}
+
+    def __len__(self) -> int:
+        with self._lock:
+            if not self._loaded:
+                self._load()
+            return len(self._rows)
+
+    def lookup(self, keys: Sequence[str]) -> tuple[np.ndarray, list[int]]:
+        """Vectors for ``keys`` (zeros where missing) and the positions that were missing."""
+        import numpy as np
+
+        with self._lock:
+            if not self._loaded:
+                self._load()
+            self._merge()
+            out = np.zeros((len(keys), self.dimension), dtype=np.float32)
+            missing = []
+            found_at, found_rows = [], []
+            for position, key in enumerate(keys):
+                row = self._rows.get(key)
+                if row is None:
+                    missing.append(position)
+                else:
+                    found_at.append(position)
+                    found_rows.append(row)
+            if found_rows:
+                out[found_at] = self._vectors[found_rows]
+            return out, missing
+
+    def add(self, keys: Sequence[str], vectors: np.ndarray) -> None:
+        """Remember ``vectors`` (one row per key); persisted by :meth:`save`."""
+        with self._lock:
+            if not self._loaded:
+                self._load()
+            self._pending.append((list(keys), vectors))
+
+    def _merge(self) -> None:
+        import numpy as np
+
+        if not self._pending:
+            return
+        new_vectors = []
+        for keys, vectors in self._pending:
+            for key, vector in zip(keys, vectors, strict=True):
+                if key not in self._rows:
+                    self._rows[key] = len(self._vectors) + len(new_vectors)
+                    new_vectors.append(vector)
+        if new_vectors:
+            self._vectors = np.vstack([self._vectors, np.asarray(new_vectors, dtype=np.float32)])
+        self._pending = []
+
+    def save(self, keep: Iterable[str] | None = None) -> None:
+        """Write the cache to disk; with ``keep``, only those keys are kept (prunes old texts)."""
+        import numpy as np
+
+        with self._lock:
+            if not self._loaded:
+                self._load()
+            self._merge()
+            if keep is not None:
+                wanted = [k for k in dict.fromkeys(keep) if k in self._rows]
+                rows = [self._rows[k] for k in wanted]
+                self._vectors = np.ascontiguousarray(self._vectors[rows])
+                self._rows = {key: row for row, key in enumerate(wanted)}
+            keys = [None] * len(self._rows)
+            for key, row in self._rows.items():
+                keys[row] = key
+            self.directory.mkdir(parents=True, exist_ok=True)
+            suffix = f".tmp-{os.getpid()}-{threading.get_ident()}"
+            vectors_tmp = self.directory / (VECTORS_FILE + suffix)
+            keys_tmp = self.directory / (KEYS_FILE + suffix)
+            with open(vectors_tmp, "wb") as handle:
+                np.save(handle, np.ascontiguousarray(self._vectors, dtype=np.float32))
+            header = {"format": FORMAT_VERSION, "model": self.model,
+                      "dimension": self.dimension, "keys": keys}
+            keys_tmp.write_text(json.dumps(header), encoding="utf-8")
+            # Vectors first: a crash between the two renames leaves keys.json describing fewer
+            # or other rows, which the shape check on load rejects (an empty cache, never a
+            # wrong vector).
+            os.replace(vectors_tmp, self.directory / VECTORS_FILE)
+            os.replace(keys_tmp, self.directory / KEYS_FILE)
+
+
+@dataclass
+class CacheStats:
+    """What the last :meth:`CachedEncoder.encode` calls did (cumulative until reset)."""
+
+    texts: int = 0  # texts asked for
+    unique: int = 0  # distinct texts among them
+    hits: int = 0  # distinct texts found in the cache
+    embedded: int = 0  # distinct texts sent to the model
+
+    def reset(self) -> None:
+        """Zero every counter."""
+        self.texts = self.unique = self.hits = self.embedded = 0
+
+
+class CachedEncoder:
+    """An :class:`~bot.embedding.Encoder` that embeds each distinct text at most once.
+
+    Duplicates within a call are embedded once; texts seen in earlier builds come from the
+    cache. Call :meth:`save` after a build to persist new vectors.
+    """
+
+    def __init__(self, encoder: Encoder, directory: Path | None = None):
+        """Wrap ``encoder``; the cache lives in ``directory`` (default: per model under var/)."""
+        self.encoder = encoder
+        self.name = encoder.name
+        self.dimension = encoder.dimension
+        self.cache = EmbeddingCache(directory or cache_dir_for(encoder.name), encoder.name,
+                                    encoder.dimension)
+        self.stats = CacheStats()
+        self._used: set[str] = set()
+
+    def encode(
+        self, texts: Sequence[str], batch_size: int = 64, progress: bool = False
+    ) -> np.ndarray:
+        """Normalised embeddings of ``texts``, in order; only unseen distinct texts are embedded."""
+        import numpy as np
+
+        texts = list(texts)
+        keys = [text_key(self.name, t) for t in texts]
+        unique_keys = list(dict.fromkeys(keys))
+        first_text = dict(zip(keys, texts, strict=True))
+        vectors, missing = self.cache.lookup(unique_keys)
+        if missing:
+            fresh = self.encoder.encode(
+                [first_text[unique_keys[i]] for i in missing],
+                batch_size=batch_size, progress=progress,
+            )
+            vectors[missing] = fresh
+            self.cache.add([unique_keys[i] for i in missing], fresh)
+        self.stats.texts += len(texts)
+        self.stats.unique += len(unique_keys)
+        self.stats.hits += len(unique_keys) - len(missing)
+        self.stats.embedded += len(missing)
+        self._used.update(unique_keys)
+        where = {key: i for i, key in enumerate(unique_keys)}
+        return np.ascontiguousarray(vectors[[where[k] for k in keys]], dtype=np.float32)
+
+    def save(self, prune: bool = False) -> None:
+        """Persist the cache; ``prune`` keeps only texts used since this wrapper was made."""
+        self.cache.save(keep=self._used if prune else None)

@@ -1,0 +1,228 @@
+"""Detection of requests for individual medical advice (standard library only).
+
+The clinic's assistant gives general, reviewed facts ("what are common side effects?") but
+never individual advice. A request is individual advice when it asks about:
+
+* dosing (how much, which dose, changing or doubling or missing a dose),
+* interactions of the treatment with a named medication or "my medication",
+* starting, stopping, tapering or switching a medication,
+* pregnancy, trying to conceive or breastfeeding,
+* alcohol or recreational drugs together with the treatment,
+* suitability for this person ("is it right for me", "should I try it", "I have a heart
+  condition, can I...", "am I a candidate"),
+* their own symptoms or reactions ("is it normal that I feel dizzy since my infusion").
+
+Such requests get a kind refusal, a pointer to a clinician and an offer to book a
+consultation (``utter_medical_advice``). Informational questions stay with the knowledge base.
+Crisis detection always runs first and wins over this.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.safety.normalize import normalize_variants
+
+DOSING = "dosing"
+INTERACTION = "interaction"
+MEDICATION_CHANGE = "medication_change"
+PREGNANCY = "pregnancy"
+SUBSTANCES = "alcohol_or_drugs"
+SUITABILITY = "suitability"
+SYMPTOMS = "personal_symptoms"
+
+
+@dataclass(frozen=True)
+class MedicalVerdict:
+    """Whether a message asks for individual medical advice, and which kind."""
+
+    is_advice_request: bool = False
+    categories: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict:
+        """A JSON-friendly summary without any of the message text."""
+        return {"is_advice_request": self.is_advice_request, "categories": list(self.categories)}
+
+
+DRUG = (r"(?:ssris?|snris?|maois?|tcas?|antidepressants?|anti depressants?|antipsychotics?|"
+        r"mood stabili[sz]ers?|sertraline|zoloft|fluoxetine|prozac|escitalopram|lexapro|"
+        r"citalopram|celexa|paroxetine|paxil|fluvoxamine|luvox|venlafaxine|effexor|desvenlafaxine|"
+        r"pristiq|duloxetine|cymbalta|bupropion|wellbutrin|mirtazapine|remeron|trazodone|"
+        r"vortioxetine|trintellix|vilazodone|viibryd|phenelzine|nardil|tranylcypromine|parnate|"
+        r"selegiline|emsam|amitriptyline|nortriptyline|lithium|lamotrigine|lamictal|valproate|"
+        r"depakote|divalproex|carbamazepine|tegretol|quetiapine|seroquel|aripiprazole|abilify|"
+        r"olanzapine|zyprexa|risperidone|risperdal|lurasidone|latuda|clozapine|haloperidol|"
+        r"benzodiazepines?|benzos?|xanax|alprazolam|klonopin|clonazepam|ativan|lorazepam|valium|"
+        r"diazepam|adderall|ritalin|vyvanse|concerta|methylphenidate|amphetamines?|stimulants?|"
+        r"modafinil|gabapentin|neurontin|pregabalin|lyrica|opioids?|opiates?|oxycodone|"
+        r"hydrocodone|percocet|vicodin|suboxone|buprenorphine|methadone|naltrexone|vivitrol|"
+        r"tramadol|morphine|fentanyl|codeine|lisinopril|metoprolol|propranolol|amlodipine|"
+        r"losartan|clonidine|beta blockers?|blood pressure (?:meds|medication|medicine|pills)|"
+        r"birth control|contraceptives?|insulin|metformin|ozempic|semaglutide|levothyroxine|"
+        r"synthroid|thyroid (?:meds|medication|medicine)|blood thinners?|warfarin|eliquis|"
+        r"xarelto|sleeping pills?|ambien|zolpidem|melatonin|st johns wort|ibuprofen|advil|"
+        r"tylenol|acetaminophen|paracetamol|aspirin|antihistamines?|benadryl|zofran|ondansetron|"
+        r"steroids?|prednisone|hrt|testosterone|estrogen|esketamine|spravato|my (?:\w+ )?"
+        r"(?:medications?|meds|medicine|pills|prescriptions?|antidepressants?|dose|dosage|"
+        r"tablets))")
+CONDITION = (r"(?:high blood pressure|hypertension|low blood pressure|heart (?:condition|disease|"
+             r"problems?|issues?|murmur|failure|attack)|arrhythmia|afib|a fib|pacemaker|stroke|"
+             r"aneurysm|seizures?|epilepsy|glaucoma|psychosis|psychotic|schizophrenia|"
+             r"schizoaffective|bipolar|mania|manic|hallucinations?|history of (?:substance|drug|"
+             r"alcohol|addiction|abuse)|(?:substance|drug|alcohol) (?:use|abuse|problems?|"
+             r"addiction)|addiction|addicted|alcoholism|alcoholic|recovering addict|in recovery|"
+             r"sober|liver (?:disease|problems?|damage)|cirrhosis|kidney (?:disease|problems?)|"
+             r"bladder (?:problems?|issues?)|asthma|copd|sleep apnea|thyroid|hyperthyroid|"
+             r"diabetes|diabetic|cancer|chemo|dementia|brain injury|tbi|concussion|eating "
+             r"disorder|anorexia|bulimia|adhd|autism|allergy|allergic|covid|cold|flu|fever|"
+             r"surgery|anemia|obese|overweight|older|elderly|teenager|under 18|minor|\d{2} "
+             r"years? old|age \d{2}|my age|ptsd|ocd|depression|anxiety|chronic pain)")
+TREATMENT = (r"(?:ketamine|esketamine|spravato|treatment|treatments|infusions?|session|sessions|"
+             r"therapy|the (?:nasal )?spray|nasal spray|iv|it|this|that|appointment)")
+
+_ADVICE_PATTERNS: list[tuple[str, re.Pattern]] = [(c, re.compile(p)) for c, p in [
+    (PREGNANCY, r"\b(?:pregnan\w*|breast ?feed\w*|breast feeding|nursing (?:a|my) (?:baby|"
+                r"infant|newborn|son|daughter)|still nursing|im nursing|lactat\w*|trying to "
+                r"(?:conceive|get pregnant|have a baby)|ttc|expecting (?:a baby|a child|twins)|"
+                r"planning (?:a|to have a) (?:baby|pregnancy|family)|get (?:someone|my \w+) "
+                r"pregnant|fertility|ivf|conceiv\w*)\b"),
+    (DOSING, r"\b(?:dose|doses|dosage|dosages|dosing|overdose amount|milligrams?|mg|mgs|mcg|"
+             r"microgram\w*|mg ?kg|mg per kg|per kilo\w*)\b|\bhow (?:much|many) (?:ketamine|"
+             r"esketamine|spravato|of (?:it|the \w+)|sprays?|puffs|pills|tablets|mls?|drops|"
+             r"units|times a (?:day|week)) (?:should|can|do|would|will|is|are|to|per|a|for|"
+             r"will|may|at)\b|\b(?:double|doubled|doubling|triple|extra|skip|skipped|skipping|"
+             r"miss|missed|missing|forgot|forget) (?:a |my |the |an |one )?(?:\w+ )?(?:dose|"
+             r"pill|tablet|spray|medication|dosage|infusion)s?\b|\btake (?:more|less|extra|"
+             r"another) (?:ketamine|of (?:it|my)|pills?|medication)\b|\bmicrodos\w*\b"),
+    (INTERACTION, rf"\b(?:interact\w*|interfere\w*|mix|mixing|mixed|combine|combining|combined|"
+                  rf"contraindicat\w*|compatible|clash\w*|together with|along with|alongside|"
+                  rf"on top of|at the same time as|same time as|safe with|ok with|okay with|"
+                  rf"fine with|alright with|safe to take with|while (?:on|taking|using)|"
+                  rf"while im on|if im on|since im on|when im on|as im on) (?:\w+ ){{0,4}}"
+                  rf"{DRUG}\b|\b{DRUG} (?:\w+ ){{0,4}}(?:interact\w*|interfere\w*|together|"
+                  rf"at the same time|mix|mixed|combined|and (?:ketamine|esketamine|spravato|"
+                  rf"infusions?|treatment) (?:together|at the same time|safe|ok|okay|fine|"
+                  rf"dangerous|a problem|an issue))\b|\b(?:im|ive been|i am|currently|been|"
+                  rf"still|already) (?:\w+ )?(?:on|taking|prescribed|using) {DRUG}\b|\b(?:i "
+                  rf"take|i use|i have been taking|i was prescribed|my doctor prescribed|my "
+                  rf"psychiatrist (?:put me on|prescribed))(?: \w+)? {DRUG}\b|\b(?:interact\w*|"
+                  rf"interference|contraindicat\w*) (?:\w+ ){{0,3}}(?:medications?|meds|drugs|"
+                  rf"medicines|pills|prescriptions?)\b"),
+    (MEDICATION_CHANGE, rf"\b(?:stop|stopping|stopped|quit|quitting|come off|coming off|go off|"
+                        rf"going off|get off|getting off|wean\w*|taper\w*|discontinu\w*|pause|"
+                        rf"pausing|hold off on|skip|skipping|cut back on|cut down on|cut down|"
+                        rf"reduce|reducing|lower|lowering|increase|increasing|raise|raising|"
+                        rf"double|halve|switch|switching|replace|replacing|start|starting|"
+                        rf"restart|restarting|continue|continuing|keep taking|stay on|staying on|"
+                        rf"get rid of|ditch|drop|dropping|change|changing|adjust\w*) (?:\w+ ){{0,2}}"
+                        rf"{DRUG}\b|\b(?:stop|stopping|quit|come off|go off|get off|replace|"
+                        rf"wean off|taper off|instead of) (?:taking )?(?:my )?(?:\w+ )?"
+                        rf"(?:medications?|meds|medicine|pills|antidepressants?|prescriptions?)\b"
+                        rf"|\b(?:no longer need|not need|not have to take|get off) (?:my )?"
+                        rf"(?:\w+ )?(?:medications?|meds|antidepressants?)\b"),
+    (SUBSTANCES, rf"\b(?:alcohol|drink|drinking|drinks|beer|beers|wine|liquor|vodka|whiskey|"
+                 rf"booze|shots|cocktails?|hungover|hangover|weed|marijuana|cannabis|thc|cbd|"
+                 rf"edibles?|smoke|smoking|vape|vaping|joint|high|stoned|mdma|molly|ecstasy|"
+                 rf"cocaine|coke|psilocybin|mushrooms|shrooms|lsd|acid|kratom|meth|heroin|"
+                 rf"party drugs|recreational drugs?|street drugs|other drugs|psychedelics?|"
+                 rf"ayahuasca|dmt|poppers|nicotine|caffeine|coffee|energy drinks?|xanax|"
+                 rf"benzos?|opioids|painkillers) (?:\w+ ){{0,3}}(?:before|after|during|with|"
+                 rf"while|on|and|the (?:day|night|morning) (?:before|after)|same day as|"
+                 rf"prior to|following|between|around|within \w+ (?:hours|days) of) (?:\w+ )"
+                 rf"{{0,3}}{TREATMENT}\b|\b(?:can|could|may|should|is it (?:ok|okay|safe|fine|"
+                 rf"bad) to|am i allowed to|allowed to) (?:i )?(?:still )?(?:drink|smoke|vape|"
+                 rf"get high|have a (?:drink|beer|glass of wine|joint)|use (?:weed|cannabis|"
+                 rf"drugs|mushrooms|psychedelics))(?! water)\b|\b{TREATMENT} (?:\w+ ){{0,3}}"
+                 rf"(?:with|and|after|while|if i) (?:\w+ ){{0,2}}(?:alcohol|drinking|beer|wine|"
+                 rf"weed|marijuana|cannabis|thc|cbd|edibles|mdma|molly|ecstasy|cocaine|"
+                 rf"psilocybin|mushrooms|shrooms|lsd|psychedelics|kratom|drugs)\b|\b(?:i|im|"
+                 rf"i have been|ive been|i still|i also) (?:\w+ )?(?:use|using|smoke|smoking|"
+                 rf"drink|drinking|take|taking|do|doing|vape|vaping) (?:\w+ ){{0,2}}(?:alcohol|"
+                 rf"beer|wine|liquor|weed|marijuana|cannabis|thc|cbd|edibles|mdma|molly|ecstasy|"
+                 rf"cocaine|coke|psilocybin|mushrooms|shrooms|lsd|psychedelics|kratom|meth|"
+                 rf"heroin|recreational drugs|drugs|pot)\b.{{0,80}}\b{TREATMENT}\b"),
+    (SUITABILITY, rf"\b(?:right|good|suitable|safe|ok|okay|fine|appropriate|a good idea|a good "
+                  rf"fit|a good option|the right choice|the right option|worth it|effective|"
+                  rf"helpful|dangerous|risky|bad|harmful|too risky|a risk) for (?:me|my (?:\w+ )?"
+                  rf"(?:case|situation|condition|son|daughter|kid|child|mother|father|wife|"
+                  rf"husband|partner|body))\b|\bam i (?:a |an )?(?:good |suitable |right |"
+                  rf"eligible |ideal |appropriate |likely )?(?:candidate|eligible|suitable|"
+                  rf"qualified|a fit|too old|too young)\b|\bwould i (?:be )?(?:a )?(?:good )?"
+                  rf"(?:candidate|qualify|be eligible|benefit)\b|\bdo i (?:qualify|need to (?:stop|quit|"
+                  rf"take|taper|change|come off|go off|lower|reduce|pause)|have to (?:stop|take|"
+                  rf"quit|taper|come off|go off))\b|\bshould i (?:\w+ )?(?:try|get|do|start|take|have|use|"
+                  rf"go for|consider|choose|pick|stop|quit|switch|continue|increase|decrease|"
+                  rf"lower|skip|double|combine|mix|risk|avoid|go with|be worried|worry|be "
+                  rf"concerned|tell my doctor to|ask for|keep|go off|come off|reduce) (?:\w+ ){{0,2}}"
+                  rf"(?:ketamine|esketamine|spravato|it|this|treatment|infusions?|therapy|iv|the "
+                  rf"(?:nasal )?spray|nasal spray|injections?|my|medication|meds|pills|dose|"
+                  rf"dosage|antidepressants?|{DRUG}|instead|or|over|rather)\b|\b(?:will|would|"
+                  rf"could|can|does|might|is) (?:ketamine|esketamine|spravato|it|this|"
+                  rf"treatment|infusion therapy|the treatment) (?:\w+ )?(?:help|work for|work on|"
+                  rf"fix|cure|treat|be good for|be safe for|be right for|be ok for|harm|hurt|"
+                  rf"affect|make) (?:me|my)\b|\b(?:can|could|may|should) (?:i|someone like me) "
+                  rf"(?:still )?(?:\w+ )?(?:get|have|do|try|take|use|start|receive|be treated "
+                  rf"with|go ahead with) (?:\w+ ){{0,3}}(?:if|with|while|since|because|even "
+                  rf"though|when|as|given|despite) (?:i|im|ive|my)\b|\b(?:i have|ive got|im|i "
+                  rf"had|i was diagnosed with|diagnosed with|i suffer from|i struggle with|i "
+                  rf"deal with|i live with|history of|family history of|my) (?:\w+ )?(?:a )?"
+                  rf"{CONDITION}\b.{{0,60}}\b(?:ketamine|esketamine|spravato|treatment|infusion|"
+                  rf"safe|ok|okay|can i|could i|should i|is it|would it|will it|risk|dangerous|"
+                  rf"candidate|eligible|allowed|work for me|help me)\b|\b(?:ketamine|esketamine|"
+                  rf"spravato|treatment|infusions?|it)\b.{{0,40}}\b(?:safe|ok|okay|dangerous|"
+                  rf"risky|allowed|possible) (?:for (?:me|someone like me)|with my|if (?:i|im|"
+                  rf"ive|my))\b|\bwith my {CONDITION}\b|\b(?:is|would|will|could) (?:ketamine|"
+                  rf"this|it|treatment|the treatment) (?:\w+ )?(?:right|the right|a good|good|"
+                  rf"the best|better) (?:\w+ )?(?:for me|option for me|choice for me|treatment "
+                  rf"for me|for my)\b|\bwhich (?:treatment|option|one|dose|form|route) "
+                  rf"(?:\w+ )?(?:should i|is (?:best|better|right) for me|would you recommend)\b|"
+                  rf"\b(?:recommend|prescribe|suggest) (?:me |for me )?(?:a |some )?(?:dose|"
+                  rf"medication|meds|treatment|drug|something)\b"),
+    (SYMPTOMS, r"\b(?:is (?:it|this|that) (?:normal|ok|okay|safe|bad|dangerous|concerning|a "
+               r"problem|serious|expected)|should i (?:be )?(?:worried|concerned|go to|see)|do "
+               r"i need to (?:worry|see|go)) (?:\w+ ){0,4}(?:i|im|ive|my|me)\b|\b(?:i|im|ive|"
+               r"ive been|i keep|i have been|i started|started) (?:\w+ )?(?:feeling|having|"
+               r"getting|experiencing|got|get|felt|had|noticed|seeing|hearing) (?:\w+ ){0,6}"
+               r"(?:since|after|from|because of|during) (?:my|the|last|this|yesterday s|"
+               r"yesterdays|each|every) (?:\w+ )?(?:infusion|session|treatment|dose|spray|"
+               r"ketamine|appointment|visit|shot|injection)s?\b|\bdo i have (?:\w+ )?"
+               r"(?:depression|ptsd|bipolar|anxiety|ocd|adhd|a (?:disorder|condition|"
+               r"problem))\b|\bam i (?:depressed|bipolar|manic|psychotic|addicted)\b|\bwhat "
+               r"(?:is|s) wrong with me\b|\bdiagnos\w* me\b"),
+]]
+
+# Questions that mention a category word but are plainly about the clinic or booking.
+_NOT_ADVICE = re.compile(
+    r"\b(?:cost|costs|price|prices|pricing|pay|paying|insurance|covered|coverage|refund|"
+    r"parking|park|directions|address|located|location|hours|open|opening|book|booking|"
+    r"schedule|appointment time|reschedule|cancel|cancellation|consultation|phone number|"
+    r"email|website|wait list|waitlist)\b")
+_ADVICE_OVERRIDES = (PREGNANCY, DOSING, INTERACTION, MEDICATION_CHANGE, SUBSTANCES)
+
+
+def detect_medical_advice(text: str) -> MedicalVerdict:
+    """Decide whether a message asks for individual medical advice.
+
+    Deterministic and side-effect free. Crisis detection must run before this.
+    """
+    if not text or not text.strip():
+        return MedicalVerdict()
+    categories: list[str] = []
+    for form in normalize_variants(text):
+        for category, pattern in _ADVICE_PATTERNS:
+            if category not in categories and pattern.search(form):
+                categories.append(category)
+    if not categories:
+        return MedicalVerdict()
+    main = normalize_variants(text)[0]
+    # "Should I book a consultation?" or "is it ok for me to park there?" is logistics, not
+    # medical advice, unless a clearly medical category also matched.
+    if _NOT_ADVICE.search(main) and not any(c in _ADVICE_OVERRIDES for c in categories):
+        return MedicalVerdict()
+    return MedicalVerdict(True, tuple(categories))
+
+
+def is_medical_advice_request(text: str) -> bool:
+    """Shorthand: True when the message asks for individual medical advice."""
+    return detect_medical_advice(text).is_advice_request

@@ -1,0 +1,226 @@
+"""Start the real action server and the real Rasa server for end-to-end tests.
+
+Reusable by every feature's end-to-end tests::
+
+    from servers import start_assistant
+
+    with start_assistant(tmp_path, extra_env={"BOOKING_DB_URL": ...}) as assistant:
+        replies = assistant.send("user-1", "hello")
+
+or through the ``assistant`` fixture in conftest.py (default configuration, shared per session).
+Both servers bind to 127.0.0.1 on free ports, use fresh copies of credentials.yml/endpoints.yml
+(overridable), keep conversations in memory (a clean state on every start), and write their logs
+to files the test can read (``assistant.logs()``), e.g. to check that no personal data is logged.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = ROOT / "models" / "clinic.tar.gz"
+ACTION_PYTHON = ROOT / ".venv" / "bin" / "python"
+RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+START_TIMEOUT_S = float(os.environ.get("E2E_START_TIMEOUT", "300"))
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def post_json(url: str, payload: Any, timeout: float = 60) -> tuple[int, Any]:
+    """POST ``payload`` as JSON; returns the status code and the decoded JSON body (or text)."""
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(payload).encode("utf-8"),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status, body = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, body = error.code, error.read()
+    try:
+        return status, json.loads(body or b"null")
+    except ValueError:
+        return status, body.decode("utf-8", "replace")
+
+
+@dataclass
+class Assistant:
+    """Handles on a running pair of servers."""
+
+    rasa_url: str
+    action_url: str
+    workdir: Path
+    latencies: list[float] = field(default_factory=list)
+
+    def send(self, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
+        """Send one message over the REST channel; returns the bot's messages, timing the call."""
+        payload: dict[str, Any] = {"sender": sender, "message": text}
+        if metadata:
+            payload["metadata"] = metadata
+        started = time.perf_counter()
+        status, body = post_json(f"{self.rasa_url}/webhooks/rest/webhook", payload)
+        self.latencies.append(time.perf_counter() - started)
+        assert status == 200, f"REST channel answered {status}: {body!r}"
+        assert isinstance(body, list), body
+        return body
+
+    def logs(self) -> str:
+        """Everything both servers have logged so far."""
+        return "\n".join(
+            path.read_text(encoding="utf-8", errors="replace")
+            for path in sorted(self.workdir.glob("*.log"))
+        )
+
+
+def prepare_model() -> Path:
+    """Build the retrieval index and train the model when their sources changed (make skips
+    both when nothing did), so the servers never start from stale files."""
+    subprocess.run(
+        ["make", "--no-print-directory", "index", "train"],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return MODEL
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    if not path.exists():
+        return ""
+    return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+
+
+def _wait_until(ready, processes: Mapping[str, subprocess.Popen], logs: Path, what: str) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        for name, process in processes.items():
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"{name} exited with {process.returncode} while waiting for {what}:\n"
+                    + _tail(logs / f"{name}.log")
+                )
+        if ready():
+            return
+        time.sleep(0.5)
+    raise TimeoutError(
+        f"{what} not ready after {START_TIMEOUT_S:.0f} s\n"
+        + "\n".join(_tail(logs / f"{name}.log") for name in processes)
+    )
+
+
+def _action_server_healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+            return response.status == 200
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+def _round_trip_works(url: str) -> bool:
+    # /status says "up" before a model is loaded; only a real reply proves the whole path works.
+    try:
+        status, body = post_json(
+            f"{url}/webhooks/rest/webhook", {"sender": "readiness-probe", "message": "hello"}, 30
+        )
+    except (OSError, urllib.error.URLError):
+        return False
+    return status == 200 and isinstance(body, list) and len(body) > 0
+
+
+@contextmanager
+def start_assistant(
+    workdir: Path,
+    extra_env: Mapping[str, str] | None = None,
+    credentials_yaml: str | None = None,
+    endpoints_yaml: str | None = None,
+    model: Path | None = None,
+    warm_up: str | None = "what is ketamine therapy",
+) -> Iterator[Assistant]:
+    """Start both servers in ``workdir`` (logs, config copies) and stop them afterwards.
+
+    ``extra_env`` reaches both servers (database URLs, keys, channel secrets).
+    ``credentials_yaml`` / ``endpoints_yaml`` replace the project's files (the action endpoint
+    can use ``${ACTION_SERVER_URL}``, which points at this run's action server).
+    ``warm_up`` is sent once (a new sender) so the retriever's one-off model load is not
+    counted in the test's latencies; None skips it.
+    """
+    workdir.mkdir(parents=True, exist_ok=True)
+    model = model or prepare_model()
+    action_port, rasa_port = free_port(), free_port()
+    action_url = f"http://127.0.0.1:{action_port}"
+    rasa_url = f"http://127.0.0.1:{rasa_port}"
+    credentials = workdir / "credentials.yml"
+    endpoints = workdir / "endpoints.yml"
+    credentials.write_text(credentials_yaml or (ROOT / "credentials.yml").read_text())
+    endpoints.write_text(endpoints_yaml or (ROOT / "endpoints.yml").read_text())
+    env = {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "TOKENIZERS_PARALLELISM": "false",
+        "SANIC_HOST": "127.0.0.1",
+        "ACTION_SERVER_URL": f"{action_url}/webhook",
+        **(extra_env or {}),
+    }
+    commands = {
+        "actions": [str(ACTION_PYTHON), "-m", "rasa_sdk", "--actions", "actions",
+                    "--port", str(action_port)],
+        "rasa": [str(RASA), "run", "--model", str(model), "--interface", "127.0.0.1",
+                 "--port", str(rasa_port), "--credentials", str(credentials),
+                 "--endpoints", str(endpoints)],
+    }  # fmt: skip
+    processes: dict[str, subprocess.Popen] = {}
+    try:
+        for name, command in commands.items():
+            with open(workdir / f"{name}.log", "wb") as log:
+                processes[name] = subprocess.Popen(
+                    command,
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,  # its own process group, stopped as a whole
+                )
+        _wait_until(
+            lambda: _action_server_healthy(action_url), processes, workdir, "the action server"
+        )
+        _wait_until(lambda: _round_trip_works(rasa_url), processes, workdir, "a round trip")
+        assistant = Assistant(rasa_url=rasa_url, action_url=action_url, workdir=workdir)
+        if warm_up:
+            assistant.send("warm-up", warm_up)
+            assistant.latencies.clear()
+        yield assistant
+    finally:
+        for process in processes.values():
+            _stop(process)

@@ -1,0 +1,207 @@
+"""ActionAnswerQuestion against the real domain, with the real retriever and with failing ones."""
+
+from __future__ import annotations
+
+import logging
+from types import SimpleNamespace
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer import ActionAnswerQuestion
+from bot import replies
+from bot.config import load_clinic
+from bot.retrieval import RetrievalUnavailable, get_retriever
+
+PRIVATE_TEXT = "my name is Jane Roe and my number is 555-123-4567, how fast does it work"
+
+
+def candidate(entry_id: str, title: str, answer: str, source: str, score: float = 0.8):
+    """A retrieval candidate shaped as the Retrieval API contract describes it."""
+    return SimpleNamespace(
+        id=entry_id, kind="faq", title=title, answer=answer, source=source, score=score
+    )
+
+
+def decision(kind: str, best=None, options=(), notice=None):
+    """A retrieval decision shaped as the Retrieval API contract describes it."""
+    return SimpleNamespace(
+        kind=kind, query="q", best=best, options=list(options), candidates=[], notice=notice
+    )
+
+
+class ScriptedRetriever:
+    """Returns a fixed decision: for the reply paths the real knowledge cannot be forced into."""
+
+    def __init__(self, result=None, entries=(), error: Exception | None = None):
+        self.result, self.entries, self.error = result, {e.id: e for e in entries}, error
+        self.asked: list[str] = []
+
+    def decide(self, text: str):
+        self.asked.append(text)
+        if self.error:
+            raise self.error
+        return self.result
+
+    def get(self, entry_id: str):
+        return self.entries.get(entry_id)
+
+
+async def run_action(action, tracker, domain):
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker, domain)
+    return dispatcher.messages, {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def test_name_is_the_snake_case_of_the_class():
+    assert ActionAnswerQuestion().name() == "action_answer_question"
+
+
+# --- with the real retriever and the clinic's real knowledge ---
+async def test_a_clear_question_gets_the_clinic_answer_and_its_source(domain, tracker_for):
+    tracker = tracker_for("how quickly does ketamine start to work", intent="ask_question")
+    messages, slots = await run_action(ActionAnswerQuestion(), tracker, domain)
+
+    expected = get_retriever().get("how_fast_it_works")
+    assert len(messages) == 1
+    assert messages[0]["text"] == replies.format_answer(expected.answer, expected.source)
+    assert messages[0]["text"].splitlines()[-1] == f"Source: {expected.source}"
+    assert slots["human_offered"] is False
+
+
+async def test_an_unrelated_question_gets_an_honest_i_dont_know(domain, tracker_for):
+    profile = load_clinic()
+    tracker = tracker_for("what's the best recipe for lasagna", intent="out_of_scope")
+    messages, slots = await run_action(ActionAnswerQuestion(), tracker, domain)
+
+    assert len(messages) == 1
+    assert "don't know" in messages[0]["text"]
+    assert profile.phone_display in messages[0]["text"]
+    assert profile.hours_text in messages[0]["text"]
+    assert messages[0]["buttons"] == [{"title": "Talk to a person", "payload": "/ask_human"}]
+    assert slots["human_offered"] is True
+
+
+async def test_a_button_payload_answers_the_chosen_entry(domain, tracker_for):
+    chosen = get_retriever().get("session_length")
+    tracker = tracker_for(
+        '/choose_answer{"answer_id":"session_length"}',
+        intent="choose_answer",
+        entities=[{"entity": "answer_id", "value": "session_length"}],
+    )
+    messages, slots = await run_action(ActionAnswerQuestion(), tracker, domain)
+
+    assert [m["text"] for m in messages] == [replies.format_answer(chosen.answer, chosen.source)]
+    assert slots["answer_id"] is None
+
+
+async def test_an_unknown_chosen_id_is_admitted_honestly(domain, tracker_for):
+    profile = load_clinic()
+    tracker = tracker_for(
+        '/choose_answer{"answer_id":"no_such_entry"}',
+        intent="choose_answer",
+        entities=[{"entity": "answer_id", "value": "no_such_entry"}],
+    )
+    messages, _ = await run_action(ActionAnswerQuestion(), tracker, domain)
+
+    assert len(messages) == 1
+    assert "can't find that answer" in messages[0]["text"]
+    assert profile.phone_display in messages[0]["text"]
+
+
+# --- reply paths driven by a scripted decision ---
+async def test_clarify_offers_buttons_that_answer_each_option(domain, tracker_for):
+    options = [
+        candidate("session_length", "How long does a session take?", "About an hour.", "FAQ"),
+        candidate("how_long_effects_last", "How long does relief last?", "Weeks.", "FAQ"),
+        candidate("course_of_treatment", "How many sessions?", "Several.", "FAQ"),
+    ]
+    retriever = ScriptedRetriever(decision("clarify", best=options[0], options=options))
+    action = ActionAnswerQuestion(retriever_factory=lambda: retriever)
+    messages, slots = await run_action(
+        action, tracker_for("how long does it last", intent="ask_question"), domain
+    )
+
+    assert messages[0]["text"] == replies.clarify_prompt()
+    assert messages[0]["buttons"] == [
+        {"title": "How long does a session take?",
+         "payload": '/choose_answer{"answer_id":"session_length"}'},
+        {"title": "How long does relief last?",
+         "payload": '/choose_answer{"answer_id":"how_long_effects_last"}'},
+        {"title": "How many sessions?",
+         "payload": '/choose_answer{"answer_id":"course_of_treatment"}'},
+    ]  # fmt: skip
+    assert slots["offered_answers"] == [o.id for o in options]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected_id"),
+    [("the second one", "b"), ("option 1", "a"), ("the last one", "c"), ("3rd", "c")],
+)
+async def test_a_typed_choice_answers_the_offered_option(domain, tracker_for, typed, expected_id):
+    entries = [candidate(i, f"Title {i}", f"Answer {i}.", f"Source {i}") for i in "abc"]
+    retriever = ScriptedRetriever(entries=entries)
+    tracker = tracker_for(typed, intent="choose_answer", slots={"offered_answers": ["a", "b", "c"]})
+    messages, _ = await run_action(
+        ActionAnswerQuestion(retriever_factory=lambda: retriever), tracker, domain
+    )
+
+    assert messages[0]["text"] == replies.format_answer(
+        f"Answer {expected_id}.", "Source " + expected_id
+    )
+    assert retriever.asked == []
+
+
+async def test_a_choice_without_an_offer_is_treated_as_a_question(domain, tracker_for):
+    best = candidate("x", "X", "An answer.", "FAQ")
+    retriever = ScriptedRetriever(decision("answer", best=best, options=[best]))
+    tracker = tracker_for("the first one", intent="choose_answer")
+    messages, _ = await run_action(
+        ActionAnswerQuestion(retriever_factory=lambda: retriever), tracker, domain
+    )
+
+    assert retriever.asked == ["the first one"]
+    assert messages[0]["text"] == replies.format_answer("An answer.", "FAQ")
+
+
+async def test_a_notice_about_unusable_input_is_passed_on(domain, tracker_for):
+    notice = "Your message looks empty. Please type your question."
+    retriever = ScriptedRetriever(decision("none", notice=notice))
+    messages, _ = await run_action(
+        ActionAnswerQuestion(retriever_factory=lambda: retriever),
+        tracker_for("   ", intent="nlu_fallback"),
+        domain,
+    )
+    assert [m["text"] for m in messages] == [notice]
+
+
+def _unavailable_factory():
+    raise RetrievalUnavailable("index missing: run `python -m bot index`")
+
+
+@pytest.mark.parametrize(
+    "make_action",
+    [
+        pytest.param(lambda: ActionAnswerQuestion(retriever_factory=_unavailable_factory),
+                     id="index missing"),
+        pytest.param(lambda: ActionAnswerQuestion(retriever_factory=lambda: ScriptedRetriever(
+            error=RuntimeError(f"failed on {PRIVATE_TEXT}"))), id="search crashes"),
+    ],
+)  # fmt: skip
+async def test_a_broken_retrieval_layer_is_admitted_without_logging_the_message(
+    domain, tracker_for, caplog, make_action
+):
+    profile = load_clinic()
+    caplog.set_level(logging.DEBUG)
+    messages, slots = await run_action(
+        make_action(), tracker_for(PRIVATE_TEXT, intent="ask_question"), domain
+    )
+
+    assert len(messages) == 1
+    assert "can't look that up right now" in messages[0]["text"]
+    assert profile.phone_display in messages[0]["text"]
+    assert slots["human_offered"] is True
+    logged = caplog.text
+    assert caplog.records, "the failure must be logged"
+    for fragment in ("Jane", "555-123-4567", "how fast does it work"):
+        assert fragment not in logged

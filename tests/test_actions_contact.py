@@ -1,0 +1,31 @@
+"""ActionGiveContactDetails against the real domain and the real clinic profile."""
+
+from __future__ import annotations
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.contact import ActionGiveContactDetails
+from bot.config import load_clinic
+
+
+def test_name_is_the_snake_case_of_the_class(domain):
+    assert ActionGiveContactDetails().name() == "action_give_contact_details"
+    assert "action_give_contact_details" in domain["actions"]
+
+
+async def test_asking_for_a_person_gives_phone_email_hours_and_locations(domain, tracker_for):
+    profile = load_clinic()
+    dispatcher = CollectingDispatcher()
+    events = await ActionGiveContactDetails().run(
+        dispatcher, tracker_for("can I talk to a person", intent="ask_human"), domain
+    )
+
+    assert len(dispatcher.messages) == 1
+    text = dispatcher.messages[0]["text"]
+    assert profile.phone_display in text
+    assert profile.email in text
+    for line in profile.hours:
+        assert line in text
+    for location in profile.locations:
+        assert location.name in text and location.address in text
+    assert {"event": "slot", "name": "human_offered", "value": False, "timestamp": None} in events

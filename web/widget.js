@@ -1,0 +1,499 @@
+/*
+ * The clinic assistant's chat widget. Embed with one tag:
+ *   <script src="https://<assistant host>/webhooks/webchat/widget.js" defer></script>
+ * Optional attributes: data-open="true" (start open), data-title="..." (panel heading).
+ *
+ * Safety rules this file keeps:
+ * - Bot text is inserted with text nodes only (never innerHTML), so no markup it contains runs.
+ * - Links are made only for http:, https:, tel: and mailto: addresses.
+ * - Nothing is loaded from anywhere but the assistant's own server: no fonts, no trackers.
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  if (!script || window.__clinicChatLoaded) {
+    return;
+  }
+  window.__clinicChatLoaded = true;
+
+  var BASE = new URL(".", script.src).href; // .../webhooks/webchat/
+  var SERVER = new URL(script.src).origin;
+  var TOKEN_KEY = "clinicChat.session:" + SERVER;
+  var SAFE_PROTOCOLS = ["http:", "https:", "tel:", "mailto:"];
+  var startOpen = script.getAttribute("data-open") === "true";
+  var config = {
+    clinicName: "the clinic",
+    phoneDisplay: "",
+    phoneHref: "",
+    privacyUrl: BASE + "privacy",
+    socketPath: "/socket.io",
+    maxMessageChars: 1000,
+  };
+  var socket = null;
+  var ui = {};
+  var uid = Math.random().toString(36).slice(2, 8);
+
+  // ---- small DOM helpers (text nodes only) ---------------------------------------------
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === "className") {
+        node.className = attrs[key];
+      } else if (key === "text") {
+        node.textContent = attrs[key];
+      } else {
+        node.setAttribute(key, attrs[key]);
+      }
+    });
+    (children || []).forEach(function (child) {
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function safeHref(url) {
+    try {
+      var parsed = new URL(url, SERVER);
+      if (SAFE_PROTOCOLS.indexOf(parsed.protocol) === -1) {
+        return null;
+      }
+      return parsed.href;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function link(label, href) {
+    var safe = safeHref(href);
+    if (!safe) {
+      return document.createTextNode(label);
+    }
+    var a = el("a", { href: safe, text: label });
+    if (/^https?:/.test(safe)) {
+      a.setAttribute("target", "_blank");
+      a.setAttribute("rel", "noopener noreferrer");
+    }
+    return a;
+  }
+
+  // Markdown links, bare web addresses, e-mail addresses and phone numbers become links.
+  var TOKEN = new RegExp(
+    [
+      "\\[([^\\]]+)\\]\\(([^)\\s]+)\\)", // [label](address)
+      "(https?:\\/\\/[^\\s<>()]+[^\\s<>().,;:!?'\"])", // web address
+      "([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,})", // e-mail
+      "((?:\\+?1[ .-]?)?\\(?\\d{3}\\)?[ .-]?\\d{3}[ .-]\\d{4}\\b)", // phone (NANP)
+    ].join("|"),
+    "g"
+  );
+
+  function appendInline(parent, text) {
+    var last = 0;
+    var match;
+    TOKEN.lastIndex = 0;
+    while ((match = TOKEN.exec(text)) !== null) {
+      if (match.index > last) {
+        parent.appendChild(document.createTextNode(text.slice(last, match.index)));
+      }
+      if (match[1] !== undefined) {
+        parent.appendChild(link(match[1], match[2]));
+      } else if (match[3] !== undefined) {
+        parent.appendChild(link(match[3], match[3]));
+      } else if (match[4] !== undefined) {
+        parent.appendChild(link(match[4], "mailto:" + match[4]));
+      } else {
+        parent.appendChild(link(match[5], "tel:" + match[5].replace(/[^\d+]/g, "")));
+      }
+      last = TOKEN.lastIndex;
+    }
+    if (last < text.length) {
+      parent.appendChild(document.createTextNode(text.slice(last)));
+    }
+  }
+
+  function appendParagraphs(parent, text) {
+    String(text || "")
+      .split(/\n{2,}/)
+      .forEach(function (paragraph) {
+        paragraph = paragraph.trim();
+        if (!paragraph) {
+          return;
+        }
+        var isSource = /^Source:\s/.test(paragraph);
+        var p = el("p", { className: isSource ? "cc-source" : "cc-para" });
+        paragraph.split("\n").forEach(function (line, index) {
+          if (index) {
+            p.appendChild(el("br"));
+          }
+          appendInline(p, line);
+        });
+        parent.appendChild(p);
+      });
+  }
+
+  // ---- building the widget -----------------------------------------------------------
+
+  function build() {
+    var title = script.getAttribute("data-title") || "Ask our assistant";
+    ui.launcher = el("button", {
+      type: "button",
+      className: "cc-launcher",
+      "aria-expanded": "false",
+      "aria-controls": "cc-panel-" + uid,
+      text: "Chat with us",
+    });
+    ui.title = el("h2", { className: "cc-title", id: "cc-title-" + uid, text: title });
+    ui.close = el("button", {
+      type: "button",
+      className: "cc-icon-button",
+      "aria-label": "Close chat",
+      text: "\u00d7",
+    });
+    ui.notice = el("p", { className: "cc-notice", id: "cc-notice-" + uid }, [
+      "Automated assistant, not a clinician. In an emergency call 911. " +
+        "In a crisis, call or text 988. ",
+    ]);
+    ui.privacy = el("a", { className: "cc-privacy", href: config.privacyUrl, text: "Privacy notice" });
+    ui.privacy.setAttribute("target", "_blank");
+    ui.privacy.setAttribute("rel", "noopener");
+    ui.notice.appendChild(ui.privacy);
+    ui.log = el("div", {
+      className: "cc-log",
+      role: "log",
+      "aria-live": "polite",
+      "aria-relevant": "additions",
+      "aria-label": "Conversation",
+      tabindex: "0",
+    });
+    ui.status = el("p", { className: "cc-status", role: "status", "aria-live": "polite" });
+    ui.input = el("textarea", {
+      id: "cc-input-" + uid,
+      className: "cc-input",
+      rows: "1",
+      maxlength: String(config.maxMessageChars),
+      autocomplete: "off",
+      placeholder: "Type your question",
+      "aria-describedby": "cc-notice-" + uid,
+    });
+    var label = el("label", {
+      className: "cc-visually-hidden",
+      for: "cc-input-" + uid,
+      text: "Your message",
+    });
+    ui.send = el("button", { type: "submit", className: "cc-send", text: "Send" });
+    ui.form = el("form", { className: "cc-form", novalidate: "" }, [label, ui.input, ui.send]);
+    ui.end = el("button", { type: "button", className: "cc-end", text: "End chat" });
+    var header = el("div", { className: "cc-header" }, [ui.title, ui.close]);
+    var footer = el("div", { className: "cc-footer" }, [ui.end]);
+    ui.panel = el(
+      "section",
+      {
+        id: "cc-panel-" + uid,
+        className: "cc-panel",
+        role: "dialog",
+        "aria-modal": "false",
+        "aria-labelledby": "cc-title-" + uid,
+      },
+      [header, ui.notice, ui.log, ui.status, ui.form, footer]
+    );
+    ui.panel.hidden = true;
+    ui.root = el("div", { className: "cc-root" }, [ui.launcher, ui.panel]);
+    document.body.appendChild(ui.root);
+
+    ui.launcher.addEventListener("click", function () {
+      setOpen(ui.panel.hidden);
+    });
+    ui.close.addEventListener("click", function () {
+      setOpen(false);
+    });
+    ui.panel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        setOpen(false);
+      }
+    });
+    ui.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      sendTyped();
+    });
+    ui.input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        sendTyped();
+      }
+    });
+    ui.end.addEventListener("click", endChat);
+  }
+
+  function setOpen(open) {
+    ui.panel.hidden = !open;
+    ui.launcher.setAttribute("aria-expanded", open ? "true" : "false");
+    ui.root.classList.toggle("cc-open", open);
+    if (open) {
+      ui.input.focus();
+      scrollToEnd();
+    } else {
+      ui.launcher.focus();
+    }
+  }
+
+  function scrollToEnd() {
+    ui.log.scrollTop = ui.log.scrollHeight;
+  }
+
+  function setStatus(text) {
+    ui.status.textContent = text || "";
+  }
+
+  // ---- messages ------------------------------------------------------------------------
+
+  function isCrisis(message) {
+    return !!(message.custom && message.custom.kind === "crisis");
+  }
+
+  function addUser(text) {
+    var bubble = el("div", { className: "cc-msg cc-user" });
+    bubble.appendChild(el("span", { className: "cc-visually-hidden", text: "You said: " }));
+    appendParagraphs(bubble, text);
+    ui.log.appendChild(bubble);
+    scrollToEnd();
+  }
+
+  function addBot(message, live) {
+    var crisis = isCrisis(message);
+    if (!message.text && crisis && ui.lastBot) {
+      ui.lastBot.classList.add("cc-crisis"); // a marker sent apart from its text
+      return;
+    }
+    if (!message.text && !(message.buttons && message.buttons.length) && !message.image) {
+      return;
+    }
+    var bubble = el("div", { className: "cc-msg cc-bot" + (crisis ? " cc-crisis" : "") });
+    bubble.appendChild(
+      el("span", {
+        className: "cc-visually-hidden",
+        text: crisis ? "Urgent help from the assistant: " : "Assistant: ",
+      })
+    );
+    if (crisis) {
+      bubble.appendChild(el("p", { className: "cc-crisis-title", text: "You are not alone" }));
+    }
+    appendParagraphs(bubble, message.text);
+    if (crisis) {
+      bubble.appendChild(
+        el("p", { className: "cc-crisis-actions" }, [
+          link("Call 988", "tel:988"),
+          link("Call 911", "tel:911"),
+        ])
+      );
+    }
+    if (message.image) {
+      var src = safeHref(message.image);
+      if (src && /^https?:/.test(src)) {
+        bubble.appendChild(el("img", { src: src, alt: "", className: "cc-image" }));
+      }
+    }
+    if (message.buttons && message.buttons.length) {
+      bubble.appendChild(options(message.buttons, live));
+    }
+    ui.log.appendChild(bubble);
+    ui.lastBot = bubble;
+    scrollToEnd();
+  }
+
+  function options(buttons, enabled) {
+    var group = el("div", { className: "cc-options", role: "group", "aria-label": "Options" });
+    buttons.forEach(function (button) {
+      var b = el("button", { type: "button", className: "cc-option", text: String(button.title) });
+      b.disabled = !enabled;
+      b.addEventListener("click", function () {
+        disableOptions();
+        b.setAttribute("aria-pressed", "true");
+        send(String(button.payload), String(button.title));
+        ui.input.focus();
+      });
+      group.appendChild(b);
+    });
+    return group;
+  }
+
+  function disableOptions() {
+    Array.prototype.forEach.call(ui.log.querySelectorAll(".cc-option"), function (b) {
+      b.disabled = true;
+    });
+  }
+
+  function sendTyped() {
+    var text = ui.input.value.trim();
+    if (!text) {
+      return;
+    }
+    if (text.length > config.maxMessageChars) {
+      setStatus("Please keep your message under " + config.maxMessageChars + " characters.");
+      return;
+    }
+    disableOptions();
+    ui.input.value = "";
+    send(text, text);
+  }
+
+  function send(message, shown) {
+    if (!socket || !socket.connected || !ui.ready) {
+      setStatus("Not connected yet. Please try again in a moment.");
+      return;
+    }
+    addUser(shown);
+    setStatus("The assistant is typing\u2026");
+    socket.emit("user_uttered", { message: message });
+  }
+
+  function showHistory(messages) {
+    ui.log.textContent = "";
+    ui.lastBot = null;
+    messages.forEach(function (message, index) {
+      if (message.sender === "user") {
+        addUser(message.text);
+      } else {
+        addBot(message, index === messages.length - 1);
+      }
+    });
+  }
+
+  // ---- connection and session ----------------------------------------------------------
+
+  function storedToken() {
+    try {
+      return window.localStorage.getItem(TOKEN_KEY);
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function storeToken(token) {
+    try {
+      if (token) {
+        window.localStorage.setItem(TOKEN_KEY, token);
+      } else {
+        window.localStorage.removeItem(TOKEN_KEY);
+      }
+    } catch (e) {
+      /* storage disabled: the conversation simply does not survive a reload */
+    }
+  }
+
+  function unavailableText() {
+    var text = "The chat is not available right now.";
+    if (config.phoneDisplay) {
+      text += " Please call " + config.clinicName + " at " + config.phoneDisplay + ".";
+    }
+    return text + " In a crisis, call or text 988; in an emergency, call 911.";
+  }
+
+  function connect() {
+    ui.ready = false;
+    socket = window.io(SERVER, {
+      path: config.socketPath,
+      transports: ["websocket"],
+      reconnectionAttempts: 5,
+    });
+    socket.on("connect", function () {
+      socket.emit("session_request", { session_token: storedToken() });
+    });
+    socket.on("session_confirm", function (token) {
+      var resumed = token === storedToken();
+      storeToken(token);
+      ui.ready = true;
+      setStatus("");
+      if (!resumed) {
+        ui.log.textContent = "";
+      }
+    });
+    socket.on("history", function (data) {
+      showHistory((data && data.messages) || []);
+    });
+    socket.on("bot_uttered", function (message) {
+      setStatus("");
+      addBot(message || {}, true);
+    });
+    socket.on("session_required", function () {
+      socket.emit("session_request", { session_token: storedToken() });
+    });
+    socket.on("connect_error", function () {
+      ui.ready = false;
+      ui.root.classList.add("cc-unavailable");
+      setStatus(unavailableText());
+    });
+    socket.on("disconnect", function () {
+      ui.ready = false;
+    });
+  }
+
+  function endChat() {
+    storeToken(null);
+    ui.log.textContent = "";
+    ui.lastBot = null;
+    if (socket) {
+      socket.disconnect();
+    }
+    connect();
+    setStatus("Chat ended. This conversation is no longer shown on this device.");
+    ui.input.focus();
+  }
+
+  function loadScript(src, done) {
+    var s = document.createElement("script");
+    s.src = src;
+    s.onload = done;
+    s.onerror = function () {
+      setStatus(unavailableText());
+    };
+    document.head.appendChild(s);
+  }
+
+  function loadStyles() {
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = BASE + "widget.css";
+    document.head.appendChild(css);
+  }
+
+  function start() {
+    loadStyles();
+    fetch(BASE + "config.json", { mode: "cors", credentials: "omit" })
+      .then(function (r) {
+        if (!r.ok) {
+          throw new Error("config " + r.status);
+        }
+        return r.json();
+      })
+      .then(function (data) {
+        Object.keys(config).forEach(function (key) {
+          if (data[key] !== undefined) {
+            config[key] = data[key];
+          }
+        });
+        config.privacyUrl = safeHref(new URL(config.privacyUrl, BASE).href) || BASE + "privacy";
+      })
+      .catch(function () {
+        /* keep the defaults; the socket decides whether chat is possible here */
+      })
+      .then(function () {
+        build();
+        if (startOpen) {
+          setOpen(true);
+        }
+        if (window.io) {
+          connect();
+        } else {
+          loadScript(BASE + "socket.io.min.js", connect);
+        }
+      });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
