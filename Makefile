@@ -18,6 +18,9 @@ export RASA_TELEMETRY_ENABLED := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
+# Booking: without BOT_DATA_KEY, development mode creates an owner-only key in var/secrets/ (and
+# says so). Deployments set BOT_ENV=production and BOT_DATA_KEY (`make keygen`); see docs/booking.md.
+export BOT_ENV ?= development
 # Where the Rasa server finds the action server (endpoints.yml reads it).
 export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
@@ -98,6 +101,9 @@ $(WIDGET_VENDOR): web/package.json web/package-lock.json
 	cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	mkdir -p $(@D) && cp web/node_modules/socket.io-client/dist/socket.io.min.js $@
 
+shell-debug: ## `make shell`, and after each answer the retrieval decision, score, source, runners-up
+	BOT_DEBUG_RETRIEVAL=1 $(MAKE) --no-print-directory shell
+
 browser-deps: ## Install Debian's chromium for the browser test when it is missing
 	@command -v chromium >/dev/null || { SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
@@ -115,3 +121,8 @@ export $(CHANNEL_ENV)
 	   for key in WEBCHAT_SESSION_KEY TWILIO_AUTH_TOKEN SMS_SENDER_KEY; do \
 	     echo "$$key=$$(python3 -c 'import secrets; print(secrets.token_hex(32))')"; done; } > $@
 	@echo "Wrote .env with random local secrets for the chat and SMS channels."
+
+# --- booking: consultation requests (staff commands: python -m bot requests --help) ---
+.PHONY: keygen
+keygen: $(STAMPS)/venv ## Print a new BOT_DATA_KEY, the key that encrypts consultation requests
+	@$(BOT) keygen

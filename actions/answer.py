@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import replies
+from bot import replies, retrieval_debug
 from bot.choices import pick_offered
 from bot.config import load_clinic
 from bot.retrieval import RetrievalUnavailable, get_retriever
@@ -55,7 +55,9 @@ class ActionAnswerQuestion(Action):
             # Only the type: an exception message could quote what the patient wrote.
             logger.error("retrieval failed with %s", type(exc).__name__)
             return self._reply_unavailable(dispatcher, profile)
-        return self._reply_decision(dispatcher, profile, decision)
+        events = self._reply_decision(dispatcher, profile, decision)
+        retrieval_debug.show(dispatcher, decision, tracker)  # staff shell only (make shell-debug)
+        return events
 
     @staticmethod
     def _reply_decision(

@@ -214,7 +214,7 @@ class ValidateConsultationForm(FormValidationAction):
     async def validate_booking_review(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """"submit" sends the request; "change" (a no) asks what to change; else ask again."""
+        """Submit sends the request; a no ("change") asks what to change; else ask again."""
         if value == "submit":
             return {"booking_review": "submit"}
         if value == "change" or not isinstance(value, str):
@@ -438,8 +438,6 @@ _background: set[asyncio.Future] = set()
 
 def _notify_in_background(stored: Any) -> None:
     """E-mail staff without delaying the patient's reply; failures are logged, never raised."""
-    future = asyncio.get_running_loop().run_in_executor(
-        None, send_new_request_notification, stored
-    )
+    future = asyncio.get_running_loop().run_in_executor(None, send_new_request_notification, stored)
     _background.add(future)
     future.add_done_callback(_background.discard)

@@ -26,7 +26,7 @@ INVALID_REPLIES = {
     "single_word": "Could you give your first and last name?",
     "too_short": "Could you give your full first and last name?",
     "not_a_name": "That doesn't look like a name. Please type just your first and last name.",
-    "sentence": "I only need your name here, for example \"Jane Smith\".",
+    "sentence": 'I only need your name here, for example "Jane Smith".',
     "question": "I'll need an answer to my question before we go on.",
     "not_a_contact": (
         "I need a phone number or an email address here, for example (555) 555-0100 or "

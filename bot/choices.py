@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3}
-_CARDINALS = {"1": 1, "one": 1, "2": 2, "two": 2, "3": 3, "three": 3}
+_DIGITS = {"1": 1, "2": 2, "3": 3}
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3}
+_POINTERS = {"option", "number", "choice", "no"}
 _LAST = {"last", "final"}
 
 
@@ -18,8 +20,14 @@ def pick_offered(text: str, offered: list[str] | None) -> str | None:
     if any(w in _LAST for w in words):
         positions.add(len(offered))
     if not positions:
-        # "option 2", "number two"; only without an ordinal, so "the second one" is not 1 and 2.
-        positions = {_CARDINALS[w] for w in words if w in _CARDINALS}
+        # "2", "option two": only without an ordinal ("the second one" is not 1 and 2), and a
+        # number word only after "option"/"number" ("that one" picks nothing).
+        positions = {_DIGITS[w] for w in words if w in _DIGITS}
+        positions |= {
+            _NUMBER_WORDS[w]
+            for before, w in zip([""] + words[:-1], words, strict=True)
+            if w in _NUMBER_WORDS and before in _POINTERS
+        }
     if len(positions) != 1:
         return None
     position = positions.pop()

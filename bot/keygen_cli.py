@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.crypto import KEY_ENV, generate_key
+KEY_ENV = "BOT_DATA_KEY"  # bot.crypto.KEY_ENV, without importing cryptography for --help
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -19,10 +19,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             "replacing it does the same for requests stored under the old key."
         ),
     )
-    parser.set_defaults(func=run)
+    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, out=None) -> int:
     """Print one key on its own line (nothing else on stdout, so it can be captured)."""
+    from bot.crypto import generate_key
+
     (out or sys.stdout).write(generate_key() + "\n")
     return 0

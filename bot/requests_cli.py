@@ -19,15 +19,12 @@ import io
 import json
 import os
 import sys
+from typing import TYPE_CHECKING
 
-from bot.crypto import DecryptionError, KeyConfigurationError
-from bot.requests_store import (
-    STATUSES,
-    ConsultationRequest,
-    RequestNotFound,
-    RequestStore,
-    StorageError,
-)
+if TYPE_CHECKING:  # the command line imports storage (SQLAlchemy, cryptography) only when run
+    from bot.requests_store import ConsultationRequest, RequestStore
+
+STATUSES = ("new", "contacted")  # bot.requests_store.STATUSES, without importing it for --help
 
 EXPORT_FIELDS = [
     "id",
@@ -74,11 +71,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     delete = commands.add_parser("delete", help="Delete a request")
     delete.add_argument("id", type=int)
 
-    parser.set_defaults(func=run)
+    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, out=None) -> int:
     """Execute a ``requests`` subcommand; returns the process exit code."""
+    from bot.crypto import DecryptionError, KeyConfigurationError
+    from bot.requests_store import RequestNotFound, RequestStore, StorageError
+
     out = out or sys.stdout
     store = RequestStore(url=args.database_url)
     try:

@@ -4,7 +4,7 @@ Reusable by every feature's end-to-end tests::
 
     from servers import start_assistant
 
-    with start_assistant(tmp_path, extra_env={"BOOKING_DB_URL": ...}) as assistant:
+    with start_assistant(tmp_path, extra_env={"BOT_DATABASE_URL": ...}) as assistant:
         replies = assistant.send("user-1", "hello")
 
 or through the ``assistant`` fixture in conftest.py (default configuration, shared per session).
@@ -15,6 +15,7 @@ to files the test can read (``assistant.logs()``), e.g. to check that no persona
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import signal
@@ -191,6 +192,11 @@ def start_assistant(
         "TOKENIZERS_PARALLELISM": "false",
         "SANIC_HOST": "127.0.0.1",
         "ACTION_SERVER_URL": f"{action_url}/webhook",
+        # Booking: the action server refuses to start without a data key. Each run gets a fresh
+        # key and its own requests database in the workdir, unless extra_env sets them.
+        "BOT_ENV": "test",
+        "BOT_DATA_KEY": base64.b64encode(os.urandom(32)).decode("ascii"),
+        "BOT_DATABASE_URL": f"sqlite:///{workdir / 'requests.db'}",
         **(extra_env or {}),
     }
     commands = {

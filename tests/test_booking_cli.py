@@ -53,11 +53,6 @@ def bot_command(env, *args):
     )
 
 
-pytestmark = pytest.mark.skipif(
-    not (ROOT / "bot" / "cli.py").exists(), reason="bot/cli.py (the command registry) not written"
-)
-
-
 def test_list_shows_decrypted_requests(env):
     result = bot_command(env, "list")
     assert result.returncode == 0, result.stderr

@@ -151,7 +151,6 @@ def test_keygen_prints_a_usable_key():
     assert crypto.Cipher(base64.b64decode(out.text.strip()))
 
 
-@pytest.mark.skipif(not (ROOT / "bot" / "cli.py").exists(), reason="bot/cli.py not written yet")
 def test_keygen_command_line():
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run(

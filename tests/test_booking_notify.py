@@ -31,7 +31,11 @@ class Inbox:
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(
-            (envelope.mail_from, list(envelope.rcpt_tos), email.message_from_bytes(envelope.content))
+            (
+                envelope.mail_from,
+                list(envelope.rcpt_tos),
+                email.message_from_bytes(envelope.content),
+            )
         )
         return "250 OK"
 

@@ -213,7 +213,8 @@ _RULES: list[tuple[str, str, re.Pattern, bool]] = [
         r"\b(?:want|wanna|going|planning|plan|ready|about|decided|try|trying|tried|thinking about|"
         r"thinking of|thought about|thoughts of|time|way|how|urge|urges|tempted|need|should i|"
         r"could|should|will|ill|id|might|finally|just|gonna|can|cant wait to|close to|near|"
-        r"considering|consider|tonight i|feel like|felt like|feeling like) (?:to )?(?:\w+ )?(?:end|ending) "
+        r"considering|consider|tonight i|feel like|felt like|"
+        r"feeling like) (?:to )?(?:\w+ )?(?:end|ending) "
         r"(?:it|things|this)\b"
         r"(?! (?:with|between|here|there|for (?:the|him|her|them|us)|off|early|soon with|at|on|by|"
         r"after|before|when|politely|nicely|now with|professionally|amicably|properly|"
@@ -243,7 +244,8 @@ _RULES: list[tuple[str, str, re.Pattern, bool]] = [
     ("no_reason_to_live", IDEATION, _c(
         r"\b(?:no|zero|not a|not one|not any|nothing|cant find a|cant find any|cant see a|cant "
         r"see any|dont have a|dont have any|dont see a|dont see any|lost (?:my|the|all|any)|"
-        r"without a|without any|what|dont see the|cant see the|fail to see the|dont get the|see no) "
+        r"without a|without any|what|dont see the|cant see the|fail to see the|dont get the|"
+        r"see no) "
         r"(?:single |real |good |more )?(?:reason|reasons|point|will|"
         r"purpose|motivation|desire|wish|sense) (?:\w+ )?(?:to|for|in|of) (?:live|living|life|go "
         r"on|going on|keep going|keep living|carry on|carrying on|be alive|being alive|stay "
@@ -304,7 +306,8 @@ _RULES: list[tuple[str, str, re.Pattern, bool]] = [
      False),
     ("dont_want_to_wake", IDEATION, _c(
         r"\b(?:dont|do not|never|no longer) (?:really |even |ever )?(?:want|wanna|wish|plan|"
-        r"intend|care|need|hope) (?:to )?(?:ever )?(?:wake up|wake(?! up)|see the morning|see tomorrow|"
+        r"intend|care|need|hope) (?:to )?(?:ever )?(?:wake up|wake(?! up)|see the morning|"
+        r"see tomorrow|"
         r"see another day|open my eyes again)\b(?! (?:early|at \d|before|so early|that early|for "
         r"(?:the|my|an|a|work|school|class|it)|in time|on time|on \w+day|at \w+|\d|to (?:an|a|the)"
         r"|from (?:the|my)|during))|\b(?:hope|hoping|wish|wishing|pray|praying|want|wanted|would"
@@ -317,7 +320,8 @@ _RULES: list[tuple[str, str, re.Pattern, bool]] = [
         r"want|long|hope) (?:to )?(?:\w+ )?sleep (?:forever|for ever|and never|permanently)\b|"
         r"\beternal sleep\b|\bpermanent (?:sleep|solution|exit|nap|escape|rest)\b"), False),
     ("burden", IDEATION, _c(
-        r"\bbetter (?:off )?dead\b|\b(?:im|feel like im|feel like i am|feel like|ive become|i have become|being|im just|im such|im only|"
+        r"\bbetter (?:off )?dead\b|\b(?:im|feel like im|feel like i am|feel like|ive become|"
+        r"i have become|being|im just|im such|im only|"
         r"im nothing but|ill always be|always be|feel like such|nothing but|such|just|only) "
         r"(?:\w+ )?(?:a |such a |nothing but a |only a |just a )?(?:burden|waste of (?:space|air|"
         r"oxygen|life))\b(?! (?:to (?:ask|bother)|on (?:my|the) (?:budget|wallet)))|\bbetter "
@@ -330,8 +334,10 @@ _RULES: list[tuple[str, str, re.Pattern, bool]] = [
         r"(?<=died)|(?<=dead)|(?<=gone)|(?<=disappeared)|(?<=here)|(?<=around)|(?<=alive)|"
         r"(?<=killed)|(?<=exist)|(?<=existed)|(?<=woke)|(?<=wake)|(?<=left))"), False),
     ("disappear", IDEATION, _c(
-        r"\b(?:want|wanna|wish i could|wish i would|wish id|need|going|ready|just want|longing) (?:to )?"
-        r"(?:just |simply )?(?:disappear|vanish|not exist|stop existing|stop living|stop being alive|"
+        r"\b(?:want|wanna|wish i could|wish i would|wish id|need|going|ready|just want|"
+        r"longing) (?:to )?"
+        r"(?:just |simply )?(?:disappear|vanish|not exist|stop existing|stop living|"
+        r"stop being alive|"
         r"cease to exist|cease "
         r"existing|fade away|be erased|be gone|evaporate|not be here)(?: forever| for good| "
         r"permanently| from (?:this|the) (?:world|earth|planet))?\b(?! (?:for (?:a|the|some|an|"

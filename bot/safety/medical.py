@@ -45,7 +45,7 @@ class MedicalVerdict:
         return {"is_advice_request": self.is_advice_request, "categories": list(self.categories)}
 
 
-DRUG = (r"(?:ssris?|snris?|maois?|tcas?|antidepressants?|anti depressants?|antipsychotics?|"
+NAMED_DRUG = (r"(?:ssris?|snris?|maois?|tcas?|antidepressants?|anti depressants?|antipsychotics?|"
         r"mood stabili[sz]ers?|sertraline|zoloft|fluoxetine|prozac|escitalopram|lexapro|"
         r"citalopram|celexa|paroxetine|paxil|fluvoxamine|luvox|venlafaxine|effexor|desvenlafaxine|"
         r"pristiq|duloxetine|cymbalta|bupropion|wellbutrin|mirtazapine|remeron|trazodone|"
@@ -63,13 +63,14 @@ DRUG = (r"(?:ssris?|snris?|maois?|tcas?|antidepressants?|anti depressants?|antip
         r"synthroid|thyroid (?:meds|medication|medicine)|blood thinners?|warfarin|eliquis|"
         r"xarelto|sleeping pills?|ambien|zolpidem|melatonin|st johns wort|ibuprofen|advil|"
         r"tylenol|acetaminophen|paracetamol|aspirin|antihistamines?|benadryl|zofran|ondansetron|"
-        r"steroids?|prednisone|hrt|testosterone|estrogen|esketamine|spravato|my (?:\w+ )?"
+        r"steroids?|prednisone|hrt|testosterone|estrogen|esketamine|spravato)")
+DRUG = (rf"(?:{NAMED_DRUG}|my (?:\w+ )?"
         r"(?:medications?|meds|medicine|pills|prescriptions?|antidepressants?|dose|dosage|"
         r"tablets))")
 CONDITION = (r"(?:high blood pressure|hypertension|low blood pressure|heart (?:condition|disease|"
              r"problems?|issues?|murmur|failure|attack)|arrhythmia|afib|a fib|pacemaker|stroke|"
              r"aneurysm|seizures?|epilepsy|glaucoma|psychosis|psychotic|schizophrenia|"
-             r"schizoaffective|bipolar|mania|manic|hallucinations?|history of (?:substance|drug|"
+             r"schizoaffective|mania|manic|hallucinations?|history of (?:substance|drug|"
              r"alcohol|addiction|abuse)|(?:substance|drug|alcohol) (?:use|abuse|problems?|"
              r"addiction)|addiction|addicted|alcoholism|alcoholic|recovering addict|in recovery|"
              r"sober|liver (?:disease|problems?|damage)|cirrhosis|kidney (?:disease|problems?)|"
@@ -77,7 +78,7 @@ CONDITION = (r"(?:high blood pressure|hypertension|low blood pressure|heart (?:c
              r"diabetes|diabetic|cancer|chemo|dementia|brain injury|tbi|concussion|eating "
              r"disorder|anorexia|bulimia|adhd|autism|allergy|allergic|covid|cold|flu|fever|"
              r"surgery|anemia|obese|overweight|older|elderly|teenager|under 18|minor|\d{2} "
-             r"years? old|age \d{2}|my age|ptsd|ocd|depression|anxiety|chronic pain)")
+             r"years? old|age \d{2}|my age)")
 TREATMENT = (r"(?:ketamine|esketamine|spravato|treatment|treatments|infusions?|session|sessions|"
              r"therapy|the (?:nasal )?spray|nasal spray|iv|it|this|that|appointment)")
 
@@ -87,11 +88,17 @@ _ADVICE_PATTERNS: list[tuple[str, re.Pattern]] = [(c, re.compile(p)) for c, p in
                 r"(?:conceive|get pregnant|have a baby)|ttc|expecting (?:a baby|a child|twins)|"
                 r"planning (?:a|to have a) (?:baby|pregnancy|family)|get (?:someone|my \w+) "
                 r"pregnant|fertility|ivf|conceiv\w*)\b"),
-    (DOSING, r"\b(?:dose|doses|dosage|dosages|dosing|overdose amount|milligrams?|mg|mgs|mcg|"
-             r"microgram\w*|mg ?kg|mg per kg|per kilo\w*)\b|\bhow (?:much|many) (?:ketamine|"
-             r"esketamine|spravato|of (?:it|the \w+)|sprays?|puffs|pills|tablets|mls?|drops|"
-             r"units|times a (?:day|week)) (?:should|can|do|would|will|is|are|to|per|a|for|"
-             r"will|may|at)\b|\b(?:double|doubled|doubling|triple|extra|skip|skipped|skipping|"
+    (DOSING, r"\b(?:what|which|how high|how low|how big|how strong|whats the)(?: \w+){0,2} "
+             r"(?:dose|doses|dosage|dosing|amount|strength)\b|\b(?:my|the right|a safe|a higher|"
+             r"a lower|a bigger|a smaller|an extra|a double|a stronger|a weaker|the max|the "
+             r"maximum) (?:\w+ )?(?:dose|doses|dosage)\b|\b(?:dose|dosage|doses) (?:\w+ ){0,2}"
+             r"(?:should|would|will|do|can|could|must) (?:i|we|you give me)\b|\b\d+ ?(?:mg|mcg|"
+             r"ml|milligrams?)\b|\b(?:mg|mgs|milligrams?|mcg|micrograms?) (?:per|a|of|kg|for)\b|"
+             r"\bmg ?kg\b|\bper kilo\w*|\bhow (?:much|many) (?:ketamine|"
+             r"esketamine|spravato|of (?:it|the \w+|my \w+)|sprays?|puffs|pills|tablets|mls?|"
+             r"drops|units|medication|meds|times a (?:day|week)) (?:\w+ ){0,3}(?:should|can|do|"
+             r"would|will|is|are|to|per|a|for|may|at)\b|\b(?:double|doubled|doubling|triple|extra|"
+             r"skip|skipped|skipping|"
              r"miss|missed|missing|forgot|forget) (?:a |my |the |an |one )?(?:\w+ )?(?:dose|"
              r"pill|tablet|spray|medication|dosage|infusion)s?\b|\btake (?:more|less|extra|"
              r"another) (?:ketamine|of (?:it|my)|pills?|medication)\b|\bmicrodos\w*\b"),
@@ -103,10 +110,15 @@ _ADVICE_PATTERNS: list[tuple[str, re.Pattern]] = [(c, re.compile(p)) for c, p in
                   rf"{DRUG}\b|\b{DRUG} (?:\w+ ){{0,4}}(?:interact\w*|interfere\w*|together|"
                   rf"at the same time|mix|mixed|combined|and (?:ketamine|esketamine|spravato|"
                   rf"infusions?|treatment) (?:together|at the same time|safe|ok|okay|fine|"
-                  rf"dangerous|a problem|an issue))\b|\b(?:im|ive been|i am|currently|been|"
-                  rf"still|already) (?:\w+ )?(?:on|taking|prescribed|using) {DRUG}\b|\b(?:i "
+                  rf"dangerous|a problem|an issue))\b|\b(?:im|i am|currently|still|already|"
+                  rf"im currently|im still) (?:\w+ )?(?:on|taking|prescribed|using) {DRUG}\b"
+                  rf".{{0,80}}\b(?:can i|could i|is (?:it|that|this|ketamine)|safe|ok|okay|fine|"
+                  rf"problem|issue|allowed|interact\w*|affect|still|with (?:ketamine|"
+                  rf"esketamine|spravato|treatment|infusions?))\b|\b(?:i "
                   rf"take|i use|i have been taking|i was prescribed|my doctor prescribed|my "
-                  rf"psychiatrist (?:put me on|prescribed))(?: \w+)? {DRUG}\b|\b(?:interact\w*|"
+                  rf"psychiatrist (?:put me on|prescribed))(?: \w+)? {DRUG}\b|\bmy (?:\w+ )?"
+                  rf"{NAMED_DRUG}\b|\b(?:me|myself|"
+                  rf"i) (?:\w+ )?on {DRUG}\b|\b(?:interact\w*|"
                   rf"interference|contraindicat\w*) (?:\w+ ){{0,3}}(?:medications?|meds|drugs|"
                   rf"medicines|pills|prescriptions?)\b"),
     (MEDICATION_CHANGE, rf"\b(?:stop|stopping|stopped|quit|quitting|come off|coming off|go off|"
@@ -115,7 +127,8 @@ _ADVICE_PATTERNS: list[tuple[str, re.Pattern]] = [(c, re.compile(p)) for c, p in
                         rf"reduce|reducing|lower|lowering|increase|increasing|raise|raising|"
                         rf"double|halve|switch|switching|replace|replacing|start|starting|"
                         rf"restart|restarting|continue|continuing|keep taking|stay on|staying on|"
-                        rf"get rid of|ditch|drop|dropping|change|changing|adjust\w*) (?:\w+ ){{0,2}}"
+                        rf"get rid of|ditch|drop|dropping|change|changing|"
+                        rf"adjust\w*) (?:\w+ ){{0,2}}"
                         rf"{DRUG}\b|\b(?:stop|stopping|quit|come off|go off|get off|replace|"
                         rf"wean off|taper off|instead of) (?:taking )?(?:my )?(?:\w+ )?"
                         rf"(?:medications?|meds|medicine|pills|antidepressants?|prescriptions?)\b"
@@ -136,32 +149,39 @@ _ADVICE_PATTERNS: list[tuple[str, re.Pattern]] = [(c, re.compile(p)) for c, p in
                  rf"drugs|mushrooms|psychedelics))(?! water)\b|\b{TREATMENT} (?:\w+ ){{0,3}}"
                  rf"(?:with|and|after|while|if i) (?:\w+ ){{0,2}}(?:alcohol|drinking|beer|wine|"
                  rf"weed|marijuana|cannabis|thc|cbd|edibles|mdma|molly|ecstasy|cocaine|"
-                 rf"psilocybin|mushrooms|shrooms|lsd|psychedelics|kratom|drugs)\b|\b(?:i|im|"
+                 rf"psilocybin|mushrooms|shrooms|lsd|psychedelics|kratom|drugs)\b(?! (?:addiction|"
+                 rf"use disorders?|dependence|dependency|abuse|problems?|cravings|withdrawal|"
+                 rf"recovery))|\b(?:i|im|"
                  rf"i have been|ive been|i still|i also) (?:\w+ )?(?:use|using|smoke|smoking|"
                  rf"drink|drinking|take|taking|do|doing|vape|vaping) (?:\w+ ){{0,2}}(?:alcohol|"
                  rf"beer|wine|liquor|weed|marijuana|cannabis|thc|cbd|edibles|mdma|molly|ecstasy|"
                  rf"cocaine|coke|psilocybin|mushrooms|shrooms|lsd|psychedelics|kratom|meth|"
                  rf"heroin|recreational drugs|drugs|pot)\b.{{0,80}}\b{TREATMENT}\b"),
-    (SUITABILITY, rf"\b(?:right|good|suitable|safe|ok|okay|fine|appropriate|a good idea|a good "
+    (SUITABILITY, rf"\b(?:right|good|better|best|safer|safest|suitable|safe|ok|okay|fine|"
+                  rf"appropriate|a good idea|a good "
                   rf"fit|a good option|the right choice|the right option|worth it|effective|"
                   rf"helpful|dangerous|risky|bad|harmful|too risky|a risk) for (?:me|my (?:\w+ )?"
                   rf"(?:case|situation|condition|son|daughter|kid|child|mother|father|wife|"
                   rf"husband|partner|body))\b|\bam i (?:a |an )?(?:good |suitable |right |"
                   rf"eligible |ideal |appropriate |likely )?(?:candidate|eligible|suitable|"
                   rf"qualified|a fit|too old|too young)\b|\bwould i (?:be )?(?:a )?(?:good )?"
-                  rf"(?:candidate|qualify|be eligible|benefit)\b|\bdo i (?:qualify|need to (?:stop|quit|"
-                  rf"take|taper|change|come off|go off|lower|reduce|pause)|have to (?:stop|take|"
-                  rf"quit|taper|come off|go off))\b|\bshould i (?:\w+ )?(?:try|get|do|start|take|have|use|"
+                  rf"(?:candidate|qualify|be eligible|benefit)\b|\bdo i (?:qualify|"
+                  rf"need to (?:stop|quit|"
+                  rf"taper|change|come off|go off|lower|reduce|pause)|have to (?:stop|"
+                  rf"quit|taper|come off|go off))\b|\bshould i (?:\w+ )?(?:try|get|do|start|take|"
+                  rf"have|use|"
                   rf"go for|consider|choose|pick|stop|quit|switch|continue|increase|decrease|"
                   rf"lower|skip|double|combine|mix|risk|avoid|go with|be worried|worry|be "
-                  rf"concerned|tell my doctor to|ask for|keep|go off|come off|reduce) (?:\w+ ){{0,2}}"
+                  rf"concerned|tell my doctor to|ask for|keep|go off|come off|"
+                  rf"reduce) (?:\w+ ){{0,2}}"
                   rf"(?:ketamine|esketamine|spravato|it|this|treatment|infusions?|therapy|iv|the "
                   rf"(?:nasal )?spray|nasal spray|injections?|my|medication|meds|pills|dose|"
                   rf"dosage|antidepressants?|{DRUG}|instead|or|over|rather)\b|\b(?:will|would|"
                   rf"could|can|does|might|is) (?:ketamine|esketamine|spravato|it|this|"
-                  rf"treatment|infusion therapy|the treatment) (?:\w+ )?(?:help|work for|work on|"
-                  rf"fix|cure|treat|be good for|be safe for|be right for|be ok for|harm|hurt|"
-                  rf"affect|make) (?:me|my)\b|\b(?:can|could|may|should) (?:i|someone like me) "
+                  rf"treatment|infusion therapy|the treatment) (?:\w+ ){{0,2}}(?:work for|work on|"
+                  rf"be good for|be safe for|be right for|be ok for|be okay for|be dangerous "
+                  rf"for|be risky for|be bad for) (?:me|my)\b|\b(?:can|could|may|should) (?:i|"
+                  rf"someone like me) "
                   rf"(?:still )?(?:\w+ )?(?:get|have|do|try|take|use|start|receive|be treated "
                   rf"with|go ahead with) (?:\w+ ){{0,3}}(?:if|with|while|since|because|even "
                   rf"though|when|as|given|despite) (?:i|im|ive|my)\b|\b(?:i have|ive got|im|i "
@@ -181,17 +201,38 @@ _ADVICE_PATTERNS: list[tuple[str, re.Pattern]] = [(c, re.compile(p)) for c, p in
                   rf"medication|meds|treatment|drug|something)\b"),
     (SYMPTOMS, r"\b(?:is (?:it|this|that) (?:normal|ok|okay|safe|bad|dangerous|concerning|a "
                r"problem|serious|expected)|should i (?:be )?(?:worried|concerned|go to|see)|do "
-               r"i need to (?:worry|see|go)) (?:\w+ ){0,4}(?:i|im|ive|my|me)\b|\b(?:i|im|ive|"
-               r"ive been|i keep|i have been|i started|started) (?:\w+ )?(?:feeling|having|"
-               r"getting|experiencing|got|get|felt|had|noticed|seeing|hearing) (?:\w+ ){0,6}"
-               r"(?:since|after|from|because of|during) (?:my|the|last|this|yesterday s|"
-               r"yesterdays|each|every) (?:\w+ )?(?:infusion|session|treatment|dose|spray|"
-               r"ketamine|appointment|visit|shot|injection)s?\b|\bdo i have (?:\w+ )?"
-               r"(?:depression|ptsd|bipolar|anxiety|ocd|adhd|a (?:disorder|condition|"
-               r"problem))\b|\bam i (?:depressed|bipolar|manic|psychotic|addicted)\b|\bwhat "
-               r"(?:is|s) wrong with me\b|\bdiagnos\w* me\b"),
+               r"i need to (?:worry|see|go)) (?:\w+ ){0,4}(?:i|im|ive|my|me)\b(?! (?:feel|get|"
+               r"will|would|might|could|can) )|"
+               # an experience of one's own since or after a session of one's own
+               r"\b(?:i|im|ive|my|i have been|ive been|i keep|i started|i still|i cant stop|i "
+               r"cant) (?:\w+ ){0,2}(?:feeling|feel|felt|having|getting|experiencing|got|get|had|"
+               r"noticed|seeing|hearing|been|vomit\w*|throw\w* up|shak\w*|hurt\w*|ache\w*|"
+               r"sleep\w*|racing|races|spiked|is|are|was|were|has|have) (?:\w+ ){0,6}(?:since|"
+               r"after|following|from|because of|during) (?:my|each|every|the last|last|"
+               r"yesterdays|this mornings|todays) (?:\w+ )?(?:infusion|session|treatment|dose|"
+               r"spray|ketamine|appointment|visit|shot|injection)s?\b|"
+               r"\b(?:i|im|ive|my) (?:\w+ )?(?:feel|felt|feeling|have|having|had|get|getting|"
+               r"got|keep|noticed|am|been|experienc\w*|hurt\w*|ache\w*|vomit\w*|dizzy|nause\w*|"
+               r"sick|racing|races|spiked|is|keeps)\b.{0,60}\b(?:is (?:this|that|it) (?:normal|ok|okay|"
+               r"safe|dangerous|bad|serious|expected)|should i (?:be )?(?:worried|concerned))\b|"
+               r"\bshould i go to (?:the )?(?:er|emergency room|emergency|hospital|urgent care)\b|"
+               r"\bdo you think (?:that )?(?:i|im|my)\b|\b(?:would|will) i benefit from\b|"
+               r"\bdo i have (?:\w+ )?(?:depression|ptsd|bipolar|anxiety|ocd|adhd|a (?:disorder|"
+               r"condition|problem))\b|\bam i (?:depressed|bipolar|manic|psychotic|addicted)\b|"
+               r"\bwhat (?:is|s) wrong with me\b|\bdiagnos\w* me\b"),
 ]]
 
+# A named medication together with the treatment is an interaction question, unless the
+# message compares them ("how is ketamine different from SSRIs?"), which is general.
+_DRUG_WITH_TREATMENT = re.compile(
+    rf"\b{DRUG}\b.{{0,40}}\b(?:during|while|with|alongside|along with|and|plus|before|after|"
+    rf"on top of) (?:\w+ )?(?:ketamine|esketamine|spravato|infusions?|treatment|sessions?|"
+    rf"therapy)\b|\b(?:ketamine|esketamine|spravato|infusions?|treatment|sessions?)\b.{{0,40}}"
+    rf"\b(?:during|while|with|alongside|along with|and|plus|before|after|on top of) (?:\w+ )?"
+    rf"{DRUG}\b")
+_COMPARISON = re.compile(r"\b(?:difference|differ|differs|compare|compared|comparison|versus|"
+                         r"vs|different|unlike|similar|better than|faster than|instead of how|"
+                         r"replace|replaces|alternative)\b")
 # Questions that mention a category word but are plainly about the clinic or booking.
 _NOT_ADVICE = re.compile(
     r"\b(?:cost|costs|price|prices|pricing|pay|paying|insurance|covered|coverage|refund|"
@@ -213,9 +254,15 @@ def detect_medical_advice(text: str) -> MedicalVerdict:
         for category, pattern in _ADVICE_PATTERNS:
             if category not in categories and pattern.search(form):
                 categories.append(category)
+        if (INTERACTION not in categories and _DRUG_WITH_TREATMENT.search(form)
+                and not _COMPARISON.search(form)):
+            categories.append(INTERACTION)
     if not categories:
         return MedicalVerdict()
     main = normalize_variants(text)[0]
+    # "How is it different from my antidepressants?" compares; it asks nothing about combining.
+    if categories == [INTERACTION] and _COMPARISON.search(main):
+        return MedicalVerdict()
     # "Should I book a consultation?" or "is it ok for me to park there?" is logistics, not
     # medical advice, unless a clearly medical category also matched.
     if _NOT_ADVICE.search(main) and not any(c in _ADVICE_OVERRIDES for c in categories):

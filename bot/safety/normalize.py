@@ -24,7 +24,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff\u00ad\u180e"))
+_ZERO_WIDTH = dict.fromkeys(
+    map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff\u00ad\u180e"))
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
                        "$": "s", "!": "i", "|": "l", "+": "t"})
@@ -98,7 +99,8 @@ _GUARD = frozenset({
     "hitting", "cuttings", "hopeful", "homeless", "helpless", "careless", "priceless",
     "worthies", "wrist", "writs", "herself", "himself", "themselves", "muself",
 })
-_SUICIDE_PHONETIC = re.compile(r"^s+(?:u|oo|ou|ew)+[iey]*(?:c|s|ss|sc|z)+[iey]+d+(?:e|al|ally|e?s)?$")
+_SUICIDE_PHONETIC = re.compile(
+    r"^s+(?:u|oo|ou|ew)+[iey]*(?:c|s|ss|sc|z)+[iey]+d+(?:e|al|ally|e?s)?$")
 
 
 def _edit_distance_at_most_one(a: str, b: str) -> bool:
@@ -146,9 +148,11 @@ def _deleet(match: re.Match) -> str:
 
 def _join_spelled_out(text: str) -> str:
     # "k i l l", "d i e": three or more single letters in a row form one word.
-    return re.sub(r"\b(?:[a-z] ){2,}[a-z]\b",
-                  lambda m: m.group(0).replace(" ", "") if not re.fullmatch(r"(?:[ia] ?)+", m.group(0))
-                  else m.group(0), text)
+    def join(match: re.Match) -> str:
+        letters = match.group(0)
+        return letters if re.fullmatch(r"(?:[ia] ?)+", letters) else letters.replace(" ", "")
+
+    return re.sub(r"\b(?:[a-z] ){2,}[a-z]\b", join, text)
 
 
 def _base(text: str) -> str:

@@ -1,0 +1,83 @@
+"""Safety actions: record a crisis event; note that a medical-advice refusal offered booking.
+
+The crisis reply itself is ``utter_crisis``, sent by the Rasa server without this server; these
+actions only do what needs code. Nothing here logs or stores what the patient wrote.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.safety.events import get_event_store
+
+logger = logging.getLogger(__name__)
+
+
+def _form_interrupted(tracker: Tracker) -> str | None:
+    """The form this turn's crisis rule deactivated, if any."""
+    events = tracker.events
+    users = [i for i, event in enumerate(events) if event.get("event") == "user"]
+    last_user = users[-1] if users else -1
+    deactivated = any(event.get("event") == "active_loop" and not event.get("name")
+                      for event in events[last_user + 1:])
+    if not deactivated:
+        return None
+    for event in reversed(events[:max(last_user, 0)]):
+        if event.get("event") == "active_loop":
+            return event.get("name") or None
+    return None
+
+
+class ActionRecordCrisisEvent(Action):
+    """Stores time, channel and the conversation's pseudonym of a crisis reply."""
+
+    def name(self) -> str:
+        """Runs after utter_crisis."""
+        return "action_record_crisis_event"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Record the event; clear whatever an interrupted consultation form had collected."""
+        safety = (tracker.latest_message or {}).get("safety") or {}
+        crisis = safety.get("crisis") or {}
+        during_form = _form_interrupted(tracker)
+        try:
+            await asyncio.to_thread(
+                get_event_store().record,
+                tracker.sender_id,
+                tracker.get_latest_input_channel(),
+                crisis.get("categories") or [],
+                safety.get("decided_by"),
+                during_form,
+            )
+        except Exception as exc:  # the patient already has the resources; never fail the turn
+            logger.error("crisis event not recorded (%s)", type(exc).__name__)
+        else:
+            logger.info("crisis event recorded (channel=%s)", tracker.get_latest_input_channel())
+        if during_form:
+            # The patient will not be asked to finish; nothing half-collected stays around.
+            from actions.booking import reset_booking_slots
+
+            return reset_booking_slots()
+        return []
+
+
+class ActionNoteConsultationOffer(Action):
+    """After utter_medical_advice's offer: a "yes" (or its button) starts the consultation form."""
+
+    def name(self) -> str:
+        """Runs after utter_medical_advice."""
+        return "action_note_consultation_offer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Set the booking helper's ``booking_offered`` slot, as its own offer action does."""
+        return [SlotSet("booking_offered", True), SlotSet("human_offered", False)]

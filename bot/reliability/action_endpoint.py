@@ -1,0 +1,203 @@
+"""The action server endpoint, made honest: a failed custom action becomes a clear reply.
+
+Rasa 3.6 logs a failed custom action (server down, HTTP 5xx, an invalid answer) and carries on
+without its events, so the patient hears nothing; and it waits up to five minutes for a slow one.
+:class:`ResilientActionEndpoint` replaces the Rasa server's action endpoint (see
+``bot.reliability.health_channel``): each call has a deadline (``ACTION_TIMEOUT_SECONDS``,
+default 10 s), and a call that fails is answered, inside the Rasa process, as the action server
+would have answered an action that says so:
+
+- the response ``utter_service_unavailable`` (domain.yml), its ``{clinic_name}``,
+  ``{clinic_phone}`` and ``{clinic_hours}`` filled from knowledge/clinic.yml, once per turn;
+- when a form is active: the form is closed and the slots only it fills are cleared, so no
+  half-collected personal details stay in the tracker and nothing later claims a request was
+  saved (its wording never says a request was saved: a slow submit may still have stored one).
+
+A 400 answer with an ``action_name`` is the action server's deliberate rejection (forms use it)
+and is passed on unchanged. Nothing here logs the conversation's content.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from typing import Any
+
+import aiohttp
+from rasa.utils.endpoints import ClientResponseError, EndpointConfig
+
+from bot.config import load_clinic
+
+logger = logging.getLogger(__name__)
+
+TIMEOUT_ENV = "ACTION_TIMEOUT_SECONDS"
+DEFAULT_TIMEOUT_SECONDS = 10.0
+UNAVAILABLE_RESPONSE = "utter_service_unavailable"
+SESSION_START = "action_session_start"
+LISTEN = "action_listen"
+REQUESTED_SLOT = "requested_slot"
+
+
+class ActionServerFailure(RuntimeError):
+    """The action server did not give a usable answer (the reason is safe to log)."""
+
+
+def action_timeout() -> float:
+    """Seconds a custom action may take before the patient is told it failed."""
+    try:
+        value = float(os.environ.get(TIMEOUT_ENV, DEFAULT_TIMEOUT_SECONDS))
+    except ValueError:
+        value = DEFAULT_TIMEOUT_SECONDS
+    return value if value > 0 else DEFAULT_TIMEOUT_SECONDS
+
+
+def clinic_values() -> dict[str, str]:
+    """The clinic details the unavailable-message names (from knowledge/clinic.yml)."""
+    try:
+        profile = load_clinic()
+    except Exception as error:  # noqa: BLE001 - the reply must still go out
+        logger.error("clinic profile unreadable for the fallback reply (%s)", type(error).__name__)
+        return {"clinic_name": "the clinic", "clinic_phone": "the clinic", "clinic_hours": ""}
+    return {
+        "clinic_name": profile.name,
+        "clinic_phone": profile.phone_display,
+        "clinic_hours": profile.hours_text,
+    }
+
+
+def _is_bot_marker(event: dict[str, Any]) -> bool:
+    metadata = event.get("metadata") or {}
+    return event.get("event") == "bot" and metadata.get("utter_action") == UNAVAILABLE_RESPONSE
+
+
+def already_told(events: list[dict[str, Any]]) -> bool:
+    """True when this turn already carries the unavailable-message.
+
+    A turn is everything after the latest user message, plus the session start that opened
+    the conversation just before it (events: ``action action_session_start``, its bot messages,
+    ``session_started``, slots, ``action_listen``, then the user message).
+    """
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
+    if any(_is_bot_marker(e) for e in events[last_user + 1 :]):
+        return True
+    found = False
+    for event in reversed(events[:last_user] if last_user >= 0 else []):
+        kind = event.get("event")
+        if kind == "action" and event.get("name") == SESSION_START:
+            return found
+        if kind == "bot":
+            found = found or _is_bot_marker(event)
+        elif not (
+            kind in ("slot", "session_started")
+            or (kind == "action" and event.get("name") == LISTEN)
+        ):
+            return False
+    return False
+
+
+def form_only_slots(domain: dict[str, Any], form: str) -> list[str]:
+    """Slots to forget when ``form`` is abandoned: its required slots, and the slots that only
+    a validation action fills (custom mappings without an action of their own)."""
+    forms = domain.get("forms") or {}
+    required = list((forms.get(form) or {}).get("required_slots") or [])
+    for name, slot in (domain.get("slots") or {}).items():
+        mappings = (slot or {}).get("mappings") or []
+        if mappings and all(m.get("type") == "custom" and not m.get("action") for m in mappings):
+            required.append(name)
+    return list(dict.fromkeys(required))
+
+
+def fallback_answer(body: dict[str, Any]) -> dict[str, Any]:
+    """The action server's answer Rasa gets instead of a failure (see the module docstring)."""
+    tracker = body.get("tracker") or {}
+    events_in = tracker.get("events") or []
+    events: list[dict[str, Any]] = []
+    if body.get("next_action") == SESSION_START:
+        # Rasa's own session start; the conversation can go on once the server is back.
+        events = [{"event": "session_started"}, {"event": "action", "name": LISTEN}]
+    form = (tracker.get("active_loop") or {}).get("name")
+    if form:
+        domain = body.get("domain") or {}
+        events += [
+            {"event": "slot", "name": s, "value": None} for s in form_only_slots(domain, form)
+        ]
+        events += [
+            {"event": "slot", "name": REQUESTED_SLOT, "value": None},
+            {"event": "active_loop", "name": None},
+        ]
+    responses = (
+        [] if already_told(events_in) else [{"response": UNAVAILABLE_RESPONSE, **clinic_values()}]
+    )
+    return {"events": events, "responses": responses}
+
+
+class ResilientActionEndpoint(EndpointConfig):
+    """An ``EndpointConfig`` for the action server that never leaves the patient in silence."""
+
+    def __init__(self, *args: Any, timeout_seconds: float | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.timeout_seconds = timeout_seconds or action_timeout()
+
+    @classmethod
+    def wrap(cls, endpoint: EndpointConfig | None) -> ResilientActionEndpoint | None:
+        """The same endpoint settings, with the honest failure handling (None stays None)."""
+        if endpoint is None or isinstance(endpoint, cls):
+            return endpoint
+        return cls(
+            endpoint.url,
+            endpoint.params,
+            endpoint.headers,
+            endpoint.basic_auth,
+            endpoint.token,
+            endpoint.token_name,
+            endpoint.cafile,
+            **dict(endpoint.kwargs, **({"type": endpoint.type} if endpoint.type else {})),
+        )
+
+    def copy(self) -> ResilientActionEndpoint:
+        """A copy that keeps the failure handling."""
+        clone = ResilientActionEndpoint.wrap(super().copy())
+        clone.timeout_seconds = self.timeout_seconds
+        return clone
+
+    async def request(self, method: str = "post", subpath: str | None = None, **kwargs: Any) -> Any:
+        """Call the action server; a failure becomes :func:`fallback_answer` for action calls."""
+        body = kwargs.get("json")
+        kwargs["timeout"] = aiohttp.ClientTimeout(total=self.timeout_seconds)
+        is_action_call = isinstance(body, dict) and "next_action" in body
+        try:
+            answer = await asyncio.wait_for(
+                super().request(method, subpath, **kwargs), self.timeout_seconds + 1
+            )
+            if is_action_call and not isinstance(answer, dict):
+                raise ActionServerFailure("the answer was not a JSON object")
+            return answer
+        except ClientResponseError as error:
+            if error.status == 400 and _is_rejection(error.text):
+                raise  # a form's deliberate rejection: Rasa predicts another action
+            reason = f"HTTP {error.status}"
+        except (asyncio.TimeoutError, aiohttp.ServerTimeoutError):
+            reason = f"no answer within {self.timeout_seconds:g} s"
+        except aiohttp.ClientError as error:
+            reason = type(error).__name__
+        except ActionServerFailure as error:
+            reason = str(error)
+        if not is_action_call:
+            raise ActionServerFailure(reason)
+        logger.error(
+            "action server failed for %s (%s); the patient was told to call the clinic",
+            body.get("next_action"),
+            reason,
+        )
+        return fallback_answer(body)
+
+
+def _is_rejection(text: Any) -> bool:
+    import json
+
+    try:
+        data = json.loads(text)
+    except (TypeError, ValueError):
+        return False
+    return isinstance(data, dict) and "action_name" in data

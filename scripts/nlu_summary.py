@@ -1,0 +1,61 @@
+"""Summarise `rasa test nlu --cross-validation --successes` output for docs/nlu.md.
+
+Prints intent accuracy and F1, the routing accuracy (ask_question, out_of_scope and
+nlu_fallback all go to the retrieval layer, so confusing them costs nothing), and, for
+candidate FallbackClassifier thresholds, how many messages would be misrouted.
+Usage: python scripts/nlu_summary.py results/nlu-cv
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+RETRIEVAL = {"ask_question", "out_of_scope", "nlu_fallback"}
+THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+
+
+def route(intent: str) -> str:
+    """Where a message with this intent ends up."""
+    return "retrieval" if intent in RETRIEVAL else intent
+
+
+def main(results: Path) -> None:
+    """Print the summary of one cross-validation run."""
+    report = json.loads((results / "intent_report.json").read_text())
+    rows = []
+    for name in ("intent_errors.json", "intent_successes.json"):
+        path = results / name
+        if path.exists():
+            rows += json.loads(path.read_text())
+    print(f"messages: {len(rows)}  intents: {sum(1 for k in report if k not in _AVERAGES)}")
+    print(f"intent accuracy: {report['accuracy']:.3f}")
+    print(
+        f"macro F1: {report['macro avg']['f1-score']:.3f}  "
+        f"weighted F1: {report['weighted avg']['f1-score']:.3f}"
+    )
+    print("per intent (F1, support):")
+    for intent, values in sorted(report.items()):
+        if intent not in _AVERAGES:
+            print(f"  {intent:15} {values['f1-score']:.3f}  {values['support']}")
+    print("threshold  routing-acc  questions-kept-from-retrieval  small-talk-sent-to-retrieval")
+    for threshold in THRESHOLDS:
+        right = lost = over = 0
+        for row in rows:
+            predicted = row["intent_prediction"]
+            name = predicted["name"] if predicted["confidence"] >= threshold else "nlu_fallback"
+            truth = route(row["intent"])
+            right += route(name) == truth
+            lost += truth == "retrieval" and route(name) != "retrieval"
+            over += truth != "retrieval" and route(name) == "retrieval"
+        print(
+            f"  {threshold:.1f}      {right / len(rows):.3f}        {lost:3d}"
+            f"                            {over:3d}"
+        )
+
+
+_AVERAGES = {"accuracy", "macro avg", "weighted avg", "micro avg"}
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "results/nlu-cv"))

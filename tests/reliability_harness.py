@@ -1,0 +1,241 @@
+"""Real servers with the handles fault tests need, and a fault-injecting proxy.
+
+``tests/servers.py`` starts the pair as one unit; fault tests must kill the action server, put
+a proxy between the two, or start the Rasa server with a broken model, so they start each
+process themselves (same commands, same environment, logs in the test's directory).
+
+:class:`FaultProxy` sits between the Rasa server and the real action server and, on command,
+answers 500, answers late, or forwards untouched: the failure is real HTTP on a real socket,
+and every other part runs for real.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from servers import (
+    ACTION_PYTHON,
+    RASA,
+    ROOT,
+    _action_server_healthy,
+    _stop,
+    _wait_until,
+    free_port,
+    post_json,
+    prepare_model,
+)
+
+API_TOKEN = "reliability-test-token"
+
+
+def base_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment both servers get (as in tests/servers.py), plus ``extra``."""
+    return {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "TOKENIZERS_PARALLELISM": "false",
+        "SANIC_HOST": "127.0.0.1",
+        **(extra or {}),
+    }
+
+
+def spawn(name: str, command: list[str], workdir: Path, env: Mapping[str, str]) -> subprocess.Popen:
+    """Start ``command`` in its own process group, logging to ``workdir/<name>.log``."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    with open(workdir / f"{name}.log", "ab") as log:
+        return subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=dict(env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def action_server_command(port: int) -> list[str]:
+    """The action server, as scripts/run.sh starts it."""
+    return [str(ACTION_PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+
+
+def rasa_command(port: int, workdir: Path, model: Path, enable_api: bool = True) -> list[str]:
+    """The Rasa server with this run's credentials/endpoints copies (API on, token-protected)."""
+    command = [str(RASA), "run", "--model", str(model), "--interface", "127.0.0.1",
+               "--port", str(port), "--credentials", str(workdir / "credentials.yml"),
+               "--endpoints", str(workdir / "endpoints.yml")]  # fmt: skip
+    if enable_api:
+        command += ["--enable-api", "--auth-token", API_TOKEN]
+    return command
+
+
+def write_config(workdir: Path, credentials: str | None = None, endpoints: str | None = None):
+    """Copies of credentials.yml / endpoints.yml (or the given texts) for one run."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "credentials.yml").write_text(credentials or (ROOT / "credentials.yml").read_text())
+    (workdir / "endpoints.yml").write_text(endpoints or (ROOT / "endpoints.yml").read_text())
+
+
+def get_json(url: str, timeout: float = 30) -> tuple[int, Any]:
+    """GET ``url``; (status, decoded JSON or text)."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as answer:
+            status, body = answer.status, answer.read()
+    except urllib.error.HTTPError as error:
+        status, body = error.code, error.read()
+    try:
+        return status, json.loads(body or b"null")
+    except ValueError:
+        return status, body.decode("utf-8", "replace")
+
+
+@dataclass
+class RasaHandle:
+    """A running Rasa server."""
+
+    url: str
+    process: subprocess.Popen
+    workdir: Path
+
+    def send(self, sender: str, text: str, timeout: float = 120) -> tuple[int, Any, float]:
+        """One REST message: (status, body, seconds)."""
+        started = time.perf_counter()
+        status, body = post_json(
+            f"{self.url}/webhooks/rest/webhook", {"sender": sender, "message": text}, timeout
+        )
+        return status, body, time.perf_counter() - started
+
+    def tracker(self, sender: str) -> dict:
+        """The conversation's tracker through Rasa's HTTP API."""
+        status, body = get_json(f"{self.url}/conversations/{sender}/tracker?token={API_TOKEN}")
+        assert status == 200, body
+        return body
+
+
+def wait_for_action_server(url: str, process: subprocess.Popen, workdir: Path) -> None:
+    """Until /health answers (or the process dies)."""
+    _wait_until(lambda: _action_server_healthy(url), {"actions": process}, workdir, "actions")
+
+
+def wait_for_rasa(url: str, process: subprocess.Popen, workdir: Path) -> None:
+    """Until the REST channel gives a real reply (the model is loaded)."""
+
+    def replies() -> bool:
+        try:
+            status, body = post_json(
+                f"{url}/webhooks/rest/webhook", {"sender": "probe", "message": "hello"}, 30
+            )
+        except OSError:
+            return False
+        return status == 200 and isinstance(body, list) and len(body) > 0
+
+    _wait_until(replies, {"rasa": process}, workdir, "the Rasa server")
+
+
+def texts(body: Any) -> str:
+    """All reply texts of a REST answer, one per line."""
+    if not isinstance(body, list):
+        return ""
+    return "\n".join(m.get("text") or "" for m in body if isinstance(m, dict))
+
+
+class FaultProxy:
+    """HTTP proxy to the action server with a switchable fault: pass, error, slow, down."""
+
+    def __init__(self, upstream: str, slow_seconds: float = 6.0) -> None:
+        self.upstream = upstream.rstrip("/")
+        self.mode = "pass"
+        self.slow_seconds = slow_seconds
+        self.calls: list[tuple[str, str]] = []  # (path, next_action)
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:  # quiet
+                pass
+
+            def _forward(self, method: str) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                action = ""
+                if body:
+                    try:
+                        action = json.loads(body).get("next_action", "")
+                    except ValueError:
+                        action = ""
+                proxy.calls.append((self.path, action))
+                mode = proxy.mode
+                if mode == "error" and self.path.startswith("/webhook"):
+                    self._reply(500, b'{"error": "injected failure"}')
+                    return
+                if mode == "slow" and self.path.startswith("/webhook"):
+                    time.sleep(proxy.slow_seconds)
+                request = urllib.request.Request(
+                    proxy.upstream + self.path, data=body, method=method,
+                    headers={"Content-Type": self.headers.get("Content-Type", "application/json")},
+                )  # fmt: skip
+                try:
+                    with urllib.request.urlopen(request, timeout=120) as answer:
+                        self._reply(answer.status, answer.read())
+                except urllib.error.HTTPError as error:
+                    self._reply(error.code, error.read())
+                except (OSError, urllib.error.URLError):
+                    self._reply(502, b'{"error": "upstream unreachable"}')
+
+            def _reply(self, status: int, payload: bytes) -> None:
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the caller gave up (timeout): that is the point of "slow"
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                self._forward("GET")
+
+            def do_POST(self) -> None:  # noqa: N802
+                self._forward("POST")
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> FaultProxy:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+__all__ = [
+    "FaultProxy",
+    "RasaHandle",
+    "_stop",
+    "action_server_command",
+    "base_env",
+    "free_port",
+    "get_json",
+    "prepare_model",
+    "rasa_command",
+    "spawn",
+    "texts",
+    "wait_for_action_server",
+    "wait_for_rasa",
+    "write_config",
+]

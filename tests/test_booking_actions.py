@@ -1,0 +1,411 @@
+"""The booking actions against the real domain, a CollectingDispatcher and a real database."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sqlite3
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.config import load_clinic
+from bot.crypto import generate_key
+from bot.requests_store import RequestStore
+
+NAME = "Evelyn Hartwell-Quinn"
+PHONE = "+15552010187"
+FILLED = {
+    "booking_consent": True,
+    "full_name": NAME,
+    "contact": PHONE,
+    "contact_kind": "phone",
+    "preferred_time": "weekday mornings",
+    "preferred_time_normalized": "weekdays morning",
+    "location": "north",
+    "booking_review": "submit",
+    "requested_slot": None,
+}
+ACTIVATION = {"event": "active_loop", "name": "consultation_form", "timestamp": 1764000000.5}
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    """A data key and a fresh database for each test."""
+    db = tmp_path / "requests.db"
+    monkeypatch.setenv("BOT_DATA_KEY", generate_key())
+    monkeypatch.setenv("BOT_DATABASE_URL", f"sqlite:///{db}")
+    monkeypatch.setenv("BOT_ENV", "production")
+    monkeypatch.delenv("BOT_SMTP_HOST", raising=False)
+    return db
+
+
+@pytest.fixture
+def booking(env):
+    """actions.booking, imported with a key configured (it refuses to load without one)."""
+    return importlib.import_module("actions.booking")
+
+
+@pytest.fixture(scope="module")
+def domain() -> dict:
+    return yaml.safe_load((Path(__file__).resolve().parent.parent / "domain.yml").read_text())
+
+
+def tracker(
+    slots=None, text="", intent=None, entities=None, events=None, active_loop="consultation_form"
+):
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0} if intent else {},
+        "entities": entities or [],
+    }
+    return Tracker(
+        sender_id="web-7f3a9c",
+        slots=dict(slots or {}),
+        latest_message=latest,
+        events=list(events or [ACTIVATION, {"event": "user", "input_channel": "rest"}]),
+        paused=False,
+        followup_action=None,
+        active_loop={"name": active_loop} if active_loop else {},
+        latest_action_name="action_listen",
+    )
+
+
+def texts(dispatcher: CollectingDispatcher) -> str:
+    return "\n".join(m.get("text") or "" for m in dispatcher.messages)
+
+
+def rows(db: Path) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("select id, name_encrypted from consultation_requests").fetchall()
+
+
+def test_module_refuses_to_load_without_a_key(monkeypatch, tmp_path):
+    """The action server cannot start without a key outside development mode."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = {"PATH": "/usr/bin:/bin", "BOT_ENV": "production", "PYTHONPATH": str(root)}
+    result = subprocess.run(
+        [sys.executable, "-c", "import actions.booking"],
+        capture_output=True, text=True, cwd=root, env=env, timeout=120,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "KeyConfigurationError" in result.stderr and "BOT_DATA_KEY is not set" in result.stderr
+
+
+# ------------------------------------------------------------------ validation
+
+
+@pytest.mark.parametrize(
+    ("value", "slot_values", "said"),
+    [
+        ("555-0187", {"contact": None, "contact_kind": None}, "area code"),
+        ("+44 20 7946 0958", {"contact": None, "contact_kind": None}, "only take US phone"),
+        ("jane@", {"contact": None, "contact_kind": None}, "email address doesn't look complete"),
+        ("(555) 201-0187", {"contact": PHONE, "contact_kind": "phone"}, ""),
+        ("Jane.Doe@Example.ORG", {"contact": "Jane.Doe@example.org", "contact_kind": "email"}, ""),
+    ],
+)
+async def test_contact_validation(booking, domain, value, slot_values, said):
+    dispatcher = CollectingDispatcher()
+    form = booking.ValidateConsultationForm()
+    result = await form.validate_contact(value, dispatcher, tracker(), domain)
+    assert result == slot_values
+    if said:
+        assert said in texts(dispatcher)
+        assert value not in texts(dispatcher)  # the re-ask never echoes what was typed
+    else:
+        assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize(
+    ("value", "expected", "said"),
+    [
+        ("my name is Jane Doe", "Jane Doe", ""),
+        ("Jane", None, "first and last name"),
+        ("I want to book an appointment", None, "only need your name"),
+        ("12345", None, "doesn't look like a name"),
+    ],
+)
+async def test_name_validation(booking, domain, value, expected, said):
+    dispatcher = CollectingDispatcher()
+    result = await booking.ValidateConsultationForm().validate_full_name(
+        value, dispatcher, tracker(), domain
+    )
+    assert result == {"full_name": expected}
+    assert (said in texts(dispatcher)) if said else dispatcher.messages == []
+
+
+async def test_preferred_time_keeps_text_and_normalised_form(booking, domain):
+    result = await booking.ValidateConsultationForm().validate_preferred_time(
+        "weekday mornings after 9am", CollectingDispatcher(), tracker(), domain
+    )
+    assert result == {
+        "preferred_time": "weekday mornings after 9am",
+        "preferred_time_normalized": "weekdays after 09:00",
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("north", "north"), ("main", "main"), ("the North office", "north"),
+     ("Main Street please", "main"), ("downtown", None), ("office", None)],
+)  # fmt: skip
+async def test_location_validation_uses_the_clinic_profile(booking, domain, value, expected):
+    dispatcher = CollectingDispatcher()
+    result = await booking.ValidateConsultationForm().validate_location(
+        value, dispatcher, tracker(), domain
+    )
+    assert result == {"location": expected}
+    if expected is None:
+        assert "choose one of our locations" in texts(dispatcher)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(True, True), (False, False), ("fine by me", True), ("ok, go ahead", True),
+     ("I'd rather not", False), ("no problem", True), ("banana", None)],
+)  # fmt: skip
+async def test_consent_validation(booking, domain, value, expected):
+    dispatcher = CollectingDispatcher()
+    result = await booking.ValidateConsultationForm().validate_booking_consent(
+        value, dispatcher, tracker(), domain
+    )
+    assert result == {"booking_consent": expected}
+    if expected is None:
+        assert "yes or no" in texts(dispatcher)
+
+
+async def test_no_consent_means_no_further_questions(booking, domain):
+    form = booking.ValidateConsultationForm()
+    required = await form.required_slots(
+        form.domain_slots(domain), CollectingDispatcher(),
+        tracker(slots={"booking_consent": False}), domain,
+    )  # fmt: skip
+    assert required == []
+    required = await form.required_slots(
+        form.domain_slots(domain), CollectingDispatcher(),
+        tracker(slots={"booking_consent": True}), domain,
+    )  # fmt: skip
+    assert required == [
+        "booking_consent", "full_name", "contact", "preferred_time", "location", "booking_review"
+    ]  # fmt: skip
+
+
+async def test_a_no_at_the_summary_asks_what_to_change(booking, domain):
+    form = booking.ValidateConsultationForm()
+    assert await form.validate_booking_review(
+        "change", CollectingDispatcher(), tracker(), domain
+    ) == {"booking_review": None}
+    assert await form.validate_booking_review(
+        "looks good", CollectingDispatcher(), tracker(), domain
+    ) == {"booking_review": "submit"}
+    dispatcher = CollectingDispatcher()
+    await booking.ActionAskBookingReview().run(
+        dispatcher, tracker(slots=FILLED, intent="deny", text="no"), domain
+    )
+    [message] = dispatcher.messages
+    assert "Which detail" in message["text"]
+    payloads = [b["payload"] for b in message["buttons"]]
+    assert '/correct_booking{"booking_field":"contact"}' in payloads
+    assert "/cancel_booking" in payloads and "/affirm" not in payloads
+
+
+# ------------------------------------------------------------------ prompts
+
+
+async def test_location_buttons_come_from_the_clinic_profile(
+    booking, domain, tmp_path, monkeypatch
+):
+    clinic = yaml.safe_load((Path(__file__).resolve().parent.parent / "knowledge" / "clinic.yml")
+                           .read_text())  # fmt: skip
+    clinic["clinic"]["locations"] = [
+        {"id": "lakeside", "name": "Lakeside office", "address": "9 Shore Road"},
+        {"id": "uptown", "name": "Uptown office", "address": "1 High Street"},
+        {"id": "west", "name": "West clinic", "address": "77 Sunset Blvd"},
+    ]
+    path = tmp_path / "clinic.yml"
+    path.write_text(yaml.safe_dump(clinic))
+    monkeypatch.setenv("BOT_CLINIC_FILE", str(path))
+    dispatcher = CollectingDispatcher()
+    await booking.ActionAskLocation().run(dispatcher, tracker(), domain)
+    [message] = dispatcher.messages
+    assert [b["title"] for b in message["buttons"]] == [
+        "Lakeside office (9 Shore Road)", "Uptown office (1 High Street)",
+        "West clinic (77 Sunset Blvd)",
+    ]  # fmt: skip
+    assert message["buttons"][2]["payload"] == '/inform{"location_id":"west"}'
+    result = await booking.ValidateConsultationForm().validate_location(
+        "uptown please", CollectingDispatcher(), tracker(), domain
+    )
+    assert result == {"location": "uptown"}
+
+
+async def test_summary_shows_every_detail_with_change_buttons(booking, domain):
+    dispatcher = CollectingDispatcher()
+    await booking.ActionAskBookingReview().run(
+        dispatcher, tracker(slots=FILLED, intent="inform"), domain
+    )
+    [message] = dispatcher.messages
+    for shown in (NAME, "(555) 201-0187", "weekday mornings", "North office"):
+        assert shown in message["text"]
+    titles = [b["title"] for b in message["buttons"]]
+    assert titles[0] == "Yes, send it"
+    assert {"Change name", "Change phone number or email", "Change preferred time",
+            "Change location", "Cancel the request"} <= set(titles)  # fmt: skip
+
+
+async def test_change_clears_the_detail_and_its_companion(booking, domain):
+    dispatcher = CollectingDispatcher()
+    entities = [{"entity": "booking_field", "value": "contact"}]
+    events = await booking.ActionChangeConsultationField().run(
+        dispatcher, tracker(slots=FILLED, intent="correct_booking", entities=entities), domain
+    )
+    assert events == [
+        SlotSet("contact", None), SlotSet("contact_kind", None), SlotSet("booking_review", None)
+    ]  # fmt: skip
+    assert "change your phone number or email" in texts(dispatcher)
+
+
+async def test_change_without_a_form_points_to_the_phone(booking, domain):
+    dispatcher = CollectingDispatcher()
+    events = await booking.ActionChangeConsultationField().run(
+        dispatcher, tracker(intent="correct_booking", active_loop=None), domain
+    )
+    assert events == []
+    assert load_clinic().phone_display in texts(dispatcher)
+
+
+# ------------------------------------------------------------------ submit and cancel
+
+
+def all_cleared(events) -> bool:
+    cleared = {e["name"] for e in events if e.get("event") == "slot" and e.get("value") is None}
+    return set(FILLED) - {"requested_slot"} <= cleared and "requested_slot" in cleared
+
+
+async def test_submit_stores_once_then_confirms_and_clears(booking, domain, env, caplog):
+    profile = load_clinic()
+    caplog.set_level(logging.DEBUG)
+    dispatcher = CollectingDispatcher()
+    events = await booking.ActionSubmitConsultationRequest().run(
+        dispatcher, tracker(slots=FILLED), domain
+    )
+    reply = texts(dispatcher)
+    assert "has been sent" in reply and "reference #1" in reply
+    assert profile.booking_note in reply
+    assert profile.hours_text in reply and profile.phone_display in reply
+    assert all_cleared(events)
+
+    store = RequestStore()
+    [stored] = store.list()
+    assert (stored.full_name, stored.contact, stored.location_id) == (NAME, PHONE, "north")
+    assert stored.preferred_time_normalized == "weekdays morning"
+    assert stored.channel == "rest"
+    assert stored.conversation_ref == store.cipher.keyed_hash("web-7f3a9c", "conversation")
+
+    # Rasa re-running the same submit (same form run) must not create a second request.
+    again = CollectingDispatcher()
+    await booking.ActionSubmitConsultationRequest().run(again, tracker(slots=FILLED), domain)
+    assert "reference #1" in texts(again)
+    assert len(store.list()) == 1
+    # A new run of the form is a new request.
+    later = dict(ACTIVATION, timestamp=ACTIVATION["timestamp"] + 600)
+    await booking.ActionSubmitConsultationRequest().run(
+        CollectingDispatcher(), tracker(slots=FILLED, events=[later]), domain
+    )
+    assert len(store.list()) == 2
+    store.dispose()
+    for secret in (NAME, PHONE, "5552010187", "weekday mornings", "web-7f3a9c"):
+        assert secret not in caplog.text
+
+
+async def test_storage_failure_is_told_honestly(booking, domain, env, tmp_path, monkeypatch):
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("")
+    monkeypatch.setenv("BOT_DATABASE_URL", f"sqlite:///{blocked}/requests.db")
+    dispatcher = CollectingDispatcher()
+    events = await booking.ActionSubmitConsultationRequest().run(
+        dispatcher, tracker(slots=FILLED), domain
+    )
+    reply = texts(dispatcher)
+    assert "NOT saved" in reply and load_clinic().phone_display in reply
+    assert "has been sent" not in reply and "reference" not in reply
+    assert all_cleared(events)
+
+
+async def test_locked_database_is_told_honestly(booking, domain, env):
+    RequestStore().count()  # creates the table
+    blocker = sqlite3.connect(env, timeout=0)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        dispatcher = CollectingDispatcher()
+        await booking.ActionSubmitConsultationRequest().run(
+            dispatcher, tracker(slots=FILLED), domain
+        )
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert "NOT saved" in texts(dispatcher) and "has been sent" not in texts(dispatcher)
+    assert rows(env) == []
+
+
+async def test_no_consent_stores_nothing(booking, domain, env):
+    dispatcher = CollectingDispatcher()
+    events = await booking.ActionSubmitConsultationRequest().run(
+        dispatcher, tracker(slots={"booking_consent": False}), domain
+    )
+    assert "haven't collected or saved anything" in texts(dispatcher)
+    assert load_clinic().phone_display in texts(dispatcher)
+    assert all_cleared(events)
+    assert not env.exists() or rows(env) == []
+
+
+async def test_incomplete_form_is_never_confirmed(booking, domain, env):
+    dispatcher = CollectingDispatcher()
+    await booking.ActionSubmitConsultationRequest().run(
+        dispatcher, tracker(slots={**FILLED, "contact": None}), domain
+    )
+    assert "have not sent it" in texts(dispatcher)
+    assert "has been sent" not in texts(dispatcher)
+    assert not env.exists() or rows(env) == []
+
+
+async def test_cancel_stores_nothing_and_forgets_everything(booking, domain, env):
+    dispatcher = CollectingDispatcher()
+    events = await booking.ActionCancelConsultationRequest().run(
+        dispatcher, tracker(slots={**FILLED, "requested_slot": "booking_review"}), domain
+    )
+    assert ActiveLoop(None) in events
+    assert all_cleared(events)
+    assert "nothing you entered has been saved" in texts(dispatcher)
+    assert not env.exists() or rows(env) == []
+
+
+async def test_offer_sets_the_offer_flag(booking, domain):
+    dispatcher = CollectingDispatcher()
+    events = await booking.ActionOfferConsultation().run(
+        dispatcher, tracker(active_loop=None, intent="inform"), domain
+    )
+    assert SlotSet("booking_offered", True) in events
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/affirm", "/deny"]
+
+
+def test_action_names_match_the_domain(booking, domain):
+    names = {
+        cls().name()
+        for cls in (
+            booking.ValidateConsultationForm, booking.ActionAskLocation,
+            booking.ActionAskBookingReview, booking.ActionChangeConsultationField,
+            booking.ActionCancelConsultationRequest, booking.ActionOfferConsultation,
+            booking.ActionSubmitConsultationRequest,
+        )
+    }  # fmt: skip
+    assert names <= set(domain["actions"])
+    assert set(domain["forms"]["consultation_form"]["required_slots"]) <= set(domain["slots"])

@@ -1,0 +1,229 @@
+"""Consultation requests end to end: the real Rasa server and action server, over REST.
+
+A patient books through the REST channel; the request lands in the database encrypted, the
+staff command shows it decrypted, staff get an e-mail without contact details (real SMTP server
+on 127.0.0.1), a database that cannot be written gives the honest reply and no confirmation,
+and no name, phone number or e-mail address appears in either server's log.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from servers import ROOT, Assistant, start_assistant
+
+from bot.config import load_clinic
+from bot.crypto import generate_key
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+NAME = "Evelyn Hartwell-Quinn"
+PHONE_TYPED = "(555) 201-0187"
+PHONE_E164 = "+15552010187"
+SECOND_NAME = "Omar Haddad"
+EMAIL = "omar.haddad@example.org"
+SECRETS = [
+    NAME, "Hartwell", PHONE_TYPED, PHONE_E164, "5552010187", "555-201-0187", "201-0187",
+    SECOND_NAME, "Haddad", EMAIL, "omar.haddad",
+]  # fmt: skip
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope.content)
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def booking_env(tmp_path_factory) -> dict[str, str]:
+    workdir = tmp_path_factory.mktemp("booking-e2e")
+    return {
+        "BOT_ENV": "production",
+        "BOT_DATA_KEY": generate_key(),
+        "BOT_DATABASE_URL": f"sqlite:///{workdir / 'requests.db'}",
+        "WORKDIR": str(workdir),
+    }
+
+
+@pytest.fixture(scope="module")
+def inbox() -> Iterator[tuple[Inbox, int]]:
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield handler, controller.port
+    controller.stop()
+
+
+@pytest.fixture(scope="module")
+def booking_assistant(booking_env, inbox) -> Iterator[Assistant]:
+    _, smtp_port = inbox
+    env = {k: v for k, v in booking_env.items() if k != "WORKDIR"}
+    env.update(
+        BOT_SMTP_HOST="127.0.0.1",
+        BOT_SMTP_PORT=str(smtp_port),
+        BOT_SMTP_STARTTLS="false",
+        BOT_SMTP_FROM="assistant@example-clinic.test",
+        BOT_SMTP_TO="frontdesk@example-clinic.test",
+    )
+    with start_assistant(Path(booking_env["WORKDIR"]) / "servers", extra_env=env) as running:
+        yield running
+
+
+def db_path(booking_env) -> str:
+    return booking_env["BOT_DATABASE_URL"].removeprefix("sqlite:///")
+
+
+def say(assistant: Assistant, sender: str, text: str) -> tuple[str, list[dict]]:
+    """Send one message; returns the bot's texts joined and all buttons offered."""
+    replies = assistant.send(sender, text)
+    texts = "\n".join(r.get("text") or "" for r in replies)
+    buttons = [b for r in replies for b in (r.get("buttons") or [])]
+    return texts, buttons
+
+
+def staff(booking_env, *args) -> subprocess.CompletedProcess:
+    env = {**os.environ, **booking_env, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "requests", *args],
+        capture_output=True, text=True, cwd=ROOT, env=env, timeout=120,
+    )  # fmt: skip
+
+
+def count_requests(booking_env) -> int:
+    path = db_path(booking_env)
+    if not os.path.exists(path):
+        return 0
+    with sqlite3.connect(path) as conn:
+        try:
+            return conn.execute("select count(*) from consultation_requests").fetchone()[0]
+        except sqlite3.OperationalError:
+            return 0
+
+
+def test_booking_lands_in_the_database_encrypted(booking_assistant, booking_env, inbox):
+    clinic = load_clinic()
+    sender = "e2e-booking-happy"
+
+    text, buttons = say(booking_assistant, sender, "I'd like to book a consultation")
+    assert "encrypted" in text and "never shared" in text  # the privacy notice comes first
+    assert {b["payload"] for b in buttons} == {"/affirm", "/deny"}
+
+    text, _ = say(booking_assistant, sender, "yes")
+    assert "full name" in text
+
+    text, _ = say(booking_assistant, sender, NAME)
+    assert "phone number or email" in text
+
+    text, _ = say(booking_assistant, sender, "555-0187")  # no area code
+    assert "area code" in text and "phone number or email" in text
+
+    text, _ = say(booking_assistant, sender, PHONE_TYPED)
+    assert "When would suit you" in text
+
+    # A question in the middle is answered from the knowledge base; the form asks again.
+    text, _ = say(booking_assistant, sender, "what are the common side effects?")
+    assert "Source:" in text
+    assert "When would suit you" in text
+
+    text, buttons = say(booking_assistant, sender, "weekday mornings")
+    assert [b["title"].split(" (")[0] for b in buttons] == [loc.name for loc in clinic.locations]
+
+    text, buttons = say(booking_assistant, sender, buttons[-1]["payload"])
+    assert NAME in text and PHONE_TYPED in text and "weekday mornings" in text
+    assert clinic.locations[-1].name in text
+    assert "/affirm" in {b["payload"] for b in buttons}
+
+    text, _ = say(booking_assistant, sender, "yes, send it")
+    assert "has been sent" in text and "reference #1" in text
+    assert clinic.booking_note in text
+    assert clinic.phone_display in text and clinic.hours_text in text
+
+    assert count_requests(booking_env) == 1
+    raw = open(db_path(booking_env), "rb").read()
+    for secret in SECRETS[:6] + ["weekday mornings", sender]:
+        assert secret.encode() not in raw, secret
+
+    listed = staff(booking_env, "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    [row] = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert row["full_name"] == NAME and row["contact"] == PHONE_E164
+    assert row["preferred_time"] == "weekday mornings"
+    assert row["preferred_time_normalized"] == "weekdays morning"
+    assert row["location_id"] == clinic.locations[-1].id and row["channel"] == "rest"
+
+    # Staff were told, without the patient's details.
+    handler, _ = inbox
+    deadline = time.monotonic() + 20
+    while not handler.messages and time.monotonic() < deadline:
+        time.sleep(0.2)
+    [mail] = handler.messages
+    assert b"#1" in mail
+    for secret in SECRETS[:6]:
+        assert secret.encode() not in mail
+
+
+def test_cancel_stores_nothing(booking_assistant, booking_env):
+    sender = "e2e-booking-cancel"
+    before = count_requests(booking_env)
+    say(booking_assistant, sender, "can someone call me")
+    say(booking_assistant, sender, "yes")
+    say(booking_assistant, sender, SECOND_NAME)
+    text, _ = say(booking_assistant, sender, "never mind")
+    assert "nothing you entered has been saved" in text
+    assert count_requests(booking_env) == before
+    # The form is closed: the next message is an ordinary question again.
+    text, _ = say(booking_assistant, sender, "how long does a session take?")
+    assert "Source:" in text
+
+
+def test_unwritable_database_gets_the_honest_reply(booking_assistant, booking_env):
+    clinic = load_clinic()
+    sender = "e2e-booking-failure"
+    say(booking_assistant, sender, "schedule a consultation")
+    say(booking_assistant, sender, "yes")
+    say(booking_assistant, sender, SECOND_NAME)
+    text, _ = say(booking_assistant, sender, EMAIL)
+    assert "When would suit you" in text
+    say(booking_assistant, sender, "tomorrow afternoon")
+    text, _ = say(booking_assistant, sender, "the main office")
+    assert SECOND_NAME in text and EMAIL in text  # the summary, shown to the patient only
+    before = count_requests(booking_env)
+
+    # Another process holds SQLite's write lock for the whole submit: the database cannot be
+    # written (as root, file permissions would not stop the server, a lock does).
+    blocker = sqlite3.connect(db_path(booking_env), timeout=0)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        text, _ = say(booking_assistant, sender, "yes")
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert "NOT saved" in text and clinic.phone_display in text
+    assert "has been sent" not in text and "reference" not in text
+    assert count_requests(booking_env) == before
+
+
+def test_no_personal_data_in_the_logs(booking_assistant):
+    logs = booking_assistant.logs()
+    assert "consultation request" in logs  # the booking actions did log (ids only)
+    for secret in SECRETS:
+        assert secret not in logs, f"{secret!r} appears in the server logs"

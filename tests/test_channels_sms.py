@@ -1,0 +1,258 @@
+"""SMS end to end: Twilio-signed webhooks through the real Rasa server and action server.
+
+Requests are signed with the official ``twilio`` library's RequestValidator for the public URL
+configured in credentials.yml (TWILIO_WEBHOOK_URL), while the test posts to 127.0.0.1, as a
+reverse proxy would forward them. Nothing is replaced: the reply is TwiML in the webhook's own
+response, so no Twilio REST call exists to stub.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from urllib.parse import urlencode
+
+import pytest
+from channel_clients import (
+    channel_settings,
+    post_webhook,
+    send_sms,
+    sign,
+    sms_params,
+    twiml_messages,
+)
+
+from bot import replies
+from bot.channels.formatting import MORE_HINT, segment_count
+from bot.channels.session_token import keyed_sender_id
+from bot.config import load_clinic
+from bot.retrieval import get_retriever
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+MAX_SEGMENTS = 4  # credentials.yml
+
+
+def new_phone() -> str:
+    """A fresh conversation: a random US number."""
+    return "+1555" + str(secrets.randbelow(10**7)).zfill(7)
+
+
+def one(messages: list[str]) -> str:
+    assert len(messages) == 1, messages
+    return messages[0]
+
+
+# --- signatures ----------------------------------------------------------------------------
+def test_a_signed_question_gets_an_answer_in_twiml(assistant):
+    reply = one(send_sms(assistant, new_phone(), "what are the common side effects"))
+    assert "dizz" in reply.lower() or "nausea" in reply.lower() or "sick" in reply.lower()
+    assert segment_count(reply) <= MAX_SEGMENTS
+
+
+def test_unsigned_requests_are_refused(assistant):
+    params = sms_params(new_phone(), "hello")
+    assert post_webhook(assistant.rasa_url, params, signature=None).status_code == 403
+
+
+@pytest.mark.parametrize("forgery", ["wrong token", "tampered body", "other url", "garbage"])
+def test_forged_signatures_are_refused(assistant, forgery):
+    params = sms_params(new_phone(), "what is ketamine therapy")
+    if forgery == "wrong token":
+        signature = sign(params, token=secrets.token_hex(16))
+    elif forgery == "tampered body":
+        signature = sign(params)
+        params["Body"] = "/inform{\"phone\": \"+15550000000\"}"
+    elif forgery == "other url":
+        signature = sign(params, url="https://attacker.example/webhooks/twilio_sms/webhook")
+    else:
+        signature = "bm90IGEgc2lnbmF0dXJl"
+    response = post_webhook(assistant.rasa_url, params, signature)
+    assert response.status_code == 403
+    assert "<Message>" not in response.text
+
+
+# --- malformed requests: 4xx, never 500 ----------------------------------------------------
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("no body", 400),
+        ("json body", 400),
+        ("invalid utf-8", 400),
+        ("repeated field", 400),
+        ("missing From", 400),
+        ("From is not a number", 400),
+        ("missing Body", 400),
+        ("Body too long", 413),
+    ],
+)
+def test_malformed_requests_get_a_4xx(assistant, case, expected):
+    params = sms_params(new_phone(), "hello")
+    content_type = "application/x-www-form-urlencoded"
+    if case == "no body":
+        response = post_webhook(assistant.rasa_url, b"", sign({}))
+    elif case == "json body":
+        content_type = "application/json"
+        body = json.dumps(params).encode()
+        response = post_webhook(assistant.rasa_url, body, sign({}), content_type)
+    elif case == "invalid utf-8":
+        body = urlencode(params).encode() + b"&Extra=%FF%FE\xff"
+        response = post_webhook(assistant.rasa_url, body, sign(params))
+    elif case == "repeated field":
+        body = (urlencode(params) + "&Body=again").encode()
+        response = post_webhook(assistant.rasa_url, body, sign(params))
+    else:
+        if case == "missing From":
+            del params["From"]
+        elif case == "From is not a number":
+            params["From"] = "<script>alert(1)</script>"
+        elif case == "missing Body":
+            del params["Body"]
+        elif case == "Body too long":
+            params["Body"] = "a" * 1601
+        response = post_webhook(assistant.rasa_url, params, sign(params))
+    assert response.status_code == expected, (case, response.status_code, response.text[:200])
+
+
+# --- SMS style -----------------------------------------------------------------------------
+def _clarify_question() -> str:
+    retriever = get_retriever()
+    for query in ["how long", "side effects", "sessions", "ketamine", "does ketamine help "
+                  "depression quickly", "what does it treat", "is it safe"]:
+        if retriever.decide(query).kind == "clarify":
+            return query
+    raise AssertionError("no probe question makes the retrieval layer ask to clarify")
+
+
+def test_clarify_options_are_numbered_and_a_number_picks_one(assistant):
+    phone = new_phone()
+    question = _clarify_question()
+    options = get_retriever().decide(question).options[:3]
+    offer = one(send_sms(assistant, phone, question))
+    for position, option in enumerate(options, 1):
+        assert f"{position}) {option.title}" in offer
+    assert "Reply with a number." in offer
+    assert "/choose_answer" not in offer
+
+    chosen = options[1]
+    reply = one(send_sms(assistant, phone, "2"))
+    full = reply
+    while full.endswith(MORE_HINT):
+        full = full.removesuffix(MORE_HINT).rstrip() + " " + one(send_sms(assistant, phone, "MORE"))
+    expected = replies.format_answer(chosen.answer, chosen.source)
+    assert _words(expected) == _words(full)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text)
+
+
+def test_a_number_without_an_offer_is_just_text(assistant):
+    phone = new_phone()
+    send_sms(assistant, phone, "hello")
+    reply = " ".join(send_sms(assistant, phone, "2"))
+    assert "/choose_answer" not in reply and "/ask_human" not in reply
+
+
+def test_i_dont_know_offers_a_person_as_option_1(assistant):
+    profile = load_clinic()
+    phone = new_phone()
+    offer = one(send_sms(assistant, phone, "what's the weather in Dallas tomorrow"))
+    assert profile.phone_display in offer
+    assert "1) Talk to a person" in offer
+    contact = one(send_sms(assistant, phone, "1"))
+    assert profile.phone_display in contact and profile.email in contact
+
+
+def test_a_long_answer_is_paged_and_more_sends_the_rest(assistant):
+    retriever = get_retriever()
+    question, best = next(
+        (q, d.best)
+        for q in ["what is ketamine therapy", "how does ketamine work in the brain",
+                  "what are the side effects", "how long does a session last"]
+        for d in [retriever.decide(q)]
+        if d.kind == "answer" and segment_count(d.best.answer + "\n\nSource: " + d.best.source)
+        > MAX_SEGMENTS
+    )  # fmt: skip
+    phone = new_phone()
+    first = one(send_sms(assistant, phone, question))
+    assert first.endswith("Reply MORE for the rest.")
+    assert segment_count(first) <= MAX_SEGMENTS
+    pages = [first.removesuffix(MORE_HINT)]
+    reply = first
+    while reply.endswith(MORE_HINT):
+        reply = one(send_sms(assistant, phone, "more"))
+        assert segment_count(reply) <= MAX_SEGMENTS
+        pages.append(reply.removesuffix(MORE_HINT))
+    assert _words(" ".join(pages)) == _words(replies.format_answer(best.answer, best.source))
+    assert pages[-1].strip().endswith(best.source)
+    # Nothing is left: MORE is now an ordinary message, not a repeat of the answer.
+    assert best.answer[:40] not in " ".join(send_sms(assistant, phone, "MORE"))
+
+
+def test_markup_never_reaches_the_phone(assistant):
+    reply = " ".join(send_sms(assistant, new_phone(), "<b>what is ketamine therapy</b>"))
+    assert "<" not in reply and "**" not in reply
+
+
+# --- carrier keywords ----------------------------------------------------------------------
+def test_stop_confirms_once_then_nothing_until_start(assistant):
+    profile = load_clinic()
+    phone = new_phone()
+    assert send_sms(assistant, phone, "hello")
+    confirmation = one(send_sms(assistant, phone, "STOP"))
+    assert "unsubscribed" in confirmation and "START" in confirmation
+    assert send_sms(assistant, phone, "what is ketamine therapy") == []
+    assert send_sms(assistant, phone, "stop") == []  # confirmed once already
+    assert send_sms(assistant, phone, "yes") != []  # YES opts back in, like START
+    assert send_sms(assistant, phone, "Unsubscribe") != []
+    assert send_sms(assistant, phone, "hello again") == []
+    help_text = one(send_sms(assistant, phone, "HELP"))  # HELP is always answered
+    assert profile.name in help_text and profile.phone_display in help_text
+    assert "988" in help_text
+    welcome = one(send_sms(assistant, phone, "START"))
+    assert "subscribed" in welcome and "STOP" in welcome
+    assert "ketamine" in one(send_sms(assistant, phone, "what is ketamine therapy")).lower()
+
+
+@pytest.mark.parametrize("word", ["STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"])
+def test_carrier_opt_out_synonyms(assistant, word):
+    phone = new_phone()
+    assert "unsubscribed" in one(send_sms(assistant, phone, word))
+    assert send_sms(assistant, phone, "hello") == []
+
+
+def test_info_is_help(assistant):
+    reply = one(send_sms(assistant, new_phone(), "info"))
+    assert "988" in reply and load_clinic().phone_display in reply
+
+
+def test_keyword_inside_a_sentence_goes_to_the_assistant(assistant):
+    phone = new_phone()
+    reply = " ".join(send_sms(assistant, phone, "can you help me understand side effects"))
+    assert "unsubscribed" not in reply and "Msg&data" not in reply
+    assert send_sms(assistant, phone, "what is ketamine therapy") != []
+
+
+# --- privacy -------------------------------------------------------------------------------
+def test_conversations_are_kept_under_a_keyed_hash_not_the_phone_number(assistant):
+    phone = new_phone()
+    send_sms(assistant, phone, "hello")
+    assert phone not in assistant.logs()
+    # The conversation exists under the keyed id (no second disclaimer) and not under the number.
+    key = channel_settings().sms_sender_key.encode()
+    disclaimer = "automated assistant"
+    under_hash = assistant.send(keyed_sender_id(key, phone), "hello")
+    under_phone = assistant.send(phone, "hello")
+    assert not any(disclaimer in m.get("text", "") for m in under_hash)
+    assert any(disclaimer in m.get("text", "") for m in under_phone)
+
+
+def test_a_reply_is_twiml_even_when_empty(assistant):
+    phone = new_phone()
+    send_sms(assistant, phone, "STOP")
+    params = sms_params(phone, "hello?")
+    response = post_webhook(assistant.rasa_url, params, sign(params))
+    assert response.status_code == 200
+    assert twiml_messages(response.text) == []
