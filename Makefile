@@ -24,7 +24,7 @@ export BOT_ENV ?= development
 # Where the Rasa server finds the action server (endpoints.yml reads it).
 export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help install index test lint eval bench train run shell validate test-rasa nlu-cv FORCE
+.PHONY: help install index test lint eval bench safety train run shell validate test-rasa nlu-cv FORCE
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  make %-10s %s\n", $$1, $$2}'
@@ -61,11 +61,17 @@ eval: index ## Retrieval evaluation on the clinic set (P@1, MRR@10, Recall@3, ou
 bench: index ## Retrieval latency benchmark (p50/p95)
 	$(BOT) bench
 
+safety: $(STAMPS)/venv ## Safety panels: crisis recall, false positives, medical-advice refusals (docs/safety.md)
+	$(BOT) safety
+
 train: $(MODEL) ## Train the Rasa model into models/ (only when config, domain or data changed)
 
 $(MODEL): $(RASA_SOURCES) $(STAMPS)/rasa-sources | $(STAMPS)/venv-rasa
-	$(RASA) train --out models --fixed-model-name clinic
-	@touch $@  # rasa skips training when its own fingerprint matches; the stamp still moves on
+	@mkdir -p models
+	@# One training at a time (parallel test runs); a waiting run finds rasa's fingerprint
+	@# up to date and skips. The touch moves the stamp on even when rasa skipped.
+	flock models/.train.lock $(RASA) train --out models --fixed-model-name clinic
+	@touch $@
 
 # Records the list of training files, so that deleting one also retrains.
 $(STAMPS)/rasa-sources: FORCE
@@ -88,7 +94,8 @@ test-rasa: train ## Conversation tests in tests/conversations/ (rasa test --fail
 	  --fail-on-prediction-errors --out results/conversations
 
 nlu-cv: $(STAMPS)/venv-rasa ## NLU intent cross-validation (5 folds); numbers go to docs/nlu.md
-	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 --out results/nlu-cv
+	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 \
+	  --successes --out results/nlu-cv
 	$(RASA_VENV)/bin/python scripts/nlu_summary.py results/nlu-cv
 
 # --- channels: the website widget, the browser its test drives, the staff debug shell ---

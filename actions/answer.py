@@ -12,8 +12,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import replies, retrieval_debug
+from bot.answer_log import chosen_record, decision_record, message_metadata, unavailable_record
 from bot.choices import pick_offered
 from bot.config import load_clinic
+from bot.reload import version_of
 from bot.retrieval import RetrievalUnavailable, get_retriever
 
 logger = logging.getLogger(__name__)
@@ -46,7 +48,9 @@ class ActionAnswerQuestion(Action):
                 chosen = chosen or pick_offered(text, tracker.get_slot("offered_answers"))
                 if chosen:
                     candidate = await asyncio.to_thread(retriever.get, chosen)
-                    return self._reply_chosen(dispatcher, profile, chosen, candidate)
+                    return self._reply_chosen(
+                        dispatcher, profile, chosen, candidate, version_of(retriever)
+                    )
             decision = await asyncio.to_thread(retriever.decide, text)
         except RetrievalUnavailable:
             logger.warning("retrieval unavailable; told the patient to call the clinic")
@@ -55,50 +59,60 @@ class ActionAnswerQuestion(Action):
             # Only the type: an exception message could quote what the patient wrote.
             logger.error("retrieval failed with %s", type(exc).__name__)
             return self._reply_unavailable(dispatcher, profile)
-        events = self._reply_decision(dispatcher, profile, decision)
+        events = self._reply_decision(dispatcher, profile, decision, version_of(retriever))
         retrieval_debug.show(dispatcher, decision, tracker)  # staff shell only (make shell-debug)
         return events
 
     @staticmethod
     def _reply_decision(
-        dispatcher: CollectingDispatcher, profile: Any, decision: Any
+        dispatcher: CollectingDispatcher, profile: Any, decision: Any,
+        index_version: str | None = None,
     ) -> list[EventType]:
         best = decision.best
         logger.info(
-            "retrieval decision=%s best=%s score=%s",
+            "retrieval decision=%s best=%s score=%s index=%s",
             decision.kind,
             best.id if best else None,
             f"{best.score:.3f}" if best else None,
+            index_version,
         )
+        # The decision travels on the bot message to the tracker store (for `bot report`).
+        meta = message_metadata(decision_record(decision, index_version))
         if decision.notice:
-            dispatcher.utter_message(text=decision.notice)
+            dispatcher.utter_message(text=decision.notice, **meta)
             return [SlotSet("human_offered", False)]
         if decision.kind == "answer" and best is not None:
-            dispatcher.utter_message(text=replies.format_answer(best.answer, best.source))
+            dispatcher.utter_message(text=replies.format_answer(best.answer, best.source), **meta)
             return [SlotSet("human_offered", False)]
         if decision.kind == "clarify" and decision.options:
             options = list(decision.options)[:3]
             dispatcher.utter_message(
-                text=replies.clarify_prompt(), buttons=replies.clarify_buttons(options)
+                text=replies.clarify_prompt(), buttons=replies.clarify_buttons(options), **meta
             )
             return [
                 SlotSet("offered_answers", [option.id for option in options]),
                 SlotSet("human_offered", False),
             ]
         dispatcher.utter_message(
-            text=replies.dont_know(profile), buttons=replies.human_offer_buttons()
+            text=replies.dont_know(profile), buttons=replies.human_offer_buttons(), **meta
         )
         return [SlotSet("human_offered", True)]
 
     @staticmethod
     def _reply_chosen(
-        dispatcher: CollectingDispatcher, profile: Any, chosen: str, candidate: Any
+        dispatcher: CollectingDispatcher, profile: Any, chosen: str, candidate: Any,
+        index_version: str | None = None,
     ) -> list[EventType]:
-        logger.info("chosen answer=%s found=%s", chosen, candidate is not None)
+        logger.info(
+            "chosen answer=%s found=%s index=%s", chosen, candidate is not None, index_version
+        )
+        meta = message_metadata(chosen_record(chosen, candidate is not None, index_version))
         if candidate is None:
-            dispatcher.utter_message(text=replies.unknown_choice(profile))
+            dispatcher.utter_message(text=replies.unknown_choice(profile), **meta)
         else:
-            dispatcher.utter_message(text=replies.format_answer(candidate.answer, candidate.source))
+            dispatcher.utter_message(
+                text=replies.format_answer(candidate.answer, candidate.source), **meta
+            )
         return [
             SlotSet("answer_id", None),
             SlotSet("offered_answers", None),
@@ -108,6 +122,7 @@ class ActionAnswerQuestion(Action):
     @staticmethod
     def _reply_unavailable(dispatcher: CollectingDispatcher, profile: Any) -> list[EventType]:
         dispatcher.utter_message(
-            text=replies.unavailable(profile), buttons=replies.human_offer_buttons()
+            text=replies.unavailable(profile), buttons=replies.human_offer_buttons(),
+            **message_metadata(unavailable_record()),
         )
         return [SlotSet("human_offered", True)]

@@ -4,16 +4,20 @@
 server's ``/health/ready`` (``bot.reliability.health_channel``) calls it through the action
 server's ordinary ``/webhook`` and reads the JSON message it sends back.
 
-Importing this module (the action server imports every module of ``actions`` at start) loads
-the retriever once: with no index, a corrupt one or one built from other knowledge, the action
-server stops with the retrieval layer's message saying what to run, instead of starting and
-telling every patient it cannot answer.
+Importing this module (the action server imports every module of ``actions`` at start) checks
+the index cheaply, without loading the model (loading torch here would fix the process's
+multiprocessing start method and break Sanic's worker start, and would load the model in
+Sanic's manager process too): with no index, unreadable metadata, or an index built from other
+knowledge or by another indexer, the action server stops with a message saying what to run,
+instead of starting and telling every patient it cannot answer. The model itself loads on the
+first readiness check or question.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+from pathlib import Path
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -52,12 +56,31 @@ class ActionCheckReadiness(Action):
         return []
 
 
+def index_problem() -> str | None:
+    """Why the clinic's index cannot be used (files and metadata only), or None."""
+    import bot.retrieval
+    from bot.config import KNOWLEDGE_DIR
+    from bot.index import INDEX_FILE, REBUILD_HINT, IndexMismatch, check_meta, read_meta
+    from bot.knowledge import hash_files, knowledge_files
+
+    index_dir = Path(bot.retrieval.DEFAULT_INDEX_DIR)
+    meta = read_meta(index_dir)
+    if meta is None or not (index_dir.resolve() / INDEX_FILE).exists():
+        return f"no readable retrieval index in {index_dir}: {REBUILD_HINT}"
+    files = knowledge_files(KNOWLEDGE_DIR)
+    try:
+        check_meta(meta, knowledge_hash=hash_files(files, KNOWLEDGE_DIR) if files else None)
+    except IndexMismatch as error:
+        return str(error)
+    return None
+
+
 def _require_index() -> None:
     if os.environ.get(ALLOW_MISSING_ENV) == "1":
         return
-    state = readiness()
-    if not state["ready"]:
-        raise SystemExit(f"The action server cannot start: {state['reason']}")
+    problem = index_problem()
+    if problem:
+        raise SystemExit(f"The action server cannot start: {problem}")
 
 
 _require_index()

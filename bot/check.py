@@ -279,7 +279,7 @@ def check_collisions(knowledge, encoder, threshold: float) -> list[Finding]:
     norms = [_normalised(t) for t in texts]
     worst: dict[tuple[int, int], tuple[float, int, int]] = {}
     rows, cols = np.nonzero(np.triu(similarity >= threshold, k=1))
-    candidates = list(zip(rows.tolist(), cols.tolist()))
+    candidates = list(zip(rows.tolist(), cols.tolist(), strict=True))
     by_words: dict[str, int] = {}
     for i, words in enumerate(norms):
         if words in by_words:
@@ -340,7 +340,9 @@ def _retriever_for(knowledge, knowledge_dir: Path, encoder, scratch: Path):
     return Retriever.load(scratch / "index", encoder=encoder), "a temporary index"
 
 
-def run_check(knowledge_dir: Path = KNOWLEDGE_DIR, settings: CheckSettings | None = None) -> CheckReport:
+def run_check(
+    knowledge_dir: Path = KNOWLEDGE_DIR, settings: CheckSettings | None = None
+) -> CheckReport:
     """Run every check on ``knowledge_dir`` and return the report."""
     settings = settings or CheckSettings()
     knowledge_dir = Path(knowledge_dir)
@@ -395,7 +397,8 @@ def add_parser(subparsers) -> None:
     p.add_argument("--max-review-age-days", type=int,
                    help=f"oldest review without a warning (default {DEFAULT_MAX_REVIEW_AGE_DAYS})")
     p.add_argument("--collision-similarity", type=float,
-                   help=f"similarity counted as a collision (default {DEFAULT_COLLISION_SIMILARITY})")
+                   help="similarity counted as a collision "
+                   f"(default {DEFAULT_COLLISION_SIMILARITY})")
     p.add_argument("--strict", action="store_true", help="warnings fail the check too")
     p.add_argument("--no-model", action="store_true",
                    help="file checks only (no collisions or paraphrase checks; fast)")

@@ -210,7 +210,9 @@ class CachedEncoder:
         """Normalised embeddings of ``texts``, in order; only unseen distinct texts are embedded."""
         import numpy as np
 
-        texts = list(texts)
+        # The tokenizer splits on whitespace and drops it, so texts that differ only in spacing
+        # ("question " vs "question") have the same embedding: embed them once.
+        texts = [" ".join(t.split()) for t in texts]
         keys = [text_key(self.name, t) for t in texts]
         unique_keys = list(dict.fromkeys(keys))
         first_text = dict(zip(keys, texts, strict=True))

@@ -95,7 +95,7 @@ def _faq_records(path: Path) -> list[dict]:
 
 
 def faq_id(question: str) -> str:
-    """A stable snake_case id from a question ("How long is a session?" -> how_long_is_a_session)."""
+    """A snake_case id from a question ("How long is a session?" -> how_long_is_a_session)."""
     words = slugify(question).split("-")
     out = ""
     for word in words:
@@ -423,7 +423,7 @@ def import_files(
     faq_path = knowledge_dir / FAQ_FILE
     existing_faq = {e.id for e in load_faq_yaml(faq_path)} if faq_path.exists() else set()
     articles_dir = knowledge_dir / ARTICLES_DIR
-    existing_articles = {p.stem for p in articles_dir.glob("*.md")} if articles_dir.is_dir() else set()
+    existing_articles = {p.stem for p in articles_dir.glob("*.md")}
 
     result = ImportResult()
     new_faq: list[str] = []
@@ -530,7 +530,8 @@ def cmd_import(args) -> int:
         try:
             date.fromisoformat(args.reviewed)
         except ValueError:
-            print(f"error: --reviewed {args.reviewed!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
+            print(f"error: --reviewed {args.reviewed!r} is not a date (YYYY-MM-DD)",
+                  file=sys.stderr)
             return 2
     try:
         result = import_files(

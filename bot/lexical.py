@@ -14,20 +14,17 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+# Shorter words are not corrected: "car" is not a typo of "care".
+FUZZY_MIN_LENGTH = 5
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
-# Function words and question scaffolding: they say how a question is asked, not what about.
+# Function words only. Question words (what, when, where, how, why) stay: measured, they tell
+# "where can I get tested" from "should I get tested" (docs/retrieval.md).
 STOPWORDS = frozenset(
     """
-    a about above after again against all am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further
-    had has have having he her here hers herself him himself his how i if in into is it its itself
-    just me might more most must my myself no nor not now of off on once only or other ought our
-    ours ourselves out over own same shall she should so some such than that the their theirs them
-    themselves then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with would you your yours yourself yourselves
-    s t d ll m re ve y im ive id youre dont doesnt isnt arent cant wont didnt please tell know
-    get got also us one thing things really much many lot way ok hi hello thanks thank
+    a an the of to is are am be been being do does did i me my we our you your it its this that
+    these those and or in on at for with as by from can could should would will shall may might
+    must have has had
     """.split()
 )
 
@@ -57,6 +54,13 @@ class BM25:
             for term, count in Counter(doc).items():
                 frequencies.setdefault(term, []).append((position, count))
         self.idf = {term: self._idf(len(posts)) for term, posts in frequencies.items()}
+        # Typo tolerance (symmetric delete distance, as in SymSpell): every term and its one-
+        # letter deletions point back to the term, so "sesion" finds "session", "brian" "brain".
+        self._variants: dict[str, list[str]] = {}
+        for term in sorted(frequencies, key=lambda t: -len(frequencies[t])):
+            if len(term) >= FUZZY_MIN_LENGTH and not term.isdigit():
+                for variant in {term, *_deletions(term)}:
+                    self._variants.setdefault(variant, []).append(term)
         # Precomputed per-posting weights: a query is then a few dictionary look-ups and sums.
         self.postings: dict[str, list[tuple[int, float]]] = {}
         for term, posts in frequencies.items():
@@ -71,10 +75,21 @@ class BM25:
         n = self.size
         return math.log(1 + (n - document_frequency + 0.5) / (document_frequency + 0.5))
 
+    def correct(self, term: str) -> str:
+        """``term`` itself when indexed, else the most common indexed term one edit away
+        (insertion, deletion, substitution or swap of neighbours), else ``term`` unchanged."""
+        if term in self.idf or len(term) < FUZZY_MIN_LENGTH or term.isdigit():
+            return term
+        for variant in (term, *sorted(_deletions(term))):
+            matches = self._variants.get(variant)
+            if matches:
+                return matches[0]
+        return term
+
     def scores(self, query: Iterable[str]) -> list[float]:
-        """Raw BM25 score of every document for the query tokens."""
+        """Raw BM25 score of every document for the query tokens (typos corrected)."""
         totals = [0.0] * self.size
-        for term in query:
+        for term in map(self.correct, query):
             for position, weight in self.postings.get(term, ()):
                 totals[position] += weight
         return totals
@@ -89,8 +104,13 @@ class BM25:
         if not query or not self.size:
             return [0.0] * self.size
         unseen = self._idf(0)
+        query = [self.correct(term) for term in query]
         ceiling = sum(self.idf.get(term, unseen) for term in query) * (self.k1 + 1)
         return [score / ceiling for score in self.scores(query)]
+
+
+def _deletions(term: str) -> set[str]:
+    return {term[:i] + term[i + 1 :] for i in range(len(term))}
 
 
 # --- Porter stemmer (M. F. Porter, 1980), the original algorithm --------------------------------

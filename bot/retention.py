@@ -78,16 +78,7 @@ class Report:
 
 def tracker_db_url(explicit: str | None = None) -> str | None:
     """The tracker store's SQLAlchemy URL, or None when conversations are not kept in SQL."""
-    url = explicit or os.environ.get(TRACKER_DB_ENV) or None
-    if url and url.startswith("postgresql://"):
-        url = "postgresql+psycopg2://" + url[len("postgresql://") :] if _has("psycopg2") else url
-    return url
-
-
-def _has(module: str) -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec(module) is not None
+    return explicit or os.environ.get(TRACKER_DB_ENV) or None
 
 
 def _events_table(metadata: MetaData) -> Table:

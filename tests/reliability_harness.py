@@ -18,7 +18,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -231,6 +232,9 @@ __all__ = [
     "base_env",
     "free_port",
     "get_json",
+    "logs",
+    "post_raw",
+    "running_stack",
     "prepare_model",
     "rasa_command",
     "spawn",
@@ -239,3 +243,58 @@ __all__ = [
     "wait_for_rasa",
     "write_config",
 ]
+
+
+@contextmanager
+def running_stack(
+    workdir: Path,
+    extra_env: Mapping[str, str] | None = None,
+    credentials: str | None = None,
+    endpoints: str | None = None,
+    model: Path | None = None,
+) -> Iterator[RasaHandle]:
+    """The real action server and Rasa server (HTTP API on, token-protected) on free ports."""
+    model = model or prepare_model()
+    env = base_env(extra_env)
+    action_port, rasa_port = free_port(), free_port()
+    action_url = f"http://127.0.0.1:{action_port}"
+    processes: list[subprocess.Popen] = []
+    try:
+        actions = spawn("actions", action_server_command(action_port), workdir, env)
+        processes.append(actions)
+        wait_for_action_server(action_url, actions, workdir)
+        write_config(workdir, credentials=credentials, endpoints=endpoints)
+        rasa_env = {"ACTION_SERVER_URL": f"{action_url}/webhook", **env}
+        if extra_env and "ACTION_SERVER_URL" in extra_env:
+            rasa_env["ACTION_SERVER_URL"] = extra_env["ACTION_SERVER_URL"]
+        rasa = spawn("rasa", rasa_command(rasa_port, workdir, model), workdir, rasa_env)
+        processes.append(rasa)
+        url = f"http://127.0.0.1:{rasa_port}"
+        wait_for_rasa(url, rasa, workdir)
+        yield RasaHandle(url, rasa, workdir)
+    finally:
+        for process in reversed(processes):
+            _stop(process)
+
+
+def logs(workdir: Path) -> str:
+    """Everything the servers started in ``workdir`` have logged."""
+    return "\n".join(
+        path.read_text(encoding="utf-8", errors="replace") for path in sorted(workdir.glob("*.log"))
+    )
+
+
+def post_raw(url: str, body: bytes, timeout: float = 60) -> tuple[int, Any]:
+    """POST raw bytes as application/json; (status, decoded JSON or text)."""
+    request = urllib.request.Request(
+        url, data=body, headers={"Content-Type": "application/json"}, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            status, payload = answer.status, answer.read()
+    except urllib.error.HTTPError as error:
+        status, payload = error.code, error.read()
+    try:
+        return status, json.loads(payload or b"null")
+    except ValueError:
+        return status, payload.decode("utf-8", "replace")

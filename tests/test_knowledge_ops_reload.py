@@ -69,7 +69,8 @@ def live(tmp_path):
 def test_a_rebuilt_index_is_served_by_the_same_retriever(live, caplog):
     hot, knowledge_dir, index_dir = live
     first = hot.decide("how long is a ketamine session")
-    assert (first.kind, first.best.id, first.best.answer) == ("answer", "session_length", SESSION_V1)
+    assert (first.kind, first.best.id) == ("answer", "session_length")
+    assert first.best.answer == SESSION_V1
     old_version = hot.version
 
     caplog.set_level(logging.INFO, logger="bot.reload")
@@ -77,7 +78,8 @@ def test_a_rebuilt_index_is_served_by_the_same_retriever(live, caplog):
     assert hot.wait_for_reload(timeout=60)
 
     second = hot.decide("how long is a ketamine session")
-    assert (second.kind, second.best.id, second.best.answer) == ("answer", "session_length", SESSION_V2)
+    assert (second.kind, second.best.id) == ("answer", "session_length")
+    assert second.best.answer == SESSION_V2
     assert hot.version != old_version
     assert f"from version {old_version} to {hot.version}" in caplog.text
 

@@ -6,6 +6,7 @@ never asserted here: they are the honest check of generality, not a tuning targe
 """
 
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -130,3 +131,19 @@ def test_detectors_do_not_import_heavy_or_rasa_modules():
             "if m in sys.modules]; print(bad); raise SystemExit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+SHARED_DATA = Path("/work/shared/data")
+
+
+@pytest.mark.skipif(not (SHARED_DATA / "covidfaq" / "queries.jsonl").exists(),
+                    reason="needs the shared benchmark questions")
+def test_real_user_health_questions_almost_never_trigger_a_crisis():
+    """1,000+ real user questions nobody here wrote (COVID FAQ queries): a false-positive check."""
+    import json
+
+    lines = (SHARED_DATA / "covidfaq" / "queries.jsonl").read_text(encoding="utf-8").splitlines()
+    questions = sorted({json.loads(line)["query"] for line in lines if line.strip()})
+    flagged = [q for q in questions if detect_crisis(q).is_crisis]
+    assert len(questions) > 1000
+    assert len(flagged) / len(questions) <= 0.01, flagged[:10]

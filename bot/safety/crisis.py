@@ -121,6 +121,9 @@ _FIGURES = [
     r"jealousy|excitement|happiness|anticipation|suspense|cringe|heat|hunger|thirst|"
     r"exhaustion|the heat|old age|natural causes)",
     r"\b(?:died|dying|die) (?:laughing|of laughter)\b",
+    r"\b(?:so|really|super|totally) (?:embarrassed|mortified|ashamed of (?:that|it)|"
+    r"awkward) (?:that "
+    r")?(?:i )?(?:wanted to|could|almost|nearly|thought id|felt like i could) (?:just )?die\b",
     r"\b(?:rather|prefer to) (?:just )?die than (?!live|living|go on|going on|keep|continue|be "
     r"here|be alive|exist|suffer|feel|wake|spend another|deal with (?:this|my) (?:life|pain))",
     r"\bdie on (?:this|that|the) hill\b", r"\bdie hard\b", r"\bdo or die\b",
@@ -250,7 +253,8 @@ _RULES: list[tuple[str, str, re.Pattern, bool]] = [
         r"purpose|motivation|desire|wish|sense) (?:\w+ )?(?:to|for|in|of) (?:live|living|life|go "
         r"on|going on|keep going|keep living|carry on|carrying on|be alive|being alive|stay "
         r"alive|staying alive|exist|existing|be here|being here|wake up|waking up|continue "
-        r"living|keep breathing|get up anymore|me being here|my existence|my life)\b|"
+        r"living|keep breathing|get up anymore|me being (?:here|alive|around)|me (?:living|"
+        r"staying alive)|my existence|my life)\b|"
         r"\bnothing (?:left )?(?:to live for|worth living for)\b|\b(?:not|isnt|no longer|never)"
         r" worth living\b|\bnot worth (?:it )?(?:being alive|the air i breathe|keeping alive|"
         r"saving)\b|\b(?:life|living|my life|existence|it|everything|this) (?:isnt|is not|not|"
@@ -324,8 +328,13 @@ _RULES: list[tuple[str, str, re.Pattern, bool]] = [
         r"i have become|being|im just|im such|im only|"
         r"im nothing but|ill always be|always be|feel like such|nothing but|such|just|only) "
         r"(?:\w+ )?(?:a |such a |nothing but a |only a |just a )?(?:burden|waste of (?:space|air|"
-        r"oxygen|life))\b(?! (?:to (?:ask|bother)|on (?:my|the) (?:budget|wallet)))|\bbetter "
-        r"(?:off )?without me\b|\bbetter (?:off )?if i (?:\w+ ){0,2}(?:dead|gone|here|around|"
+        r"oxygen|life))\b(?! (?:to (?:ask|bother)|on (?:my|the) (?:budget|wallet)))|"
+        r"\b(?:better|easier|happier|simpler|lighter) (?:off )?(?:for (?:everyone|everybody|them|"
+        r"my family|all) )?without me\b|\b(?:says|said|thinks|feels|told me|"
+        r"keeps saying)\b.{0,40}\bbetter "
+        r"(?:off )?without (?:him|her|them)\b|\b(?:better|easier|happier|simpler) (?:off )?(?:for "
+        r"(?:everyone|everybody|them|my family|all|my kids|the world) )?if i (?:\w+ ){0,2}(?:dead|"
+        r"gone|here|around|"
         r"alive|born|existed|exist|died|disappeared|killed myself)\b|\b(?:noone|everyone|"
         r"everybody|they|people|anyone) (?:would|will|wouldnt|wont|d) (?:even |really |actually "
         r"|ever )?(?:care|notice|miss me|mind|cry|be sad|be happier|be relieved|grieve|come to my"
@@ -369,10 +378,15 @@ _RULES: list[tuple[str, str, re.Pattern, bool]] = [
         r"someone|to best|does someone|can someone|can you)|best way to|easiest way to|quickest "
         r"way to|fastest way to|painless way to|painless ways to|easy way to|surest way to|ways "
         r"to|methods? (?:to|of|for)|way to|least painful way to|guaranteed way to|quick way to|"
-        r"how (?:long|fast) (?:does it|would it|will it) take to) (?:\w+ ){0,2}(?:kill (?:myself|"
+        r"how (?:long|fast) (?:does it|would it|will it) take to) "
+        # "how to prevent / treat / recognise an overdose" asks for help, not for a method
+        r"(?!(?:\w+ )?(?:prevent|treat|avoid|stop|recogni[sz]e|help|handle|manage|reverse|"
+        r"survive|spot|identify|respond|deal|tell|know|detect|report|cure|save|rescue))"
+        r"(?:\w+ ){0,2}(?:kill (?:myself|"
         r"yourself|oneself|someone)|die|commit suicide|end (?:my|your|ones|a|it) (?:own )?life|"
         r"end it(?: all)?|overdose|od|hang (?:myself|yourself|oneself)|slit|take my (?:own )?life|"
-        r"not wake up|never wake up|unalive|bleed out|bleed to death|suffocate|drown|poison)\b"
+        r"not wake up|never wake up|unalive|bleed out|bleed to death|(?:suffocate|drown|"
+        r"poison) (?:myself|yourself|oneself|someone|me))\b"
         r"(?! (?:my|your|her|his) hair)|\bpainless (?:way|ways|death|method|suicide|exit|ending)"
         r"\b|\b(?:lethal|fatal|deadly|killing|toxic) (?:dose|doses|dosage|amount|quantity|level|"
         r"overdose|combination|mix)\b|\bhow (?:many|much) (?:\w+ ){0,4}(?:to|would|will|does it "
@@ -390,6 +404,9 @@ _RULES: list[tuple[str, str, re.Pattern, bool]] = [
         r"\b(?:gun|pistol|revolver|rifle|shotgun|barrel|knife|blade|razor) (?:is |was )?(?:to|"
         r"against|in|under|at) my (?:head|mouth|chin|temple|throat|wrists?|neck|chest)\b|"
         r"\b(?:gun|pistol|revolver|rifle|shotgun) in my (?:hand|hands|lap|mouth)\b|"
+        r"\b(?:bullet|bullets|gun|round|slug) (?:in|into|through) (?:my|his|her|their) (?:own )?"
+        r"(?:head|brain|brains|skull|heart|chest|mouth|temple)\b|\bblow (?:my|his|her|their) "
+        r"(?:own )?(?:brains|head) (?:out|off)\b|\bpull the trigger on (?:myself|me)\b|"
         r"\b(?:holding|loaded|loading|load|got|have|bought|buying|buy) (?:a |my |the |his |her )?"
         r"(?:loaded )?(?:gun|pistol|revolver|rifle|shotgun) (?:and|to|so|because|for (?:myself|"
         r"me)|in my (?:hand|lap|mouth))\b|\bloaded (?:gun|pistol|rifle|shotgun)\b|\bnooses?\b|"
@@ -445,8 +462,51 @@ _RULES: list[tuple[str, str, re.Pattern, bool]] = [
         r"noose|gun|razor blades)\b(?! for (?:the|my|our|a) (?:boat|garden|camping|climbing|"
         r"gym|yard|dog|hunting))|\b(?:on|at) (?:the |a |this |top of the |top of a |the top of "
         r"the )?(?:roof|rooftop|bridge|ledge|edge|cliff|balcony|top floor|overpass|railing)\b"
-        r".{0,50}\b(?:jump|jumping|let go|fall|end it|do it)\b|\b(?:jump|jumping) .{0,30}"
+        r".{0,50}\b(?:jump|jumping|let go|fall|end it|do it)\b|\b(?:from|up on|on top of|top "
+        r"of|standing on|sitting on|out on) (?:the |a |this |my |our )?(?:roof|rooftop|bridge|"
+        r"ledge|cliff|balcony|top floor|overpass|railing|parking garage)\b.{0,50}\b(?:jump|"
+        r"jumping|let go|fall|end it|do it)\b|\b(?:jump|jumping) .{0,30}"
         r"\b(?:roof|rooftop|bridge|ledge|cliff|balcony|top floor|overpass)\b"), False),
+    ("way_out", IDEATION, _c(
+        r"\b(?:only|no other|one|last|final|easiest|permanent) (?:\w+ )?(?:way out|escape|exit|"
+        r"option left|solution left)\b(?! (?:of (?:the|this) (?:contract|plan|lease|building|"
+        r"parking)))|\bway out (?:except|but|other than|besides|apart from) (?:\w+ )?(?:dying|"
+        r"death|suicide|ending it|killing myself|to die|to end it)\b|\b(?:let go|leave|check "
+        r"out|go away|be gone) (?:for good|forever|permanently)\b(?<!leave for good)|"
+        r"\b(?:pain|suffering|it|this|everything|it all) to (?:end|stop|be over) (?:for good|"
+        r"forever|permanently|once and for all)\b|\bwant (?:it|this|everything|my life|life|it"
+        r" all) (?:all )?over\b(?! with)|\b(?:done|tired of|sick of|cant keep|too tired to "
+        r"keep|cant go on) fighting\b(?! (?:with|for|over|about|the|my|insurance))|\b(?:cant|"
+        r"dont|cannot|couldnt) (?:even )?(?:see|imagine|picture) myself (?:being |still )?"
+        r"(?:alive|living|around|here|surviving|making it|existing) (?:\w+ )?(?:next|in|by|"
+        r"much|another|past|to|until|till)\b"), False),
+    ("future_absence", IDEATION, _c(
+        r"\b(?:dont think|doubt|probably wont|might not|may not|not sure|wont|will not|not going "
+        r"to|not gonna|no longer going to) (?:\w+ ){0,2}be (?:alive|breathing|around|here|a "
+        r"(?:problem|burden|bother|nuisance)(?: (?:for|to)(?: \w+){1,2})?)(?: \w+)? (?:next|by|"
+        r"much longer|for much longer|any longer|for long|anymore|to see|after|come)\b"
+        r"(?<!be here next)(?<!be around next)|\b(?:dont think|doubt|not sure) (?:\w+ ){0,2}"
+        r"(?:be|still be) (?:around|here) (?:\w+ )?(?:next|by|much longer|for long|after)\b|"
+        r"\b(?:said|say|saying|wrote|written) (?:my )?(?:last |final )?goodbyes? (?:to|for) "
+        r"(?:my |all my |everyone|everybody|the |all )(?:\w+ )?(?:family|kids|children|friends|"
+        r"everyone|everybody|loved ones|parents|people|mom|mother|dad|father|wife|husband|"
+        r"partner|world)\b(?! (?:at|before|and (?:left|went|drove|flew))|\w* (?:at the|before "
+        r"(?:the|my) (?:flight|trip)))"), False),
+    ("plan_place", PLAN, _c(
+        r"\b(?:know|knows|figured out|decided|worked out|picked|chosen|chose) (?:exactly )?"
+        r"(?:where|how|when) (?:ill|id|i will|i would|im going to|i am going to|to|he will|she "
+        r"will|they will|hes going to|shes going to) (?:do it|end it|go through with it|"
+        r"kill|die)\b|\b(?:threaten\w*|talk\w* about|keeps? saying|said|says) (?:that )?"
+        r"(?:\w+ )?(?:to|he will|she will|they will|hes going to|shes going to|he would|she "
+        r"would|he wants to|she wants to|going to|gonna) (?:jump|end it|do it|hang|shoot|"
+        r"overdose|od|not be here|disappear forever)\b(?! (?:at|on|into|in|the|a|with|for))|"
+        r"\b(?:too|so) (?:painful|hard|much|exhausting|heavy) to (?:keep living|keep going on|"
+        r"go on living|live|stay alive|be alive|exist|keep existing|carry on living)\b|"
+        r"\bnot (?:going to|gonna|planning to|expecting to) (?:live|be alive|survive|make it) "
+        r"(?:that|very|much|too)? ?(?:long|longer|much longer|to see|past|until|till|through)\b"
+        r"|\b(?:took|take|taken|swallowed|drank|had) (?:way )?too (?:much|many)\b.{0,30}\b(?:on"
+        r" purpose|intentionally|deliberately|to (?:die|end it|not wake up|sleep forever))\b"),
+     False),
     # --- self-harm -----------------------------------------------------------------------
     ("self_harm_mention", SELF_HARM, _c(
         r"\bself (?:harm|harming|harmed|harms|injury|injuring|injure|injured|mutilat\w*|"
@@ -475,7 +535,11 @@ _RULES: list[tuple[str, str, re.Pattern, bool]] = [
         r"coffee|caffeine|alcohol|drinking|smoking|gluten|meat|dairy|\w+ing|on|loose|into|"
         r"expenses|spending|the grass|grass|wood|paper|it|them|him|her|that|this|some|to|from|"
         r"for|with|and|or|costs|prices|an?))|\b(?:fresh|new|deep|bleeding|open|infected) "
-        r"(?:cuts|wounds|scars|burns|marks) on my\b|\b(?:make|made|making|watch|watching|see|"
+        r"(?:cuts|wounds|scars|burns|marks) on my\b|"
+        r"\b(?:i|ive|i have|i just|just|i) (?:\w+ )?cut (?:again|deep|deeper|last night|tonight|"
+        r"today|this morning|this week)\b(?<!hair cut again)|\b(?:hurt|hurting|harm|harming|"
+        r"damage|damaging|punish|punishing|destroy|destroying|mutilate|mutilating) (?:my|his|"
+        r"her|their) (?:own )?body\b|\b(?:make|made|making|watch|watching|see|"
         r"until|till|til) (?:myself |me |it )?bleed\b|\bbleed (?:out|to death)\b"), False),
     # --- overdose ------------------------------------------------------------------------
     ("overdose_mention", OVERDOSE, _c(
@@ -489,8 +553,10 @@ _RULES: list[tuple[str, str, re.Pattern, bool]] = [
         r"(?! (?:today|this morning|this evening|on time|as prescribed|as usual|like (?:usual|"
         r"always|normal|i should|prescribed)|for the day|yesterday|this week|every day|daily|with"
         r" (?:breakfast|food|water|dinner|lunch)|in the morning|at night|correctly))"
-        r"|\b(?:took|swallowed|downed|ate|popped) (?:all|every one|everything) (?:i had|i could "
-        r"find|in the (?:bottle|cabinet|house))\b|\b(?:emptied|empty|finished|downed) (?:a|the|"
+        r"|\b(?:took|swallowed|downed|ate|popped|taken) (?:all|every one|everything|whatever) "
+        r"(?:i had|i could find|i found|(?:in|from) (?:the|my|our) (?:\w+ )?(?:bottle|cabinet|"
+        r"house|drawer|pack|box|cupboard|bathroom|kitchen|stash))\b|\b(?:emptied|empty|finished|"
+        r"downed) (?:a|the|"
         r"my|an|his|her) (?:whole |entire |full )?(?:pill bottle|bottle of (?:pills|tablets|"
         r"meds|medication|tylenol|xanax|\w+ pills))\b"), False),
     # --- emergencies involving someone else ---------------------------------------------

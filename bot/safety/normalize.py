@@ -57,7 +57,10 @@ _SHORTHAND = {
     "selfharmed": "self harmed", "sewerslide": "suicide", "sewer slide": "suicide",
     "suicidee": "suicide", "kms": "kill myself", "kmss": "kill myself",
     "ded": "dead", "dyin": "dying", "killin": "killing", "cuttin": "cutting",
-    "nvm": "never mind", "tho": "though", "thru": "through", "sum": "some",
+    "nvm": "never mind", "tho": "though", "thru": "through", "sum": "some", "b": "be",
+    "lfe": "life", "lif": "life", "lyfe": "life", "lyf": "life", "liife": "life",
+    "feelin": "feeling", "thinkin": "thinking", "livin": "living", "tryin": "trying",
+    "goin": "going", "doin": "doing", "wakin": "waking", "cryin": "crying",
 }
 # Multi-word joins and splits, applied to the space-separated text.
 _PHRASES = [
@@ -70,7 +73,7 @@ _PHRASES = [
     (re.compile(r"\bsewer ?slide\b"), "suicide"),
     (re.compile(r"\bself ?(harm(?:ing|ed|s)?)\b"), r"self \1"),
     (re.compile(r"\bo d\b"), "od"),
-    (re.compile(r"\bod ?d\b|\bodd on\b"), "overdosed"),
+    (re.compile(r"\bod d\b"), "overdosed"),
     (re.compile(r"\bi m\b"), "im"),
     (re.compile(r"\bi am\b"), "im"),
     (re.compile(r"\bdo not\b"), "dont"),
@@ -100,7 +103,7 @@ _GUARD = frozenset({
     "worthies", "wrist", "writs", "herself", "himself", "themselves", "muself",
 })
 _SUICIDE_PHONETIC = re.compile(
-    r"^s+(?:u|oo|ou|ew)+[iey]*(?:c|s|ss|sc|z)+[iey]+d+(?:e|al|ally|e?s)?$")
+    r"^s+(?:u|oo|ou|ew)+[iey]*(?:c|s|ss|sc|z)+[iey]+d+(?:e|al|le|el|ul|ally|e?s)?$")
 
 
 def _edit_distance_at_most_one(a: str, b: str) -> bool:
@@ -129,7 +132,7 @@ def _correct(token: str) -> str:
     if len(token) < 6 or token in _GUARD or token in _VOCAB:
         return token
     if _SUICIDE_PHONETIC.match(token):
-        return "suicidal" if token.endswith(("al", "ally")) else "suicide"
+        return "suicidal" if token.endswith(("al", "ally", "le", "el", "ul")) else "suicide"
     for word in _VOCAB:
         if _edit_distance_at_most_one(token, word):
             return word
@@ -159,6 +162,8 @@ def _base(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "").translate(_ZERO_WIDTH).translate(_QUOTES)
     text = text.lower()
     text = _LEET_WORD.sub(_deleet, text)
+    # "od'd" / "OD'ed" must not turn into the word "odd"
+    text = re.sub(r"\bo\.?d\.?'(?:d|ed)\b", "overdosed", text)
     text = re.sub(r"'", "", text)                       # "don't" -> "dont", "i'm" -> "im"
     text = re.sub(r"(?<=\b[a-z])\.(?=[a-z]\b)", " ", text)  # "s.u.i.c.i.d.e"
     text = re.sub(r"[^a-z0-9]+", " ", text).strip()
@@ -170,6 +175,12 @@ def _finish(text: str) -> str:
     text = " ".join(_correct(t) if " " not in t else t for t in tokens)
     for pattern, repl in _PHRASES:
         text = pattern.sub(repl, text)
+    # "want too die", "going 2 end it": "too"/"2" for "to" before a verb
+    text = re.sub(r"\b(want|wanted|going|need|trying|try|tried|plan|planning|how|ready|about|"
+                  r"have|got|wish|deserve|decided|like|love|used) (?:too|2)\b", r"\1 to", text)
+    # "dye" for "die" is a common slip; dyeing hair or fabric is not
+    text = re.sub(r"\bdye\b(?! (?:my|her|his|your|their|the|it|hair|them|fabric|clothes))",
+                  "die", text)
     # "overdoes it" is a real phrase ("he overdoes it at the gym"), "overdoes on" is a typo
     text = re.sub(r"\boverdoes\b(?! it\b)", "overdose", text)
     return re.sub(r"\s+", " ", text).strip()

@@ -1,0 +1,829 @@
+"""Performance benchmark: ``python -m bot benchmark`` prints the numbers and writes the report.
+
+Sections (``--sections``, default all; each one's results are merged into ``docs/performance.json``
+so sections can be re-run alone, and ``docs/performance.md`` + plots are regenerated from it):
+
+- ``encoder``: per backend (torch, onnx, onnx-int8): model load in a fresh process, one-query
+  embedding p50/p95, raw batch throughput.
+- ``retrieval``: the clinic's knowledge indexed per backend: query embedding, search and whole
+  ``decide`` p50/p95; the clinic evaluation set and CovidFAQ per backend (the quality check that
+  decides the default backend).
+- ``build``: index build rate (entries/s) for the clinic knowledge and the 47,441-entry MedQuAD
+  FAQ, the ratio of build time to the encoder's raw batch throughput measured in the same run,
+  a rebuild after a one-entry edit (embedding cache), build time against corpus size.
+- ``ann``: exact vs IVF search against corpus size up to 1e6 synthetic unit vectors (recall@10
+  against exact search, search p50/p95, build time, memory).
+- ``server``: cold start and RSS of the action server (warmed with one retrieval).
+- ``e2e``: cold start of the Rasa server and reply latency through the REST channel against
+  concurrency (needs a trained model in models/; skipped with a message otherwise).
+- ``liveqa``: TREC LiveQA 2017 questions against MedQuAD (see :mod:`bot.liveqa`).
+
+Numbers are wall-clock on the machine described in the report; the load average before and
+after each section is recorded, because other processes share the CPUs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot.config import KNOWLEDGE_DIR, PROJECT_ROOT
+
+DOCS = PROJECT_ROOT / "docs"
+RESULTS_FILE = DOCS / "performance.json"
+REPORT_FILE = DOCS / "performance.md"
+DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
+MEDQUAD_FAQ = DATA_DIR / "medquad-liveqa" / "faq.jsonl.gz"
+COVID_FAQ = DATA_DIR / "covidfaq" / "faq.jsonl"
+COVID_QUERIES = DATA_DIR / "covidfaq" / "queries.jsonl"
+BACKENDS = ("torch", "onnx", "onnx-int8")
+SECTIONS = ("encoder", "retrieval", "build", "ann", "server", "e2e", "liveqa")
+DEFAULT_ANN_SIZES = (10_000, 30_000, 100_000, 300_000, 1_000_000)
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def percentiles(samples_ms: Sequence[float]) -> dict:
+    """p50/p95/mean/max of millisecond samples, rounded for the report."""
+    import numpy as np
+
+    values = np.asarray(samples_ms, dtype=float)
+    if not len(values):
+        return {"n": 0}
+    return {
+        "n": int(len(values)),
+        "p50_ms": round(float(np.percentile(values, 50)), 2),
+        "p95_ms": round(float(np.percentile(values, 95)), 2),
+        "mean_ms": round(float(values.mean()), 2),
+        "max_ms": round(float(values.max()), 2),
+    }
+
+
+def timed(function: Callable, *args, **kwargs) -> tuple[object, float]:
+    """``(result, seconds)`` of one call."""
+    started = time.perf_counter()
+    result = function(*args, **kwargs)
+    return result, time.perf_counter() - started
+
+
+def load_average() -> list[float]:
+    """The 1/5/15-minute load averages (how busy the shared machine was)."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def machine() -> dict:
+    """CPU count, CPU model, RAM, OS and Python version."""
+    model = platform.processor() or "unknown"
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, timeout=10).stdout
+        for line in out.splitlines():
+            if line.lower().startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    mem_kb = 0
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            mem_kb = int(line.split()[1])
+    return {
+        "nproc": os.cpu_count(),
+        "cpu_model": model,
+        "ram_gb": round(mem_kb / 1024 / 1024, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+    }
+
+
+def encoder_for(backend: str):
+    """A fresh encoder of ``backend`` ("torch", "onnx" or "onnx-int8")."""
+    from bot.embedding import SentenceTransformerEncoder
+    from bot.onnx_backend import OnnxEncoder
+
+    if backend == "torch":
+        return SentenceTransformerEncoder()
+    if backend == "onnx":
+        return OnnxEncoder("fp32")
+    if backend == "onnx-int8":
+        return OnnxEncoder("int8")
+    raise ValueError(f"unknown backend {backend!r} (available: {', '.join(BACKENDS)})")
+
+
+def clinic_questions() -> list[str]:
+    """The clinic evaluation set's questions (in scope, then out of scope): realistic queries."""
+    from bot.evaluation import load_clinic_set
+
+    in_scope, out_of_scope = load_clinic_set()
+    return [q.text for q in in_scope] + list(out_of_scope)
+
+
+def medquad_records(limit: int | None = None) -> list[dict]:
+    """MedQuAD FAQ records (``id``, ``question``, ``answer``, ``focus``, ``qtype``...)."""
+    import gzip
+
+    records = []
+    with gzip.open(MEDQUAD_FAQ, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                records.append(json.loads(line))
+                if limit and len(records) >= limit:
+                    break
+    return records
+
+
+def medquad_knowledge(records: Sequence[dict], tag: str = "medquad"):
+    """MedQuAD records as :class:`bot.knowledge.Knowledge` (hash over the entries' JSON).
+
+    Entries are made directly: a third of MedQuAD has empty answers, which the clinic FAQ
+    loader (rightly) refuses.
+    """
+    import hashlib
+
+    from bot.knowledge import Entry, Knowledge
+
+    entries = [
+        Entry(id=r["id"], kind="faq", title=r["question"], text=r.get("answer") or "",
+              source=r.get("source") or "MedQuAD", questions=(" ".join(r["question"].split()),),
+              group=r["id"])
+        for r in records
+    ]
+    digest = hashlib.sha256(
+        json.dumps([e.as_dict() for e in entries], sort_keys=True).encode()
+    ).hexdigest()
+    return Knowledge(entries, digest, [], origin=f"bench:{tag}")
+
+
+def index_texts(knowledge) -> list[str]:
+    """The texts the index builder embeds for ``knowledge`` (duplicates included)."""
+    from bot.index import vector_texts
+
+    return [text for entry in knowledge.entries for _, text in vector_texts(entry)]
+
+
+def raw_throughput(encoder, texts: Sequence[str], seconds: float = 20.0) -> dict:
+    """The bare encoder's batch rate (texts/s) on ``texts`` (a sample of what a build embeds)."""
+    batch = list(texts)
+    vectors, elapsed = timed(encoder.encode, batch)
+    del vectors
+    return {"texts": len(batch), "seconds": round(elapsed, 2),
+            "texts_per_s": round(len(batch) / elapsed, 1)}
+
+
+# --- sections ------------------------------------------------------------------------------------
+
+
+def bench_encoder(args) -> dict:
+    """Load time, one-query latency and batch throughput of each backend."""
+    import random
+
+    from bot.onnx_backend import export
+
+    export()
+    questions = clinic_questions()
+    sample = [t for t in index_texts(medquad_knowledge(medquad_records(3000)))]
+    random.Random(0).shuffle(sample)
+    sample = sample[: args.batch_texts]
+    results = {}
+    for backend in args.backends:
+        script = (
+            "import time; t = time.perf_counter()\n"
+            "from bot.benchmark import encoder_for\n"
+            f"encoder_for({backend!r}).encode(['warm up'])\n"
+            "print(time.perf_counter() - t)\n"
+        )
+        started = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                             check=True, cwd=PROJECT_ROOT).stdout
+        process_s = time.perf_counter() - started
+        encoder = encoder_for(backend)
+        encoder.encode(["warm up"])
+        for text in questions[:10]:
+            encoder.encode([text])
+        latencies = []
+        for text in questions[: args.queries]:
+            _, seconds = timed(encoder.encode, [text])
+            latencies.append(seconds * 1000)
+        results[backend] = {
+            "load_s": round(float(out.strip().splitlines()[-1]), 2),
+            "process_with_load_s": round(process_s, 2),
+            "query": percentiles(latencies),
+            "batch": raw_throughput(encoder, sample),
+        }
+        print(f"  {backend:10s} load {results[backend]['load_s']:.2f} s, query p50 "
+              f"{results[backend]['query']['p50_ms']:.1f} ms p95 "
+              f"{results[backend]['query']['p95_ms']:.1f} ms, batch "
+              f"{results[backend]['batch']['texts_per_s']:.0f} texts/s", flush=True)
+    return results
+
+
+def _retriever_for(knowledge, index_dir: Path, encoder, knowledge_dir: Path | None):
+    from bot.index import build_index
+    from bot.retrieval import Retriever
+
+    build_index(knowledge, index_dir, encoder, progress=False)
+    return Retriever.load(index_dir, knowledge_dir=knowledge_dir, encoder=encoder)
+
+
+def bench_retrieval(args) -> dict:
+    """Latency of embedding, search and the whole decision, and quality, per backend."""
+    from bot.evaluation import evaluate, load_clinic_set, load_queries
+    from bot.knowledge import load_faq_file, load_knowledge
+    from bot.retrieval import TOP_K, clean_query
+
+    questions = clinic_questions()
+    in_scope, out_of_scope = load_clinic_set()
+    knowledge = load_knowledge()
+    covid = load_faq_file(COVID_FAQ)
+    covid_queries = load_queries(COVID_QUERIES)
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="bench-retrieval-") as tmp:
+        for backend in args.backends:
+            encoder = encoder_for(backend)
+            retriever = _retriever_for(knowledge, Path(tmp) / backend, encoder, KNOWLEDGE_DIR)
+            for text in questions[:10]:
+                retriever.decide(text)
+            embed, search, decide = [], [], []
+            rows = retriever.index.count
+            for text in questions[: args.queries]:
+                clean, _ = clean_query(text)
+                vector, seconds = timed(encoder.encode, [clean])
+                embed.append(seconds * 1000)
+                _, seconds = timed(retriever.index.search, vector, rows)
+                search.append(seconds * 1000)
+                _, seconds = timed(retriever.decide, text)
+                decide.append(seconds * 1000)
+            clinic = evaluate(retriever, in_scope, out_of_scope, name="clinic set")
+            covid_retriever = _retriever_for(covid, Path(tmp) / f"covid-{backend}", encoder, None)
+            covid_report = evaluate(covid_retriever, covid_queries, (), name="CovidFAQ")
+            results[backend] = {
+                "vectors": rows,
+                "top_k": TOP_K,
+                "embed": percentiles(embed),
+                "search": percentiles(search),
+                "decide": percentiles(decide),
+                "clinic_eval": {k: round(v, 4) if isinstance(v, float) else v
+                                for k, v in clinic.to_dict().items() if k != "unknown_ids"},
+                "covid_eval": {k: round(v, 4) if isinstance(v, float) else v
+                               for k, v in covid_report.to_dict().items() if k != "unknown_ids"},
+            }
+            r = results[backend]
+            print(f"  {backend:10s} embed p50 {r['embed']['p50_ms']:.1f} ms, search p50 "
+                  f"{r['search']['p50_ms']:.2f} ms, decide p50 {r['decide']['p50_ms']:.1f} ms "
+                  f"p95 {r['decide']['p95_ms']:.1f} ms | clinic top-1 "
+                  f"{clinic.top1_correct:.3f} P@1 {clinic.p_at_1:.3f} OOS "
+                  f"{clinic.oos_rejected or 0:.3f} | CovidFAQ P@1 {covid_report.p_at_1:.3f} "
+                  f"MRR@10 {covid_report.mrr_at_10:.3f}", flush=True)
+    return results
+
+
+def _build_once(knowledge, index_dir: Path, encoder, cache_dir: Path) -> dict:
+    """Build with a (possibly warm) embedding cache; returns time and what the cache did."""
+    from bot.embed_cache import CachedEncoder
+    from bot.index import build_index
+
+    cached = CachedEncoder(encoder, cache_dir)
+    started = time.perf_counter()
+    meta = build_index(knowledge, index_dir, cached, progress=False)
+    cached.save()
+    seconds = time.perf_counter() - started
+    return {
+        "entries": len(knowledge.entries),
+        "vectors": meta["vector_count"],
+        "texts": cached.stats.texts,
+        "unique_texts": cached.stats.unique,
+        "embedded": cached.stats.embedded,
+        "cache_hits": cached.stats.hits,
+        "seconds": round(seconds, 2),
+        "entries_per_s": round(len(knowledge.entries) / seconds, 1),
+    }
+
+
+def bench_build(args) -> dict:
+    """Build rate, ratio to raw encoder throughput, incremental rebuild, build time vs size."""
+    import random
+
+    from bot.knowledge import load_knowledge
+
+    encoder = encoder_for(args.backend)
+    encoder.encode(["warm up"])
+    results: dict = {"backend": args.backend}
+    with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
+        tmp = Path(tmp)
+        clinic = load_knowledge()
+        texts = list(dict.fromkeys(index_texts(clinic)))
+        raw = raw_throughput(encoder, texts)
+        build = _build_once(clinic, tmp / "clinic", encoder, tmp / "cache-clinic")
+        expected = build["embedded"] / raw["texts_per_s"]
+        results["clinic"] = {**build, "raw": raw,
+                             "ratio_to_raw": round(build["seconds"] / expected, 3)}
+        print(f"  clinic: {build['entries']} entries in {build['seconds']:.2f} s "
+              f"({build['entries_per_s']:.0f} entries/s), raw encoder {raw['texts_per_s']:.0f} "
+              f"texts/s, build/raw {results['clinic']['ratio_to_raw']:.2f}", flush=True)
+
+        records = medquad_records(args.medquad_limit)
+        sizes = sorted({s for s in (1_000, 3_000, 10_000) if s < len(records)})
+        curve = []
+        for size in sizes:
+            part = medquad_knowledge(records[:size], f"medquad-{size}")
+            b = _build_once(part, tmp / f"mq-{size}", encoder, tmp / f"cache-{size}")
+            curve.append({"entries": size, "seconds": b["seconds"], "embedded": b["embedded"]})
+            print(f"  medquad {size}: {b['seconds']:.1f} s", flush=True)
+
+        knowledge = medquad_knowledge(records)
+        unique = list(dict.fromkeys(index_texts(knowledge)))
+        sample = random.Random(1).sample(unique, min(args.raw_sample, len(unique)))
+        raw = raw_throughput(encoder, sample)
+        print(f"  medquad raw encoder: {raw['texts_per_s']:.0f} texts/s on {raw['texts']} "
+              "texts", flush=True)
+        build = _build_once(knowledge, tmp / "medquad", encoder, tmp / "cache-medquad")
+        expected = build["embedded"] / raw["texts_per_s"]
+        curve.append({"entries": len(records), "seconds": build["seconds"],
+                      "embedded": build["embedded"]})
+        print(f"  medquad: {build['entries']} entries ({build['unique_texts']} distinct texts "
+              f"of {build['texts']}) in {build['seconds']:.1f} s, "
+              f"build/raw {build['seconds'] / expected:.2f}", flush=True)
+
+        unchanged = _build_once(knowledge, tmp / "medquad", encoder, tmp / "cache-medquad")
+        edited_records = [dict(r) for r in records]
+        edited_records[len(records) // 2]["answer"] = (
+            (edited_records[len(records) // 2]["answer"] or "") + " Reviewed again this week."
+        )
+        edited = medquad_knowledge(edited_records, "medquad-edited")
+        one_edit = _build_once(edited, tmp / "medquad", encoder, tmp / "cache-medquad")
+        print(f"  medquad rebuild: unchanged {unchanged['seconds']:.1f} s "
+              f"({unchanged['embedded']} embedded), one entry edited {one_edit['seconds']:.1f} s "
+              f"({one_edit['embedded']} embedded)", flush=True)
+        results["medquad"] = {**build, "raw": raw,
+                              "ratio_to_raw": round(build["seconds"] / expected, 3),
+                              "rebuild_unchanged": unchanged, "rebuild_one_edit": one_edit}
+        results["size_curve"] = curve
+    return results
+
+
+def synthetic_vectors(count: int, dimension: int = 384, seed: int = 0, clusters: int | None = None,
+                      chunk: int = 100_000):
+    """Unit vectors in topic clusters (each ~cosine 0.7 to its centre; centres shared by seed 0).
+
+    Uniformly random unit vectors would be the wrong stand-in: in 384 dimensions their nearest
+    neighbour is barely closer than any other vector, which no index (and no real embedding
+    set) looks like. Sentence embeddings cluster by topic; these do too.
+    """
+    import numpy as np
+
+    clusters = clusters or max(50, count // 200)
+    centres = np.random.default_rng(12345).standard_normal((clusters, dimension))
+    centres = (centres / np.linalg.norm(centres, axis=1, keepdims=True)).astype(np.float32)
+    rng = np.random.default_rng(seed)
+    out = np.empty((count, dimension), dtype=np.float32)
+    for start in range(0, count, chunk):
+        stop = min(count, start + chunk)
+        part = centres[rng.integers(0, clusters, stop - start)]
+        part = part + rng.standard_normal(part.shape, dtype=np.float32) / np.sqrt(dimension)
+        out[start:stop] = part / np.linalg.norm(part, axis=1, keepdims=True)
+    return out
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def bench_ann(args) -> dict:
+    """Search time, recall and build time against corpus size (synthetic clustered vectors)."""
+    import faiss
+
+    from bot import ann
+
+    curve = []
+    for size in args.ann_sizes:
+        clusters = max(50, size // 200)
+        vectors = synthetic_vectors(size, clusters=clusters)
+        queries = synthetic_vectors(args.ann_queries, seed=99, clusters=clusters)
+        _, truth = faiss.knn(queries, vectors, 10, metric=faiss.METRIC_INNER_PRODUCT)
+        rss_before = _rss_mb()
+        (index, info), build_s = timed(ann.build, vectors)
+        row = {"vectors": size, "kind": info.kind, "nlist": info.nlist, "nprobe": info.nprobe,
+               "build_s": round(build_s, 2), "calibration_recall": info.recall_at_10,
+               "index_mb": round(_rss_mb() - rss_before, 1)}
+        found = index.search(queries, 10)[1]
+        row["recall_at_10"] = round(ann.recall_at_k(truth, found), 4)
+        times = []
+        for i in range(len(queries)):
+            _, seconds = timed(index.search, queries[i : i + 1], 10)
+            times.append(seconds * 1000)
+        row["search"] = percentiles(times)
+        if info.kind != "flat" and size <= args.ann_exact_max:
+            exact = faiss.IndexFlatIP(vectors.shape[1])
+            exact.add(vectors)
+            times = []
+            for i in range(min(50, len(queries))):
+                _, seconds = timed(exact.search, queries[i : i + 1], 10)
+                times.append(seconds * 1000)
+            row["exact_search"] = percentiles(times)
+            del exact
+        curve.append(row)
+        exact_note = (f", exact p50 {row['exact_search']['p50_ms']:.1f} ms"
+                      if "exact_search" in row else "")
+        print(f"  {size:>9,} vectors: {info.kind} (nprobe {info.nprobe}/{info.nlist}) build "
+              f"{build_s:.1f} s, recall@10 {row['recall_at_10']:.3f}, search p50 "
+              f"{row['search']['p50_ms']:.2f} ms p95 {row['search']['p95_ms']:.2f} ms"
+              f"{exact_note}", flush=True)
+        del index, vectors
+    return {"distribution": "clustered unit vectors, 384-d, one centre per 200 vectors",
+            "threads": faiss.omp_get_max_threads(), "curve": curve}
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _post(url: str, payload, timeout: float = 120.0):
+    import urllib.request
+
+    request = urllib.request.Request(url, data=json.dumps(payload).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.loads(response.read() or b"null")
+
+
+def _wait(check: Callable[[], bool], process, timeout: float, what: str) -> float:
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited with status {process.returncode}")
+        try:
+            if check():
+                return time.perf_counter() - started
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"{what} not ready after {timeout:.0f} s")
+
+
+def _server_env(workdir: Path, action_url: str, backend: str | None) -> dict:
+    import base64
+
+    env = {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+        "TOKENIZERS_PARALLELISM": "false", "SANIC_HOST": "127.0.0.1",
+        "ACTION_SERVER_URL": f"{action_url}/webhook", "BOT_ENV": "test",
+        # Fresh throwaway key and database: the benchmark never touches real requests.
+        "BOT_DATA_KEY": base64.b64encode(os.urandom(32)).decode("ascii"),
+        "BOT_DATABASE_URL": f"sqlite:///{workdir / 'requests.db'}",
+    }
+    if backend:
+        env["BOT_EMBEDDING_BACKEND"] = backend
+    return env
+
+
+def _status_kb(pid: int) -> dict:
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            values[key] = int(rest.split()[0])
+    return values
+
+
+def _stop(process) -> None:
+    import signal
+
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+def _answer_action_call(text: str) -> dict:
+    import yaml
+
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    return {
+        "next_action": "action_answer_question",
+        "sender_id": "benchmark",
+        "version": "3.6.21",
+        "domain": domain,
+        "tracker": {
+            "sender_id": "benchmark", "slots": {}, "events": [], "paused": False,
+            "followup_action": None, "active_loop": {}, "latest_action_name": "action_listen",
+            "latest_message": {"text": text, "intent": {"name": "ask_question",
+                                                         "confidence": 1.0}, "entities": []},
+        },
+    }
+
+
+def start_action_server(workdir: Path, backend: str | None):
+    """Start the action server on a free 127.0.0.1 port; ``(process, url, cold start s)``."""
+    import urllib.request
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = open(workdir / f"actions-{backend or 'default'}.log", "wb")  # noqa: SIM115
+    process = subprocess.Popen(
+        [str(PROJECT_ROOT / ".venv" / "bin" / "python"), "-m", "rasa_sdk", "--actions",
+         "actions", "--port", str(port)],
+        cwd=PROJECT_ROOT, env=_server_env(workdir, url, backend), stdout=log,
+        stderr=subprocess.STDOUT, start_new_session=True,
+    )
+
+    def healthy() -> bool:
+        with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+            return response.status == 200
+
+    cold = _wait(healthy, process, 300, "the action server")
+    return process, url, cold
+
+
+def bench_server(args) -> dict:
+    """Cold start, first-answer time and RSS of the action server, per backend."""
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="bench-server-") as tmp:
+        for backend in args.server_backends:
+            process, url, cold = start_action_server(Path(tmp), backend)
+            try:
+                idle = _status_kb(process.pid)
+                reply, first = timed(_post, f"{url}/webhook",
+                                     _answer_action_call("what is ketamine therapy"))
+                texts = [m.get("text", "") for m in (reply or {}).get("responses", [])]
+                latencies = []
+                for text in clinic_questions()[:50]:
+                    _, seconds = timed(_post, f"{url}/webhook", _answer_action_call(text))
+                    latencies.append(seconds * 1000)
+                warm = _status_kb(process.pid)
+            finally:
+                _stop(process)
+            results[backend or "default"] = {
+                "cold_start_s": round(cold, 2),
+                "first_answer_s": round(first, 2),
+                "answered": bool(texts and texts[0]),
+                "action_call": percentiles(latencies),
+                "rss_idle_mb": round(idle.get("VmRSS", 0) / 1024, 1),
+                "rss_warm_mb": round(warm.get("VmRSS", 0) / 1024, 1),
+                "rss_peak_mb": round(warm.get("VmHWM", 0) / 1024, 1),
+            }
+            r = results[backend or "default"]
+            print(f"  action server ({backend or 'default'} backend): cold start "
+                  f"{r['cold_start_s']:.1f} s, first answer {r['first_answer_s']:.1f} s, "
+                  f"action p50 {r['action_call']['p50_ms']:.0f} ms, RSS idle "
+                  f"{r['rss_idle_mb']:.0f} MB, warm {r['rss_warm_mb']:.0f} MB", flush=True)
+    return results
+
+
+def bench_e2e(args) -> dict:
+    """Rasa cold start and REST reply latency against concurrency (trained model needed)."""
+    import threading
+
+    model = PROJECT_ROOT / "models" / "clinic.tar.gz"
+    rasa = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
+    if not model.exists() or not rasa.exists():
+        print(f"  skipped: no trained model at {model} (run `make train`) or no {rasa}")
+        return {"skipped": f"no trained model at {model.relative_to(PROJECT_ROOT)}"}
+    results: dict = {"model": str(model.relative_to(PROJECT_ROOT)), "levels": []}
+    questions = [q for q in clinic_questions()[:120]]
+    with tempfile.TemporaryDirectory(prefix="bench-e2e-") as tmp:
+        tmp = Path(tmp)
+        actions, action_url, action_cold = start_action_server(tmp, args.backend)
+        port = _free_port()
+        rasa_url = f"http://127.0.0.1:{port}"
+        log = open(tmp / "rasa.log", "wb")  # noqa: SIM115
+        server = subprocess.Popen(
+            [str(rasa), "run", "--model", str(model), "--interface", "127.0.0.1", "--port",
+             str(port), "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+             "--endpoints", str(PROJECT_ROOT / "endpoints.yml")],
+            cwd=PROJECT_ROOT, env=_server_env(tmp, action_url, args.backend), stdout=log,
+            stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        try:
+            def round_trip() -> bool:
+                body = _post(f"{rasa_url}/webhooks/rest/webhook",
+                             {"sender": "probe", "message": "hello"}, timeout=30)
+                return isinstance(body, list) and len(body) > 0
+
+            rasa_cold = _wait(round_trip, server, 600, "the Rasa server")
+            results["action_server_cold_start_s"] = round(action_cold, 2)
+            results["rasa_cold_start_s"] = round(rasa_cold, 2)
+            _, first = timed(_post, f"{rasa_url}/webhooks/rest/webhook",
+                             {"sender": "warm", "message": "what is ketamine therapy"})
+            results["first_question_s"] = round(first, 2)
+            print(f"  Rasa cold start {rasa_cold:.1f} s (action server {action_cold:.1f} s), "
+                  f"first question {first:.1f} s", flush=True)
+            for level in args.concurrency:
+                latencies: list[float] = []
+                lock = threading.Lock()
+                per_worker = max(1, args.e2e_messages // level)
+
+                def worker(number: int, level: int = level, per_worker: int = per_worker,
+                           latencies: list = latencies, lock=lock) -> None:
+                    for i in range(per_worker):
+                        text = questions[(number * per_worker + i) % len(questions)]
+                        _, seconds = timed(_post, f"{rasa_url}/webhooks/rest/webhook",
+                                           {"sender": f"bench-{level}-{number}-{i}",
+                                            "message": text})
+                        with lock:
+                            latencies.append(seconds * 1000)
+
+                threads = [threading.Thread(target=worker, args=(n,)) for n in range(level)]
+                started = time.perf_counter()
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+                wall = time.perf_counter() - started
+                row = {"concurrency": level, **percentiles(latencies),
+                       "replies_per_s": round(len(latencies) / wall, 2)}
+                results["levels"].append(row)
+                print(f"  concurrency {level}: p50 {row['p50_ms']:.0f} ms p95 "
+                      f"{row['p95_ms']:.0f} ms, {row['replies_per_s']:.1f} replies/s", flush=True)
+            results["rasa_rss_mb"] = round(_status_kb(server.pid).get("VmRSS", 0) / 1024, 1)
+        finally:
+            _stop(server)
+            _stop(actions)
+    return results
+
+
+def bench_liveqa(args) -> dict:
+    """Quality at scale: TREC LiveQA 2017 medical questions against the MedQuAD FAQ."""
+    from bot import liveqa
+
+    return liveqa.run(encoder_for(args.backend), verbose=True)
+
+
+RUNNERS = {
+    "encoder": bench_encoder,
+    "retrieval": bench_retrieval,
+    "build": bench_build,
+    "ann": bench_ann,
+    "server": bench_server,
+    "e2e": bench_e2e,
+    "liveqa": bench_liveqa,
+}
+
+
+# --- report --------------------------------------------------------------------------------------
+
+
+def load_results(path: Path = RESULTS_FILE) -> dict:
+    """The stored results ({} when none)."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def save_results(results: dict, path: Path = RESULTS_FILE) -> None:
+    """Write the results JSON (sorted keys, so a re-run diffs cleanly)."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def plot(results: dict, docs: Path = DOCS) -> list[Path]:
+    """Latency vs concurrency, build time vs corpus size, search time vs corpus size (PNG)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    written = []
+    levels = results.get("e2e", {}).get("levels") or []
+    if levels:
+        fig, ax = plt.subplots(figsize=(5.5, 3.6))
+        xs = [row["concurrency"] for row in levels]
+        ax.plot(xs, [row["p50_ms"] for row in levels], "o-", label="p50")
+        ax.plot(xs, [row["p95_ms"] for row in levels], "s--", label="p95")
+        ax.set(xlabel="concurrent conversations", ylabel="reply latency (ms)",
+               title="REST reply latency against concurrency", xscale="log")
+        ax.set_xticks(xs, [str(x) for x in xs])
+        ax.grid(alpha=0.3)
+        ax.legend()
+        written.append(_save(fig, docs / "perf_latency_concurrency.png"))
+    curve = results.get("build", {}).get("size_curve") or []
+    if curve:
+        fig, ax = plt.subplots(figsize=(5.5, 3.6))
+        ax.plot([r["entries"] for r in curve], [r["seconds"] for r in curve], "o-")
+        ax.set(xlabel="FAQ entries (MedQuAD prefix)", ylabel="index build (s)",
+               title="Index build time against corpus size (cold cache)",
+               xscale="log", yscale="log")
+        ax.grid(alpha=0.3, which="both")
+        written.append(_save(fig, docs / "perf_build_vs_size.png"))
+    ann_curve = results.get("ann", {}).get("curve") or []
+    if ann_curve:
+        fig, ax = plt.subplots(figsize=(5.5, 3.6))
+        xs = [r["vectors"] for r in ann_curve]
+        ax.plot(xs, [r["search"]["p50_ms"] for r in ann_curve], "o-", label="chosen index p50")
+        ax.plot(xs, [r["search"]["p95_ms"] for r in ann_curve], "s--", label="chosen index p95")
+        exact = [(r["vectors"], r["exact_search"]["p50_ms"]) for r in ann_curve
+                 if "exact_search" in r]
+        flat = [(r["vectors"], r["search"]["p50_ms"]) for r in ann_curve if r["kind"] == "flat"]
+        if exact:
+            pts = sorted(flat + exact)
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], "^:", label="exact (flat) p50")
+        ax.axhline(10, color="grey", lw=0.8)
+        ax.set(xlabel="vectors", ylabel="search, one query (ms)",
+               title="Search time against corpus size", xscale="log", yscale="log")
+        ax.grid(alpha=0.3, which="both")
+        ax.legend()
+        written.append(_save(fig, docs / "perf_search_vs_size.png"))
+    return written
+
+
+def _save(fig, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return path
+
+
+def write_report(results: dict, path: Path = REPORT_FILE) -> Path:
+    """Render ``docs/performance.md`` from the results (see :mod:`bot.perf_report`)."""
+    from bot.perf_report import render
+
+    Path(path).write_text(render(results), encoding="utf-8")
+    return Path(path)
+
+
+# --- command line --------------------------------------------------------------------------------
+
+
+def add_parser(subparsers) -> None:
+    """Register ``benchmark``."""
+    p = subparsers.add_parser("benchmark", help="performance numbers -> docs/performance.md")
+    p.add_argument("--sections", default=",".join(SECTIONS),
+                   help=f"comma-separated, from: {', '.join(SECTIONS)} (default: all)")
+    p.add_argument("--backend", default=None,
+                   help="backend for build/e2e/liveqa (default: BOT_EMBEDDING_BACKEND or onnx)")
+    p.add_argument("--backends", default=",".join(BACKENDS),
+                   help="backends compared in encoder/retrieval")
+    p.add_argument("--queries", type=int, default=200, help="queries per latency measurement")
+    p.add_argument("--batch-texts", type=int, default=2000, help="texts for batch throughput")
+    p.add_argument("--raw-sample", type=int, default=4000,
+                   help="texts for the raw-throughput reference of the MedQuAD build")
+    p.add_argument("--medquad-limit", type=int, default=None, help="use only the first N entries")
+    p.add_argument("--ann-sizes", default=",".join(str(s) for s in DEFAULT_ANN_SIZES))
+    p.add_argument("--ann-queries", type=int, default=200)
+    p.add_argument("--ann-exact-max", type=int, default=1_000_000,
+                   help="also time exact search up to this size")
+    p.add_argument("--concurrency", default="1,2,4,8")
+    p.add_argument("--e2e-messages", type=int, default=48, help="messages per concurrency level")
+    p.add_argument("--report-only", action="store_true",
+                   help="only regenerate docs/performance.md and the plots from the JSON")
+    p.set_defaults(handler=cmd_benchmark)
+
+
+def cmd_benchmark(args) -> int:
+    """Run the chosen sections, merge their results, rewrite the report and plots."""
+    args.backend = args.backend or os.environ.get("BOT_EMBEDDING_BACKEND") or "onnx"
+    args.backends = [b for b in args.backends.split(",") if b]
+    args.server_backends = list(dict.fromkeys(["torch", args.backend]))
+    args.ann_sizes = [int(float(s)) for s in args.ann_sizes.split(",") if s]
+    args.concurrency = [int(c) for c in args.concurrency.split(",") if c]
+    sections = [s.strip() for s in args.sections.split(",") if s.strip()]
+    unknown = sorted(set(sections) - set(SECTIONS))
+    if unknown:
+        print(f"error: unknown section(s) {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    results = load_results()
+    results["machine"] = machine()
+    if not args.report_only:
+        for section in sections:
+            print(f"[{section}]", flush=True)
+            before = load_average()
+            started = time.perf_counter()
+            data = RUNNERS[section](args)
+            results[section] = {
+                **data,
+                "_run": {"at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                         "seconds": round(time.perf_counter() - started, 1),
+                         "load_before": before, "load_after": load_average()},
+            }
+            save_results(results)
+    save_results(results)
+    for path in plot(results):
+        print(f"plot: {path.relative_to(PROJECT_ROOT)}")
+    print(f"report: {write_report(results).relative_to(PROJECT_ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    from bot.cli import main
+
+    raise SystemExit(main(["benchmark", *sys.argv[1:]]))
