@@ -24,7 +24,7 @@ export BOT_ENV ?= development
 # Where the Rasa server finds the action server (endpoints.yml reads it).
 export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help install index test lint eval bench safety train run shell validate test-rasa nlu-cv FORCE
+.PHONY: help install onnx benchmark index test lint eval bench safety train run shell validate test-rasa nlu-cv FORCE
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,7 +44,15 @@ $(STAMPS)/venv-rasa: requirements/rasa.lock pyproject.toml
 	$(RASA_VENV)/bin/pip install -q --disable-pip-version-check --no-deps -e .
 	@mkdir -p $(STAMPS) && touch $@
 
-index: $(STAMPS)/venv ## Build or refresh the retrieval index from knowledge/ (skips when unchanged)
+ONNX_EXPORT := var/models/all-MiniLM-L6-v2-onnx/export.json
+
+onnx: $(ONNX_EXPORT) ## Export the packaged MiniLM to ONNX (fp32 + int8) into var/models/ (offline, once)
+
+$(ONNX_EXPORT): $(STAMPS)/venv
+	$(VENV)/bin/python -m bot.onnx_backend
+	@touch $@  # the exporter skips an up-to-date export; the stamp still moves on
+
+index: $(STAMPS)/venv $(ONNX_EXPORT) ## Build or refresh the retrieval index from knowledge/ (skips when unchanged)
 	$(BOT) index
 
 test: install index train widget browser-deps ## Everything CI runs: lint, Rasa data and conversation tests, unit and end-to-end tests
@@ -61,17 +69,23 @@ eval: index ## Retrieval evaluation on the clinic set (P@1, MRR@10, Recall@3, ou
 bench: index ## Retrieval latency benchmark (p50/p95)
 	$(BOT) bench
 
+benchmark: index ## Performance benchmark (latency, build rate, ANN at 1e6, servers, LiveQA) -> docs/performance.md
+	$(VENV)/bin/python -m bot.benchmark
+
 safety: $(STAMPS)/venv ## Safety panels: crisis recall, false positives, medical-advice refusals (docs/safety.md)
 	$(BOT) safety
 
 train: $(MODEL) ## Train the Rasa model into models/ (only when config, domain or data changed)
 
+# One training at a time (parallel test runs); a waiting run finds rasa's fingerprint (of the
+# model kept in models/.build) up to date and skips. The model is swapped in with one rename, so
+# a server starting meanwhile never reads a half-written file. Its time is set to when training
+# began: a file edited during training still counts as newer.
 $(MODEL): $(RASA_SOURCES) $(STAMPS)/rasa-sources | $(STAMPS)/venv-rasa
-	@mkdir -p models
-	@# One training at a time (parallel test runs); a waiting run finds rasa's fingerprint
-	@# up to date and skips. The touch moves the stamp on even when rasa skipped.
-	flock models/.train.lock $(RASA) train --out models --fixed-model-name clinic
-	@touch $@
+	@mkdir -p models/.build
+	flock models/.train.lock sh -c 'started=$$(date +%s.%N) && \
+	  $(RASA) train --out models/.build --fixed-model-name clinic && \
+	  cp models/.build/clinic.tar.gz $@.part && touch -d "@$$started" $@.part && mv $@.part $@'
 
 # Records the list of training files, so that deleting one also retrains.
 $(STAMPS)/rasa-sources: FORCE
@@ -133,3 +147,19 @@ export $(CHANNEL_ENV)
 .PHONY: keygen
 keygen: $(STAMPS)/venv ## Print a new BOT_DATA_KEY, the key that encrypts consultation requests
 	@$(BOT) keygen
+
+# --- knowledge operations: check the knowledge, report what patients asked (docs/knowledge-ops.md) ---
+.PHONY: check-knowledge report
+check-knowledge: $(STAMPS)/venv ## Check knowledge/: collisions, paraphrase misses, long answers, sources, review dates (fails on errors; CHECK_ARGS=--strict)
+	$(BOT) check $(CHECK_ARGS)
+
+report: $(STAMPS)/venv ## Staff report from the SQL tracker store: make report TRACKER_STORE=sqlite:///rasa.db (or BOT_TRACKER_DB_URL)
+	$(BOT) report $(if $(TRACKER_STORE),--tracker-store '$(TRACKER_STORE)') $(REPORT_ARGS)
+
+# --- reliability: load test, retention (docs/reliability.md, docs/performance-load.md) ---
+.PHONY: load retention
+load: install index train ## Load test on loopback (1, 10, 50 users; every reply checked): throughput, p50/p95/p99, RSS
+	$(VENV)/bin/python scripts/load_test.py $(LOAD_ARGS)
+
+retention: $(STAMPS)/venv ## Delete old data: make retention CONVERSATIONS_DAYS=30 REQUESTS_DAYS=365 (BOT_TRACKER_DB_URL for conversations)
+	$(BOT) retention --conversations-days $(or $(CONVERSATIONS_DAYS),30) --requests-days $(or $(REQUESTS_DAYS),365)

@@ -22,9 +22,11 @@ from rasa_sdk.types import DomainDict
 from actions.answer import ActionAnswerQuestion
 from bot import booking_replies as replies
 from bot import validators
+from bot.choices import pick_offered
 from bot.config import ClinicProfile, Location, load_clinic
 from bot.crypto import load_key
 from bot.notify import send_new_request_notification
+from bot.replies import CHOOSE_ANSWER_INTENT
 from bot.requests_store import NewRequest, get_store
 
 logger = logging.getLogger(__name__)
@@ -106,6 +108,10 @@ def _yes_or_no(text: str) -> bool | None:
     return None
 
 
+def _latest_intent(tracker: Tracker) -> str | None:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
 def _looks_like_question(text: str) -> bool:
     return text.strip().endswith("?")
 
@@ -142,10 +148,31 @@ class ValidateConsultationForm(FormValidationAction):
         # from the knowledge base like any other question; the form then asks again.
         await self._answerer.run(dispatcher, tracker, domain)
 
+    async def _answered_a_choice(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> bool:
+        """A tap on (or "the second one" of) answer options offered mid-form is answered.
+
+        choose_answer is not a not_intent of the slots, because typed answers such as
+        "the 20th" are sometimes classified as it; only a real pick is treated as one.
+        """
+        message = tracker.latest_message or {}
+        if _latest_intent(tracker) != CHOOSE_ANSWER_INTENT:
+            return False
+        picked = next(tracker.get_latest_entity_values("answer_id"), None) or pick_offered(
+            message.get("text") or "", tracker.get_slot("offered_answers")
+        )
+        if not picked:
+            return False
+        await self._answer_instead(dispatcher, tracker, domain)
+        return True
+
     async def validate_booking_consent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Yes (buttons, "ok", "fine by me") or no; anything else is asked again."""
+        if await self._answered_a_choice(dispatcher, tracker, domain):
+            return {"booking_consent": None}
         if isinstance(value, bool):
             return {"booking_consent": value}
         if isinstance(value, str):
@@ -163,6 +190,8 @@ class ValidateConsultationForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """A plausible full name, tidied; questions and sentences are not names."""
+        if await self._answered_a_choice(dispatcher, tracker, domain):
+            return {"full_name": None}
         if not isinstance(value, str):
             return {"full_name": None}
         try:
@@ -174,6 +203,8 @@ class ValidateConsultationForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """A US phone number (stored as E.164) or an email address."""
+        if await self._answered_a_choice(dispatcher, tracker, domain):
+            return {"contact": None, "contact_kind": None}
         if not isinstance(value, str):
             return {"contact": None, "contact_kind": None}
         try:
@@ -187,6 +218,8 @@ class ValidateConsultationForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Kept as said, plus a normalised form when one can be read."""
+        if await self._answered_a_choice(dispatcher, tracker, domain):
+            return {"preferred_time": None, "preferred_time_normalized": None}
         if not isinstance(value, str):
             return {"preferred_time": None, "preferred_time_normalized": None}
         try:
@@ -200,12 +233,16 @@ class ValidateConsultationForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """One of the clinic profile's locations, by button or by a word of its name."""
+        if await self._answered_a_choice(dispatcher, tracker, domain):
+            return {"location": None}
         if not isinstance(value, str):
             return {"location": None}
         location = match_location(value, load_clinic().locations)
         if location is not None:
             return {"location": location.id}
-        if _looks_like_question(value):
+        if _latest_intent(tracker) == "deny":
+            dispatcher.utter_message(text=replies.invalid_reply("declined"))
+        elif _looks_like_question(value):
             await self._answer_instead(dispatcher, tracker, domain)
         else:
             dispatcher.utter_message(text=replies.invalid_reply("unknown_location"))
@@ -215,6 +252,8 @@ class ValidateConsultationForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Submit sends the request; a no ("change") asks what to change; else ask again."""
+        if await self._answered_a_choice(dispatcher, tracker, domain):
+            return {"booking_review": None}
         if value == "submit":
             return {"booking_review": "submit"}
         if value == "change" or not isinstance(value, str):
@@ -239,7 +278,9 @@ class ValidateConsultationForm(FormValidationAction):
         domain: DomainDict,
     ) -> dict[str, Any]:
         logger.info("consultation form: %s rejected (%s)", slot, invalid.reason)
-        if invalid.reason == "question":
+        if _latest_intent(tracker) == "deny":
+            dispatcher.utter_message(text=replies.invalid_reply("declined"))
+        elif invalid.reason == "question":
             await self._answer_instead(dispatcher, tracker, domain)
         else:
             dispatcher.utter_message(text=replies.invalid_reply(invalid.reason))
@@ -274,7 +315,7 @@ class ActionAskBookingReview(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Send the summary, or the change buttons when the patient just said no to it."""
-        if (tracker.latest_message.get("intent") or {}).get("name") == "deny":
+        if _latest_intent(tracker) == "deny":
             dispatcher.utter_message(
                 text=replies.which_detail_prompt(),
                 buttons=replies.review_buttons(include_submit=False),

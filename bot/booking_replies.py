@@ -55,6 +55,10 @@ INVALID_REPLIES = {
         "Before I ask for any details I need a clear yes or no: is it OK to collect them for "
         "your consultation request?"
     ),
+    "declined": (
+        'No problem. If you\'d rather not go on, just say "never mind" and nothing will be '
+        "saved. Otherwise:"
+    ),
     "review_unclear": (
         "Please tell me whether to send the request, or use the buttons to change a detail or "
         "cancel."

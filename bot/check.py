@@ -326,18 +326,64 @@ def check_paraphrases(knowledge, retriever) -> list[Finding]:
     return findings
 
 
-def _retriever_for(knowledge, knowledge_dir: Path, encoder, scratch: Path):
+def _retriever_for(knowledge, knowledge_dir: Path | None, encoder, scratch: Path):
     """A retriever over exactly ``knowledge``: the clinic's index when it is current, otherwise
     a temporary index built in ``scratch`` (so the check runs before ``index`` too)."""
     from bot.index import build_index, is_up_to_date
     from bot.retrieval import Retriever
 
-    if Path(knowledge_dir).resolve() == KNOWLEDGE_DIR.resolve() and is_up_to_date(
-        DEFAULT_INDEX_DIR, knowledge, encoder.name
+    if (
+        knowledge_dir is not None
+        and Path(knowledge_dir).resolve() == KNOWLEDGE_DIR.resolve()
+        and is_up_to_date(DEFAULT_INDEX_DIR, knowledge, encoder.name)
     ):
         return Retriever.load(encoder=encoder), "the clinic's index"
     build_index(knowledge, scratch / "index", encoder, progress=False)
     return Retriever.load(scratch / "index", encoder=encoder), "a temporary index"
+
+
+def _usable_knowledge(knowledge_dir: Path):
+    """The entries and passages that load despite errors elsewhere (invalid FAQ records and
+    unreadable articles left out, a missing source stood in for), so one run reports the
+    model's findings too. None when nothing loads."""
+    from bot.knowledge import Knowledge, faq_entries, hash_files, knowledge_files
+
+    records = []
+    try:
+        loaded = yaml.safe_load((knowledge_dir / FAQ_FILE).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        loaded = None
+    seen: set[str] = set()
+    for record in loaded if isinstance(loaded, list) else []:
+        if not isinstance(record, dict) or not all(
+            str(record.get(name) or "").strip() for name in ("id", "question", "answer")
+        ) or str(record["id"]) in seen:
+            continue
+        seen.add(str(record["id"]))
+        paraphrases = record.get("paraphrases")
+        records.append({
+            **record,
+            "source": str(record.get("source") or "").strip() or "(missing source)",
+            "paraphrases": [p for p in paraphrases if isinstance(p, str) and p.strip()]
+            if isinstance(paraphrases, list) else [],
+        })
+    try:
+        entries = faq_entries(records, str(knowledge_dir / FAQ_FILE))
+    except KnowledgeError:
+        entries = []
+    for path in sorted((knowledge_dir / ARTICLES_DIR).glob("*.md")):
+        try:
+            parts = split_article(path.read_text(encoding="utf-8"), path)
+        except (OSError, UnicodeDecodeError, KnowledgeError):
+            continue
+        if parts[0].group not in seen:
+            seen.add(parts[0].group)
+            entries.extend(parts)
+    if not entries:
+        return None
+    files = knowledge_files(knowledge_dir)
+    return Knowledge(entries, hash_files(files, knowledge_dir), files,
+                     origin=f"knowledge:{knowledge_dir.resolve()}")
 
 
 def run_check(
@@ -359,19 +405,28 @@ def run_check(
     if not settings.use_model:
         report.notes.append("collisions and paraphrases not checked (--no-model)")
         return report
+    lenient = False
     try:
         knowledge = load_knowledge(knowledge_dir)
     except KnowledgeError as error:
         if not any(f.severity == ERROR for f in report.findings):
             report.findings.append(Finding("invalid", ERROR, knowledge_dir.name, str(error)))
-        report.notes.append("collisions and paraphrases not checked: fix the errors above first")
-        return report
+        knowledge, lenient = _usable_knowledge(knowledge_dir), True
+        if knowledge is None:
+            report.notes.append("collisions and paraphrases not checked: fix the errors first")
+            return report
+        report.notes.append(
+            f"collisions and paraphrases checked on the {len(knowledge.entries)} entries and "
+            "passages that load despite the errors"
+        )
     from bot.embedding import get_encoder
 
     encoder = get_encoder()
     report.findings.extend(check_collisions(knowledge, encoder, settings.collision_similarity))
     with tempfile.TemporaryDirectory(prefix="knowledge-check-") as scratch:
-        retriever, which = _retriever_for(knowledge, knowledge_dir, encoder, Path(scratch))
+        retriever, which = _retriever_for(
+            knowledge, None if lenient else knowledge_dir, encoder, Path(scratch)
+        )
         report.findings.extend(check_paraphrases(knowledge, retriever))
     s = retriever.settings
     report.notes.append(

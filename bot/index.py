@@ -44,7 +44,6 @@ ANSWER_LEAD_WORDS = 60
 RECIPE = {
     "answer_lead_words": ANSWER_LEAD_WORDS,
     "max_passage_words": MAX_PASSAGE_WORDS,
-    "lexical": "bm25-porter-v1",
 }
 REBUILD_HINT = "run `make index` (or `.venv/bin/python -m bot index`) to rebuild it"
 

@@ -75,8 +75,11 @@ def score(rankings: dict[str, Sequence[str]], qrels: dict[str, dict[str, int]],
             "p_at_1": round(p1 / n, 3), "mrr_at_10": round(rr / n, 3)}
 
 
-def knowledge(records: Sequence[dict] | None = None):
-    """MedQuAD as :class:`bot.knowledge.Knowledge`, back-filled answers blanked (see above)."""
+def knowledge(records: Sequence[dict] | None = None, answers: bool = True):
+    """MedQuAD as :class:`bot.knowledge.Knowledge`, back-filled answers blanked (see above).
+
+    ``answers=False`` indexes the questions alone (each entry's vectors are then its question).
+    """
     import hashlib
 
     from bot.benchmark import medquad_records
@@ -85,7 +88,9 @@ def knowledge(records: Sequence[dict] | None = None):
     records = medquad_records() if records is None else records
     entries = []
     for r in records:
-        answer = "" if r.get("source") in PUBLISHED_WITHOUT_ANSWERS else (r.get("answer") or "")
+        answer = r.get("answer") or ""
+        if not answers or r.get("source") in PUBLISHED_WITHOUT_ANSWERS:
+            answer = ""
         question = " ".join(r["question"].split())
         entries.append(Entry(id=r["id"], kind="faq", title=question, text=answer,
                              source=r.get("source") or "MedQuAD", questions=(question,),
@@ -93,16 +98,17 @@ def knowledge(records: Sequence[dict] | None = None):
     digest = hashlib.sha256(
         json.dumps([e.as_dict() for e in entries], sort_keys=True).encode()
     ).hexdigest()
-    return Knowledge(entries, digest, [], origin="bench:medquad-liveqa")
+    return Knowledge(entries, digest, [], origin=f"bench:medquad-liveqa-answers-{answers}")
 
 
-def retriever_for(encoder, index_dir: Path = INDEX_DIR, verbose: bool = False):
+def retriever_for(encoder, answers: bool = True, verbose: bool = False):
     """The product retriever over the MedQuAD index (built, through the cache, when needed)."""
     from bot.embed_cache import CachedEncoder
     from bot.index import build_index, is_up_to_date
     from bot.retrieval import Retriever
 
-    kb = knowledge()
+    kb = knowledge(answers=answers)
+    index_dir = INDEX_DIR.with_name(INDEX_DIR.name + ("" if answers else "-questions"))
     if not is_up_to_date(index_dir, kb, encoder.name):
         cached = CachedEncoder(encoder)
         build_index(kb, index_dir, cached, progress=verbose)
@@ -113,11 +119,11 @@ def retriever_for(encoder, index_dir: Path = INDEX_DIR, verbose: bool = False):
     return Retriever.load(index_dir, encoder=encoder)
 
 
-def run(encoder, verbose: bool = False) -> dict:
+def run(encoder, answers: bool = True, verbose: bool = False) -> dict:
     """Rank MedQuAD for every LiveQA question with the product retriever; the three numbers."""
     import time
 
-    retriever = retriever_for(encoder, verbose=verbose)
+    retriever = retriever_for(encoder, answers=answers, verbose=verbose)
     questions = load_questions()
     qrels = load_qrels()
     started = time.perf_counter()
@@ -125,7 +131,8 @@ def run(encoder, verbose: bool = False) -> dict:
     seconds = time.perf_counter() - started
     numbers = score(rankings, qrels, [q["qid"] for q in questions])
     result = {
-        "method": "product retriever (dense question + question/answer-lead vectors, BM25 fused)",
+        "method": "product retriever: dense question"
+        + (" + question/answer-lead" if answers else "") + " vectors, fused with BM25",
         "query": "subject + '. ' + message",
         **numbers,
         "ms_per_question": round(seconds / max(1, len(questions)) * 1000, 1),

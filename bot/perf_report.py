@@ -32,13 +32,18 @@ def _encoder(results: dict) -> list[str]:
     if not enc:
         return []
     lines = ["## Query embedding per backend", "", _run(enc),
-             "| backend | model load (s) | one query p50 (ms) | p95 (ms) | batch (texts/s) |",
-             "|---|---|---|---|---|"]
+             "| backend | model load (s) | one query p50 (ms) | p95 (ms) | CPU per query (ms) | "
+             "batch (texts/s) | batch CPU (ms/text) |",
+             "|---|---|---|---|---|---|---|"]
     for backend, r in enc.items():
         if backend.startswith("_"):
             continue
+        batch = r["batch"]
+        per_text = (f"{batch['cpu_seconds'] * 1000 / batch['texts']:.1f}"
+                    if batch.get("cpu_seconds") else "-")
         lines.append(f"| {backend} | {r['load_s']:.2f} | {_ms(r['query'])} | "
-                     f"{_ms(r['query'], 'p95_ms')} | {r['batch']['texts_per_s']:.0f} |")
+                     f"{_ms(r['query'], 'p95_ms')} | {_ms(r['query'], 'cpu_ms')} | "
+                     f"{batch['texts_per_s']:.0f} | {per_text} |")
     lines += ["", f"Target: query embedding p50 <= {TARGETS['query_embed_p50_ms']:.0f} ms.", ""]
     return lines
 

@@ -49,7 +49,7 @@ DEFAULT_SIMILARITY = 0.6
 MAX_EXAMPLES = 3
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"\+?\d[\d\s().-]{5,}\d")
+_PHONE = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
 
 
 def redact(text: str) -> str:

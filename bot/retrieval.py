@@ -39,6 +39,7 @@ TOP_K = 10
 FULL_SCAN_ROWS = 50_000
 DEFAULT_LEXICAL_WEIGHT = 0.5
 DEFAULT_QUESTION_WEIGHT = 0.5
+DEFAULT_UNKNOWN_WORD_PENALTY = 0.0
 
 NOTICE_EMPTY = "Please type your question in words, for example: \"How long does a session take?\""
 NOTICE_TOO_LONG = (
@@ -146,8 +147,9 @@ class Retriever:
         """Prepare scoring for a loaded index (BM25 is rebuilt here from the stored texts)."""
         import numpy as np
 
+        from bot.embedding import known_words
         from bot.index import lexical_text
-        from bot.lexical import BM25, tokenize
+        from bot.lexical import BM25, Speller, tokenize
 
         self.index = index
         self.encoder = encoder
@@ -156,6 +158,9 @@ class Retriever:
         self.lexical_weight = float(settings.extra.get("lexical_weight", DEFAULT_LEXICAL_WEIGHT))
         self.question_weight = float(
             settings.extra.get("question_weight", DEFAULT_QUESTION_WEIGHT)
+        )
+        self.unknown_word_penalty = float(
+            settings.extra.get("unknown_word_penalty", DEFAULT_UNKNOWN_WORD_PENALTY)
         )
         self.entries = index.entries
         self._by_id = {entry.id: i for i, entry in enumerate(self.entries)}
@@ -166,9 +171,14 @@ class Retriever:
         roles = np.asarray(index.row_role)
         self._question_rows = roles == "question"
         self._entry_rows = ~self._question_rows
-        self._has_questions = np.zeros(len(self.entries), dtype=bool)
-        self._has_questions[self._row_entry[self._question_rows]] = True
+        # Only entries with paraphrases blend in their best question match: a lone question is
+        # already part of the entry's question-plus-answer vector (docs/retrieval.md).
+        self._has_paraphrases = np.array([len(e.questions) > 1 for e in self.entries], dtype=bool)
         self._tokenize = tokenize
+        self.speller = Speller(
+            (text for e in self.entries for text in (e.title, e.text, *e.questions)),
+            known_words(),
+        )
         self._bm25 = BM25([tokenize(lexical_text(entry)) for entry in self.entries])
 
     @classmethod
@@ -233,6 +243,7 @@ class Retriever:
         """
         import numpy as np
 
+        text = self.speller.correct(text)
         if vector is None:
             vector = self.encoder.encode([text])
         count = self.index.count
@@ -248,10 +259,14 @@ class Retriever:
         own = np.full(n, -1.0, dtype=np.float32)
         np.maximum.at(own, self._row_entry[self._entry_rows], all_sims[self._entry_rows])
         qw = self.question_weight
-        dense = np.where(self._has_questions, qw * best_question + (1 - qw) * own, own)
-        lexical = np.asarray(self._bm25.normalised_scores(self._tokenize(text)), dtype=np.float32)
+        dense = np.where(self._has_paraphrases, qw * best_question + (1 - qw) * own, own)
+        tokens = self._tokenize(text)
+        lexical = np.asarray(self._bm25.normalised_scores(tokens), dtype=np.float32)
         lw = self.lexical_weight
-        return (1 - lw) * dense + lw * lexical
+        # Words the knowledge never uses lower every score alike: the ranking is unchanged, but
+        # "how do I treat my dog's anxiety" falls below the answer threshold.
+        penalty = self.unknown_word_penalty * self._bm25.unknown_fraction(tokens)
+        return (1 - lw) * dense + lw * lexical - penalty
 
     def rank(self, text: str, k: int = TOP_K, vector=None) -> list[Candidate]:
         """The ``k`` best entries for ``text`` (cleaned first), best first; [] for bad input."""

@@ -66,3 +66,73 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     workdir: Path = tmp_path_factory.mktemp("assistant")
     with start_assistant(workdir) as running:
         yield running
+
+
+# --- retrieval: the real model and small real indexes, built once per session ---
+RETRIEVAL_FAQ = """
+- id: session_length
+  question: How long does a session take?
+  paraphrases: ["how many minutes is one treatment", "duration of an infusion visit"]
+  answer: A session lasts about 45 to 60 minutes. Call {clinic_name} on {phone} with questions.
+  source: "Test FAQ: Sessions"
+  reviewed: 2026-11-20
+- id: cost
+  question: How much does treatment cost?
+  paraphrases: ["what is the price", "how expensive is it"]
+  answer: Prices are not listed here; the clinic team can tell you the current fees.
+  source: "Test FAQ: Getting started"
+- id: cost_twin
+  question: How much does treatment cost?
+  paraphrases: ["what is the price", "how expensive is it"]
+  answer: Prices are not listed here; the clinic team can tell you the current fees.
+  source: "Test FAQ: Getting started (twin)"
+"""
+RETRIEVAL_ARTICLE = """---
+id: side-effects
+title: Side effects explained
+reviewed: 2026-11-20
+---
+Most side effects are mild and short-lived.
+
+## Nausea and dizziness
+
+Some people feel sick or dizzy during a session. These feelings fade within hours.
+
+## Blood pressure
+
+Blood pressure can rise during a session, so staff check it before, during and after.
+"""
+
+
+@pytest.fixture(scope="session")
+def retrieval_encoder():
+    """The real packaged MiniLM encoder, loaded once for the whole test session."""
+    from bot.embedding import get_encoder
+
+    encoder = get_encoder()
+    encoder.encode(["warm up"])
+    return encoder
+
+
+@pytest.fixture(scope="session")
+def retrieval_small_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny knowledge directory: three FAQ entries and one article.
+
+    ``cost`` and ``cost_twin`` are identical apart from id and source: an exact tie.
+    """
+    root = tmp_path_factory.mktemp("retrieval-kb")
+    (root / "articles").mkdir()
+    (root / "faq.yml").write_text(RETRIEVAL_FAQ, encoding="utf-8")
+    (root / "articles" / "side-effects.md").write_text(RETRIEVAL_ARTICLE, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="session")
+def retrieval_small_index(tmp_path_factory, retrieval_small_kb, retrieval_encoder) -> Path:
+    """A real FAISS index of ``retrieval_small_kb``; returns its directory."""
+    from bot.index import build_index
+    from bot.knowledge import load_knowledge
+
+    index_dir = tmp_path_factory.mktemp("retrieval-index") / "index"
+    build_index(load_knowledge(retrieval_small_kb), index_dir, retrieval_encoder, progress=False)
+    return index_dir

@@ -140,9 +140,22 @@ def wait_for_rasa(url: str, process: subprocess.Popen, workdir: Path) -> None:
             )
         except OSError:
             return False
-        return status == 200 and isinstance(body, list) and len(body) > 0
+        # The honest "isn't responding" reply is a reply too: the probe needs the action server.
+        return status == 200 and bool(texts(body)) and "isn't responding" not in texts(body)
 
     _wait_until(replies, {"rasa": process}, workdir, "the Rasa server")
+
+
+def wait_for_ready(url: str, process: subprocess.Popen, workdir: Path) -> None:
+    """Until /health/ready says ready (its probe loads the action server's retriever)."""
+
+    def ready() -> bool:
+        try:
+            return get_json(f"{url}/health/ready", timeout=30)[0] == 200
+        except OSError:
+            return False
+
+    _wait_until(ready, {"rasa": process}, workdir, "readiness")
 
 
 def texts(body: Any) -> str:
@@ -241,6 +254,7 @@ __all__ = [
     "texts",
     "wait_for_action_server",
     "wait_for_rasa",
+    "wait_for_ready",
     "write_config",
 ]
 
@@ -271,6 +285,7 @@ def running_stack(
         processes.append(rasa)
         url = f"http://127.0.0.1:{rasa_port}"
         wait_for_rasa(url, rasa, workdir)
+        wait_for_ready(url, rasa, workdir)
         yield RasaHandle(url, rasa, workdir)
     finally:
         for process in reversed(processes):

@@ -158,6 +158,17 @@ def _round_trip_works(url: str) -> bool:
     return status == 200 and isinstance(body, list) and len(body) > 0
 
 
+def _ready_or_absent(url: str) -> bool:
+    # 404: these credentials have no health channel; nothing more to wait for.
+    try:
+        with urllib.request.urlopen(f"{url}/health/ready", timeout=30) as response:
+            return response.status == 200
+    except urllib.error.HTTPError as error:
+        return error.code == 404
+    except (OSError, urllib.error.URLError):
+        return False
+
+
 @contextmanager
 def start_assistant(
     workdir: Path,
@@ -222,6 +233,8 @@ def start_assistant(
             lambda: _action_server_healthy(action_url), processes, workdir, "the action server"
         )
         _wait_until(lambda: _round_trip_works(rasa_url), processes, workdir, "a round trip")
+        # /health/ready loads the action server's retriever (bot/reliability/health_channel.py).
+        _wait_until(lambda: _ready_or_absent(rasa_url), processes, workdir, "readiness")
         assistant = Assistant(rasa_url=rasa_url, action_url=action_url, workdir=workdir)
         if warm_up:
             assistant.send("warm-up", warm_up)

@@ -409,3 +409,37 @@ def test_action_names_match_the_domain(booking, domain):
     }  # fmt: skip
     assert names <= set(domain["actions"])
     assert set(domain["forms"]["consultation_form"]["required_slots"]) <= set(domain["slots"])
+
+
+async def test_a_no_to_a_form_question_explains_how_to_stop(booking, domain):
+    dispatcher = CollectingDispatcher()
+    result = await booking.ValidateConsultationForm().validate_full_name(
+        "no", dispatcher, tracker(text="no", intent="deny"), domain
+    )
+    assert result == {"full_name": None}
+    assert "never mind" in texts(dispatcher)
+
+
+async def test_typed_time_classified_as_a_pick_is_still_a_time(booking, domain):
+    # "the 20th" is sometimes classified as choose_answer; with no options offered it is a time.
+    dispatcher = CollectingDispatcher()
+    result = await booking.ValidateConsultationForm().validate_preferred_time(
+        "the 20th", dispatcher, tracker(text="the 20th", intent="choose_answer"), domain
+    )
+    assert result["preferred_time"] == "the 20th"
+    assert dispatcher.messages == []
+
+
+@pytest.mark.skipif(
+    not (Path(__file__).resolve().parent.parent / "var" / "index" / "index.json").exists(),
+    reason="needs the retrieval index (make index)",
+)
+async def test_a_tapped_answer_option_mid_form_is_answered_not_stored(booking, domain):
+    entities = [{"entity": "answer_id", "value": "how_to_book"}]
+    text = '/choose_answer{"answer_id":"how_to_book"}'
+    dispatcher = CollectingDispatcher()
+    result = await booking.ValidateConsultationForm().validate_preferred_time(
+        text, dispatcher, tracker(text=text, intent="choose_answer", entities=entities), domain
+    )
+    assert result == {"preferred_time": None, "preferred_time_normalized": None}
+    assert "Source:" in texts(dispatcher)

@@ -211,6 +211,23 @@ def test_history_shows_titles_for_clicks_and_drops_internal_events() -> None:
     assert offers.history([*events, {"event": "restart"}]) == []
 
 
+def test_history_shows_a_session_greeting_after_the_message_that_started_the_session() -> None:
+    # Rasa logs action_session_start's greeting before the message that triggered it.
+    events = [
+        {"event": "action", "name": "action_session_start"},
+        {"event": "bot", "text": "Hi, I'm the clinic's automated assistant."},
+        {"event": "session_started"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "what is ketamine therapy"},
+        {"event": "bot", "text": "Ketamine therapy is..."},
+    ]
+    assert [m["text"] for m in offers.history(events)] == [
+        "what is ketamine therapy",
+        "Hi, I'm the clinic's automated assistant.",
+        "Ketamine therapy is...",
+    ]
+
+
 # --- session tokens and sender ids ---------------------------------------------------------
 def test_issued_token_verifies_and_resumes_the_same_conversation() -> None:
     signer = SessionSigner(KEY, max_age_seconds=3600)

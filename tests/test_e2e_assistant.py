@@ -45,7 +45,12 @@ def _article_titles() -> dict[str, str]:
 
 
 def _texts(messages: list[dict]) -> str:
-    return "\n".join(m.get("text", "") for m in messages)
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+def _norm(text: str) -> str:
+    # Channels send each paragraph as its own message (the source line comes separately).
+    return " ".join(text.split())
 
 
 def _is_right_answer(reply: str, expected: list[str], titles: dict[str, str]) -> bool:
@@ -57,7 +62,10 @@ def _is_right_answer(reply: str, expected: list[str], titles: dict[str, str]) ->
                 return True
         else:
             candidate = retriever.get(entry)
-            if candidate and replies.format_answer(candidate.answer, candidate.source) in reply:
+            if candidate is None:
+                continue
+            expected_text = replies.format_answer(candidate.answer, candidate.source)
+            if _norm(expected_text) in _norm(reply):
                 return True
     return False
 
@@ -110,12 +118,13 @@ def test_out_of_scope_messages_get_an_honest_i_dont_know_with_the_phone(assistan
     stride = max(1, len(out_of_scope) // 5)
     picked = out_of_scope[::stride][:5]
     assert len(picked) == 5
+    wrong = []
     for number, message in enumerate(picked):
-        messages = assistant.send(f"e2e-oos-{number}", message)
-        reply = messages[-1]
-        assert "don't know" in reply["text"], (message, reply)
-        assert profile.phone_display in reply["text"]
-        assert "Source:" not in _texts(messages)
+        reply = _texts(assistant.send(f"e2e-oos-{number}", message))
+        honest = "don't know" in reply and profile.phone_display in reply
+        if not honest or "Source:" in reply:
+            wrong.append((message, reply))
+    assert wrong == []
 
 
 def test_a_clarify_button_payload_yields_the_chosen_answer(assistant):
@@ -133,9 +142,9 @@ def test_a_clarify_button_payload_yields_the_chosen_answer(assistant):
     assert match, chosen
     answer_id = json.loads(match.group(1))["answer_id"]
 
-    reply = assistant.send("e2e-clarify", chosen["payload"])[-1]["text"]
+    reply = _texts(assistant.send("e2e-clarify", chosen["payload"]))
     expected = retriever.get(answer_id)
-    assert reply == replies.format_answer(expected.answer, expected.source)
+    assert _norm(reply) == _norm(replies.format_answer(expected.answer, expected.source))
     assert chosen["title"] == expected.title
 
 

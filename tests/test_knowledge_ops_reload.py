@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -144,3 +146,46 @@ def test_the_version_names_the_knowledge_and_build(live):
     meta = retriever.index.meta
     assert version_of(retriever).startswith(meta["knowledge_hash"][:12] + "@")
     assert version_of(object()) is None
+
+
+async def test_the_answer_action_follows_a_rebuilt_index_without_a_restart(
+    tmp_path, monkeypatch, domain, tracker_for, caplog
+):
+    """The action server's path: get_retriever() -> HotIndex -> the newest complete build."""
+    from rasa_sdk.executor import CollectingDispatcher
+
+    import bot.retrieval
+    from actions.answer import ActionAnswerQuestion
+
+    knowledge_dir, index_dir = tmp_path / "knowledge", tmp_path / "var" / "index"
+    write_and_index(knowledge_dir, index_dir, SESSION_V1)
+    monkeypatch.setattr(bot.retrieval, "KNOWLEDGE_DIR", knowledge_dir)
+    monkeypatch.setattr(bot.retrieval, "DEFAULT_INDEX_DIR", index_dir)
+    monkeypatch.setenv("BOT_INDEX_RELOAD_SECONDS", "0")
+    bot.retrieval.reset_retriever()
+    action = ActionAnswerQuestion()  # created once, like the running action server's
+    caplog.set_level(logging.INFO, logger="actions.answer")
+
+    async def reply() -> dict:
+        dispatcher = CollectingDispatcher()
+        tracker = tracker_for("how long is a ketamine session", intent="ask_question")
+        await action.run(dispatcher, tracker, domain)
+        return dispatcher.messages[0]
+
+    try:
+        first = await reply()
+        assert SESSION_V1 in first["text"]
+        old = first["retrieval"]["index"]
+        assert f"index={old}" in caplog.text
+
+        write_and_index(knowledge_dir, index_dir, SESSION_V2)
+        deadline = time.monotonic() + 60
+        while SESSION_V2 not in (latest := await reply())["text"]:
+            assert SESSION_V1 in latest["text"]  # the old answer, complete, until the swap
+            assert time.monotonic() < deadline, "the new index was not picked up"
+            await asyncio.sleep(0.2)
+        assert latest["retrieval"]["index"] not in (None, old)
+        assert f"index={latest['retrieval']['index']}" in caplog.text
+        assert "how long is a ketamine session" not in caplog.text  # no patient text in logs
+    finally:
+        bot.retrieval.reset_retriever()

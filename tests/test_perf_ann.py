@@ -39,11 +39,20 @@ def test_small_corpus_gets_exact_search_with_the_true_neighbours():
 def test_large_corpus_gets_ivf_whose_recall_holds_on_unseen_queries():
     vectors = clustered(30_000)
     index, info = ann.build(vectors, exact_limit=10_000)
-    assert info.kind == "ivf" and isinstance(index, faiss.IndexIVFFlat)
+    assert info.kind == "ivf-sq8" and isinstance(index, faiss.IndexIVFScalarQuantizer)
     # Calibration stopped before scanning everything, or the index would be pointless.
     assert 1 <= info.nprobe < info.nlist
     assert info.recall_at_10 >= ann.TARGET_RECALL
     # Queries the calibration never saw, from the same kind of distribution.
+    queries = clustered(200, seed=7)
+    _, found = index.search(queries, 10)
+    assert ann.recall_at_k(exact_top(vectors, queries), found) >= 0.95
+
+
+def test_float32_ivf_is_available_and_as_accurate():
+    vectors = clustered(20_000)
+    index, info = ann.build(vectors, exact_limit=10_000, encoding="flat")
+    assert info.kind == "ivf-flat" and isinstance(index, faiss.IndexIVFFlat)
     queries = clustered(200, seed=7)
     _, found = index.search(queries, 10)
     assert ann.recall_at_k(exact_top(vectors, queries), found) >= 0.95

@@ -31,6 +31,7 @@ from reliability_harness import (
     texts,
     wait_for_action_server,
     wait_for_rasa,
+    wait_for_ready,
     write_config,
 )
 from servers import ROOT
@@ -40,7 +41,7 @@ from bot.crypto import generate_key
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-ACTION_TIMEOUT = 3  # seconds; the proxy's "slow" mode waits twice as long
+ACTION_TIMEOUT = 8  # seconds; the proxy's "slow" mode waits twice as long
 UNAVAILABLE = "isn't responding"
 CONFIRMED = "has been sent"
 PERSONAL_SLOTS = ("full_name", "contact", "preferred_time", "location")
@@ -67,7 +68,7 @@ def stack(tmp_path_factory) -> Iterator[dict]:
         with FaultProxy(action_url, slow_seconds=ACTION_TIMEOUT * 2) as proxy:
             credentials = (ROOT / "credentials.yml").read_text()
             credentials = credentials.replace(
-                "action_timeout_seconds: 10", f"action_timeout_seconds: {ACTION_TIMEOUT}"
+                "action_timeout_seconds: 15", f"action_timeout_seconds: {ACTION_TIMEOUT}"
             )
             assert f"action_timeout_seconds: {ACTION_TIMEOUT}" in credentials
             write_config(workdir, credentials=credentials)
@@ -80,6 +81,7 @@ def stack(tmp_path_factory) -> Iterator[dict]:
             processes.append(rasa)
             url = f"http://127.0.0.1:{rasa_port}"
             wait_for_rasa(url, rasa, workdir)
+            wait_for_ready(url, rasa, workdir)
             yield {
                 "rasa": RasaHandle(url, rasa, workdir),
                 "proxy": proxy,
@@ -246,7 +248,8 @@ def test_action_server_without_an_index_refuses_to_start(tmp_path):
     )
     result = subprocess.run(
         [str(ROOT / ".venv" / "bin" / "python"), "-c", code, str(free_port())],
-        cwd=ROOT, env=base_env(), capture_output=True, text=True, timeout=300,
+        cwd=ROOT, env=base_env({"BOT_DATA_KEY": generate_key(), "BOT_ENV": "production"}),
+        capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     output = result.stdout + result.stderr
     assert result.returncode != 0, output[-2000:]

@@ -28,6 +28,7 @@ from reliability_harness import (
     texts,
     wait_for_action_server,
     wait_for_rasa,
+    wait_for_ready,
     write_config,
 )
 from servers import ROOT
@@ -87,6 +88,7 @@ def cluster(tmp_path_factory) -> Iterator[dict]:
                 handles.append(RasaHandle(f"http://127.0.0.1:{port}", process, run_dir))
             for handle in handles:
                 wait_for_rasa(handle.url, handle.process, handle.workdir)
+                wait_for_ready(handle.url, handle.process, handle.workdir)
             yield {"servers": handles, "pg": pg, "workdir": workdir}
         finally:
             for process in reversed(processes):

@@ -72,14 +72,23 @@ def history(events: Sequence[Mapping[str, Any]], limit: int = 60) -> list[dict[s
     as the raw payload.
     """
     shown: list[dict[str, Any]] = []
+    # A session's greeting is logged before the message that started the session, but the
+    # patient saw it after their message: it is held until that message.
+    held: list[dict[str, Any]] | None = None
     for event in events:
         kind = event.get("event")
-        if kind == "user":
+        target = held if held is not None else shown
+        if kind == "action" and event.get("name") == "action_session_start":
+            held = []
+        elif kind == "user":
             metadata = event.get("metadata") or {}
             title = metadata.get("option_title") if isinstance(metadata, Mapping) else None
             text = title or event.get("text") or ""
             if text and not (title is None and text.startswith(INTENT_PREFIX)):
                 shown.append({"sender": "user", "text": text})
+            if held is not None:
+                shown.extend(held)
+                held = None
         elif kind == "bot":
             data = event.get("data") or {}
             message: dict[str, Any] = {"sender": "bot", "text": event.get("text") or ""}
@@ -88,7 +97,8 @@ def history(events: Sequence[Mapping[str, Any]], limit: int = 60) -> list[dict[s
             if isinstance(data.get("custom"), Mapping):
                 message["custom"] = data["custom"]
             if message["text"] or len(message) > 2:
-                shown.append(message)
+                target.append(message)
         elif kind == "restart":  # a restarted conversation starts an empty window
             shown.clear()
-    return shown[-limit:]
+            held = None
+    return (shown + (held or []))[-limit:]

@@ -93,11 +93,11 @@ async def check_tracker_store(agent: Any) -> tuple[bool, str]:
 class _ConfiguringBlueprint(Blueprint):
     """Sets the server-wide request size limit when the channel is registered."""
 
-    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
-
     def register(self, app: Any, options: dict[str, Any]) -> None:
         # Sanic refuses a larger body with 413 before any handler (or NLU) reads it.
-        app.config.REQUEST_MAX_SIZE = self.max_request_bytes
+        app.config.REQUEST_MAX_SIZE = getattr(
+            self.ctx, "max_request_bytes", DEFAULT_MAX_REQUEST_BYTES
+        )
         super().register(app, options)
 
 
@@ -142,7 +142,7 @@ class HealthInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """The /health routes and the start-up listener."""
         blueprint = _ConfiguringBlueprint("reliability_health", __name__)
-        blueprint.max_request_bytes = self.max_request_bytes
+        blueprint.ctx.max_request_bytes = self.max_request_bytes
         started = time.time()
 
         @blueprint.listener("after_server_start")

@@ -85,6 +85,12 @@ def visible(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip()
 
 
+def without_controls(text: str) -> str:
+    """``text`` without C0/C1 control characters other than tab and newlines (a NUL cannot
+    even be stored in PostgreSQL's tracker store)."""
+    return "".join(ch for ch in text if ch in "\t\n\r" or unicodedata.category(ch) != "Cc")
+
+
 def input_problem(message: str, max_chars: int) -> str | None:
     """The reply for a message that must not reach NLU, or None when it may."""
     if not _encodable(message):
@@ -160,6 +166,7 @@ class GuardedRestInput(InputChannel):
                 sender, text, metadata = parse_body(request.body)
             except BadRequest as error:
                 return response.json({"error": str(error)}, status=400)
+            text = without_controls(text)
             problem = input_problem(text, self.max_message_chars)
             if problem:
                 return response.json([{"recipient_id": sender, "text": problem}])

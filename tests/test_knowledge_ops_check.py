@@ -1,0 +1,122 @@
+"""The knowledge check finds the problems staff must fix, and fails CI on errors."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from bot.check import CheckSettings, add_parser, run_check
+
+
+def entry(entry_id, question, paraphrases, answer, source="Patient FAQ", reviewed="2026-11-20"):
+    record = {"id": entry_id, "question": question, "paraphrases": paraphrases,
+              "answer": answer, "reviewed": reviewed}
+    if source is not None:
+        record["source"] = source
+    return record
+
+
+CLEAN = [
+    entry("parking", "Where can I park my car?", ["is there parking", "car park near you"],
+          "Free parking is behind the building."),
+    entry("wheelchair", "Is the clinic wheelchair accessible?", ["step free access"],
+          "Yes, there is a ramp and a lift."),
+    entry("session_length", "How long does a ketamine session take?",
+          ["how many minutes is one treatment"], "About 45 to 60 minutes in the chair."),
+]
+
+
+def knowledge(tmp_path: Path, records: list[dict], article: str | None = None) -> Path:
+    directory = tmp_path / "knowledge"
+    directory.mkdir(parents=True)
+    (directory / "faq.yml").write_text(yaml.safe_dump(records, sort_keys=False), encoding="utf-8")
+    if article:
+        (directory / "articles").mkdir()
+        (directory / "articles" / "guide.md").write_text(article, encoding="utf-8")
+    return directory
+
+
+def run_cli(*argv: str) -> int:
+    parser = argparse.ArgumentParser()
+    add_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["check", *argv])
+    return args.handler(args)
+
+
+def by_check(report) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for finding in report.findings:
+        found.setdefault(finding.check, set()).add(finding.entry)
+    return found
+
+
+def test_clean_knowledge_passes(tmp_path, capsys):
+    directory = knowledge(tmp_path, CLEAN)
+    report = run_check(directory, CheckSettings())
+    assert report.findings == [] and report.passed
+    assert run_cli("--knowledge-dir", str(directory)) == 0
+    assert "0 error(s), 0 warning(s): PASSED" in capsys.readouterr().out
+
+
+def test_each_problem_is_found_with_the_right_severity(tmp_path, capsys):
+    long_answer = "Please call {phone} " + "and we will explain everything in detail. " * 8
+    records = CLEAN + [
+        # Staff copied a paraphrase of session_length into a new entry: a collision.
+        entry("infusion_time", "How long does the infusion drip run?",
+              ["how many minutes is one treatment"], "The drip itself runs for about 40 minutes."),
+        entry("no_source", "Do you offer gift cards?", [], "No, we do not.", source=None),
+        entry("long", "Can you explain the whole process?", [], long_answer),
+        entry("old", "Do you have a waiting room?", [], "Yes.", reviewed="2024-01-15"),
+        entry("typo", "How do I reach you?", [], "Call {phon} during {hours}."),
+    ]
+    article = "---\nid: guide\ntitle: Guide\nreviewed: 2023-02-01\n---\nSome text.\n"
+    directory = knowledge(tmp_path, records, article)
+
+    report = run_check(directory, CheckSettings(today=date(2026, 11, 24)))
+
+    found = by_check(report)
+    assert found["collision"] == {"session_length ~ infusion_time"}
+    assert found["missing-source"] == {"no_source"}
+    assert found["invalid"] == {"typo"}  # {phon} is not a placeholder the clinic file knows
+    assert found["long-answer"] == {"long"}
+    assert found["stale-review"] == {"old", "article:guide"}
+    # The copied paraphrase, asked through the real retrieval decision, is not answered
+    # with (only) the entry it is listed under.
+    misses = [f for f in report.findings if f.check == "paraphrase-miss"]
+    assert any("how many minutes is one treatment" in f.message for f in misses)
+    severities = {f.check: f.severity for f in report.findings}
+    assert severities == {"collision": "error", "missing-source": "error", "invalid": "error",
+                          "long-answer": "warning", "stale-review": "warning",
+                          "paraphrase-miss": "warning"}
+    assert not report.passed
+    assert run_cli("--knowledge-dir", str(directory), "--json", "--no-model") == 1
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["passed"] is False and printed["errors"] == 2  # missing source, typo
+
+
+def test_warnings_fail_only_in_strict_mode_and_limits_are_configurable(tmp_path):
+    records = CLEAN + [entry("long", "Can you explain the whole process?", [], "word " * 80)]
+    directory = knowledge(tmp_path, records)
+
+    assert run_cli("--knowledge-dir", str(directory), "--no-model") == 0
+    assert run_cli("--knowledge-dir", str(directory), "--no-model", "--strict") == 1
+    assert run_cli("--knowledge-dir", str(directory), "--no-model", "--strict",
+                   "--max-answer-chars", "500") == 0
+    old = knowledge(tmp_path / "other", CLEAN[:1] + [
+        entry("old", "Do you have a waiting room?", [], "Yes.", reviewed="2025-06-01")])
+    assert run_cli("--knowledge-dir", str(old), "--no-model", "--strict") == 1
+    assert run_cli("--knowledge-dir", str(old), "--no-model", "--strict",
+                   "--max-review-age-days", "100000") == 0
+
+
+def test_broken_files_are_reported_not_crashed_on(tmp_path, capsys):
+    directory = tmp_path / "knowledge"
+    directory.mkdir()
+    (directory / "faq.yml").write_text("- id: a\n  question: [unclosed\n", encoding="utf-8")
+    assert run_cli("--knowledge-dir", str(directory)) == 1
+    out = capsys.readouterr().out
+    assert "not readable as YAML" in out and "FAILED" in out
