@@ -63,8 +63,9 @@ test: install index train widget browser-deps ## Everything CI runs: lint, Rasa 
 lint: $(STAMPS)/venv ## Ruff
 	$(VENV)/bin/ruff check bot actions tests
 
-eval: index ## Retrieval evaluation on the clinic set (P@1, MRR@10, Recall@3, out-of-scope)
+eval: index ## Retrieval evaluation: clinic set, then the CovidFAQ benchmark (held out)
 	$(BOT) eval
+	$(BOT) eval --faq ../shared/data/covidfaq/faq.jsonl --queries ../shared/data/covidfaq/queries.jsonl
 
 bench: index ## Retrieval latency benchmark (p50/p95)
 	$(BOT) bench

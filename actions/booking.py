@@ -143,14 +143,18 @@ class ValidateConsultationForm(FormValidationAction):
 
     async def _answer_instead(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> None:
-        # A question that reached a slot (e.g. classified with low confidence) is answered
-        # from the knowledge base like any other question; the form then asks again.
-        await self._answerer.run(dispatcher, tracker, domain)
+    ) -> dict[str, Any]:
+        """Answer from the knowledge base; returns the answer's own slots (offered options).
+
+        A question that reached a slot (e.g. classified with low confidence) is answered like
+        any other question, and the form then asks its question again.
+        """
+        events = await self._answerer.run(dispatcher, tracker, domain)
+        return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
     async def _answered_a_choice(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> bool:
+    ) -> dict[str, Any] | None:
         """A tap on (or "the second one" of) answer options offered mid-form is answered.
 
         choose_answer is not a not_intent of the slots, because typed answers such as
@@ -158,21 +162,21 @@ class ValidateConsultationForm(FormValidationAction):
         """
         message = tracker.latest_message or {}
         if _latest_intent(tracker) != CHOOSE_ANSWER_INTENT:
-            return False
+            return None
         picked = next(tracker.get_latest_entity_values("answer_id"), None) or pick_offered(
             message.get("text") or "", tracker.get_slot("offered_answers")
         )
         if not picked:
-            return False
-        await self._answer_instead(dispatcher, tracker, domain)
-        return True
+            return None
+        return await self._answer_instead(dispatcher, tracker, domain)
 
     async def validate_booking_consent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Yes (buttons, "ok", "fine by me") or no; anything else is asked again."""
-        if await self._answered_a_choice(dispatcher, tracker, domain):
-            return {"booking_consent": None}
+        answered = await self._answered_a_choice(dispatcher, tracker, domain)
+        if answered is not None:
+            return {**answered, "booking_consent": None}
         if isinstance(value, bool):
             return {"booking_consent": value}
         if isinstance(value, str):
@@ -180,8 +184,8 @@ class ValidateConsultationForm(FormValidationAction):
             if answer is not None:
                 return {"booking_consent": answer}
             if _looks_like_question(value):
-                await self._answer_instead(dispatcher, tracker, domain)
-                return {"booking_consent": None}
+                answered = await self._answer_instead(dispatcher, tracker, domain)
+                return {**answered, "booking_consent": None}
         if value is not None:
             dispatcher.utter_message(text=replies.invalid_reply("consent_unclear"))
         return {"booking_consent": None}
@@ -190,8 +194,9 @@ class ValidateConsultationForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """A plausible full name, tidied; questions and sentences are not names."""
-        if await self._answered_a_choice(dispatcher, tracker, domain):
-            return {"full_name": None}
+        answered = await self._answered_a_choice(dispatcher, tracker, domain)
+        if answered is not None:
+            return {**answered, "full_name": None}
         if not isinstance(value, str):
             return {"full_name": None}
         try:
@@ -203,8 +208,9 @@ class ValidateConsultationForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """A US phone number (stored as E.164) or an email address."""
-        if await self._answered_a_choice(dispatcher, tracker, domain):
-            return {"contact": None, "contact_kind": None}
+        answered = await self._answered_a_choice(dispatcher, tracker, domain)
+        if answered is not None:
+            return {**answered, "contact": None, "contact_kind": None}
         if not isinstance(value, str):
             return {"contact": None, "contact_kind": None}
         try:
@@ -218,8 +224,9 @@ class ValidateConsultationForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Kept as said, plus a normalised form when one can be read."""
-        if await self._answered_a_choice(dispatcher, tracker, domain):
-            return {"preferred_time": None, "preferred_time_normalized": None}
+        answered = await self._answered_a_choice(dispatcher, tracker, domain)
+        if answered is not None:
+            return {**answered, "preferred_time": None, "preferred_time_normalized": None}
         if not isinstance(value, str):
             return {"preferred_time": None, "preferred_time_normalized": None}
         try:
@@ -233,8 +240,9 @@ class ValidateConsultationForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """One of the clinic profile's locations, by button or by a word of its name."""
-        if await self._answered_a_choice(dispatcher, tracker, domain):
-            return {"location": None}
+        answered = await self._answered_a_choice(dispatcher, tracker, domain)
+        if answered is not None:
+            return {**answered, "location": None}
         if not isinstance(value, str):
             return {"location": None}
         location = match_location(value, load_clinic().locations)
@@ -243,7 +251,7 @@ class ValidateConsultationForm(FormValidationAction):
         if _latest_intent(tracker) == "deny":
             dispatcher.utter_message(text=replies.invalid_reply("declined"))
         elif _looks_like_question(value):
-            await self._answer_instead(dispatcher, tracker, domain)
+            return {**await self._answer_instead(dispatcher, tracker, domain), "location": None}
         else:
             dispatcher.utter_message(text=replies.invalid_reply("unknown_location"))
         return {"location": None}
@@ -252,8 +260,9 @@ class ValidateConsultationForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Submit sends the request; a no ("change") asks what to change; else ask again."""
-        if await self._answered_a_choice(dispatcher, tracker, domain):
-            return {"booking_review": None}
+        answered = await self._answered_a_choice(dispatcher, tracker, domain)
+        if answered is not None:
+            return {**answered, "booking_review": None}
         if value == "submit":
             return {"booking_review": "submit"}
         if value == "change" or not isinstance(value, str):
@@ -264,7 +273,8 @@ class ValidateConsultationForm(FormValidationAction):
             return {"booking_review": "submit"}
         if answer is None:
             if _looks_like_question(value):
-                await self._answer_instead(dispatcher, tracker, domain)
+                answered = await self._answer_instead(dispatcher, tracker, domain)
+                return {**answered, "booking_review": None}
             else:
                 dispatcher.utter_message(text=replies.invalid_reply("review_unclear"))
         return {"booking_review": None}
@@ -281,7 +291,7 @@ class ValidateConsultationForm(FormValidationAction):
         if _latest_intent(tracker) == "deny":
             dispatcher.utter_message(text=replies.invalid_reply("declined"))
         elif invalid.reason == "question":
-            await self._answer_instead(dispatcher, tracker, domain)
+            return {**await self._answer_instead(dispatcher, tracker, domain), slot: None}
         else:
             dispatcher.utter_message(text=replies.invalid_reply(invalid.reason))
         return {slot: None}

@@ -7,8 +7,9 @@ keeps search time roughly flat as the corpus grows. IVF rather than HNSW because
 machine HNSW's graph construction was far slower (100k vectors: 9 minutes for HNSW32 against
 41 s for IVF, docs/performance.md), and an index rebuild must stay cheap.
 
-``nprobe`` is not guessed: :func:`build` calibrates it against exact search on sample queries
-drawn from the corpus and raises it until recall@10 reaches ``target_recall``; the measured
+``nprobe`` is not guessed: :func:`build` calibrates it against exact search, with corpus
+vectors as queries (each one's own row left out), and doubles it until recall@10 reaches
+``target_recall``; the measured
 recall is returned with the index so it can be recorded next to it. FAISS saves ``nprobe``
 inside the index file, so a loaded index searches with the calibrated value.
 
@@ -26,7 +27,9 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
 EXACT_LIMIT = 100_000
-TARGET_RECALL = 0.97  # calibrate with a margin over the 0.95 the project promises
+# Corpus vectors as queries are easier than patients' questions (measured at 3e5 vectors:
+# 0.97 in calibration, 0.93 on real questions), so calibrate well above the 0.95 promised.
+TARGET_RECALL = 0.99
 CALIBRATION_QUERIES = 300
 RECALL_K = 10
 MAX_TRAINING_POINTS_PER_CELL = 40  # FAISS's k-means wants >= 39 points per cell
@@ -63,22 +66,27 @@ def recall_at_k(exact_ids: np.ndarray, approx_ids: np.ndarray, k: int = RECALL_K
     return total / max(1, len(exact_ids))
 
 
-def calibration_queries(vectors: np.ndarray, count: int, seed: int = 0) -> np.ndarray:
-    """Query-like vectors: random corpus vectors moved by noise of the same size as themselves.
-
-    A stored vector is its own nearest neighbour and would flatter the recall; a point about
-    45 degrees away from it (cosine ~0.7, how a paraphrase sits from an FAQ question) is a
-    fair stand-in for a patient's question.
-    """
+def calibration_sample(count: int, sample: int, seed: int = 0) -> np.ndarray:
+    """Row numbers of the corpus vectors used as calibration queries (sorted, distinct)."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
-    picks = rng.choice(len(vectors), size=min(count, len(vectors)), replace=False)
-    base = vectors[np.sort(picks)]
-    noise = rng.standard_normal(base.shape).astype(np.float32)
-    noise /= np.linalg.norm(noise, axis=1, keepdims=True)
-    queries = base + noise
-    return (queries / np.linalg.norm(queries, axis=1, keepdims=True)).astype(np.float32)
+    return np.sort(rng.choice(count, size=min(sample, count), replace=False))
+
+
+def recall_excluding_self(rows, truth, found, k: int = RECALL_K) -> float:
+    """Recall@k when each query is a corpus vector: its own row is dropped from both lists.
+
+    A stored vector is its own nearest neighbour and would flatter the recall; the question
+    is whether the index finds the *other* vectors near it, as it must for a patient's
+    question that resembles stored ones.
+    """
+    total = 0.0
+    for row, exact, approx in zip(rows, truth, found, strict=True):
+        exact = [i for i in exact.tolist() if i != row][:k]
+        approx = [i for i in approx.tolist() if i != row][:k]
+        total += len(set(exact) & set(approx)) / max(1, len(exact))
+    return total / max(1, len(rows))
 
 
 def build(
@@ -129,14 +137,15 @@ def build(
     trained = time.perf_counter()
     index.add(vectors)
 
-    queries = calibration_queries(vectors, CALIBRATION_QUERIES, seed)
+    rows = calibration_sample(count, CALIBRATION_QUERIES, seed)
+    queries = vectors[rows]
     # Brute force straight over the array: no second copy of a corpus that may be gigabytes.
-    _, truth = faiss.knn(queries, vectors, RECALL_K, metric=faiss.METRIC_INNER_PRODUCT)
+    _, truth = faiss.knn(queries, vectors, RECALL_K + 1, metric=faiss.METRIC_INNER_PRODUCT)
     nprobe, recall = 1, 0.0
     while True:
         index.nprobe = nprobe
-        _, found = index.search(queries, RECALL_K)
-        recall = recall_at_k(truth, found)
+        _, found = index.search(queries, RECALL_K + 1)
+        recall = recall_excluding_self(rows, truth, found)
         if recall >= target_recall or nprobe >= nlist:
             break
         nprobe = min(nlist, nprobe * 2)

@@ -302,7 +302,7 @@ def bench_retrieval(args) -> dict:
     return results
 
 
-def _build_once(knowledge, index_dir: Path, encoder, cache_dir: Path) -> dict:
+def _build_once(knowledge, index_dir: Path, encoder, cache_dir: Path | None) -> dict:
     """Build with a (possibly warm) embedding cache; returns time and what the cache did."""
     from bot.embed_cache import CachedEncoder
     from bot.index import build_index
@@ -328,6 +328,7 @@ def bench_build(args) -> dict:
     """Build rate, ratio to raw encoder throughput, incremental rebuild, build time vs size."""
     import random
 
+    from bot import liveqa
     from bot.knowledge import load_knowledge
 
     encoder = encoder_for(args.backend)
@@ -346,67 +347,87 @@ def bench_build(args) -> dict:
               f"({build['entries_per_s']:.0f} entries/s), raw encoder {raw['texts_per_s']:.0f} "
               f"texts/s, build/raw {results['clinic']['ratio_to_raw']:.2f}", flush=True)
 
-        records = medquad_records(args.medquad_limit)
-        sizes = sorted({s for s in (1_000, 3_000, 10_000) if s < len(records)})
+        # Cold builds (empty cache) of random MedQuAD samples, each with the ratio to the bare
+        # encoder's batch rate measured just before on a sample of its own distinct texts.
+        records = medquad_records()
         curve = []
-        for size in sizes:
-            part = medquad_knowledge(records[:size], f"medquad-{size}")
+        for size in sorted(min(s, len(records)) for s in args.build_sizes):
+            sample = random.Random(size).sample(records, size)
+            part = medquad_knowledge(sample, f"medquad-{size}")
+            unique = list(dict.fromkeys(" ".join(t.split()) for t in index_texts(part)))
+            probe = random.Random(1).sample(unique, min(args.raw_sample, len(unique)))
+            raw = raw_throughput(encoder, probe)
             b = _build_once(part, tmp / f"mq-{size}", encoder, tmp / f"cache-{size}")
-            curve.append({"entries": size, "seconds": b["seconds"], "embedded": b["embedded"]})
-            print(f"  medquad {size}: {b['seconds']:.1f} s", flush=True)
+            ratio = b["seconds"] / (b["embedded"] / raw["texts_per_s"])
+            curve.append({**b, "raw": raw, "ratio_to_raw": round(ratio, 3)})
+            print(f"  medquad sample of {size:,}: {b['seconds']:.1f} s "
+                  f"({b['entries_per_s']:.0f} entries/s, {b['embedded']:,} texts embedded), raw "
+                  f"encoder {raw['texts_per_s']:.0f} texts/s, build/raw {ratio:.2f}", flush=True)
+        results["size_curve"] = curve
 
-        knowledge = medquad_knowledge(records)
-        unique = list(dict.fromkeys(index_texts(knowledge)))
-        sample = random.Random(1).sample(unique, min(args.raw_sample, len(unique)))
-        raw = raw_throughput(encoder, sample)
-        print(f"  medquad raw encoder: {raw['texts_per_s']:.0f} texts/s on {raw['texts']} "
-              "texts", flush=True)
-        build = _build_once(knowledge, tmp / "medquad", encoder, tmp / "cache-medquad")
-        expected = build["embedded"] / raw["texts_per_s"]
-        curve.append({"entries": len(records), "seconds": build["seconds"],
-                      "embedded": build["embedded"]})
-        print(f"  medquad: {build['entries']} entries ({build['unique_texts']} distinct texts "
-              f"of {build['texts']}) in {build['seconds']:.1f} s, "
-              f"build/raw {build['seconds'] / expected:.2f}", flush=True)
-
-        unchanged = _build_once(knowledge, tmp / "medquad", encoder, tmp / "cache-medquad")
+        # Incremental: the 47,441-entry MedQuAD index (questions), with the project's cache.
+        knowledge = liveqa.knowledge(records, answers=False)
+        warm = _build_once(knowledge, tmp / "medquad", encoder, None)
+        unchanged = _build_once(knowledge, tmp / "medquad", encoder, None)
         edited_records = [dict(r) for r in records]
-        edited_records[len(records) // 2]["answer"] = (
-            (edited_records[len(records) // 2]["answer"] or "") + " Reviewed again this week."
-        )
-        edited = medquad_knowledge(edited_records, "medquad-edited")
-        one_edit = _build_once(edited, tmp / "medquad", encoder, tmp / "cache-medquad")
-        print(f"  medquad rebuild: unchanged {unchanged['seconds']:.1f} s "
+        middle = edited_records[len(records) // 2]
+        middle["question"] = middle["question"].rstrip(" ?") + " (reviewed this week)?"
+        edited = liveqa.knowledge(edited_records, answers=False)
+        one_edit = _build_once(edited, tmp / "medquad", encoder, None)
+        print(f"  medquad 47k rebuild with the cache: first {warm['seconds']:.1f} s "
+              f"({warm['embedded']:,} embedded), unchanged {unchanged['seconds']:.1f} s "
               f"({unchanged['embedded']} embedded), one entry edited {one_edit['seconds']:.1f} s "
               f"({one_edit['embedded']} embedded)", flush=True)
-        results["medquad"] = {**build, "raw": raw,
-                              "ratio_to_raw": round(build["seconds"] / expected, 3),
-                              "rebuild_unchanged": unchanged, "rebuild_one_edit": one_edit}
-        results["size_curve"] = curve
+        results["medquad_incremental"] = {"recipe": "MedQuAD questions (47,441 entries)",
+                                          "first": warm, "unchanged": unchanged,
+                                          "one_edit": one_edit}
     return results
 
 
-def synthetic_vectors(count: int, dimension: int = 384, seed: int = 0, clusters: int | None = None,
-                      chunk: int = 100_000):
-    """Unit vectors in topic clusters (each ~cosine 0.7 to its centre; centres shared by seed 0).
+def anchored_vectors(anchors, count: int, noise: float = 0.5, seed: int = 0, chunk: int = 100_000):
+    """``count`` unit vectors shaped like real embeddings: the real ``anchors`` themselves
+    (a random subset when ``count`` is smaller), then jittered copies of random anchors
+    (``normalise(anchor + noise * gaussian / sqrt(d))``, cosine ~0.9 to the anchor).
 
-    Uniformly random unit vectors would be the wrong stand-in: in 384 dimensions their nearest
-    neighbour is barely closer than any other vector, which no index (and no real embedding
-    set) looks like. Sentence embeddings cluster by topic; these do too.
+    Built from the 44,603 distinct MedQuAD question embeddings, a million such vectors keep
+    the topic structure of real questions, which neither uniform nor simple clustered random
+    vectors have.
     """
     import numpy as np
 
-    clusters = clusters or max(50, count // 200)
-    centres = np.random.default_rng(12345).standard_normal((clusters, dimension))
-    centres = (centres / np.linalg.norm(centres, axis=1, keepdims=True)).astype(np.float32)
     rng = np.random.default_rng(seed)
+    anchors = np.ascontiguousarray(anchors, dtype=np.float32)
+    if count <= len(anchors):
+        return anchors[np.sort(rng.choice(len(anchors), count, replace=False))].copy()
+    dimension = anchors.shape[1]
     out = np.empty((count, dimension), dtype=np.float32)
-    for start in range(0, count, chunk):
+    out[: len(anchors)] = anchors
+    for start in range(len(anchors), count, chunk):
         stop = min(count, start + chunk)
-        part = centres[rng.integers(0, clusters, stop - start)]
-        part = part + rng.standard_normal(part.shape, dtype=np.float32) / np.sqrt(dimension)
+        part = anchors[rng.integers(0, len(anchors), stop - start)]
+        part = part + noise * rng.standard_normal(part.shape, dtype=np.float32) / np.sqrt(dimension)
         out[start:stop] = part / np.linalg.norm(part, axis=1, keepdims=True)
     return out
+
+
+def real_embeddings(encoder, queries: int = 200) -> tuple:
+    """``(MedQuAD question vectors, real user-question vectors)`` through the embedding cache.
+
+    The queries are the 104 TREC LiveQA consumer questions and CovidFAQ user questions, as
+    people typed them: realistic queries for a health FAQ index.
+    """
+    from bot import liveqa
+    from bot.embed_cache import CachedEncoder
+    from bot.evaluation import load_queries
+
+    cached = CachedEncoder(encoder)
+    questions = list(dict.fromkeys(" ".join(r["question"].split()) for r in medquad_records()))
+    anchors = cached.encode(questions, progress=True)
+    texts = [q["text"] for q in liveqa.load_questions()]
+    texts += [q.text for q in load_queries(COVID_QUERIES)][: max(0, queries - len(texts))]
+    query_vectors = cached.encode(texts)
+    cached.save()
+    return anchors, query_vectors
 
 
 def _rss_mb() -> float:
@@ -416,54 +437,82 @@ def _rss_mb() -> float:
     return 0.0
 
 
+def _single_query_times(index, queries, limit: int | None = None) -> dict:
+    """p50/p95 of searching one query at a time (top 10), as the retriever does."""
+    times = []
+    for i in range(min(limit or len(queries), len(queries))):
+        _, seconds = timed(index.search, queries[i : i + 1], 10)
+        times.append(seconds * 1000)
+    return percentiles(times)
+
+
 def bench_ann(args) -> dict:
-    """Search time, recall and build time against corpus size (synthetic clustered vectors)."""
+    """Exact and IVF search against corpus size (synthetic clustered vectors)."""
     import faiss
 
     from bot import ann
 
     curve = []
+    build_threads = faiss.omp_get_max_threads()
+    anchors, real_queries = real_embeddings(encoder_for(args.backend), args.ann_queries)
     for size in args.ann_sizes:
-        clusters = max(50, size // 200)
-        vectors = synthetic_vectors(size, clusters=clusters)
-        queries = synthetic_vectors(args.ann_queries, seed=99, clusters=clusters)
+        vectors = anchored_vectors(anchors, size)
+        queries = real_queries
         _, truth = faiss.knn(queries, vectors, 10, metric=faiss.METRIC_INNER_PRODUCT)
-        rss_before = _rss_mb()
-        (index, info), build_s = timed(ann.build, vectors)
-        row = {"vectors": size, "kind": info.kind, "nlist": info.nlist, "nprobe": info.nprobe,
-               "build_s": round(build_s, 2), "calibration_recall": info.recall_at_10,
-               "index_mb": round(_rss_mb() - rss_before, 1)}
-        found = index.search(queries, 10)[1]
-        row["recall_at_10"] = round(ann.recall_at_k(truth, found), 4)
-        # One query at a time, as the retriever searches: FAISS parallelises over queries, so a
-        # single query runs on one thread anyway, and a one-thread pool skips OpenMP's wake-ups.
-        threads = faiss.omp_get_max_threads()
-        faiss.omp_set_num_threads(1)
-        times = []
-        for i in range(len(queries)):
-            _, seconds = timed(index.search, queries[i : i + 1], 10)
-            times.append(seconds * 1000)
-        row["search"] = percentiles(times)
-        if info.kind != "flat" and size <= args.ann_exact_max:
+        row: dict = {"vectors": size, "chosen": "flat" if size <= ann.EXACT_LIMIT else "ivf-sq8"}
+        if size <= args.ann_exact_max:
             exact = faiss.IndexFlatIP(vectors.shape[1])
             exact.add(vectors)
-            times = []
-            for i in range(min(50, len(queries))):
-                _, seconds = timed(exact.search, queries[i : i + 1], 10)
-                times.append(seconds * 1000)
-            row["exact_search"] = percentiles(times)
+            # One query at a time, as the retriever searches: FAISS parallelises over queries,
+            # so one query runs on one thread anyway; a one-thread pool skips OpenMP wake-ups.
+            faiss.omp_set_num_threads(1)
+            row["exact"] = _single_query_times(exact, queries, 50 if size > 100_000 else None)
+            row["exact"]["mb"] = round(size * vectors.shape[1] * 4 / 2**20, 1)
+            faiss.omp_set_num_threads(build_threads)
             del exact
-        faiss.omp_set_num_threads(threads)
+        if size >= args.ann_ivf_min:
+            (index, info), build_s = timed(ann.build, vectors, exact_limit=0)
+            found = index.search(queries, 10)[1]
+            faiss.omp_set_num_threads(1)
+            row["ivf"] = {
+                "kind": info.kind, "nlist": info.nlist, "nprobe": info.nprobe,
+                "build_s": round(build_s, 2), "calibration_recall": info.recall_at_10,
+                "recall_at_10": round(ann.recall_at_k(truth, found), 4),
+                "mb": round(index.sa_code_size() * size / 2**20, 1),
+                **_single_query_times(index, queries),
+            }
+            if size == max(args.ann_sizes):
+                # How recall and time trade off around the calibrated value, on real queries.
+                sweep, calibrated = [], index.nprobe
+                for nprobe in (1, 2, 4, 8, 16, 32, 64, 128):
+                    if nprobe > info.nlist:
+                        break
+                    index.nprobe = nprobe
+                    found = index.search(queries, 10)[1]
+                    sweep.append({"nprobe": nprobe,
+                                  "recall_at_10": round(ann.recall_at_k(truth, found), 4),
+                                  **_single_query_times(index, queries, 100)})
+                index.nprobe = calibrated
+                row["ivf"]["sweep"] = sweep
+            faiss.omp_set_num_threads(build_threads)
+            del index
         curve.append(row)
-        exact_note = (f", exact p50 {row['exact_search']['p50_ms']:.1f} ms"
-                      if "exact_search" in row else "")
-        print(f"  {size:>9,} vectors: {info.kind} (nprobe {info.nprobe}/{info.nlist}) build "
-              f"{build_s:.1f} s, recall@10 {row['recall_at_10']:.3f}, search p50 "
-              f"{row['search']['p50_ms']:.2f} ms p95 {row['search']['p95_ms']:.2f} ms"
-              f"{exact_note}", flush=True)
-        del index, vectors
-    return {"distribution": "clustered unit vectors, 384-d, one centre per 200 vectors",
-            "build_threads": faiss.omp_get_max_threads(), "search_threads": 1, "curve": curve}
+        parts = [f"  {size:>9,} vectors:"]
+        if "exact" in row:
+            parts.append(f"exact p50 {row['exact']['p50_ms']:.2f} ms p95 "
+                         f"{row['exact']['p95_ms']:.2f} ms;")
+        if "ivf" in row:
+            r = row["ivf"]
+            parts.append(f"{r['kind']} nprobe {r['nprobe']}/{r['nlist']} build {r['build_s']:.1f}"
+                         f" s, recall@10 {r['recall_at_10']:.3f}, p50 {r['p50_ms']:.2f} ms p95 "
+                         f"{r['p95_ms']:.2f} ms")
+        print(" ".join(parts), flush=True)
+        del vectors
+    return {"distribution": f"the {len(anchors):,} MedQuAD question embeddings, then jittered "
+            "copies of them (cosine ~0.9 to the original)",
+            "queries": f"{len(real_queries)} real user questions (TREC LiveQA + CovidFAQ)",
+            "exact_limit": ann.EXACT_LIMIT, "build_threads": build_threads,
+            "search_threads": 1, "curve": curve}
 
 
 def _free_port() -> int:
@@ -741,7 +790,7 @@ def plot(results: dict, docs: Path = DOCS) -> list[Path]:
     if curve:
         fig, ax = plt.subplots(figsize=(5.5, 3.6))
         ax.plot([r["entries"] for r in curve], [r["seconds"] for r in curve], "o-")
-        ax.set(xlabel="FAQ entries (MedQuAD prefix)", ylabel="index build (s)",
+        ax.set(xlabel="FAQ entries (random MedQuAD sample)", ylabel="index build (s)",
                title="Index build time against corpus size (cold cache)",
                xscale="log", yscale="log")
         ax.grid(alpha=0.3, which="both")
@@ -749,20 +798,18 @@ def plot(results: dict, docs: Path = DOCS) -> list[Path]:
     ann_curve = results.get("ann", {}).get("curve") or []
     if ann_curve:
         fig, ax = plt.subplots(figsize=(5.5, 3.6))
-        xs = [r["vectors"] for r in ann_curve]
-        ax.plot(xs, [r["search"]["p50_ms"] for r in ann_curve], "o-", label="chosen index p50")
-        ax.plot(xs, [r["search"]["p95_ms"] for r in ann_curve], "s--", label="chosen index p95")
-        exact = [(r["vectors"], r["exact_search"]["p50_ms"]) for r in ann_curve
-                 if "exact_search" in r]
-        flat = [(r["vectors"], r["search"]["p50_ms"]) for r in ann_curve if r["kind"] == "flat"]
-        if exact:
-            pts = sorted(flat + exact)
-            ax.plot([p[0] for p in pts], [p[1] for p in pts], "^:", label="exact (flat) p50")
+        for key, label, style in (("exact", "exact (flat)", "o-"), ("ivf", "IVF-SQ8", "s-")):
+            pts = [(r["vectors"], r[key]) for r in ann_curve if r.get(key)]
+            if pts:
+                xs = [p[0] for p in pts]
+                ax.plot(xs, [p[1]["p50_ms"] for p in pts], style, label=f"{label} p50")
+                ax.plot(xs, [p[1]["p95_ms"] for p in pts], style.replace("-", ":"), alpha=0.6,
+                        label=f"{label} p95")
         ax.axhline(10, color="grey", lw=0.8)
         ax.set(xlabel="vectors", ylabel="search, one query (ms)",
                title="Search time against corpus size", xscale="log", yscale="log")
         ax.grid(alpha=0.3, which="both")
-        ax.legend()
+        ax.legend(fontsize=8)
         written.append(_save(fig, docs / "perf_search_vs_size.png"))
     return written
 
@@ -799,13 +846,16 @@ def add_parser(subparsers) -> None:
                    help="backends compared in encoder/retrieval")
     p.add_argument("--queries", type=int, default=200, help="queries per latency measurement")
     p.add_argument("--batch-texts", type=int, default=2000, help="texts for batch throughput")
-    p.add_argument("--raw-sample", type=int, default=4000,
-                   help="texts for the raw-throughput reference of the MedQuAD build")
-    p.add_argument("--medquad-limit", type=int, default=None, help="use only the first N entries")
+    p.add_argument("--raw-sample", type=int, default=2000,
+                   help="texts for the raw-throughput reference of each MedQuAD build")
+    p.add_argument("--build-sizes", default="1000,3000,10000,47441",
+                   help="MedQuAD sample sizes built from an empty cache")
     p.add_argument("--ann-sizes", default=",".join(str(s) for s in DEFAULT_ANN_SIZES))
     p.add_argument("--ann-queries", type=int, default=200)
     p.add_argument("--ann-exact-max", type=int, default=1_000_000,
-                   help="also time exact search up to this size")
+                   help="time exact search up to this size")
+    p.add_argument("--ann-ivf-min", type=int, default=30_000,
+                   help="build and time an IVF index from this size on")
     p.add_argument("--concurrency", default="1,2,4,8")
     p.add_argument("--e2e-messages", type=int, default=48, help="messages per concurrency level")
     p.add_argument("--report-only", action="store_true",
@@ -819,6 +869,7 @@ def cmd_benchmark(args) -> int:
     args.backends = [b for b in args.backends.split(",") if b]
     args.server_backends = list(dict.fromkeys(["torch", args.backend]))
     args.ann_sizes = [int(float(s)) for s in args.ann_sizes.split(",") if s]
+    args.build_sizes = [int(float(s)) for s in args.build_sizes.split(",") if s]
     args.concurrency = [int(c) for c in args.concurrency.split(",") if c]
     sections = [s.strip() for s in args.sections.split(",") if s.strip()]
     unknown = sorted(set(sections) - set(SECTIONS))

@@ -53,8 +53,10 @@ class EvalReport:
         """A few human-readable lines."""
         lines = [
             f"{self.name}: {self.in_scope} in-scope questions, {self.out_of_scope} out-of-scope",
-            f"  top-1 correct (answered or clarified, first candidate right): {self.top1_correct:.3f}",
-            f"  P@1 {self.p_at_1:.3f}   MRR@10 {self.mrr_at_10:.3f}   Recall@3 {self.recall_at_3:.3f}",
+            "  top-1 correct (answered or clarified, first candidate right): "
+            f"{self.top1_correct:.3f}",
+            f"  P@1 {self.p_at_1:.3f}   MRR@10 {self.mrr_at_10:.3f}   "
+            f"Recall@3 {self.recall_at_3:.3f}",
             f"  clarify rate {self.clarify_rate:.3f}   'none' rate (in scope) {self.none_rate:.3f}",
         ]
         if self.oos_rejected is not None:

@@ -194,7 +194,9 @@ def load_index(
         row_entry = [int(row[0]) for row in meta["vectors"]]
         row_role = [str(row[1]) for row in meta["vectors"]]
     except (OSError, ValueError, KeyError, TypeError, IndexError) as error:
-        raise IndexCorrupt(f"the index metadata in {directory} is unreadable ({error}): {REBUILD_HINT}") from error
+        raise IndexCorrupt(
+            f"the index metadata in {directory} is unreadable ({error}): {REBUILD_HINT}"
+        ) from error
     check_meta(meta, knowledge_hash=knowledge_hash, model_name=model_name)
     try:
         vectors = faiss.read_index(str(faiss_path))
@@ -207,7 +209,8 @@ def load_index(
     ):
         raise IndexCorrupt(
             f"{faiss_path} does not match {META_FILE} ({vectors.ntotal} vectors of dimension "
-            f"{vectors.d}, metadata lists {len(row_entry)} of {meta.get('dimension')}): {REBUILD_HINT}"
+            f"{vectors.d}, metadata lists {len(row_entry)} of {meta.get('dimension')}): "
+            f"{REBUILD_HINT}"
         )
     return VectorIndex(directory, meta, entries, row_entry, row_role, vectors)
 

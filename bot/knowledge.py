@@ -325,7 +325,9 @@ def load_articles(articles_dir: Path) -> list[Entry]:
         article = split_article(path.read_text(encoding="utf-8"), path)
         article_id = article[0].group
         if article_id in seen:
-            raise KnowledgeError(f"{path}: duplicate article id {article_id!r} (also {seen[article_id]})")
+            raise KnowledgeError(
+                f"{path}: duplicate article id {article_id!r} (also {seen[article_id]})"
+            )
         seen[article_id] = path
         passages.extend(article)
     return passages
@@ -346,9 +348,8 @@ def load_knowledge(knowledge_dir: Path = KNOWLEDGE_DIR) -> Knowledge:
         if entry.id in ids:
             raise KnowledgeError(f"{knowledge_dir}: id {entry.id!r} is used twice")
         ids.add(entry.id)
-    return Knowledge(
-        entries, hash_files(files, knowledge_dir), files, origin=f"knowledge:{knowledge_dir.resolve()}"
-    )
+    origin = f"knowledge:{knowledge_dir.resolve()}"
+    return Knowledge(entries, hash_files(files, knowledge_dir), files, origin=origin)
 
 
 # --- answer-time text -------------------------------------------------------------------------

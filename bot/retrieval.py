@@ -37,9 +37,10 @@ MAX_QUERY_CHARS = 2000
 TOP_K = 10
 # Below this many vectors every vector is scored (exact and cheap); above, the top rows only.
 FULL_SCAN_ROWS = 50_000
-DEFAULT_LEXICAL_WEIGHT = 0.5
-DEFAULT_QUESTION_WEIGHT = 0.5
-DEFAULT_UNKNOWN_WORD_PENALTY = 0.0
+# Used when knowledge/clinic.yml does not set them; the values chosen in docs/retrieval.md.
+DEFAULT_LEXICAL_WEIGHT = 0.4
+DEFAULT_QUESTION_WEIGHT = 0.75
+DEFAULT_UNKNOWN_WORD_PENALTY = 0.15
 
 NOTICE_EMPTY = "Please type your question in words, for example: \"How long does a session take?\""
 NOTICE_TOO_LONG = (
@@ -131,7 +132,7 @@ def clean_query(text: str | bytes | None) -> tuple[str, str | None]:
     return text, None
 
 
-# --- the retriever ----------------------------------------------------------------------------------
+# --- the retriever ------------------------------------------------------------------------------
 
 
 class Retriever:
@@ -213,11 +214,14 @@ class Retriever:
                 meta = read_meta(index_dir)
                 expected = current_hash(meta) if meta else None
             index = load_index(index_dir, knowledge_hash=expected, model_name=encoder.name)
+            settings = settings or load_retrieval_settings()
+            placeholders = load_clinic().placeholders()
         except IndexUnavailable as error:
             raise RetrievalUnavailable(str(error)) from error
-        retriever = cls(
-            index, encoder, settings or load_retrieval_settings(), load_clinic().placeholders()
-        )
+        except (OSError, KeyError, TypeError, ValueError) as error:
+            message = f"the clinic configuration is unreadable: {error}"
+            raise RetrievalUnavailable(message) from error
+        retriever = cls(index, encoder, settings, placeholders)
         encoder.encode(["warm up"])  # load the model now, not on a patient's first question
         return retriever
 
@@ -255,7 +259,8 @@ class Retriever:
         all_sims[ids] = sims
         n = len(self.entries)
         best_question = np.full(n, -1.0, dtype=np.float32)
-        np.maximum.at(best_question, self._row_entry[self._question_rows], all_sims[self._question_rows])
+        questions = self._question_rows
+        np.maximum.at(best_question, self._row_entry[questions], all_sims[questions])
         own = np.full(n, -1.0, dtype=np.float32)
         np.maximum.at(own, self._row_entry[self._entry_rows], all_sims[self._entry_rows])
         qw = self.question_weight
@@ -327,7 +332,8 @@ class Retriever:
 
     def known_ids(self) -> set[str]:
         """Every entry id, plus ``article:<id>`` for each article (as evaluation sets name them)."""
-        return set(self._by_id) | {f"article:{e.group}" for e in self.entries if e.kind == "article"}
+        articles = {f"article:{e.group}" for e in self.entries if e.kind == "article"}
+        return set(self._by_id) | articles
 
     def get(self, entry_id: str) -> Candidate | None:
         """The entry with this id (an article id gives its first passage); None if unknown.
@@ -338,26 +344,31 @@ class Retriever:
         return None if position is None else self._candidate(position, 1.0)
 
 
-_retriever: Retriever | None = None
+_hot = None  # bot.reload.HotIndex over the clinic's index, created on first use
 _lock = threading.Lock()
 
 
 def get_retriever() -> Retriever:
     """The process-wide retriever of the clinic's index, loaded on first use (thread-safe).
 
+    Call it per request: when ``make index`` publishes a new build, a later call returns a
+    retriever of the new build, loaded in the background while the old one keeps answering
+    (``bot/reload.py``; at most one check of the index link every few seconds).
     Raises :class:`RetrievalUnavailable` when the index is missing, corrupt or out of date; a
     later call tries again (after staff ran ``make index``).
     """
-    global _retriever
-    if _retriever is None:
+    global _hot
+    if _hot is None:
         with _lock:
-            if _retriever is None:
-                _retriever = Retriever.load()
-    return _retriever
+            if _hot is None:
+                from bot.reload import HotIndex
+
+                _hot = HotIndex(Retriever.load, DEFAULT_INDEX_DIR)
+    return _hot.current()
 
 
 def reset_retriever() -> None:
     """Forget the process-wide retriever; the next :func:`get_retriever` loads the index again."""
-    global _retriever
+    global _hot
     with _lock:
-        _retriever = None
+        _hot = None

@@ -38,6 +38,15 @@ from servers import (
 )
 
 API_TOKEN = "reliability-test-token"
+# A trained model to use instead of `make train` (e.g. a copy, while others retrain): iteration
+# only; CI leaves it unset so the tests run on a model of the current sources.
+MODEL_ENV = "RELIABILITY_MODEL"
+
+
+def model_for_tests() -> Path:
+    """The model the servers load: ``$RELIABILITY_MODEL``, else a fresh ``make index train``."""
+    given = os.environ.get(MODEL_ENV)
+    return Path(given) if given else prepare_model()
 
 
 def base_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -246,6 +255,7 @@ __all__ = [
     "free_port",
     "get_json",
     "logs",
+    "model_for_tests",
     "post_raw",
     "running_stack",
     "prepare_model",
@@ -268,7 +278,7 @@ def running_stack(
     model: Path | None = None,
 ) -> Iterator[RasaHandle]:
     """The real action server and Rasa server (HTTP API on, token-protected) on free ports."""
-    model = model or prepare_model()
+    model = model or model_for_tests()
     env = base_env(extra_env)
     action_port, rasa_port = free_port(), free_port()
     action_url = f"http://127.0.0.1:{action_port}"

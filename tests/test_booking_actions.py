@@ -441,5 +441,6 @@ async def test_a_tapped_answer_option_mid_form_is_answered_not_stored(booking, d
     result = await booking.ValidateConsultationForm().validate_preferred_time(
         text, dispatcher, tracker(text=text, intent="choose_answer", entities=entities), domain
     )
-    assert result == {"preferred_time": None, "preferred_time_normalized": None}
+    assert result["preferred_time"] is None and result["preferred_time_normalized"] is None
+    assert result["human_offered"] is False  # the answer action's own slots are kept
     assert "Source:" in texts(dispatcher)

@@ -25,7 +25,7 @@ from reliability_harness import (
     base_env,
     free_port,
     get_json,
-    prepare_model,
+    model_for_tests,
     rasa_command,
     spawn,
     texts,
@@ -51,7 +51,7 @@ PERSONAL_SLOTS = ("full_name", "contact", "preferred_time", "location")
 def stack(tmp_path_factory) -> Iterator[dict]:
     """Action server, fault proxy in front of it, Rasa server pointed at the proxy."""
     workdir: Path = tmp_path_factory.mktemp("reliability-faults")
-    model = prepare_model()
+    model = model_for_tests()
     env = base_env(
         {
             "BOT_ENV": "production",

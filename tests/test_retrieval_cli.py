@@ -51,7 +51,9 @@ def test_ask_reads_questions_from_stdin_one_json_per_line(retrieval_small_index)
 
 
 def test_ask_text_output_shows_decision_answer_source_and_runners_up(retrieval_small_index):
-    result = run_bot("ask", "--index-dir", str(retrieval_small_index), "does my blood pressure go up")
+    result = run_bot(
+        "ask", "--index-dir", str(retrieval_small_index), "does my blood pressure go up"
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Decision: answer" in out and "Source:   Side effects explained - Blood pressure" in out

@@ -43,7 +43,9 @@ def test_round_trip_save_load_search(retrieval_small_index, retrieval_small_kb, 
     assert list(scores[0]) == sorted(scores[0], reverse=True)
 
 
-def test_k_larger_than_the_index_returns_every_vector_once(retrieval_small_index, retrieval_encoder):
+def test_k_larger_than_the_index_returns_every_vector_once(
+    retrieval_small_index, retrieval_encoder
+):
     index = load_index(retrieval_small_index)
     scores, rows = index.search(retrieval_encoder.encode(["price"]), 10_000)
     assert rows.shape == (1, index.count)
@@ -123,9 +125,13 @@ def test_rebuild_swaps_atomically_and_skips_when_up_to_date(
 
 def test_importing_retrieval_loads_nothing_heavy():
     code = (
-        "import sys, bot.retrieval, bot.index, bot.embedding, bot.knowledge, bot.lexical, bot.cli\n"
-        "heavy = [m for m in ('torch', 'faiss', 'sentence_transformers', 'numpy') if m in sys.modules]\n"
+        "import sys, bot.retrieval, bot.index, bot.embedding, bot.knowledge, bot.lexical\n"
+        "import bot.cli, bot.evaluation\n"
+        "heavy = ('torch', 'faiss', 'sentence_transformers', 'numpy')\n"
+        "heavy = [m for m in heavy if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == ""

@@ -82,7 +82,10 @@ def test_article_without_front_matter_is_refused(tmp_path):
 @pytest.mark.parametrize(
     ("yaml_text", "message"),
     [
-        ("- id: a\n  question: Q?\n  source: S\n", r"entry 1 \(id 'a'\): missing field\(s\): answer"),
+        (
+            "- id: a\n  question: Q?\n  source: S\n",
+            r"entry 1 \(id 'a'\): missing field\(s\): answer",
+        ),
         ("- id: a\n  question: Q?\n  answer: ''\n  source: S\n", "field 'answer' is empty"),
         (
             "- {id: a, question: Q, answer: A, source: S}\n"

@@ -52,11 +52,11 @@ def results():
         {"text": "i want to die", "model": "nlu_fallback", "confidence": 0.6,
          "ranking": [["nlu_fallback", 0.6], ["crisis", 0.4], ["ask_question", 0.35]]},
         # 2: the model found a crisis the rules do not know: it stays
-        {"text": "i'm on the bridge right now", "model": "crisis", "confidence": 0.9,
-         "ranking": [["crisis", 0.9], ["ask_question", 0.1]]},
+        {"text": "i'm on the bridge right now", "model": "crisis", "confidence": 0.97,
+         "ranking": [["crisis", 0.97], ["ask_question", 0.03]]},
         # 3: a confident model crisis hidden under fallback comes back
         {"text": "i'm on the bridge right now", "model": "nlu_fallback", "confidence": 0.6,
-         "ranking": [["nlu_fallback", 0.6], ["crisis", 0.85]]},
+         "ranking": [["nlu_fallback", 0.6], ["crisis", 0.95]]},
         # 4: an informational question
         {"text": "can ketamine help with suicidal thoughts?", "model": "ask_question",
          "confidence": 0.95, "ranking": [["ask_question", 0.95]]},
@@ -68,6 +68,9 @@ def results():
          "ranking": [["out_of_scope", 0.8], ["crisis", 0.15]]},
         # 7: a button payload is not checked
         {"text": "/affirm", "model": "affirm", "confidence": 1.0, "ranking": [["affirm", 1.0]]},
+        # 8: an unsure model crisis on a figure of speech does not count: retrieval answers
+        {"text": "my phone battery is dead", "model": "crisis", "confidence": 0.7,
+         "ranking": [["crisis", 0.7], ["out_of_scope", 0.3]]},
     ]
     return run_cases(cases)
 
@@ -83,7 +86,7 @@ def test_a_crisis_turned_into_fallback_is_restored(results):
     assert results[1]["intent"]["name"] == "crisis"
 
 
-def test_a_model_crisis_is_never_removed(results):
+def test_a_confident_model_crisis_is_never_removed(results):
     assert results[2]["intent"]["name"] == "crisis"
     assert results[2]["safety"]["decided_by"] == "model"
     assert results[3]["intent"]["name"] == "crisis"
@@ -108,3 +111,8 @@ def test_figures_of_speech_and_payloads_are_left_alone(results):
 def test_verdict_holds_no_message_text(results):
     assert "traffic" not in json.dumps(results[6]["safety"])
     assert "sertraline" not in json.dumps(results[5]["safety"])
+
+
+def test_an_unsure_model_crisis_does_not_count(results):
+    assert results[8]["intent"]["name"] == "nlu_fallback"
+    assert results[8]["safety"]["model_crisis_confidence"] == 0.7

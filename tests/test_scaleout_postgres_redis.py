@@ -22,7 +22,7 @@ from reliability_harness import (
     action_server_command,
     base_env,
     free_port,
-    prepare_model,
+    model_for_tests,
     rasa_command,
     spawn,
     texts,
@@ -45,7 +45,7 @@ REDIS_PASSWORD = secrets.token_hex(12)
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory) -> Iterator[dict]:
     workdir: Path = tmp_path_factory.mktemp("scaleout")
-    model = prepare_model()
+    model = model_for_tests()
     with (
         postgres_server(databases=("clinic", "rasa")) as pg,
         redis_server(workdir / "redis-data", password=REDIS_PASSWORD) as redis_port,

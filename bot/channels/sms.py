@@ -24,6 +24,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bot.channels import channel_state, formatting, keywords, offers
 from bot.channels.session_token import check_key, keyed_sender_id
 from bot.config import load_clinic
+from bot.reliability.rest_channel import visible, without_controls
 
 logger = logging.getLogger(__name__)
 
@@ -174,8 +175,8 @@ class TwilioSmsInput(InputChannel):
             )
             return page.text
 
-        text = body.strip()
-        if not text:
+        text = without_controls(body).strip()
+        if not visible(text):  # an MMS without text, or only invisible characters
             return "I can only read text messages. Please type your question."
         events = await channel_state.conversation_events(agent, sender_id)
         buttons = offers.offered_buttons(events)

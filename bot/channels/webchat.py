@@ -35,6 +35,7 @@ from socketio import AsyncServer
 from bot.channels import channel_state, offers
 from bot.channels.session_token import SessionSigner
 from bot.config import PROJECT_ROOT, load_clinic
+from bot.reliability.rest_channel import input_problem, without_controls
 
 logger = logging.getLogger(__name__)
 
@@ -215,12 +216,12 @@ class WebchatInput(InputChannel):
                 await sio.emit("session_required", {}, room=sid)
                 return
             text = data.get("message") if isinstance(data, dict) else None
-            if not isinstance(text, str) or not text.strip():
-                await sio.emit(BOT_EVENT, {"text": "Please type a question."}, room=sid)
+            problem = input_problem(text, self.max_message_chars) if isinstance(text, str) \
+                else "Please type a question."
+            if problem:  # empty, invisible, unreadable or too long: never reaches NLU
+                await sio.emit(BOT_EVENT, {"text": problem}, room=sid)
                 return
-            if len(text) > self.max_message_chars:
-                await sio.emit(BOT_EVENT, {"text": self._too_long_reply()}, room=sid)
-                return
+            text = without_controls(text)
             agent = blueprint.ctx.app.ctx.agent
             output = WebchatOutput(sio)
             try:
@@ -236,13 +237,6 @@ class WebchatInput(InputChannel):
             except Exception as exc:  # the patient must always hear something honest
                 logger.error("webchat: handling a message failed with %s", type(exc).__name__)
                 await sio.emit(BOT_EVENT, {"text": _failure_reply()}, room=sender_id)
-
-    def _too_long_reply(self) -> str:
-        return (
-            f"That message is too long for me (the limit is {self.max_message_chars} "
-            "characters). Please ask one short question at a time. If you are in crisis, "
-            "call or text 988; in an emergency, call 911."
-        )
 
     # --- the widget's files --------------------------------------------------------------
 

@@ -6,9 +6,10 @@ into ``nlu_fallback``. For each message it:
 
 1. runs the deterministic crisis detector (``bot.safety.crisis``); a ``crisis`` verdict sets
    the intent to ``crisis`` with confidence 1.0, whatever the model said;
-2. otherwise, if the model predicted ``crisis`` (top intent after the FallbackClassifier), or
-   ranked it at or above ``model_crisis_threshold`` even though the FallbackClassifier replaced
-   it, keeps ``crisis``: the deterministic layer only ever adds crises, never removes one;
+2. otherwise, if the model's own ``crisis`` confidence is at or above ``model_crisis_threshold``
+   (also when the FallbackClassifier replaced it), the intent is ``crisis``: the deterministic
+   layer only ever adds crises, never removes one the model is sure of. A model ``crisis``
+   below the threshold does not count and becomes ``nlu_fallback`` (the retrieval layer answers);
 3. otherwise an informational question about the topic (verdict ``concern``) becomes
    ``crisis_topic`` (answered from the knowledge base, with the crisis resources added);
 4. otherwise a request for individual medical advice (``bot.safety.medical``) becomes
@@ -44,6 +45,7 @@ from bot.safety.medical import detect_medical_advice
 CRISIS_INTENT = "crisis"
 CRISIS_TOPIC_INTENT = "crisis_topic"
 MEDICAL_ADVICE_INTENT = "medical_advice"
+NLU_FALLBACK_INTENT = "nlu_fallback"
 SAFETY_KEY = "safety"
 
 
@@ -77,10 +79,10 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """``model_crisis_threshold``: the model's own crisis confidence that also counts."""
-        return {"model_crisis_threshold": 0.8}
+        return {"model_crisis_threshold": 0.9}
 
     def __init__(self, config: dict[str, Any]) -> None:
-        self._threshold = float(config.get("model_crisis_threshold", 0.8))
+        self._threshold = float(config.get("model_crisis_threshold", 0.9))
 
     @classmethod
     def create(
@@ -111,15 +113,20 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
         if crisis.is_crisis:
             _set_intent(message, CRISIS_INTENT)
             decided_by = "rules"
-        elif model_intent == CRISIS_INTENT or model_crisis >= self._threshold:
-            # The model's crisis stands (the rules never remove one); when the fallback
-            # classifier had replaced it, a confident ranking entry brings it back.
-            _set_intent(message, CRISIS_INTENT, max(model_crisis, self._threshold))
+        elif model_crisis >= self._threshold:
+            # A confident model crisis stands (the rules never remove one); when the fallback
+            # classifier had replaced it, the ranking entry brings it back.
+            _set_intent(message, CRISIS_INTENT, model_crisis)
             decided_by = "model"
         elif crisis.level == CONCERN:
             _set_intent(message, CRISIS_TOPIC_INTENT)
             decided_by = "rules"
         else:
+            if model_intent == CRISIS_INTENT:
+                # Below the threshold the model's crisis does not count (it fires on "dead
+                # tired" and "my phone died"): the message goes to the retrieval layer, like
+                # any message the model is unsure about. See docs/safety.md for the numbers.
+                _set_intent(message, NLU_FALLBACK_INTENT, model_crisis)
             medical = detect_medical_advice(text)
             if medical.is_advice_request:
                 _set_intent(message, MEDICAL_ADVICE_INTENT)
