@@ -96,6 +96,7 @@ def build(
     target_recall: float = TARGET_RECALL,
     nlist: int | None = None,
     encoding: str = "sq8",
+    queries: np.ndarray | None = None,
     seed: int = 0,
 ):
     """A searchable FAISS index of ``vectors`` (float32, unit rows) and its :class:`AnnInfo`.
@@ -105,6 +106,9 @@ def build(
     power of two whose recall@10 on calibration queries reaches ``target_recall``. ``encoding``
     "sq8" stores each vector as 384 bytes instead of 1,536 (``IndexIVFScalarQuantizer``, 8 bits
     per dimension), "flat" as float32 (``IndexIVFFlat``).
+
+    ``queries``: realistic query vectors to calibrate ``nprobe`` on (e.g. user questions kept
+    aside); by default, corpus vectors are the queries, each with its own row left out.
     """
     import faiss
     import numpy as np
@@ -137,8 +141,12 @@ def build(
     trained = time.perf_counter()
     index.add(vectors)
 
-    rows = calibration_sample(count, CALIBRATION_QUERIES, seed)
-    queries = vectors[rows]
+    if queries is None:
+        rows = calibration_sample(count, CALIBRATION_QUERIES, seed)
+        queries = vectors[rows]
+    else:
+        rows = np.full(len(queries), -1)  # outside queries: nothing to leave out
+        queries = np.ascontiguousarray(queries, dtype=np.float32)
     # Brute force straight over the array: no second copy of a corpus that may be gigabytes.
     _, truth = faiss.knn(queries, vectors, RECALL_K + 1, metric=faiss.METRIC_INNER_PRODUCT)
     nprobe, recall = 1, 0.0
