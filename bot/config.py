@@ -104,5 +104,6 @@ def load_clinic(path: Path | None = None) -> ClinicProfile:
 def load_retrieval_settings(path: Path | None = None) -> RetrievalSettings:
     """Read the retrieval thresholds from the configuration file."""
     raw = dict(_load(Path(path or clinic_file())).get("retrieval", {}))
-    known = {k: raw.pop(k) for k in ("answer_threshold", "clarify_margin", "max_options") if k in raw}
+    names = ("answer_threshold", "clarify_margin", "max_options")
+    known = {k: raw.pop(k) for k in names if k in raw}
     return RetrievalSettings(**known, extra=raw)

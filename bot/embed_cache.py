@@ -46,10 +46,15 @@ def text_key(model: str, text: str) -> str:
     return hashlib.sha256(model.encode("utf-8") + b"\0" + text.encode("utf-8")).hexdigest()
 
 
-def cache_dir_for(model: str, root: Path = CACHE_ROOT) -> Path:
+def cache_root() -> Path:
+    """Where caches live: ``BOT_EMBEDDING_CACHE`` if set, else ``var/cache/embeddings``."""
+    return Path(os.environ.get("BOT_EMBEDDING_CACHE") or CACHE_ROOT)
+
+
+def cache_dir_for(model: str, root: Path | None = None) -> Path:
     """The directory holding ``model``'s cache under ``root`` (one directory per model)."""
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", model).strip("_")
-    return Path(root) / f"{slug}-{hashlib.sha256(model.encode()).hexdigest()[:8]}"
+    return Path(root or cache_root()) / f"{slug}-{hashlib.sha256(model.encode()).hexdigest()[:8]}"
 
 
 class EmbeddingCache:

@@ -2,7 +2,8 @@
 
 :class:`Encoder` is the whole interface the index and the retriever use (``name``,
 ``dimension``, ``encode``), so another backend (ONNX, OpenVINO) only has to provide those.
-The PyTorch backend is the default. Nothing heavy is imported until the first ``encode``.
+ONNX Runtime (:mod:`bot.onnx_backend`) is the default backend; ``BOT_EMBEDDING_BACKEND=torch``
+selects PyTorch. Nothing heavy is imported until the first ``encode``.
 """
 
 from __future__ import annotations
@@ -137,12 +138,30 @@ _encoders: dict[str, Encoder] = {}
 _encoders_lock = threading.Lock()
 
 
+BACKENDS = ("onnx", "onnx-int8", "torch")
+# ONNX Runtime computes the PyTorch model's vectors (cosine >= 0.9999) in a third of the time
+# per query, without importing torch (docs/performance.md); `make onnx` exports it at set-up.
+DEFAULT_BACKEND = "onnx"
+
+
 def get_encoder(backend: str | None = None) -> Encoder:
-    """The process-wide encoder for ``backend`` (default ``BOT_EMBEDDING_BACKEND`` or "torch")."""
-    backend = backend or os.environ.get("BOT_EMBEDDING_BACKEND", "torch")
+    """The process-wide encoder for ``backend`` (default ``BOT_EMBEDDING_BACKEND`` or "onnx").
+
+    "onnx": the packaged model exported to ONNX (bot/onnx_backend.py), same vectors as "torch";
+    "onnx-int8": its int8-quantised copy (other vectors, so its own model name); "torch":
+    sentence-transformers on PyTorch.
+    """
+    backend = backend or os.environ.get("BOT_EMBEDDING_BACKEND") or DEFAULT_BACKEND
     with _encoders_lock:
         if backend not in _encoders:
-            if backend != "torch":
-                raise ValueError(f"unknown embedding backend {backend!r} (available: torch)")
-            _encoders[backend] = SentenceTransformerEncoder()
+            if backend == "torch":
+                _encoders[backend] = SentenceTransformerEncoder()
+            elif backend in ("onnx", "onnx-int8"):
+                from bot.onnx_backend import OnnxEncoder
+
+                _encoders[backend] = OnnxEncoder("fp32" if backend == "onnx" else "int8")
+            else:
+                raise ValueError(
+                    f"unknown embedding backend {backend!r} (available: {', '.join(BACKENDS)})"
+                )
         return _encoders[backend]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.ann import EXACT_LIMIT
+
 TARGETS = {
     "query_embed_p50_ms": 6.0,
     "decide_p50_ms": 10.0,
@@ -113,8 +115,8 @@ def _ann(results: dict) -> list[str]:
         return []
     lines = ["## Search against corpus size", "", _run(a),
              f"Corpus: {a.get('distribution')}. Queries: {a.get('queries')}, searched one at "
-             "a time (top 10, one FAISS thread); recall@10 against "
-             f"exact search. `bot/ann.py` uses exact `IndexFlatIP` up to {a.get('exact_limit'):,}"
+             f"a time (top 10, one FAISS thread); {a.get('calibration', '')}; recall@10 against "
+             f"exact search. `bot/ann.py` uses exact `IndexFlatIP` up to {EXACT_LIMIT:,}"
              " vectors and IVF with 8-bit scalar quantisation above, `nprobe` calibrated at "
              "build time.", "",
              "| vectors | exact p50 / p95 (ms) | exact MB | IVF nprobe / nlist | IVF build (s) | "

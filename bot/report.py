@@ -117,7 +117,7 @@ class Cluster:
     count: int
     examples: list[str]
     decisions: dict[str, int]
-    nearest: list[tuple[str, int]]  # (entry id, how often it was the best candidate)
+    nearest: list[tuple[str, float]]  # (entry id, its best score): the top candidates asked
 
 
 @dataclass
@@ -248,12 +248,17 @@ def cluster_gaps(gaps: list[Gap], encoder, similarity: float = DEFAULT_SIMILARIT
         members = [keys[i] for i in np.flatnonzero(labels == label)]
         members.sort(key=lambda k: -len(by_text[k]))  # most asked wording first
         asked = [g for k in members for g in by_text[k]]
-        nearest = Counter(g.candidates[0][0] for g in asked if g.candidates)
+        often = Counter(g.candidates[0][0] for g in asked if g.candidates)
+        best: dict[str, float] = {}
+        for g in asked:
+            if g.candidates:
+                entry, score = g.candidates[0][0], float(g.candidates[0][1])
+                best[entry] = max(score, best.get(entry, score))
         clusters.append(Cluster(
             count=len(asked),
             examples=[redact(by_text[k][0].text) for k in members[:MAX_EXAMPLES]],
             decisions=dict(Counter(g.decision for g in asked)),
-            nearest=nearest.most_common(2),
+            nearest=[(e, round(best[e], 3)) for e, _ in often.most_common(2)],
         ))
     clusters.sort(key=lambda c: (-c.count, c.examples[0].lower()))
     return clusters
@@ -271,6 +276,11 @@ def _when(timestamp: float | None) -> str:
 def _stored_text(summary: Summary) -> str:
     stored = summary.bookings_stored
     return "not recorded by the submit action" if stored is None else str(stored)
+
+
+def _nearest_text(cluster: Cluster) -> str:
+    # The score tells staff whether the entry is close (needs paraphrases) or unrelated.
+    return ", ".join(f"{entry} ({score:.2f})" for entry, score in cluster.nearest) or "-"
 
 
 def render_text(summary: Summary, top: int = 20) -> str:
@@ -293,7 +303,7 @@ def render_text(summary: Summary, top: int = 20) -> str:
                   f"{len(s.clusters)} groups):"]
     for n, cluster in enumerate(s.clusters[:top], start=1):
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(cluster.decisions.items()))
-        near = ", ".join(f"{e}" for e, _ in cluster.nearest) or "-"
+        near = _nearest_text(cluster)
         lines.append(f"  {n:>2}. x{cluster.count}  ({kinds}; nearest entry: {near})")
         lines.extend(f"        \"{example}\"" for example in cluster.examples)
     if len(s.clusters) > top:
@@ -388,7 +398,7 @@ def render_html(summary: Summary, top: int = 30) -> str:
             f"<tr><td class='n'>{cluster.count}</td><td>"
             + "<br>".join(e(x) for x in cluster.examples)
             + "</td><td>" + e(", ".join(f"{k} {v}" for k, v in sorted(cluster.decisions.items())))
-            + "</td><td>" + e(", ".join(x for x, _ in cluster.nearest) or "-") + "</td></tr>"
+            + "</td><td>" + e(_nearest_text(cluster)) + "</td></tr>"
         )
     out.append("</table>")
     if s.private_gaps:

@@ -247,6 +247,17 @@ def table(levels: list[Level]) -> str:
     return "\n".join(lines)
 
 
+def load_dotenv(path: Path) -> None:
+    """Channel settings credentials.yml reads, from the git-ignored .env `make` writes (only
+    variables not already set)."""
+    if not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, sep, value = line.partition("=")
+        if sep and key.strip() and not key.lstrip().startswith("#"):
+            os.environ.setdefault(key.strip(), value.strip())
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, start the servers unless given, run the levels, print the numbers."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -256,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-seconds", type=float, default=600, help="time limit per level")
     parser.add_argument("--rasa-url", help="use running servers (needs --action-url too)")
     parser.add_argument("--action-url", help="the running action server, for its memory")
+    parser.add_argument("--model", type=Path, help="model to serve (default: make index train)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args(argv)  # fmt: skip
 
@@ -268,9 +280,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.path.insert(0, str(ROOT / "tests"))
         from servers import start_assistant
 
+        load_dotenv(ROOT / ".env")
         with tempfile.TemporaryDirectory(prefix="load-") as workdir:
             print("Starting the action server and the Rasa server...", file=sys.stderr)
-            with start_assistant(Path(workdir)) as assistant:
+            with start_assistant(Path(workdir), model=args.model) as assistant:
                 results = asyncio.run(
                     measure(assistant.rasa_url, assistant.action_url, args.users,
                             args.conversations, args.max_seconds)

@@ -225,6 +225,22 @@ def test_stop_confirms_once_then_nothing_until_start(assistant):
     assert "ketamine" in one(send_sms(assistant, phone, "what is ketamine therapy")).lower()
 
 
+def test_mid_booking_a_sentence_cancels_the_request_but_cancel_alone_unsubscribes(assistant):
+    """Carriers reserve the single word CANCEL (opt-out); a sentence reaches the booking form."""
+    phone = new_phone()
+    consent = " ".join(send_sms(assistant, phone, "I'd like to book a consultation"))
+    assert "1) Yes, that's OK" in consent and "2) No, thanks" in consent
+    assert "full name" in one(send_sms(assistant, phone, "1")).lower()  # numbered option
+    cancelled = one(send_sms(assistant, phone, "cancel the booking please"))
+    assert "nothing you entered has been saved" in cancelled
+    assert "unsubscribed" not in cancelled
+
+    send_sms(assistant, phone, "I'd like to book a consultation")
+    send_sms(assistant, phone, "1")
+    assert "unsubscribed" in one(send_sms(assistant, phone, "CANCEL"))
+    assert send_sms(assistant, phone, "Jane Example") == []  # nothing more is sent
+
+
 @pytest.mark.parametrize("word", ["STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"])
 def test_carrier_opt_out_synonyms(assistant, word):
     phone = new_phone()

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from datetime import date
 from pathlib import Path
 
 import yaml
 
-from bot.check import CheckSettings, add_parser, run_check
+from bot.check import CheckSettings, run_check
+from bot.cli import main
 
 
 def entry(entry_id, question, paraphrases, answer, source="Patient FAQ", reviewed="2026-11-20"):
@@ -41,10 +41,8 @@ def knowledge(tmp_path: Path, records: list[dict], article: str | None = None) -
 
 
 def run_cli(*argv: str) -> int:
-    parser = argparse.ArgumentParser()
-    add_parser(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["check", *argv])
-    return args.handler(args)
+    """``python -m bot check ...`` through the staff command line's registry."""
+    return main(["check", *argv])
 
 
 def by_check(report) -> dict[str, set[str]]:

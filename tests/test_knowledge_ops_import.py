@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
 import pytest
 import yaml
 
+from bot.cli import main
 from bot.config import KNOWLEDGE_DIR
 from bot.embedding import get_encoder
-from bot.importer import ImportProblem, add_parser, import_files
+from bot.importer import ImportProblem, import_files
 from bot.index import build_index
 from bot.knowledge import hash_files, knowledge_files, load_faq_yaml, load_knowledge
 from bot.retrieval import Retriever
@@ -22,10 +22,8 @@ if not SEEDS.is_dir():  # the checkout may live elsewhere; the team's shared fol
 
 
 def run_cli(*argv: str) -> int:
-    parser = argparse.ArgumentParser()
-    add_parser(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["import", *argv])
-    return args.handler(args)
+    """``python -m bot import ...`` through the staff command line's registry."""
+    return main(["import", *argv])
 
 
 def test_the_seed_articles_import_cleanly_and_build_an_index(tmp_path):

@@ -7,7 +7,6 @@ them into stored events, exactly as a running Rasa server does.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import subprocess
@@ -16,6 +15,7 @@ from pathlib import Path
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswerQuestion
+from bot.cli import main
 from bot.report import build_report, redact, render_html, render_text, to_dict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,8 +130,6 @@ def test_contact_details_in_examples_are_masked():
 
 
 async def test_the_report_is_a_self_contained_page_and_a_cli(domain, tracker_for, tmp_path):
-    from bot.report import add_parser
-
     weather = await answer(domain, tracker_for, WEATHER[0])
     url = write_store(tmp_path / "rasa.db", {
         "p1": turn("<script>alert(1)</script> weather?", weather),
@@ -140,11 +138,8 @@ async def test_the_report_is_a_self_contained_page_and_a_cli(domain, tracker_for
                {"action": "action_submit_consultation_request"},
                {"bot": {"text": "Saved."}}],
     })
-    parser = argparse.ArgumentParser()
-    add_parser(parser.add_subparsers(dest="command"))
     html_path = tmp_path / "out" / "report.html"
-    args = parser.parse_args(["report", "--tracker-store", url, "--html", str(html_path)])
-    assert args.handler(args) == 0
+    assert main(["report", "--tracker-store", url, "--html", str(html_path)]) == 0
 
     page = html_path.read_text(encoding="utf-8")
     assert page.startswith("<!doctype html>") and "<svg" in page
@@ -153,5 +148,4 @@ async def test_the_report_is_a_self_contained_page_and_a_cli(domain, tracker_for
     # The submit action here did not mark its outcome: the report says so instead of guessing.
     assert "not recorded by the submit action" in page
 
-    missing = parser.parse_args(["report", "--tracker-store", f"sqlite:///{tmp_path}/none.db"])
-    assert missing.handler(missing) == 2
+    assert main(["report", "--tracker-store", f"sqlite:///{tmp_path}/none.db"]) == 2

@@ -52,11 +52,11 @@ def results():
         {"text": "i want to die", "model": "nlu_fallback", "confidence": 0.6,
          "ranking": [["nlu_fallback", 0.6], ["crisis", 0.4], ["ask_question", 0.35]]},
         # 2: the model found a crisis the rules do not know: it stays
-        {"text": "i'm on the bridge right now", "model": "crisis", "confidence": 0.97,
-         "ranking": [["crisis", 0.97], ["ask_question", 0.03]]},
+        {"text": "i'm on the bridge right now", "model": "crisis", "confidence": 0.99,
+         "ranking": [["crisis", 0.99], ["ask_question", 0.01]]},
         # 3: a confident model crisis hidden under fallback comes back
         {"text": "i'm on the bridge right now", "model": "nlu_fallback", "confidence": 0.6,
-         "ranking": [["nlu_fallback", 0.6], ["crisis", 0.95]]},
+         "ranking": [["nlu_fallback", 0.6], ["crisis", 0.99]]},
         # 4: an informational question
         {"text": "can ketamine help with suicidal thoughts?", "model": "ask_question",
          "confidence": 0.95, "ranking": [["ask_question", 0.95]]},

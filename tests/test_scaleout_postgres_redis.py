@@ -63,6 +63,7 @@ def cluster(tmp_path_factory) -> Iterator[dict]:
                 "REDIS_HOST": "127.0.0.1",
                 "REDIS_PORT": str(redis_port),
                 "REDIS_PASSWORD": REDIS_PASSWORD,
+                "TICKET_LOCK_LIFETIME": "120",  # as docs/deployment.md sets it
             }
         )
         action_port = free_port()

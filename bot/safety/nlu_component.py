@@ -79,10 +79,10 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """``model_crisis_threshold``: the model's own crisis confidence that also counts."""
-        return {"model_crisis_threshold": 0.9}
+        return {"model_crisis_threshold": 0.98}
 
     def __init__(self, config: dict[str, Any]) -> None:
-        self._threshold = float(config.get("model_crisis_threshold", 0.9))
+        self._threshold = float(config.get("model_crisis_threshold", 0.98))
 
     @classmethod
     def create(
