@@ -75,18 +75,28 @@ def calibration_sample(count: int, sample: int, seed: int = 0) -> np.ndarray:
     return np.sort(rng.choice(count, size=min(sample, count), replace=False))
 
 
-def recall_excluding_self(rows, truth, found, k: int = RECALL_K) -> float:
-    """Recall@k when each query is a corpus vector: its own row is dropped from both lists.
+def recall_excluding_self(rows, truth, found, k: int = RECALL_K, queries=None, vectors=None,
+                          tolerance: float = 1e-5) -> float:
+    """Recall@k when each query may be a corpus vector: its own row is dropped from both lists.
 
     A stored vector is its own nearest neighbour and would flatter the recall; the question
     is whether the index finds the *other* vectors near it, as it must for a patient's
-    question that resembles stored ones.
+    question that resembles stored ones. With ``queries`` and ``vectors``, a found row counts
+    when its exact similarity reaches the exact k-th best (minus ``tolerance``): a corpus with
+    duplicate texts has ties, and any of the tied rows is an equally right answer.
     """
+    import numpy as np
+
     total = 0.0
-    for row, exact, approx in zip(rows, truth, found, strict=True):
-        exact = [i for i in exact.tolist() if i != row][:k]
-        approx = [i for i in approx.tolist() if i != row][:k]
-        total += len(set(exact) & set(approx)) / max(1, len(exact))
+    for n, (row, exact, approx) in enumerate(zip(rows, truth, found, strict=True)):
+        exact = [i for i in exact.tolist() if i != row and i >= 0][:k]
+        approx = [i for i in approx.tolist() if i != row and i >= 0][:k]
+        if queries is None or vectors is None or not exact:
+            total += len(set(exact) & set(approx)) / max(1, len(exact))
+            continue
+        kth = float(vectors[exact[-1]] @ queries[n])
+        sims = vectors[approx] @ queries[n] if approx else np.zeros(0)
+        total += min(len(exact), int((sims >= kth - tolerance).sum())) / len(exact)
     return total / max(1, len(rows))
 
 
@@ -154,7 +164,7 @@ def build(
     while True:
         index.nprobe = nprobe
         _, found = index.search(queries, RECALL_K + 1)
-        recall = recall_excluding_self(rows, truth, found)
+        recall = recall_excluding_self(rows, truth, found, queries=queries, vectors=vectors)
         if recall >= target_recall or nprobe >= nlist:
             break
         nprobe = min(nlist, nprobe * 2)

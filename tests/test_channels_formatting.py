@@ -121,6 +121,32 @@ def test_a_single_endless_word_is_still_cut() -> None:
     assert len(page.remainder) > 4000
 
 
+def test_each_bot_message_is_its_own_sms_and_only_a_long_one_is_cut() -> None:
+    greeting = {"text": "Hi, I'm the clinic's automated assistant."}
+    offer = {
+        "text": "Is that OK with you?",
+        "buttons": [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
+    }
+    reply = formatting.plan_reply([greeting, offer], max_segments=3)
+    assert reply.messages == [greeting["text"], "Is that OK with you?\n\n1) Yes\n2) No\n"
+                              "Reply with a number."]
+    assert reply.remainder == ""
+
+    long = {"text": LONG_ANSWER}
+    reply = formatting.plan_reply([greeting, long, offer], max_segments=3)
+    assert reply.messages[0] == greeting["text"]
+    assert reply.messages[1].endswith(formatting.MORE_HINT)
+    assert len(reply.messages) == 2  # the offer waits behind the rest of the long answer
+    assert reply.remainder.endswith("1) Yes\n2) No\nReply with a number.")
+
+
+def test_a_crisis_message_is_never_cut() -> None:
+    crisis = {"text": LONG_ANSWER, "custom": {"kind": "crisis"}}
+    reply = formatting.plan_reply([crisis], max_segments=1)
+    assert reply.messages == [formatting.to_plain_text(LONG_ANSWER)]
+    assert reply.remainder == ""
+
+
 # --- carrier keywords ----------------------------------------------------------------------
 @pytest.mark.parametrize("word", ["STOP", "stop", " Stop. ", "STOPALL", "unsubscribe", "Cancel",
                                   "END", "quit"])

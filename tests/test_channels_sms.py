@@ -14,7 +14,6 @@ import secrets
 from urllib.parse import urlencode
 
 import pytest
-import yaml
 from channel_clients import (
     channel_settings,
     post_webhook,
@@ -23,7 +22,7 @@ from channel_clients import (
     sms_params,
     twiml_messages,
 )
-from servers import ROOT
+from servers import ROOT, start_assistant
 
 from bot import replies
 from bot.channels.formatting import MORE_HINT, segment_count
@@ -48,9 +47,10 @@ def one(messages: list[str]) -> str:
 
 # --- signatures ----------------------------------------------------------------------------
 def test_a_signed_question_gets_an_answer_in_twiml(assistant):
-    reply = one(send_sms(assistant, new_phone(), "what are the common side effects"))
+    disclaimer, reply = send_sms(assistant, new_phone(), "what are the common side effects")
+    assert "automated assistant" in disclaimer  # the first reply of a conversation: its own SMS
     assert "dizz" in reply.lower() or "nausea" in reply.lower() or "sick" in reply.lower()
-    assert segment_count(reply) <= MAX_SEGMENTS
+    assert segment_count(reply) <= MAX_SEGMENTS and segment_count(disclaimer) <= MAX_SEGMENTS
 
 
 def test_unsigned_requests_are_refused(assistant):
@@ -131,7 +131,7 @@ def test_clarify_options_are_numbered_and_a_number_picks_one(assistant):
     phone = new_phone()
     question = _clarify_question()
     options = get_retriever().decide(question).options[:3]
-    offer = one(send_sms(assistant, phone, question))
+    offer = send_sms(assistant, phone, question)[-1]
     for position, option in enumerate(options, 1):
         assert f"{position}) {option.title}" in offer
     assert "Reply with a number." in offer
@@ -160,44 +160,45 @@ def test_a_number_without_an_offer_is_just_text(assistant):
 def test_i_dont_know_offers_a_person_as_option_1(assistant):
     profile = load_clinic()
     phone = new_phone()
-    offer = one(send_sms(assistant, phone, "what's the weather in Dallas tomorrow"))
+    offer = send_sms(assistant, phone, "what's the weather in Dallas tomorrow")[-1]
     assert profile.phone_display in offer
     assert "1) Talk to a person" in offer
     contact = one(send_sms(assistant, phone, "1"))
     assert profile.phone_display in contact and profile.email in contact
 
 
-def _long_first_reply():
-    """A question whose first reply (the disclaimer, then the answer) is over one SMS reply."""
+@pytest.fixture(scope="module")
+def tight_sms(tmp_path_factory):
+    """The servers with SMS replies limited to 2 segments, so that answers need MORE."""
+    credentials = (ROOT / "credentials.yml").read_text(encoding="utf-8")
+    credentials = re.sub(r"max_segments: \d+", "max_segments: 2", credentials)
+    assert "max_segments: 2" in credentials
+    with start_assistant(tmp_path_factory.mktemp("tight-sms"), credentials_yaml=credentials) as a:
+        yield a
+
+
+def test_a_long_reply_is_paged_and_more_sends_the_rest(tight_sms):
     retriever = get_retriever()
-    disclaimer = replies.disclaimer(load_clinic())
-    entries = yaml.safe_load((ROOT / "knowledge" / "faq.yml").read_text(encoding="utf-8"))
-    for entry in entries:
-        decision = retriever.decide(entry["question"])
-        best = decision.best
-        if decision.kind == "answer" and best.id == entry["id"]:
-            full = disclaimer + "\n\n" + replies.format_answer(best.answer, best.source)
-            if segment_count(full) > MAX_SEGMENTS:
-                return entry["question"], full, best
-    raise AssertionError("no first reply is longer than one SMS reply")
-
-
-def test_a_long_reply_is_paged_and_more_sends_the_rest(assistant):
-    question, full, best = _long_first_reply()
+    question = "what is ketamine therapy"
+    best = retriever.decide(question).best
+    full = replies.format_answer(best.answer, best.source)
+    assert segment_count(full) > 2
     phone = new_phone()
-    first = one(send_sms(assistant, phone, question))
+    disclaimer, first = send_sms(tight_sms, phone, question)
+    assert "automated assistant" in disclaimer
     assert first.endswith("Reply MORE for the rest.")
-    assert segment_count(first) <= MAX_SEGMENTS
+    assert segment_count(first) <= 2
     pages = [first.removesuffix(MORE_HINT)]
     reply = first
     while reply.endswith(MORE_HINT):
-        reply = one(send_sms(assistant, phone, "more"))
-        assert segment_count(reply) <= MAX_SEGMENTS
+        reply = one(send_sms(tight_sms, phone, "more"))
+        assert segment_count(reply) <= 2
         pages.append(reply.removesuffix(MORE_HINT))
+    assert len(pages) >= 2
     assert _words(" ".join(pages)) == _words(full)
     assert pages[-1].strip().endswith(best.source)
     # Nothing is left: MORE is now an ordinary message, not a repeat of the answer.
-    assert best.answer[:40] not in " ".join(send_sms(assistant, phone, "MORE"))
+    assert best.answer[:40] not in " ".join(send_sms(tight_sms, phone, "MORE"))
 
 
 def test_markup_never_reaches_the_phone(assistant):
@@ -230,6 +231,7 @@ def test_mid_booking_a_sentence_cancels_the_request_but_cancel_alone_unsubscribe
     phone = new_phone()
     consent = " ".join(send_sms(assistant, phone, "I'd like to book a consultation"))
     assert "1) Yes, that's OK" in consent and "2) No, thanks" in consent
+    assert MORE_HINT not in consent
     assert "full name" in one(send_sms(assistant, phone, "1")).lower()  # numbered option
     cancelled = one(send_sms(assistant, phone, "cancel the booking please"))
     assert "nothing you entered has been saved" in cancelled

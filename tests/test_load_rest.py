@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import sys
 
 import pytest
 from servers import ROOT
@@ -19,6 +20,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 def load_script():
     spec = importlib.util.spec_from_file_location("load_test", ROOT / "scripts" / "load_test.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules["load_test"] = module  # dataclasses look their module up while it loads
     spec.loader.exec_module(module)
     return module
 

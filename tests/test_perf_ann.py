@@ -85,3 +85,17 @@ def test_nlist_grows_with_the_square_root_of_the_corpus():
     assert ann.default_nlist(1_000_000) == 2048
     assert ann.default_nlist(250_000) == 1024
     assert ann.default_nlist(100) == 16
+
+
+def test_duplicate_vectors_count_as_equally_right_answers():
+    vectors = clustered(3_000, clusters=30)
+    doubled = np.vstack([vectors, vectors])  # every text indexed twice, as FAQ rows can be
+    queries = clustered(20, clusters=30, seed=3)
+    truth = exact_top(vectors, queries, 10)  # exact search happened to return first copies
+    twins = truth + 3_000  # the index returned the second copies: the same texts
+    rows = np.full(len(queries), -1)
+    assert ann.recall_excluding_self(rows, truth, twins) == 0.0  # by ids alone: all "wrong"
+    assert ann.recall_excluding_self(rows, truth, twins, queries=queries,
+                                     vectors=doubled) == pytest.approx(1.0)
+    worse = exact_top(vectors, queries, 30)[:, 20:]  # rows ranked 21-30: really wrong
+    assert ann.recall_excluding_self(rows, truth, worse, queries=queries, vectors=doubled) < 0.2

@@ -135,6 +135,38 @@ def render_turn(messages: Iterable[Mapping[str, Any]]) -> SmsTurn:
     return SmsTurn(text="\n\n".join(p for p in parts if p).strip(), crisis=crisis)
 
 
+@dataclass(frozen=True)
+class Reply:
+    """The SMS to send now (one per bot message) and the text held back for MORE."""
+
+    messages: list[str]
+    remainder: str
+
+
+def plan_reply(messages: Iterable[Mapping[str, Any]], max_segments: int) -> Reply:
+    """Each bot message of a turn as its own SMS of at most ``max_segments`` segments.
+
+    A message that is longer is cut (see ``paginate``) and everything after the cut waits for
+    MORE, in order. A crisis message is never cut: 988 and 911 must arrive in full.
+    """
+    sent: list[str] = []
+    held: list[str] = []
+    for message in messages:
+        text = render_turn([message]).text
+        if not text:
+            continue
+        if held:
+            held.append(text)
+        elif is_crisis(message):
+            sent.append(text)
+        else:
+            page = paginate(text, max_segments)
+            sent.append(page.text)
+            if page.remainder:
+                held.append(page.remainder)
+    return Reply(messages=sent, remainder="\n\n".join(held))
+
+
 def is_gsm7(text: str) -> bool:
     """True when every character fits the GSM-7 alphabet (160/153-character segments)."""
     return all(ch in _GSM_BASIC or ch in _GSM_EXTENDED for ch in text)

@@ -139,7 +139,7 @@ class TwilioSmsInput(InputChannel):
         except Exception as exc:  # the patient must always hear something honest
             # Only the type: a message could quote the patient's text.
             logger.error("twilio_sms: handling a message failed with %s", type(exc).__name__)
-            reply = _failure_reply()
+            reply = [_failure_reply()]
         return _twiml(reply)
 
     async def _reply(
@@ -148,24 +148,25 @@ class TwilioSmsInput(InputChannel):
         sender_id: str,
         body: str,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
-    ) -> str:
+    ) -> list[str]:
+        """The SMS to send back (none for an opted-out patient)."""
         state = await channel_state.load_state(agent, sender_id, CHANNEL)
         opted_out = bool(state.get("opted_out"))
         keyword = keywords.classify(body, opted_out)
         profile = load_clinic()
 
         if keyword is keywords.Keyword.HELP:
-            return keywords.help_reply(profile)
+            return [keywords.help_reply(profile)]
         if keyword is keywords.Keyword.OPT_OUT:
             if opted_out:
-                return ""  # confirmed once already: carriers allow no further message
+                return []  # confirmed once already: carriers allow no further message
             await channel_state.save_state(agent, sender_id, CHANNEL, {"opted_out": True})
-            return keywords.opt_out_reply(profile)
+            return [keywords.opt_out_reply(profile)]
         if keyword is keywords.Keyword.OPT_IN:
             await channel_state.save_state(agent, sender_id, CHANNEL, {"opted_out": False})
-            return keywords.opt_in_reply(profile)
+            return [keywords.opt_in_reply(profile)]
         if opted_out:
-            return ""
+            return []
 
         remainder = state.get("remainder") or ""
         if remainder and keywords.is_more(body):
@@ -173,11 +174,11 @@ class TwilioSmsInput(InputChannel):
             await channel_state.save_state(
                 agent, sender_id, CHANNEL, {**state, "remainder": page.remainder}
             )
-            return page.text
+            return [page.text]
 
         text = without_controls(body).strip()
         if not visible(text):  # an MMS without text, or only invisible characters
-            return "I can only read text messages. Please type your question."
+            return ["I can only read text messages. Please type your question."]
         events = await channel_state.conversation_events(agent, sender_id)
         buttons = offers.offered_buttons(events)
         resolved = offers.resolve_number(text, buttons)
@@ -190,16 +191,12 @@ class TwilioSmsInput(InputChannel):
             UserMessage(resolved.text, collector, sender_id, input_channel=CHANNEL,
                         metadata=metadata)
         )
-        turn = formatting.render_turn(collector.messages)
-        # A crisis reply is never cut: 988 and 911 must arrive in full, whatever the length.
-        page = formatting.Page(turn.text, "") if turn.crisis else formatting.paginate(
-            turn.text, self.max_segments
-        )
-        if page.remainder or remainder:
+        reply = formatting.plan_reply(collector.messages, self.max_segments)
+        if reply.remainder or remainder:
             await channel_state.save_state(
-                agent, sender_id, CHANNEL, {**state, "remainder": page.remainder}
+                agent, sender_id, CHANNEL, {**state, "remainder": reply.remainder}
             )
-        return page.text
+        return reply.messages
 
 
 def _parse_form(request: Request) -> tuple[dict[str, str], str | None]:
@@ -226,9 +223,9 @@ def _parse_form(request: Request) -> tuple[dict[str, str], str | None]:
     return params, None
 
 
-def _twiml(text: str) -> HTTPResponse:
+def _twiml(texts: list[str]) -> HTTPResponse:
     twiml = MessagingResponse()
-    if text:
+    for text in texts:
         twiml.message(text)
     return response.text(str(twiml), content_type="text/xml; charset=utf-8")
 
