@@ -3,13 +3,13 @@
 Rasa 3.6 logs a failed custom action (server down, HTTP 5xx, an invalid answer) and carries on
 without its events, so the patient hears nothing; and it waits up to five minutes for a slow one.
 :class:`ResilientActionEndpoint` replaces the Rasa server's action endpoint (see
-``bot.reliability.health_channel``): each call has a deadline (``ACTION_TIMEOUT_SECONDS``,
-default 10 s), and a call that fails is answered, inside the Rasa process, as the action server
+``bot.reliability.health_channel``): each call has a deadline (``action_timeout_seconds`` in
+credentials.yml, else ``ACTION_TIMEOUT_SECONDS``, else 10 s), and a call that fails is answered, inside the Rasa process, as the action server
 would have answered an action that says so:
 
 - the response ``utter_service_unavailable`` (domain.yml), its ``{clinic_name}``,
   ``{clinic_phone}`` and ``{clinic_hours}`` filled from knowledge/clinic.yml, once per turn;
-- when a form is active: the form is closed and the slots only it fills are cleared, so no
+- when a form is active: the form is closed and the slots it fills are cleared, so no
   half-collected personal details stay in the tracker and nothing later claims a request was
   saved (its wording never says a request was saved: a slow submit may still have stored one).
 
