@@ -3,8 +3,9 @@
 A rebuild after a one-entry edit embeds only the changed texts; the rest come from the cache.
 Keys are SHA-256 hashes of ``model name + NUL + text``, so two models (or the fp32 and int8
 ONNX variants, which have different names) never share vectors. On disk, no pickle:
-``vectors.npy`` (float32 rows) + ``keys.json`` (model, dimension, the key of each row), written
-to temporary files and renamed, so a crash mid-save leaves the previous cache intact.
+``vectors-<id>.npy`` (float32 rows) + ``keys.json`` (model, dimension, that file's name, the key
+of each row); a save writes a new vectors file, then renames keys.json into place, so a crash
+mid-save leaves the previous cache intact.
 
 :class:`CachedEncoder` wraps any :class:`bot.embedding.Encoder` and is one itself, so the index
 builder uses it without knowing about the cache.
@@ -19,6 +20,7 @@ import os
 import re
 import threading
 import time
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,9 +36,9 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 CACHE_ROOT = PROJECT_ROOT / "var" / "cache" / "embeddings"
-VECTORS_FILE = "vectors.npy"
-KEYS_FILE = "keys.json"
-FORMAT_VERSION = 1
+KEYS_FILE = "keys.json"  # names the vectors file (vectors-<id>.npy) of the same save
+LEGACY_VECTORS_FILE = "vectors.npy"
+FORMAT_VERSION = 2
 CHECKPOINT_TEXTS = 2048  # texts embedded between two checks of the checkpoint clock
 CHECKPOINT_SECONDS = 60.0
 
@@ -81,13 +83,15 @@ class EmbeddingCache:
             return
         try:
             header = json.loads(keys_path.read_text(encoding="utf-8"))
-            vectors = np.load(self.directory / VECTORS_FILE, allow_pickle=False)
+            # Format 1 kept its vectors in a fixed vectors.npy; read it once, saved as format 2.
+            name = header.get("vectors", LEGACY_VECTORS_FILE if header.get("format") == 1 else "")
+            vectors = np.load(self.directory / str(name), allow_pickle=False)
         except (OSError, ValueError) as error:
             log.warning("embedding cache %s unreadable (%s): starting empty", self.directory, error)
             return
         keys = header.get("keys", [])
         if (
-            header.get("format") != FORMAT_VERSION
+            header.get("format") not in (1, FORMAT_VERSION)
             or header.get("model") != self.model
             or header.get("dimension") != self.dimension
             or vectors.dtype != np.float32
@@ -166,19 +170,21 @@ class EmbeddingCache:
             for key, row in self._rows.items():
                 keys[row] = key
             self.directory.mkdir(parents=True, exist_ok=True)
-            suffix = f".tmp-{os.getpid()}-{threading.get_ident()}"
-            vectors_tmp = self.directory / (VECTORS_FILE + suffix)
-            keys_tmp = self.directory / (KEYS_FILE + suffix)
-            with open(vectors_tmp, "wb") as handle:
+            # Each save writes a new vectors file and then switches keys.json to it with one
+            # rename: keys and vectors always come from the same save, even when two builds
+            # save at once or one crashes half-way (a reader sees the old cache or the new one).
+            vectors_name = f"vectors-{uuid.uuid4().hex}.npy"
+            with open(self.directory / vectors_name, "wb") as handle:
                 np.save(handle, np.ascontiguousarray(self._vectors, dtype=np.float32))
             header = {"format": FORMAT_VERSION, "model": self.model,
-                      "dimension": self.dimension, "keys": keys}
+                      "dimension": self.dimension, "vectors": vectors_name, "keys": keys}
+            keys_tmp = self.directory / f"{KEYS_FILE}.tmp-{os.getpid()}-{threading.get_ident()}"
             keys_tmp.write_text(json.dumps(header), encoding="utf-8")
-            # Vectors first: a crash between the two renames leaves keys.json describing fewer
-            # or other rows, which the shape check on load rejects (an empty cache, never a
-            # wrong vector).
-            os.replace(vectors_tmp, self.directory / VECTORS_FILE)
             os.replace(keys_tmp, self.directory / KEYS_FILE)
+            stale = [*self.directory.glob("vectors-*.npy"), self.directory / LEGACY_VECTORS_FILE]
+            for old in stale:
+                if old.name != vectors_name:
+                    old.unlink(missing_ok=True)
 
 
 @dataclass

@@ -136,3 +136,17 @@ def retrieval_small_index(tmp_path_factory, retrieval_small_kb, retrieval_encode
     index_dir = tmp_path_factory.mktemp("retrieval-index") / "index"
     build_index(load_knowledge(retrieval_small_kb), index_dir, retrieval_encoder, progress=False)
     return index_dir
+
+
+# --- performance: tests never read or write the project's embedding cache (var/cache) ---
+@pytest.fixture(scope="session", autouse=True)
+def _private_embedding_cache(tmp_path_factory) -> Iterator[None]:
+    """Index builds in tests embed into a per-session cache, so a test never gets vectors
+    from (or leaves vectors in) the cache `make index` uses."""
+    previous = os.environ.get("BOT_EMBEDDING_CACHE")
+    os.environ["BOT_EMBEDDING_CACHE"] = str(tmp_path_factory.mktemp("embedding-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("BOT_EMBEDDING_CACHE", None)
+    else:
+        os.environ["BOT_EMBEDDING_CACHE"] = previous

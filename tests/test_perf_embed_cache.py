@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from bot.embed_cache import KEYS_FILE, VECTORS_FILE, CachedEncoder, EmbeddingCache, text_key
+from bot.embed_cache import KEYS_FILE, CachedEncoder, EmbeddingCache, text_key
 from bot.onnx_backend import ONNX_MODEL_DIR, OnnxEncoder, export
 
 
@@ -82,12 +82,25 @@ def test_cache_is_stored_without_pickle_and_per_model(tmp_path, real_encoder):
     cached.save()
     header = json.loads((tmp_path / KEYS_FILE).read_text())
     assert header["model"] == real_encoder.name and len(header["keys"]) == 4
-    stored = np.load(tmp_path / VECTORS_FILE, allow_pickle=False)
+    stored = np.load(tmp_path / header["vectors"], allow_pickle=False)
     assert stored.shape == (4, 384) and stored.dtype == np.float32
     assert text_key("model-a", "same text") != text_key("model-b", "same text")
     # Another model reading this directory finds nothing it may use.
     other = EmbeddingCache(tmp_path, "another-model", 384)
     assert len(other) == 0
+
+
+def test_each_save_switches_to_a_new_vectors_file_and_drops_the_old(tmp_path, real_encoder):
+    cached = CachedEncoder(real_encoder, tmp_path)
+    cached.encode(TEXTS[:2])
+    cached.save()
+    first = json.loads((tmp_path / KEYS_FILE).read_text())["vectors"]
+    cached.encode(TEXTS)
+    cached.save()
+    second = json.loads((tmp_path / KEYS_FILE).read_text())["vectors"]
+    assert first != second
+    assert sorted(p.name for p in tmp_path.glob("vectors-*.npy")) == [second]
+    assert len(EmbeddingCache(tmp_path, real_encoder.name, 384)) == 4
 
 
 def test_pruning_drops_texts_no_longer_in_the_knowledge(tmp_path, real_encoder):
@@ -104,7 +117,8 @@ def test_a_damaged_cache_is_ignored_not_trusted(tmp_path, real_encoder):
     cached = CachedEncoder(real_encoder, tmp_path)
     cached.encode(TEXTS)
     cached.save()
-    np.save(tmp_path / VECTORS_FILE, np.zeros((2, 384), dtype=np.float32))  # rows lost
+    header = json.loads((tmp_path / KEYS_FILE).read_text())
+    np.save(tmp_path / header["vectors"], np.zeros((2, 384), dtype=np.float32))  # rows lost
     counting = CountingEncoder(real_encoder)
     again = CachedEncoder(counting, tmp_path)
     vectors = again.encode(TEXTS)

@@ -4,8 +4,9 @@ Rasa 3.6 logs a failed custom action (server down, HTTP 5xx, an invalid answer) 
 without its events, so the patient hears nothing; and it waits up to five minutes for a slow one.
 :class:`ResilientActionEndpoint` replaces the Rasa server's action endpoint (see
 ``bot.reliability.health_channel``): each call has a deadline (``action_timeout_seconds`` in
-credentials.yml, else ``ACTION_TIMEOUT_SECONDS``, else 10 s), and a call that fails is answered, inside the Rasa process, as the action server
-would have answered an action that says so:
+credentials.yml, else ``ACTION_TIMEOUT_SECONDS``, else 10 s), and a call that fails is
+answered, inside the Rasa process, as the action server would have answered an action that
+says so:
 
 - the response ``utter_service_unavailable`` (domain.yml), its ``{clinic_name}``,
   ``{clinic_phone}`` and ``{clinic_hours}`` filled from knowledge/clinic.yml, once per turn;
