@@ -1,12 +1,15 @@
 # The single entry point: CI, the README and staff call these targets.
 SHELL := /bin/bash
+comma := ,
 .DEFAULT_GOAL := help
 
 VENV      := .venv
 RASA_VENV := .venv-rasa
 STAMPS    := .stamps
-PY311     ?= $(shell command -v python3.11 || command -v python3)
-PY310     ?= $(shell command -v python3.10 || ls -d $$(pyenv root 2>/dev/null)/versions/3.10.*/bin/python 2>/dev/null | tail -n 1)
+# The first interpreter of each version that really runs (a pyenv shim may exist but fail).
+find_python = $(shell for p in $(1); do "$$p" -c 'import sys; sys.exit(sys.version_info[:2] != ($(2)))' >/dev/null 2>&1 && { command -v "$$p"; break; }; done)
+PY311     ?= $(call find_python,python3.11 $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.11.*/bin/python 2>/dev/null) python3,3$(comma) 11)
+PY310     ?= $(call find_python,python3.10 $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.10.*/bin/python 2>/dev/null),3$(comma) 10)
 BOT       := $(VENV)/bin/python -m bot
 RASA      := $(RASA_VENV)/bin/rasa
 MODEL     := models/clinic.tar.gz

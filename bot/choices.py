@@ -25,7 +25,7 @@ def pick_offered(text: str, offered: list[str] | None) -> str | None:
         positions = {_DIGITS[w] for w in words if w in _DIGITS}
         positions |= {
             _NUMBER_WORDS[w]
-            for before, w in zip([""] + words[:-1], words, strict=True)
+            for before, w in zip(["", *words], words, strict=False)
             if w in _NUMBER_WORDS and before in _POINTERS
         }
     if len(positions) != 1:

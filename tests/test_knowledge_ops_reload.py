@@ -107,8 +107,10 @@ def test_queries_during_the_swap_all_get_a_complete_answer(live):
     write_and_index(knowledge_dir, index_dir, SESSION_V2)
     assert hot.wait_for_reload(timeout=60)
     swapped.set()
+    deadline = time.monotonic() + 60
     while sum(1 for was_swapped, _ in results if was_swapped) < 6:
-        threading.Event().wait(0.01)
+        assert time.monotonic() < deadline and any(a.is_alive() for a in askers), errors
+        time.sleep(0.01)
     after_swap.set()
     for asker in askers:
         asker.join(30)
