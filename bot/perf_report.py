@@ -152,7 +152,8 @@ def _server(results: dict) -> list[str]:
     if s:
         lines += ["## Action server", "", _run(s),
                   "Started with `python -m rasa_sdk --actions actions`, warmed with one retrieval"
-                  " (`action_answer_question`), RSS read from `/proc/<pid>/status`.", "",
+                  " (`action_answer_question`), RSS read from `/proc/<pid>/status` and summed over"
+                  " the server's processes (Sanic answers from a worker process).", "",
                   "| backend | cold start to /health (s) | first answer incl. model load (s) | "
                   "action call p50 / p95 (ms) | RSS idle (MB) | RSS warm (MB) |",
                   "|---|---|---|---|---|---|"]

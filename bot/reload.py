@@ -185,14 +185,22 @@ class HotIndex:
         )
 
     def wait_for_reload(self, timeout: float = 30.0) -> bool:
-        """Check now and wait for a reload in progress; True if a new build is in use.
+        """Check now and wait until the build published on disk is the one in use.
 
-        For tests and scripts that must know the switch happened (requests never wait).
+        True when it is (whoever started the reload); False when that build was refused or
+        ``timeout`` passed. For tests and scripts that must know the switch happened (requests
+        never wait).
         """
-        before = self.swaps
-        self._next_check = 0.0
-        self.current()
-        loader = self._loader
-        if loader is not None:
-            loader.join(timeout)
-        return self.swaps > before
+        deadline = time.monotonic() + timeout
+        while True:
+            self._next_check = 0.0
+            self.current()
+            loader = self._loader
+            if loader is not None:
+                loader.join(max(0.0, deadline - time.monotonic()))
+            published = disk_version(self.index_dir)
+            if published is not None and published == self._loaded_from:
+                return True
+            if published in self._failed or time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)

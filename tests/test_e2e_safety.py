@@ -14,7 +14,7 @@ import sqlite3
 import uuid
 
 import pytest
-from servers import free_port, start_assistant
+from servers import MODEL, free_port, start_assistant
 
 from bot.safety.panels import (
     CRISIS_REPLY_MARKER,
@@ -124,8 +124,9 @@ def without_action_server(tmp_path_factory):
     """The real Rasa server whose action endpoint points at a port nothing listens on."""
     dead = f"http://127.0.0.1:{free_port()}/webhook"
     endpoints = f"action_endpoint:\n  url: {dead}\n"
+    # The model the shared `assistant` fixture prepared (no second `make train` wait).
     with start_assistant(tmp_path_factory.mktemp("no-actions"), endpoints_yaml=endpoints,
-                         warm_up=None) as offline:
+                         model=MODEL, warm_up=None) as offline:
         yield offline
 
 
