@@ -416,13 +416,17 @@ class ActionSubmitConsultationRequest(Action):
         """Store (exactly once per form run), then confirm; on any failure say so honestly."""
         profile = load_clinic()
         if tracker.get_slot("booking_consent") is not True:
-            dispatcher.utter_message(text=replies.consent_declined(profile))
+            dispatcher.utter_message(
+                text=replies.consent_declined(profile), booking_outcome="declined"
+            )
             logger.info("consultation form ended without consent; nothing stored")
             return reset_booking_slots()
 
         request = self._request_from_slots(tracker)
         if request is None or tracker.get_slot("booking_review") != "submit":
-            dispatcher.utter_message(text=replies.incomplete(profile))
+            dispatcher.utter_message(
+                text=replies.incomplete(profile), booking_outcome="incomplete"
+            )
             logger.warning("consultation form ended incomplete; nothing stored")
             return reset_booking_slots()
 
@@ -433,13 +437,15 @@ class ActionSubmitConsultationRequest(Action):
         except Exception as exc:  # noqa: BLE001 - whatever failed, the patient must be told
             # Only the type: messages of storage errors can quote SQL or values.
             logger.error("consultation request NOT stored: %s", type(exc).__name__)
-            dispatcher.utter_message(text=replies.not_saved(profile))
+            dispatcher.utter_message(text=replies.not_saved(profile), booking_outcome="not_saved")
             return reset_booking_slots()
 
         logger.info("consultation request %s stored (new=%s)", stored.id, created)
         if created:
             _notify_in_background(stored)
-        dispatcher.utter_message(text=replies.confirmed(profile, stored.id))
+        dispatcher.utter_message(
+            text=replies.confirmed(profile, stored.id), booking_outcome="stored"
+        )
         return reset_booking_slots()
 
     @staticmethod
