@@ -398,9 +398,25 @@ class ActionOfferConsultation(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Offer the consultation form; a "yes" then starts it."""
+        """Offer the consultation form when the text holds details; otherwise answer it."""
+        text = (tracker.latest_message or {}).get("text") or ""
+        if not _looks_like_details(text):
+            # NLU can mistake an unrelated sentence ("will it rain this weekend") for form
+            # details; the retrieval layer then answers it or says honestly it does not know.
+            return await ActionAnswerQuestion().run(dispatcher, tracker, domain)
         dispatcher.utter_message(text=replies.offer(), buttons=replies.offer_buttons())
         return [SlotSet("booking_offered", True), SlotSet("human_offered", False)]
+
+
+def _looks_like_details(text: str) -> bool:
+    """True when the text holds a phone number, an e-mail address or reads as a full name."""
+    for validate in (validators.validate_contact, validators.validate_full_name):
+        try:
+            validate(text)
+        except validators.Invalid:
+            continue
+        return True
+    return False
 
 
 class ActionSubmitConsultationRequest(Action):

@@ -388,13 +388,25 @@ async def test_cancel_stores_nothing_and_forgets_everything(booking, domain, env
     assert not env.exists() or rows(env) == []
 
 
-async def test_offer_sets_the_offer_flag(booking, domain):
+@pytest.mark.parametrize("text", ["Jane Doe", "jo@example.com", "call me at 312-555-0142"])
+async def test_details_typed_outside_the_form_get_the_offer(booking, domain, text):
     dispatcher = CollectingDispatcher()
     events = await booking.ActionOfferConsultation().run(
-        dispatcher, tracker(active_loop=None, intent="inform"), domain
+        dispatcher, tracker(text=text, active_loop=None, intent="inform"), domain
     )
     assert SlotSet("booking_offered", True) in events
     assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/affirm", "/deny"]
+
+
+async def test_a_sentence_mistaken_for_details_is_answered_honestly(booking, domain):
+    dispatcher = CollectingDispatcher()
+    events = await booking.ActionOfferConsultation().run(
+        dispatcher,
+        tracker(text="will it rain this weekend", active_loop=None, intent="inform"),
+        domain,
+    )
+    assert SlotSet("booking_offered", True) not in events
+    assert "don't know" in texts(dispatcher)
 
 
 def test_action_names_match_the_domain(booking, domain):
