@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start the action server (5055) and the Rasa server (5005, rest + socketio) on localhost.
+# Start the action server (5055) and the Rasa server (5005: REST, web chat, SMS) on localhost.
 # Ctrl-C (or either server exiting) stops both. `make run` does the set-up first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +29,7 @@ pids+=("$!")
 pids+=("$!")
 
 echo "Action server on http://127.0.0.1:${ACTION_PORT}, Rasa on http://127.0.0.1:${RASA_PORT}" \
-  "(REST: /webhooks/rest/webhook, socket.io: /socket.io). Ctrl-C stops both."
+  "(chat widget demo: /webhooks/webchat/demo, REST: /webhooks/rest/webhook," \
+  "health: /health/ready). Ctrl-C stops both."
 # Whichever ends first (Ctrl-C or a crash), the trap stops the other.
 wait -n
