@@ -177,6 +177,7 @@ def start_assistant(
     endpoints_yaml: str | None = None,
     model: Path | None = None,
     warm_up: str | None = "what is ketamine therapy",
+    wait_for_ready: bool = True,
 ) -> Iterator[Assistant]:
     """Start both servers in ``workdir`` (logs, config copies) and stop them afterwards.
 
@@ -185,6 +186,8 @@ def start_assistant(
     can use ``${ACTION_SERVER_URL}``, which points at this run's action server).
     ``warm_up`` is sent once (a new sender) so the retriever's one-off model load is not
     counted in the test's latencies; None skips it.
+    ``wait_for_ready=False`` skips the /health/ready wait, for tests whose Rasa server is
+    deliberately pointed at an action server that is not there (it would never be ready).
     """
     workdir.mkdir(parents=True, exist_ok=True)
     model = model or prepare_model()
@@ -234,7 +237,8 @@ def start_assistant(
         )
         _wait_until(lambda: _round_trip_works(rasa_url), processes, workdir, "a round trip")
         # /health/ready loads the action server's retriever (bot/reliability/health_channel.py).
-        _wait_until(lambda: _ready_or_absent(rasa_url), processes, workdir, "readiness")
+        if wait_for_ready:
+            _wait_until(lambda: _ready_or_absent(rasa_url), processes, workdir, "readiness")
         assistant = Assistant(rasa_url=rasa_url, action_url=action_url, workdir=workdir)
         if warm_up:
             assistant.send("warm-up", warm_up)

@@ -126,7 +126,7 @@ def without_action_server(tmp_path_factory):
     endpoints = f"action_endpoint:\n  url: {dead}\n"
     # The model the shared `assistant` fixture prepared (no second `make train` wait).
     with start_assistant(tmp_path_factory.mktemp("no-actions"), endpoints_yaml=endpoints,
-                         model=MODEL, warm_up=None) as offline:
+                         model=MODEL, warm_up=None, wait_for_ready=False) as offline:
         yield offline
 
 
@@ -137,9 +137,6 @@ def test_the_crisis_reply_does_not_need_the_action_server(without_action_server)
     assert CRISIS_REPLY_MARKER in text and "911" in text
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known gap: the session start is a custom action (actions/session.py); when it fails, the "
-    "first user turn has no action_listen before it and no rule matches (docs/safety.md)"))
 def test_the_first_message_of_a_conversation_gets_the_crisis_reply_without_the_action_server(
         without_action_server):
     text = _text(without_action_server.send(_sender(), "I'm going to kill myself"))
