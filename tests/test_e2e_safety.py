@@ -109,8 +109,9 @@ def test_crisis_events_are_recorded_without_the_text(assistant, scores):
     with sqlite3.connect(db) as connection:
         rows = connection.execute("select channel, conversation_ref, categories "
                                   "from crisis_events").fetchall()
-    assert len(rows) >= scores["crisis"].n
-    assert {row[0] for row in rows} == {"rest"}
+    # The session-wide servers also serve the channel tests, whose crises come from the widget.
+    assert len([row for row in rows if row[0] == "rest"]) >= scores["crisis"].n
+    assert {row[0] for row in rows} <= {"rest", "webchat", "twilio_sms"}
     raw = db.read_bytes()
     for message in scores["crisis"].panel.messages[:20]:
         assert message.text.encode() not in raw
