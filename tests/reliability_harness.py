@@ -288,7 +288,8 @@ def running_stack(
         processes.append(actions)
         wait_for_action_server(action_url, actions, workdir)
         write_config(workdir, credentials=credentials, endpoints=endpoints)
-        rasa_env = {"ACTION_SERVER_URL": f"{action_url}/webhook", **env}
+        # This run's action server, whatever the calling shell exports (make sets a default).
+        rasa_env = {**env, "ACTION_SERVER_URL": f"{action_url}/webhook"}
         if extra_env and "ACTION_SERVER_URL" in extra_env:
             rasa_env["ACTION_SERVER_URL"] = extra_env["ACTION_SERVER_URL"]
         rasa = spawn("rasa", rasa_command(rasa_port, workdir, model), workdir, rasa_env)
