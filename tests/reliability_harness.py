@@ -32,6 +32,7 @@ from servers import (
     _action_server_healthy,
     _stop,
     _wait_until,
+    fetch,
     free_port,
     post_json,
     prepare_model,
@@ -100,15 +101,7 @@ def write_config(workdir: Path, credentials: str | None = None, endpoints: str |
 
 def get_json(url: str, timeout: float = 30) -> tuple[int, Any]:
     """GET ``url``; (status, decoded JSON or text)."""
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as answer:
-            status, body = answer.status, answer.read()
-    except urllib.error.HTTPError as error:
-        status, body = error.code, error.read()
-    try:
-        return status, json.loads(body or b"null")
-    except ValueError:
-        return status, body.decode("utf-8", "replace")
+    return fetch(url, timeout)
 
 
 @dataclass
@@ -315,12 +308,4 @@ def post_raw(url: str, body: bytes, timeout: float = 60) -> tuple[int, Any]:
     request = urllib.request.Request(
         url, data=body, headers={"Content-Type": "application/json"}, method="POST"
     )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as answer:
-            status, payload = answer.status, answer.read()
-    except urllib.error.HTTPError as error:
-        status, payload = error.code, error.read()
-    try:
-        return status, json.loads(payload or b"null")
-    except ValueError:
-        return status, payload.decode("utf-8", "replace")
+    return fetch(request, timeout)

@@ -52,6 +52,11 @@ def post_json(url: str, payload: Any, timeout: float = 60) -> tuple[int, Any]:
         headers={"Content-Type": "application/json"},
         method="POST",
     )
+    return fetch(request, timeout)
+
+
+def fetch(request: urllib.request.Request | str, timeout: float = 60) -> tuple[int, Any]:
+    """Send ``request`` (or GET a URL); (status, decoded JSON or text), HTTP errors included."""
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             status, body = response.status, response.read()
