@@ -65,6 +65,9 @@ def live(tmp_path):
     hot = HotIndex(
         lambda: Retriever.load(index_dir, knowledge_dir=knowledge_dir), index_dir, check_every=0
     )
+    # A running action server has loaded its index before staff edit anything; without this the
+    # first load could race the edit below and (rightly) refuse a half-updated knowledge base.
+    hot.current()
     return hot, knowledge_dir, index_dir
 
 
