@@ -101,7 +101,7 @@ FORCE:
 run: install index train ## Start the assistant: action server on 5055, Rasa (rest + socketio) on 5005; Ctrl-C stops both
 	scripts/run.sh
 
-shell: install index train ## Talk to the assistant in the terminal (rasa shell with the action server)
+shell: install index train ## Talk to the assistant in the terminal (Rasa's console, with the patients' checks)
 	scripts/shell.sh
 
 validate: $(STAMPS)/venv-rasa ## rasa data validate --fail-on-warning

@@ -1,30 +1,50 @@
 #!/usr/bin/env bash
-# Talk to the assistant in the terminal: starts the action server, runs `rasa shell`,
-# and stops the action server when the shell ends. `make shell` does the set-up first.
+# Talk to the assistant in the terminal. Starts the action server and a Rasa server with the
+# staff channel (credentials.shell.yml: the same checks and honest failure replies as the
+# patients' channels), waits until /health/ready says both are ready, then runs Rasa's console
+# (the one `rasa shell` uses). `/stop` or Ctrl-D ends it and stops both servers.
+# `make shell` does the set-up first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export RASA_TELEMETRY_ENABLED=false HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
 ACTION_PORT="${ACTION_PORT:-5055}"
+RASA_PORT="${RASA_PORT:-5005}"
 MODEL="${MODEL:-models/clinic.tar.gz}"
+LOG_DIR="${LOG_DIR:-var/log}"
 export ACTION_SERVER_URL="${ACTION_SERVER_URL:-http://127.0.0.1:${ACTION_PORT}/webhook}"
 export SANIC_HOST=127.0.0.1
 
 test -f "$MODEL" || { echo "No model at $MODEL: run 'make train' first." >&2; exit 1; }
+mkdir -p "$LOG_DIR"
 
-.venv/bin/python -m rasa_sdk --actions actions --port "$ACTION_PORT" --quiet &
-action_pid=$!
+pids=()
 stop() {
   trap - INT TERM EXIT
-  kill -TERM "$action_pid" 2>/dev/null || true
-  wait "$action_pid" 2>/dev/null || true
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
 }
 trap stop INT TERM EXIT
 
-for _ in $(seq 1 120); do
-  curl -fsS "http://127.0.0.1:${ACTION_PORT}/health" >/dev/null 2>&1 && break
-  kill -0 "$action_pid" 2>/dev/null || { echo "The action server did not start." >&2; exit 1; }
-  sleep 0.5
+# The servers' logs go to files so they do not interleave with the conversation.
+.venv/bin/python -m rasa_sdk --actions actions --port "$ACTION_PORT" \
+  >"$LOG_DIR/shell-actions.log" 2>&1 &
+pids+=("$!")
+.venv-rasa/bin/rasa run --model "$MODEL" --interface 127.0.0.1 --port "$RASA_PORT" \
+  --credentials credentials.shell.yml --endpoints endpoints.yml \
+  >"$LOG_DIR/shell-rasa.log" 2>&1 &
+pids+=("$!")
+
+echo "Starting the assistant (logs in $LOG_DIR/shell-*.log)..."
+ready_url="http://127.0.0.1:${RASA_PORT}/health/ready"
+until curl -fsS "$ready_url" >/dev/null 2>&1; do
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || {
+      echo "A server stopped during start; see $LOG_DIR/shell-*.log" >&2
+      exit 1
+    }
+  done
+  sleep 1
 done
 
-.venv-rasa/bin/rasa shell --model "$MODEL" --endpoints endpoints.yml "$@"
+.venv-rasa/bin/python -m bot.channels.staff_shell --url "http://127.0.0.1:${RASA_PORT}" "$@"

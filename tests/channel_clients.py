@@ -8,7 +8,9 @@ can talk SMS with ``send_sms(assistant, phone, text)``.
 
 from __future__ import annotations
 
+import json
 import secrets
+import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import lru_cache
@@ -108,3 +110,64 @@ def twiml_messages(xml: str) -> list[str]:
     root = ET.fromstring(xml)
     assert root.tag == "Response", xml
     return [(message.text or "") for message in root.iter("Message")]
+
+
+class PollingSocket:
+    """A bare socket.io client over engine.io long-polling, speaking the protocol directly.
+
+    The widget's own tests drive the real widget in Chromium; this client sends what no widget
+    would (wrong types, no session, oversized text), as a hostile script could.
+    """
+
+    def __init__(self, rasa_url: str, origin: str | None = None) -> None:
+        self.url = f"{rasa_url}/socket.io/?EIO=4&transport=polling"
+        self.http = requests.Session()
+        self.http.headers["Origin"] = origin or channel_settings().site_origin
+        opened = self.http.get(self.url, timeout=30)
+        opened.raise_for_status()
+        self.url += "&sid=" + json.loads(opened.text[1:])["sid"]
+        self._send("40")  # socket.io CONNECT to the default namespace
+        self.pending: list[tuple[str, object]] = []
+        assert any(packet.startswith("40") for packet in self._poll()), "connect refused"
+
+    def _send(self, packet: str) -> None:
+        self.http.post(self.url, data=packet.encode(), timeout=30).raise_for_status()
+
+    def _poll(self) -> list[str]:
+        answer = self.http.get(self.url, timeout=90)
+        answer.raise_for_status()
+        packets = answer.text.split("\x1e")
+        for packet in packets:
+            if packet == "2":  # engine.io ping
+                self._send("3")
+            elif packet.startswith("42"):
+                event, *args = json.loads(packet[2:])
+                self.pending.append((event, args[0] if args else None))
+        return packets
+
+    def emit(self, event: str, data: object) -> None:
+        """Send one socket.io event with ``data``."""
+        self._send("42" + json.dumps([event, data]))
+
+    def wait_for(self, event: str, timeout: float = 90) -> object:
+        """The data of the next ``event`` the server sends (earlier other events are kept)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for index, (name, data) in enumerate(self.pending):
+                if name == event:
+                    del self.pending[index]
+                    return data
+            assert time.monotonic() < deadline, f"no {event!r} within {timeout} s"
+            self._poll()
+
+    def start_session(self) -> str:
+        """Ask for a new conversation; returns its session token."""
+        self.emit("session_request", {})
+        return self.wait_for("session_confirm")
+
+    def close(self) -> None:
+        """Disconnect (engine.io CLOSE)."""
+        try:
+            self._send("1")
+        finally:
+            self.http.close()

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from bad_input import CLEAR_REPLIES, NEVER_ECHOED, ODD_BUT_READABLE
 from reliability_harness import RasaHandle, logs, post_raw, running_stack, texts
 
 from bot.config import load_clinic
@@ -19,9 +20,6 @@ from bot.crypto import generate_key
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-ASK_AGAIN = "Please type a question"
-TOO_LONG = "too long for me"
-UNREADABLE = "characters I can't read"
 NAME = "Theodora Vasquez-Lindqvist"
 PHONE_TYPED = "(555) 404-2718"
 EMAIL = "theodora.vl@example.net"
@@ -85,15 +83,6 @@ def test_oversized_requests_are_refused_before_anything_reads_them(rasa, size):
 
 # --- odd messages: a clear reply, never a 5xx ---------------------------------------------------
 
-CLEAR_REPLIES = [
-    ("empty", "", ASK_AGAIN),
-    ("whitespace", " \t\n  ", ASK_AGAIN),
-    ("zero-width only", "\u200b\u200c\u200d\ufeff\u2060", ASK_AGAIN),
-    ("slashes only", " / ", ASK_AGAIN),
-    ("5 kB", "ketamine " * 570, TOO_LONG),
-    ("lone surrogate", "\ud800 what is ketamine", UNREADABLE),
-]
-
 
 @pytest.mark.parametrize(
     "case, message, expected", CLEAR_REPLIES, ids=[c[0] for c in CLEAR_REPLIES]
@@ -105,25 +94,13 @@ def test_unusable_messages_get_a_clear_reply(rasa, case, message, expected):
     assert expected in texts(answer)
 
 
-ODD_BUT_READABLE = [
-    ("emoji only", "😀😀🙏🏽"),
-    ("right to left", "ما هو العلاج بالكيتامين؟"),
-    ("mixed direction", "what is \u202ekcatta\u202c ketamine"),
-    ("zalgo", "w̷̢̛h̸̡a̶͎t̵̰ ̴i̷̹s̵ ̶k̸̳e̷t̸a̵m̸i̷n̶e̵"),
-    ("html", "<script>alert('x')</script><b>what is ketamine?</b>"),
-    ("javascript link", "javascript:alert(document.cookie)"),
-    ("control characters", "what\x00 is\x07 ketamine"),
-    ("just under the limit", "is ketamine safe " * 58),
-]
-
-
 @pytest.mark.parametrize("case, message", ODD_BUT_READABLE, ids=[c[0] for c in ODD_BUT_READABLE])
 def test_odd_messages_get_a_reply_without_echoing_markup(rasa, case, message):
     status, answer, _ = rasa.send(f"odd-{case}", message)
     assert status == 200, answer
     reply = texts(answer)
     assert reply.strip(), f"{case}: silence"
-    for dangerous in ("<script", "javascript:", "<b>", "\x00"):
+    for dangerous in NEVER_ECHOED:
         assert dangerous not in reply, (case, reply)
 
 

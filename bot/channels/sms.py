@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 CHANNEL = "twilio_sms"
 # Twilio delivers at most 1600 characters in one inbound message; anything longer is not Twilio.
 MAX_BODY_CHARS = 1600
+NO_TEXT_REPLY = "I can only read text messages. Please type your question."
 MAX_REQUEST_BYTES = 16_384
 _PHONE = re.compile(r"^\+?[0-9]{3,15}$")
 
@@ -178,18 +179,22 @@ class TwilioSmsInput(InputChannel):
 
         text = without_controls(body).strip()
         if not visible(text):  # an MMS without text, or only invisible characters
-            return ["I can only read text messages. Please type your question."]
+            return [NO_TEXT_REPLY]
         events = await channel_state.conversation_events(agent, sender_id)
         buttons = offers.offered_buttons(events)
         resolved = offers.resolve_number(text, buttons)
-        resolved = offers.guard_command(resolved.text, buttons) if not resolved.option_title \
-            else resolved
+        resolved = (
+            offers.guard_command(resolved.text, buttons) if not resolved.option_title else resolved
+        )
+        if not visible(resolved.text):  # "/" alone, or slashes and blanks
+            return [NO_TEXT_REPLY]
         metadata = {"option_title": resolved.option_title} if resolved.option_title else None
 
         collector = SmsOutput()
         await on_new_message(
-            UserMessage(resolved.text, collector, sender_id, input_channel=CHANNEL,
-                        metadata=metadata)
+            UserMessage(
+                resolved.text, collector, sender_id, input_channel=CHANNEL, metadata=metadata
+            )
         )
         reply = formatting.plan_reply(collector.messages, self.max_segments)
         if reply.remainder or remainder:

@@ -35,7 +35,7 @@ from socketio import AsyncServer
 from bot.channels import channel_state, offers
 from bot.channels.session_token import SessionSigner
 from bot.config import PROJECT_ROOT, load_clinic
-from bot.reliability.rest_channel import input_problem, without_controls
+from bot.reliability.rest_channel import input_problem, visible, without_controls
 
 logger = logging.getLogger(__name__)
 
@@ -216,8 +216,11 @@ class WebchatInput(InputChannel):
                 await sio.emit("session_required", {}, room=sid)
                 return
             text = data.get("message") if isinstance(data, dict) else None
-            problem = input_problem(text, self.max_message_chars) if isinstance(text, str) \
+            problem = (
+                input_problem(text, self.max_message_chars)
+                if isinstance(text, str)
                 else "Please type a question."
+            )
             if problem:  # empty, invisible, unreadable or too long: never reaches NLU
                 await sio.emit(BOT_EVENT, {"text": problem}, room=sid)
                 return
@@ -227,12 +230,16 @@ class WebchatInput(InputChannel):
             try:
                 events = await channel_state.conversation_events(agent, sender_id)
                 resolved = offers.guard_command(text, offers.offered_buttons(events))
+                if not visible(resolved.text):  # "/" alone, or slashes and blanks
+                    await sio.emit(BOT_EVENT, {"text": input_problem("", 1)}, room=sid)
+                    return
                 metadata = (
                     {"option_title": resolved.option_title} if resolved.option_title else None
                 )
                 await on_new_message(
-                    UserMessage(resolved.text, output, sender_id, input_channel=CHANNEL,
-                                metadata=metadata)
+                    UserMessage(
+                        resolved.text, output, sender_id, input_channel=CHANNEL, metadata=metadata
+                    )
                 )
             except Exception as exc:  # the patient must always hear something honest
                 logger.error("webchat: handling a message failed with %s", type(exc).__name__)
@@ -246,8 +253,12 @@ class WebchatInput(InputChannel):
             return response.json({"status": "ok"})
 
         for name in _ASSETS:
-            blueprint.add_route(_asset_handler(name), f"/{name}", methods=["GET"],
-                                name=f"webchat_asset_{name.replace('.', '_')}")
+            blueprint.add_route(
+                _asset_handler(name),
+                f"/{name}",
+                methods=["GET"],
+                name=f"webchat_asset_{name.replace('.', '_')}",
+            )
 
         @blueprint.route("/config.json")
         async def config(request: Request) -> HTTPResponse:
@@ -313,4 +324,3 @@ def _failure_reply() -> str:
         f"Sorry, something went wrong on our side. Please call {profile.name} at "
         f"{profile.phone_display}. In a crisis, call or text 988; in an emergency, call 911."
     )
-

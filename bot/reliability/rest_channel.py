@@ -121,6 +121,8 @@ def failure_reply() -> str:
 class GuardedRestInput(InputChannel):
     """``/webhooks/rest/webhook`` with input checks before NLU (see the module docstring)."""
 
+    failure_status = 503  # the status of the honest reply when handling a message failed
+
     @classmethod
     def name(cls) -> str:
         """Same name and URL as Rasa's REST channel."""
@@ -180,14 +182,14 @@ class GuardedRestInput(InputChannel):
                 if resolved.option_title:
                     metadata = {**(metadata or {}), "option_title": resolved.option_title}
                 await on_new_message(
-                    UserMessage(resolved.text, collector, sender, input_channel=CHANNEL,
+                    UserMessage(resolved.text, collector, sender, input_channel=self.name(),
                                 metadata=metadata)
                 )  # fmt: skip
             except Exception as error:  # noqa: BLE001 - the caller must get an honest answer
                 logger.error("rest: handling a message failed with %s", type(error).__name__)
                 return response.json(
                     collector.messages + [{"recipient_id": sender, "text": failure_reply()}],
-                    status=503,
+                    status=self.failure_status,
                 )
             return response.json(collector.messages)
 
