@@ -7,24 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-export RASA_TELEMETRY_ENABLED=false HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
-ACTION_PORT="${ACTION_PORT:-5055}"
-RASA_PORT="${RASA_PORT:-5005}"
-MODEL="${MODEL:-models/clinic.tar.gz}"
+source scripts/servers.sh
 LOG_DIR="${LOG_DIR:-var/log}"
-export ACTION_SERVER_URL="${ACTION_SERVER_URL:-http://127.0.0.1:${ACTION_PORT}/webhook}"
-export SANIC_HOST=127.0.0.1
-
-test -f "$MODEL" || { echo "No model at $MODEL: run 'make train' first." >&2; exit 1; }
 mkdir -p "$LOG_DIR"
-
-pids=()
-stop() {
-  trap - INT TERM EXIT
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-}
-trap stop INT TERM EXIT
 
 # The servers' logs go to files so they do not interleave with the conversation.
 .venv/bin/python -m rasa_sdk --actions actions --port "$ACTION_PORT" \
