@@ -22,6 +22,7 @@ from rasa_sdk.types import DomainDict
 from actions.answer import ActionAnswerQuestion
 from bot import booking_replies as replies
 from bot import validators
+from bot.booking_slots import ATTEMPT_SLOT, FORM, FORM_SLOTS
 from bot.choices import pick_offered
 from bot.config import ClinicProfile, Location, load_clinic
 from bot.crypto import load_key
@@ -31,17 +32,8 @@ from bot.requests_store import NewRequest, get_store
 
 logger = logging.getLogger(__name__)
 
-FORM = "consultation_form"
-# Everything the form collects; all of it is cleared when the form ends, however it ends.
-PERSONAL_SLOTS = (
-    "full_name",
-    "contact",
-    "contact_kind",
-    "preferred_time",
-    "preferred_time_normalized",
-    "location",
-)
-FORM_SLOTS = ("booking_consent", *PERSONAL_SLOTS, "booking_review")
+# booking_review after a "no" (or a goodbye) to "shall I try again?": the details are deleted.
+DISCARD = "discard"
 COMPANION_SLOTS = {"contact": ("contact_kind",), "preferred_time": ("preferred_time_normalized",)}
 
 # The action server must not start without a usable data key: a request that cannot be
@@ -52,7 +44,8 @@ load_key()
 _YES = re.compile(
     r"^(?:y|yes|yeah|yep|yup|sure|ok|okay|fine|alright|all right|agreed?|i agree|of course|"
     r"go ahead|sounds good|that'?s (?:ok|okay|fine)|no problem|please do|correct|confirm|"
-    r"send(?: it)?|submit|looks (?:good|right|fine)|all good|that'?s right|perfect)\b",
+    r"send(?: it)?|submit|looks (?:good|right|fine)|all good|that'?s right|perfect|"
+    r"(?:please )?try(?: it| that| sending it)? again|try once more|retry|resend)\b",
     re.IGNORECASE,
 )
 _NO = re.compile(
@@ -68,10 +61,20 @@ _LOCATION_FILLER = frozenset(
 
 def reset_booking_slots() -> list[EventType]:
     """Events that forget everything the form collected (used by every way out of the form)."""
-    return [SlotSet(slot, None) for slot in FORM_SLOTS] + [
+    return [SlotSet(slot, None) for slot in (*FORM_SLOTS, ATTEMPT_SLOT)] + [
         SlotSet("requested_slot", None),
         SlotSet("booking_offered", False),
     ]
+
+
+def keep_for_retry(attempt_key: str) -> list[EventType]:
+    """Events after a failed submit: the details stay, the form asks "shall I try again?".
+
+    The form is active again at its last question, so everything the form already does on
+    the way applies: a question is answered and the form asks again, "cancel" and a crisis
+    message clear everything, a session that ends takes the details with it.
+    """
+    return [SlotSet(ATTEMPT_SLOT, attempt_key), SlotSet("booking_review", None), ActiveLoop(FORM)]
 
 
 def clinic_today(profile: ClinicProfile) -> date:
@@ -259,18 +262,27 @@ class ValidateConsultationForm(FormValidationAction):
     async def validate_booking_review(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Submit sends the request; a no ("change") asks what to change; else ask again."""
+        """Submit sends the request; a no ("change") asks what to change; else ask again.
+
+        After a failed submit the question is "shall I try again?": yes ("try again") sends
+        the same request again, a no or a goodbye deletes the details (DISCARD).
+        """
         answered = await self._answered_a_choice(dispatcher, tracker, domain)
         if answered is not None:
             return {**answered, "booking_review": None}
+        retrying = bool(tracker.get_slot(ATTEMPT_SLOT))
         if value == "submit":
             return {"booking_review": "submit"}
+        if retrying and (value == "change" or _latest_intent(tracker) == "goodbye"):
+            return {"booking_review": DISCARD}
         if value == "change" or not isinstance(value, str):
             # action_ask_booking_review shows the change buttons after a "no".
             return {"booking_review": None}
         answer = _yes_or_no(value)
         if answer is True:
             return {"booking_review": "submit"}
+        if answer is False and retrying:
+            return {"booking_review": DISCARD}
         if answer is None:
             if _looks_like_question(value):
                 answered = await self._answer_instead(dispatcher, tracker, domain)
@@ -324,7 +336,11 @@ class ActionAskBookingReview(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Send the summary, or the change buttons when the patient just said no to it."""
+        """Send the summary, or the change buttons when the patient just said no to it, or,
+        after a failed submit, ask whether to try again."""
+        if tracker.get_slot(ATTEMPT_SLOT):
+            dispatcher.utter_message(text=replies.retry_prompt(), buttons=replies.retry_buttons())
+            return []
         if _latest_intent(tracker) == "deny":
             dispatcher.utter_message(
                 text=replies.which_detail_prompt(),
@@ -368,7 +384,8 @@ class ActionChangeConsultationField(Action):
             )
             return []
         dispatcher.utter_message(text=replies.change_detail_ack(field))
-        cleared = (field, *COMPANION_SLOTS.get(field, ()), "booking_review")
+        # A changed request is a new request: it gets its own idempotency key.
+        cleared = (field, *COMPANION_SLOTS.get(field, ()), "booking_review", ATTEMPT_SLOT)
         return [SlotSet(slot, None) for slot in cleared]
 
 
@@ -429,7 +446,11 @@ class ActionSubmitConsultationRequest(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Store (exactly once per form run), then confirm; on any failure say so honestly."""
+        """Store (exactly once per form run), then confirm; on any failure say so honestly.
+
+        When the database fails, the details are kept and the form asks whether to try again
+        (:func:`keep_for_retry`); the retry uses the failed attempt's idempotency key.
+        """
         profile = load_clinic()
         if tracker.get_slot("booking_consent") is not True:
             dispatcher.utter_message(
@@ -437,24 +458,39 @@ class ActionSubmitConsultationRequest(Action):
             )
             logger.info("consultation form ended without consent; nothing stored")
             return reset_booking_slots()
+        if tracker.get_slot("booking_review") == DISCARD:
+            dispatcher.utter_message(
+                text=replies.retry_declined(profile), booking_outcome="discarded"
+            )
+            logger.info("consultation request not retried; details deleted, nothing stored")
+            return reset_booking_slots()
 
         request = self._request_from_slots(tracker)
         if request is None or tracker.get_slot("booking_review") != "submit":
-            dispatcher.utter_message(
-                text=replies.incomplete(profile), booking_outcome="incomplete"
-            )
+            dispatcher.utter_message(text=replies.incomplete(profile), booking_outcome="incomplete")
             logger.warning("consultation form ended incomplete; nothing stored")
             return reset_booking_slots()
 
         try:
             store = get_store()
-            key = store.cipher.keyed_hash(self._form_run(tracker, request), "idempotency")
-            stored, created = await asyncio.to_thread(store.submit, request, key)
-        except Exception as exc:  # noqa: BLE001 - whatever failed, the patient must be told
-            # Only the type: messages of storage errors can quote SQL or values.
+            key = tracker.get_slot(ATTEMPT_SLOT) or store.cipher.keyed_hash(
+                self._form_run(tracker, request), "idempotency"
+            )
+        except Exception as exc:  # noqa: BLE001 - no key: nothing can be stored or retried
             logger.error("consultation request NOT stored: %s", type(exc).__name__)
             dispatcher.utter_message(text=replies.not_saved(profile), booking_outcome="not_saved")
             return reset_booking_slots()
+        try:
+            stored, created = await asyncio.to_thread(store.submit, request, key)
+        except Exception as exc:  # noqa: BLE001 - whatever failed, the patient must be told
+            # Only the type: messages of storage errors can quote SQL or values.
+            logger.error(
+                "consultation request NOT stored: %s; details kept for a retry", type(exc).__name__
+            )
+            dispatcher.utter_message(
+                text=replies.not_saved_kept(profile), booking_outcome="not_saved"
+            )
+            return keep_for_retry(key)
 
         logger.info("consultation request %s stored (new=%s)", stored.id, created)
         if created:

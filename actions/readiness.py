@@ -1,5 +1,9 @@
 """Readiness of the action server: the retrieval index and model are loaded and answer.
 
+The report also says whether the requests database answers (``requests_db``); the Rasa
+server shows it in ``/health/ready`` without making the server unready (questions are still
+answered, and a booking says honestly that it was not saved).
+
 ``action_check_readiness`` is not in domain.yml, so no conversation can run it; the Rasa
 server's ``/health/ready`` (``bot.reliability.health_channel``) calls it through the action
 server's ordinary ``/webhook`` and reads the JSON message it sends back.
@@ -24,9 +28,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.requests_store import StorageError, get_store
 from bot.retrieval import RetrievalUnavailable, get_retriever
 
 CHECK_ACTION = "action_check_readiness"
+# The Rasa server waits 5 s for the whole report (check_timeout_seconds).
+STORAGE_CHECK_SECONDS = 2.5
 # Set to 1 only to let the action server start without an index (it then answers every
 # question with the honest "unavailable" reply); production leaves it unset.
 ALLOW_MISSING_ENV = "BOT_ALLOW_MISSING_INDEX"
@@ -52,8 +59,28 @@ class ActionCheckReadiness(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         """Send the readiness report as a JSON message; no events."""
-        dispatcher.utter_message(json_message=await asyncio.to_thread(readiness))
+        report = await asyncio.to_thread(readiness)
+        report["requests_db"] = await storage_status(STORAGE_CHECK_SECONDS)
+        dispatcher.utter_message(json_message=report)
         return []
+
+
+def _ping_store() -> dict[str, Any]:
+    try:
+        get_store().ping()
+    except StorageError as error:  # its message names the error type only
+        return {"ok": False, "detail": str(error)}
+    except Exception as error:  # noqa: BLE001 - the index report must still go out
+        return {"ok": False, "detail": f"requests database check failed ({type(error).__name__})"}
+    return {"ok": True, "detail": "requests database answers"}
+
+
+async def storage_status(timeout: float) -> dict[str, Any]:
+    """``{"ok": bool, "detail": str}`` for the requests database, within ``timeout`` seconds."""
+    try:
+        return await asyncio.wait_for(asyncio.to_thread(_ping_store), timeout)
+    except asyncio.TimeoutError:
+        return {"ok": False, "detail": f"requests database: no answer within {timeout:g} s"}
 
 
 def index_problem() -> str | None:

@@ -9,6 +9,7 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import replies
+from bot.booking_slots import REQUEST_SLOTS
 from bot.config import load_clinic
 
 
@@ -29,11 +30,13 @@ class ActionSessionStart(Action):
         )
         if carry_over:
             # As Rasa's own action does: the previous session's slots (and the session's
-            # start metadata) carry over, after the SessionStarted event.
+            # start metadata) carry over, after the SessionStarted event. A consultation
+            # request does not: details left in an unfinished form, or kept for a retry after
+            # a failed submit, end with their session (docs/booking.md).
             events.extend(
                 SlotSet(event["name"], event.get("value"))
                 for event in tracker.applied_events()
-                if event.get("event") == "slot"
+                if event.get("event") == "slot" and event.get("name") not in REQUEST_SLOTS
             )
         dispatcher.utter_message(text=replies.disclaimer(load_clinic()))
         events.append(ActionExecuted("action_listen"))

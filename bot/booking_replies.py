@@ -197,6 +197,41 @@ def not_saved(profile: ClinicProfile) -> str:
     )
 
 
+def not_saved_kept(profile: ClinicProfile) -> str:
+    """The request could not be stored; the details are kept so that it can be sent again."""
+    return (
+        "I'm sorry, something went wrong on our side and your request was NOT saved. You can "
+        f"call {profile.name} at {profile.phone_display} ({profile.hours_text}) and the team "
+        "will arrange the consultation with you. I've kept your details for now, so I can also "
+        "try sending it again."
+    )
+
+
+def retry_prompt() -> str:
+    """The form's last question after a failed submit (the buttons carry the answers)."""
+    return (
+        "Shall I try to send your request again? If you'd rather not, say \"no\" and I'll "
+        "delete the details you gave me."
+    )
+
+
+def retry_buttons() -> list[dict[str, str]]:
+    """Try again / cancel, after a failed submit."""
+    return [
+        {"title": "Try again", "payload": "/affirm"},
+        {"title": "No, delete my details", "payload": "/cancel_booking"},
+    ]
+
+
+def retry_declined(profile: ClinicProfile) -> str:
+    """No retry after a failed submit: the details are deleted, nothing was sent."""
+    return (
+        "Okay, I've deleted the details you gave me; nothing was sent to the clinic. To arrange "
+        f"a consultation, please call {profile.name} at {profile.phone_display} "
+        f"({profile.hours_text})."
+    )
+
+
 def incomplete(profile: ClinicProfile) -> str:
     """The form ended without everything it needs (should not happen): nothing was sent."""
     return (

@@ -8,7 +8,9 @@ request already stored instead of creating a second one.
 SQLite file ``var/requests.db`` by default; ``BOT_DATABASE_URL`` selects any SQLAlchemy URL
 (``postgresql+psycopg://...`` goes through the same code). Every database failure surfaces as
 ``StorageError``, whose message never contains personal data. Nothing here logs names or
-contacts.
+contacts. Nothing connects before the first use, and a failed connection is tried again at the
+next one, so the action server starts while the database is down and bookings work again as
+soon as it is back, without a restart.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from bot.crypto import Cipher, get_cipher
 logger = logging.getLogger(__name__)
 
 DATABASE_URL_ENV = "BOT_DATABASE_URL"
+CONNECT_TIMEOUT_SECONDS = 5  # a database that does not answer fails the submit, honestly
 DEFAULT_DATABASE_PATH = PROJECT_ROOT / "var" / "requests.db"
 STATUSES = ("new", "contacted")
 CONTACT_KINDS = ("phone", "email")
@@ -161,6 +164,8 @@ class RequestStore:
             kwargs["connect_args"] = {"timeout": 5}
             if url.database and url.database != ":memory:":
                 _create_private_file(os.path.abspath(url.database))
+        elif url.get_backend_name() == "postgresql":
+            kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
         engine = create_engine(url, **kwargs)
         if url.get_backend_name() == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
@@ -270,6 +275,11 @@ class RequestStore:
             if status:
                 query = query.where(ConsultationRequestRow.status == status)
             return [self._decrypt(row) for row in session.scalars(query)]
+
+    def ping(self) -> None:
+        """Raise ``StorageError`` unless the database answers (creating the table if needed)."""
+        with self._session() as session:
+            session.execute(select(1))
 
     def count(self) -> int:
         """Number of stored requests."""

@@ -2,7 +2,9 @@
 
 ``postgres_server(tmp)`` runs ``initdb`` + ``postgres`` (as the ``postgres`` system user when
 the tests run as root: PostgreSQL refuses to run as root) on a free port with a throw-away data
-directory; ``redis_server(tmp)`` runs ``redis-server`` without persistence. Both stop when the
+directory; ``Postgres.stop()`` / ``Postgres.start()`` take it down (a fast shutdown, as when the
+database server goes away) and bring it back on the same port with the same data (outage
+tests). ``redis_server(tmp)`` runs ``redis-server`` without persistence. Both stop when the
 context ends. When the binaries are missing, :func:`require_binaries` installs them with apt
 (as root) or skips with the reason; CI runs as root, so there the tests always run.
 """
@@ -19,7 +21,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -70,10 +72,57 @@ class Postgres:
     """A running PostgreSQL: database ``clinic``, user ``clinic`` (password ``clinic``)."""
 
     port: int
+    _command: list[str] = field(default_factory=list, repr=False)
+    _ctl: list[str] = field(default_factory=list, repr=False)  # pg_ctl -D <data>, as its user
+    _log: Path | None = field(default=None, repr=False)
+    _process: subprocess.Popen | None = field(default=None, repr=False)
 
     def url(self, driver: str = "postgresql", database: str = "clinic") -> str:
         """SQLAlchemy URL of ``database`` on this server."""
         return f"{driver}://clinic:clinic@127.0.0.1:{self.port}/{database}"
+
+    @property
+    def running(self) -> bool:
+        """True while the server process runs."""
+        return self._process is not None and self._process.poll() is None
+
+    def start(self) -> None:
+        """Start the server (again), same port and data; returns once it accepts logins."""
+        if self.running:
+            return
+        assert self._log is not None, "not started by postgres_server()"
+        with open(self._log, "ab") as out:
+            self._process = subprocess.Popen(
+                self._command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        _wait_port(self.port, self._process, self._log)
+        self._wait_ready()
+
+    def stop(self) -> None:
+        """Fast shutdown: open connections are cut, as when the database server goes away."""
+        if not self.running:
+            return
+        subprocess.run([*self._ctl, "stop", "-m", "fast", "-w", "-t", "30"],
+                       capture_output=True, check=False)  # fmt: skip
+        try:
+            self._process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait(timeout=10)
+
+    def _wait_ready(self, timeout: float = 30) -> None:
+        bin_dir = _pg_bin()
+        env = {**os.environ, "PGPASSWORD": "clinic"}
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            done = subprocess.run(
+                [str(bin_dir / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.port),
+                 "-U", "clinic", "-d", "clinic"], env=env, capture_output=True,
+            )  # fmt: skip
+            if done.returncode == 0:
+                return
+            time.sleep(0.2)
+        raise TimeoutError(f"PostgreSQL on {self.port} does not accept connections")
 
 
 @contextmanager
@@ -106,15 +155,20 @@ def postgres_server(
         raise RuntimeError(f"initdb failed: {done.stderr[-2000:]}")
     port = free_port()
     log = workdir / "postgres.log"
+    server = Postgres(
+        port,
+        _command=[*prefix, str(bin_dir / "postgres"), "-D", str(data), "-p", str(port),
+                  "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={workdir}",
+                  "-c", "fsync=off", "-c", "max_connections=100"],
+        _ctl=[*prefix, str(bin_dir / "pg_ctl"), "-D", str(data)],
+        _log=log,
+    )  # fmt: skip
     with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [*prefix, str(bin_dir / "postgres"), "-D", str(data), "-p", str(port),
-             "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={workdir}",
-             "-c", "fsync=off", "-c", "max_connections=100"],
-            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+        server._process = subprocess.Popen(
+            server._command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     try:
-        _wait_port(port, process, log)
+        _wait_port(port, server._process, log)
         env = {**os.environ, "PGPASSWORD": "clinic"}
         for name in databases:
             for _ in range(50):  # the port opens a moment before connections are accepted
@@ -127,14 +181,16 @@ def postgres_server(
                 time.sleep(0.2)
             else:
                 raise RuntimeError(f"createdb {name} failed: {done.stderr}")
-        yield Postgres(port)
+        yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        process = server._process
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -50,3 +50,21 @@ async def test_no_slots_carry_over_when_the_domain_says_so(domain, tracker_for):
         CollectingDispatcher(), tracker_for(events=previous), domain
     )
     assert [e["event"] for e in events] == ["session_started", "action"]
+
+
+async def test_a_consultation_request_does_not_carry_over(domain, tracker_for):
+    # Details of an unfinished form, or kept for a retry after a failed submit, end with the
+    # session; other slots (the crisis mode, offers) still carry over.
+    previous = [
+        {"event": "slot", "name": "crisis_mode", "value": True},
+        {"event": "slot", "name": "full_name", "value": "Evelyn Hartwell-Quinn"},
+        {"event": "slot", "name": "contact", "value": "+15552010187"},
+        {"event": "slot", "name": "booking_attempt_key", "value": "k"},
+        {"event": "slot", "name": "requested_slot", "value": "booking_review"},
+    ]
+    events = await ActionSessionStart().run(
+        CollectingDispatcher(), tracker_for(events=previous), domain
+    )
+    assert [(e["name"], e["value"]) for e in events if e["event"] == "slot"] == [
+        ("crisis_mode", True)
+    ]

@@ -13,6 +13,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.channels.formatting import render_turn
+from bot.channels.offers import resolve_number
 from bot.config import load_clinic
 from bot.crypto import generate_key
 from bot.requests_store import RequestStore
@@ -268,7 +270,8 @@ async def test_change_clears_the_detail_and_its_companion(booking, domain):
         dispatcher, tracker(slots=FILLED, intent="correct_booking", entities=entities), domain
     )
     assert events == [
-        SlotSet("contact", None), SlotSet("contact_kind", None), SlotSet("booking_review", None)
+        SlotSet("contact", None), SlotSet("contact_kind", None), SlotSet("booking_review", None),
+        SlotSet("booking_attempt_key", None),  # a changed request is a new request
     ]  # fmt: skip
     assert "change your phone number or email" in texts(dispatcher)
 
@@ -326,7 +329,9 @@ async def test_submit_stores_once_then_confirms_and_clears(booking, domain, env,
         assert secret not in caplog.text
 
 
-async def test_storage_failure_is_told_honestly(booking, domain, env, tmp_path, monkeypatch):
+async def test_storage_failure_is_told_honestly_and_keeps_the_details_for_a_retry(
+    booking, domain, env, tmp_path, monkeypatch
+):
     blocked = tmp_path / "not-a-directory"
     blocked.write_text("")
     monkeypatch.setenv("BOT_DATABASE_URL", f"sqlite:///{blocked}/requests.db")
@@ -337,7 +342,74 @@ async def test_storage_failure_is_told_honestly(booking, domain, env, tmp_path, 
     reply = texts(dispatcher)
     assert "NOT saved" in reply and load_clinic().phone_display in reply
     assert "has been sent" not in reply and "reference" not in reply
-    assert all_cleared(events)
+    assert "try sending it again" in reply
+    # The form is active again at its last question; no detail is cleared.
+    [key] = [e["value"] for e in events if e.get("name") == "booking_attempt_key"]
+    assert key and NAME not in key and PHONE not in key
+    assert events[-1] == ActiveLoop("consultation_form")
+    assert {e["name"] for e in events if e.get("event") == "slot"} == {
+        "booking_attempt_key", "booking_review"
+    }  # fmt: skip
+
+    # The database is back: the retry stores the request once, under the failed attempt's key,
+    # and a second retry (a lost reply, a double tap) returns the same request.
+    monkeypatch.setenv("BOT_DATABASE_URL", f"sqlite:///{env}")
+    retry = tracker(slots={**FILLED, "booking_attempt_key": key})
+    for _ in range(2):
+        again = CollectingDispatcher()
+        events = await booking.ActionSubmitConsultationRequest().run(again, retry, domain)
+        assert "has been sent" in texts(again) and "reference #1" in texts(again)
+        assert all_cleared(events) and SlotSet("booking_attempt_key", None) in events
+    store = RequestStore()
+    [stored] = store.list()
+    assert store.find_by_idempotency_key(key).id == stored.id
+    store.dispose()
+
+
+async def test_the_retry_question_after_a_failed_submit(booking, domain):
+    pending = {**FILLED, "booking_review": None, "booking_attempt_key": "k", "requested_slot":
+               "booking_review"}  # fmt: skip
+    dispatcher = CollectingDispatcher()
+    await booking.ActionAskBookingReview().run(dispatcher, tracker(slots=pending), domain)
+    [message] = dispatcher.messages
+    assert "try to send your request again" in message["text"]
+    assert NAME not in message["text"]  # not the whole summary again
+    assert [b["payload"] for b in message["buttons"]] == ["/affirm", "/cancel_booking"]
+    # Over SMS the buttons are numbered options, and "1" is the first button's payload.
+    sms = render_turn(dispatcher.messages).text
+    assert "1) Try again" in sms and "2) No, delete my details" in sms
+    assert resolve_number("1", message["buttons"]).text == "/affirm"
+
+    form = booking.ValidateConsultationForm()
+    for value, intent, expected in [
+        ("submit", "affirm", "submit"),  # the button, "yes", "try again"
+        ("try again", "nlu_fallback", "submit"),  # typed, whatever NLU made of it
+        ("change", "deny", "discard"),  # "no": the details are deleted
+        ("no thanks", "inform", "discard"),
+        ("bye", "goodbye", "discard"),
+    ]:
+        result = await form.validate_booking_review(
+            value, CollectingDispatcher(), tracker(slots=pending, intent=intent, text=value),
+            domain,
+        )  # fmt: skip
+        assert result == {"booking_review": expected}, value
+    # Without a failed submit, a "no" at the summary still means "change something".
+    assert await form.validate_booking_review(
+        "change", CollectingDispatcher(), tracker(slots=FILLED, intent="deny"), domain
+    ) == {"booking_review": None}
+
+
+async def test_a_declined_retry_deletes_the_details_and_stores_nothing(booking, domain, env):
+    dispatcher = CollectingDispatcher()
+    events = await booking.ActionSubmitConsultationRequest().run(
+        dispatcher,
+        tracker(slots={**FILLED, "booking_review": "discard", "booking_attempt_key": "k"}),
+        domain,
+    )
+    assert "deleted the details" in texts(dispatcher) and "has been sent" not in texts(dispatcher)
+    assert load_clinic().phone_display in texts(dispatcher)
+    assert all_cleared(events) and SlotSet("booking_attempt_key", None) in events
+    assert not env.exists() or rows(env) == []
 
 
 async def test_locked_database_is_told_honestly(booking, domain, env):

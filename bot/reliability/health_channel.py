@@ -5,11 +5,16 @@ Configured in credentials.yml (``bot.reliability.health_channel.HealthInput:``),
 - ``GET /health/live``: 200 while the process serves HTTP (restart it when this fails);
 - ``GET /health/ready``: 200 only when the model is loaded, the tracker store answers, the
   action server answers and its retrieval index is loaded; otherwise 503 with the failing
-  check named (a load balancer sends patients only to ready servers);
+  check named (a load balancer sends patients only to ready servers). The requests database
+  (as the action server sees it) is reported too, but does not make the server unready:
+  questions are still answered, and a booking then says honestly it was not saved;
 - at server start: the action endpoint becomes :class:`ResilientActionEndpoint` (a failed
-  custom action gets an honest reply with the clinic's phone), requests larger than
+  custom action gets an honest reply with the clinic's phone), tracker store failures reach
+  the channels instead of Rasa's silent in-memory fallback
+  (:func:`~bot.reliability.tracker_store.install_strict_tracker_store`), requests larger than
   ``max_request_bytes`` are refused with 413 before anything reads them, and a server without
-  a loaded model stops with a message saying what to do, instead of reporting "up".
+  a loaded model (or, with ``require_persistent_tracker_store``, with conversations in memory)
+  stops with a message saying what to do, instead of reporting "up".
 
 Rasa's own ``/`` and ``/status`` say "up" even when the model failed to load.
 """
@@ -31,6 +36,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.reliability.action_endpoint import ResilientActionEndpoint
+from bot.reliability.tracker_store import TrackerStoreMisconfigured, install_strict_tracker_store
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +44,7 @@ CHECK_ACTION = "action_check_readiness"
 DEFAULT_MAX_REQUEST_BYTES = 64 * 1024
 DEFAULT_CHECK_TIMEOUT = 5.0
 EXIT_NO_MODEL = 78  # EX_CONFIG: a process manager should not restart into the same failure
+EXIT_CONFIG = EXIT_NO_MODEL
 PROBE_SENDER = "health-probe"
 
 
@@ -55,34 +62,38 @@ def _probe_tracker() -> dict[str, Any]:
     }
 
 
-async def check_action_server(webhook_url: str, timeout: float) -> tuple[bool, str]:
-    """(ok, detail): the action server's /health answers and its retriever is loaded."""
+async def check_action_server(
+    webhook_url: str, timeout: float
+) -> tuple[bool, str, dict[str, Any] | None]:
+    """(ok, detail, report): the action server's /health answers and its retriever is loaded;
+    ``report`` is the action server's readiness report (None when it gave none)."""
     base = webhook_url.rsplit("/webhook", 1)[0]
     client_timeout = aiohttp.ClientTimeout(total=timeout)
     try:
         async with aiohttp.ClientSession(timeout=client_timeout) as session:
             async with session.get(f"{base}/health") as answer:
                 if answer.status != 200:
-                    return False, f"action server /health answered {answer.status}"
+                    return False, f"action server /health answered {answer.status}", None
             body = {"next_action": CHECK_ACTION, "sender_id": PROBE_SENDER,
                     "tracker": _probe_tracker(), "domain": {}}  # fmt: skip
             async with session.post(webhook_url, json=body) as answer:
                 if answer.status != 200:
-                    return False, f"readiness check answered {answer.status}"
+                    return False, f"readiness check answered {answer.status}", None
                 data = await answer.json()
     except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
-        return False, f"action server unreachable ({type(error).__name__})"
+        return False, f"action server unreachable ({type(error).__name__})", None
     reports = [r.get("custom") for r in data.get("responses", []) if isinstance(r, dict)]
     report = next((r for r in reports if isinstance(r, dict) and "ready" in r), None)
     if report is None:
-        return False, "action server did not report its index"
+        return False, "action server did not report its index", None
     if not report["ready"]:
-        return False, f"retrieval index not loaded: {report.get('reason')}"
-    return True, f"index loaded ({report.get('entries')} entries)"
+        return False, f"retrieval index not loaded: {report.get('reason')}", report
+    return True, f"index loaded ({report.get('entries')} entries)", report
 
 
 async def check_tracker_store(agent: Any) -> tuple[bool, str]:
-    """(ok, detail): the tracker store answers a read."""
+    """(ok, detail): the tracker store answers a read (a failure is not hidden once
+    :func:`install_strict_tracker_store` has run)."""
     try:
         await agent.tracker_store.retrieve(PROBE_SENDER)
     except Exception as error:  # noqa: BLE001 - any failure means not ready
@@ -115,7 +126,8 @@ class HealthInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        """Options: ``max_request_bytes``, ``action_timeout_seconds``, ``check_timeout_seconds``."""
+        """Options: ``max_request_bytes``, ``action_timeout_seconds``, ``check_timeout_seconds``,
+        ``require_persistent_tracker_store``."""
         credentials = credentials or {}
         return cls(
             max_request_bytes=int(
@@ -127,6 +139,10 @@ class HealthInput(InputChannel):
             check_timeout_seconds=float(
                 credentials.get("check_timeout_seconds") or DEFAULT_CHECK_TIMEOUT
             ),
+            require_persistent_tracker_store=str(
+                credentials.get("require_persistent_tracker_store") or ""
+            ).lower()
+            in ("true", "1", "yes"),
         )
 
     def __init__(
@@ -134,10 +150,12 @@ class HealthInput(InputChannel):
         max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
         action_timeout_seconds: float | None = None,
         check_timeout_seconds: float = DEFAULT_CHECK_TIMEOUT,
+        require_persistent_tracker_store: bool = False,
     ) -> None:
         self.max_request_bytes = max_request_bytes
         self.action_timeout_seconds = action_timeout_seconds
         self.check_timeout_seconds = check_timeout_seconds
+        self.require_persistent_tracker_store = require_persistent_tracker_store
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """The /health routes and the start-up listener."""
@@ -159,6 +177,14 @@ class HealthInput(InputChannel):
                 logging.shutdown()
                 os._exit(EXIT_NO_MODEL)  # Sanic's stop() would exit 0, as if all was well
             install_resilient_endpoint(agent, self.action_timeout_seconds)
+            try:
+                install_strict_tracker_store(agent, self.require_persistent_tracker_store)
+            except TrackerStoreMisconfigured as error:
+                logger.critical("%s. Stopping.", error)
+                sys.stdout.flush()
+                sys.stderr.flush()
+                logging.shutdown()
+                os._exit(EXIT_CONFIG)
 
         @blueprint.route("/live", methods=["GET"])
         async def live(_: Request) -> HTTPResponse:
@@ -167,9 +193,11 @@ class HealthInput(InputChannel):
         @blueprint.route("/ready", methods=["GET"])
         async def ready(request: Request) -> HTTPResponse:
             checks = await self.readiness(request.app)
-            is_ready = all(check["ok"] for check in checks.values())
+            is_ready = all(check["ok"] for check in checks.values() if check.get("required", True))
+            degraded = [name for name, check in checks.items() if not check["ok"]]
             return response.json(
-                {"ready": is_ready, "checks": checks}, status=200 if is_ready else 503
+                {"ready": is_ready, "degraded": degraded, "checks": checks},
+                status=200 if is_ready else 503,
             )
 
         return blueprint
@@ -191,8 +219,16 @@ class HealthInput(InputChannel):
         if endpoint is None or not endpoint.url:
             checks["action_server"] = {"ok": False, "detail": "no action endpoint configured"}
         else:
-            ok, detail = await check_action_server(endpoint.url, self.check_timeout_seconds)
+            ok, detail, report = await check_action_server(endpoint.url, self.check_timeout_seconds)
             checks["action_server"] = {"ok": ok, "detail": detail}
+            storage = (report or {}).get("requests_db")
+            if isinstance(storage, dict):
+                # Reported, not required: see the module docstring.
+                checks["requests_db"] = {
+                    "ok": storage.get("ok") is True,
+                    "detail": str(storage.get("detail") or ""),
+                    "required": False,
+                }
         return checks
 
 

@@ -1,0 +1,24 @@
+"""The slots a consultation request fills, in one place for everything that must clear them.
+
+Used by the booking actions (cleared whenever the form ends, however it ends) and by the
+session start (none of them carries over into a new session). No imports, no side effects.
+"""
+
+from __future__ import annotations
+
+FORM = "consultation_form"
+# What the patient tells us (and what validation derives from it).
+PERSONAL_SLOTS = (
+    "full_name",
+    "contact",
+    "contact_kind",
+    "preferred_time",
+    "preferred_time_normalized",
+    "location",
+)
+FORM_SLOTS = ("booking_consent", *PERSONAL_SLOTS, "booking_review")
+# After a failed submit: the idempotency key of that attempt, so that a retry stores the
+# request at most once even if the failed attempt reached the database after all.
+ATTEMPT_SLOT = "booking_attempt_key"
+# Everything above, plus the form's bookkeeping.
+REQUEST_SLOTS = (*FORM_SLOTS, ATTEMPT_SLOT, "requested_slot")
