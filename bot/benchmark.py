@@ -11,8 +11,8 @@ so sections can be re-run alone, and ``docs/performance.md`` + plots are regener
 - ``build``: index build rate (entries/s) for the clinic knowledge and the 47,441-entry MedQuAD
   FAQ, the ratio of build time to the encoder's raw batch throughput measured in the same run,
   a rebuild after a one-entry edit (embedding cache), build time against corpus size.
-- ``ann``: exact vs IVF search against corpus size up to 1e6 synthetic unit vectors (recall@10
-  against exact search, search p50/p95, build time, memory).
+- ``ann``: exact vs IVF search against corpus size up to 1e6 vectors (real question embeddings
+  and jittered copies; recall@10 against exact search, search p50/p95, build time, memory).
 - ``server``: cold start and RSS of the action server (warmed with one retrieval).
 - ``e2e``: cold start of the Rasa server and reply latency through the REST channel against
   concurrency (needs a trained model in models/; skipped with a message otherwise).
@@ -452,17 +452,22 @@ def _rss_mb() -> float:
     return 0.0
 
 
-def _single_query_times(index, queries, limit: int | None = None) -> dict:
-    """p50/p95 of searching one query at a time (top 10), as the retriever does."""
+def _single_query_times(index, queries, limit: int | None = None, k: int = 10) -> dict:
+    """p50/p95 of searching one query at a time (top ``k``), as the retriever does."""
     times = []
     for i in range(min(limit or len(queries), len(queries))):
-        _, seconds = timed(index.search, queries[i : i + 1], 10)
+        _, seconds = timed(index.search, queries[i : i + 1], k)
         times.append(seconds * 1000)
     return percentiles(times)
 
 
+# Rows the retriever asks FAISS for once the index holds more than FULL_SCAN_ROWS vectors
+# (bot/retrieval.py): a re-ranking index re-ranks k_factor times as many candidates.
+RETRIEVER_ROWS = 1000
+
+
 def bench_ann(args) -> dict:
-    """Exact and IVF search against corpus size (synthetic clustered vectors)."""
+    """Exact and IVF search against corpus size (real question embeddings and jittered copies)."""
     import faiss
 
     from bot import ann
@@ -474,7 +479,8 @@ def bench_ann(args) -> dict:
         vectors = anchored_vectors(anchors, size)
         queries = real_queries
         _, truth = faiss.knn(queries, vectors, 10, metric=faiss.METRIC_INNER_PRODUCT)
-        row: dict = {"vectors": size, "chosen": "flat" if size <= ann.EXACT_LIMIT else "ivf-sq8"}
+        row: dict = {"vectors": size,
+                     "chosen": "flat" if size <= ann.EXACT_LIMIT else f"ivf-{args.ann_encoding}"}
         if size <= args.ann_exact_max:
             exact = faiss.IndexFlatIP(vectors.shape[1])
             exact.add(vectors)
@@ -489,29 +495,23 @@ def bench_ann(args) -> dict:
             # nprobe is calibrated on other real questions than the ones measured below:
             # jittered copies of a vector are each other's nearest neighbours, which would make
             # the default calibration (corpus vectors as queries) far too optimistic here.
-            (index, info), build_s = timed(ann.build, vectors, exact_limit=0, queries=held_out)
+            (index, info), build_s = timed(ann.build, vectors, exact_limit=0, queries=held_out,
+                                           encoding=args.ann_encoding)
             found = index.search(queries, 10)[1]
             faiss.omp_set_num_threads(1)
             row["ivf"] = {
                 "kind": info.kind, "nlist": info.nlist, "nprobe": info.nprobe,
+                "k_factor": info.k_factor, "train_s": info.train_seconds,
                 "build_s": round(build_s, 2), "calibration_recall": info.recall_at_10,
                 "recall_at_10": round(ann.recall_at_k(truth, found), 4),
-                "mb": round(index.sa_code_size() * size / 2**20, 1),
+                # The whole index file (codes, lists, centroids, re-rank vectors).
+                "mb": round(faiss.serialize_index(index).nbytes / 2**20, 1),
+                "describe": ann.describe(index),
                 **_single_query_times(index, queries),
+                f"top{RETRIEVER_ROWS}": _single_query_times(index, queries, k=RETRIEVER_ROWS),
             }
             if size == max(args.ann_sizes):
-                # How recall and time trade off around the calibrated value, on real queries.
-                sweep, calibrated = [], index.nprobe
-                for nprobe in (1, 2, 4, 8, 16, 32, 64, 128):
-                    if nprobe > info.nlist:
-                        break
-                    index.nprobe = nprobe
-                    found = index.search(queries, 10)[1]
-                    sweep.append({"nprobe": nprobe,
-                                  "recall_at_10": round(ann.recall_at_k(truth, found), 4),
-                                  **_single_query_times(index, queries, 100)})
-                index.nprobe = calibrated
-                row["ivf"]["sweep"] = sweep
+                row["ivf"]["sweep"] = _ann_sweep(index, info, queries, truth)
             faiss.omp_set_num_threads(build_threads)
             del index
         curve.append(row)
@@ -521,17 +521,48 @@ def bench_ann(args) -> dict:
                          f"{row['exact']['p95_ms']:.2f} ms;")
         if "ivf" in row:
             r = row["ivf"]
-            parts.append(f"{r['kind']} nprobe {r['nprobe']}/{r['nlist']} build {r['build_s']:.1f}"
-                         f" s, recall@10 {r['recall_at_10']:.3f}, p50 {r['p50_ms']:.2f} ms p95 "
-                         f"{r['p95_ms']:.2f} ms")
+            parts.append(f"{r['describe']} build {r['build_s']:.1f} s, recall@10 "
+                         f"{r['recall_at_10']:.3f}, p50 {r['p50_ms']:.2f} ms p95 "
+                         f"{r['p95_ms']:.2f} ms (top {RETRIEVER_ROWS}: p95 "
+                         f"{r[f'top{RETRIEVER_ROWS}']['p95_ms']:.2f} ms), {r['mb']:,.0f} MB")
         print(" ".join(parts), flush=True)
         del vectors
     return {"distribution": f"the {len(anchors):,} MedQuAD question embeddings, then jittered "
             "copies of them (cosine ~0.9 to the original)",
             "queries": f"{len(real_queries)} real user questions (TREC LiveQA + CovidFAQ)",
-            "calibration": f"nprobe calibrated on {len(held_out)} other CovidFAQ questions",
+            "calibration": f"nprobe (and k_factor) calibrated on {len(held_out)} other "
+            "CovidFAQ questions",
+            "encoding": args.ann_encoding, "retriever_rows": RETRIEVER_ROWS,
             "exact_limit": ann.EXACT_LIMIT, "build_threads": build_threads,
             "search_threads": 1, "curve": curve}
+
+
+def _ann_sweep(index, info, queries, truth) -> list[dict]:
+    """How recall and time trade off around the calibrated values, on real queries: nprobe
+    at the calibrated k_factor, then (re-ranking index) k_factor at the calibrated nprobe."""
+    import faiss
+
+    from bot import ann
+
+    ivf = faiss.extract_index_ivf(index)
+    refine = index if isinstance(index, faiss.IndexRefine) else None
+    settings = [(nprobe, info.k_factor) for nprobe in (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
+                if nprobe <= info.nlist]
+    if refine is not None:
+        settings += [(info.nprobe, k) for k in (1, 2, 4, 8, 16, 32) if k != info.k_factor]
+    sweep = []
+    for nprobe, k_factor in settings:
+        ivf.nprobe = nprobe
+        if refine is not None:
+            refine.k_factor = k_factor
+        found = index.search(queries, 10)[1]
+        sweep.append({"nprobe": nprobe, "k_factor": k_factor,
+                      "recall_at_10": round(ann.recall_at_k(truth, found), 4),
+                      **_single_query_times(index, queries, 100)})
+    ivf.nprobe = info.nprobe
+    if refine is not None:
+        refine.k_factor = info.k_factor
+    return sweep
 
 
 def _free_port() -> int:
@@ -857,13 +888,21 @@ def plot(results: dict, docs: Path = DOCS) -> list[Path]:
     ann_curve = results.get("ann", {}).get("curve") or []
     if ann_curve:
         fig, ax = plt.subplots(figsize=(5.5, 3.6))
-        for key, label, style in (("exact", "exact (flat)", "o-"), ("ivf", "IVF-SQ8", "s-")):
+        ivf_label = {"pq4fs": "IVF-PQ 4-bit fast-scan + re-rank", "sq8": "IVF-SQ8",
+                     "flat": "IVF-Flat"}.get(results["ann"].get("encoding", "sq8"), "IVF")
+        for key, label, style in (("exact", "exact (flat)", "o-"), ("ivf", ivf_label, "s-")):
             pts = [(r["vectors"], r[key]) for r in ann_curve if r.get(key)]
             if pts:
                 xs = [p[0] for p in pts]
                 ax.plot(xs, [p[1]["p50_ms"] for p in pts], style, label=f"{label} p50")
                 ax.plot(xs, [p[1]["p95_ms"] for p in pts], style.replace("-", ":"), alpha=0.6,
                         label=f"{label} p95")
+        rows = results["ann"].get("retriever_rows", RETRIEVER_ROWS)
+        pts = [(r["vectors"], r["ivf"][f"top{rows}"]) for r in ann_curve
+               if r.get("ivf", {}).get(f"top{rows}")]
+        if pts:
+            ax.plot([p[0] for p in pts], [p[1]["p95_ms"] for p in pts], "^--", alpha=0.7,
+                    label=f"IVF, top {rows:,} p95")
         ax.axhline(10, color="grey", lw=0.8)
         ax.set(xlabel="vectors", ylabel="search, one query (ms)",
                title="Search time against corpus size", xscale="log", yscale="log")
@@ -915,6 +954,8 @@ def add_parser(subparsers) -> None:
                    help="time exact search up to this size")
     p.add_argument("--ann-ivf-min", type=int, default=30_000,
                    help="build and time an IVF index from this size on")
+    p.add_argument("--ann-encoding", default=None,
+                   help="IVF encoding (pq4fs, sq8, flat; default: bot.ann.DEFAULT_ENCODING)")
     p.add_argument("--concurrency", default="1,2,4,8")
     p.add_argument("--e2e-messages", type=int, default=48, help="messages per concurrency level")
     p.add_argument("--liveqa-answers", action="store_true",
@@ -930,6 +971,10 @@ def cmd_benchmark(args) -> int:
     args.backends = [b for b in args.backends.split(",") if b]
     args.server_backends = list(dict.fromkeys(["torch", args.backend]))
     args.ann_sizes = [int(float(s)) for s in args.ann_sizes.split(",") if s]
+    if args.ann_encoding is None:
+        from bot.ann import DEFAULT_ENCODING
+
+        args.ann_encoding = DEFAULT_ENCODING
     args.build_sizes = [int(float(s)) for s in args.build_sizes.split(",") if s]
     args.concurrency = [int(c) for c in args.concurrency.split(",") if c]
     sections = [s.strip() for s in args.sections.split(",") if s.strip()]
@@ -947,6 +992,7 @@ def cmd_benchmark(args) -> int:
             results = save_results({section: {
                 **data,
                 "_run": {"at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                         "cpu": results["machine"].get("cpu_model"),
                          "seconds": round(time.perf_counter() - started, 1),
                          "load_before": before, "load_after": load_average()},
             }})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.ann import EXACT_LIMIT
+from bot.ann import EXACT_LIMIT, TARGET_RECALL
 
 TARGETS = {
     "query_embed_p50_ms": 6.0,
@@ -25,7 +25,9 @@ def _run(section: dict) -> str:
     run = section.get("_run") or {}
     if not run:
         return ""
-    return (f"_Measured {run.get('at')}, load average before/after "
+    # Sections are re-run separately, sometimes on another machine than the one above.
+    where = f" on {run['cpu']}" if run.get("cpu") else ""
+    return (f"_Measured {run.get('at')}{where}, load average before/after "
             f"{run.get('load_before', ['?'])[0]} / {run.get('load_after', ['?'])[0]}._\n")
 
 
@@ -111,35 +113,61 @@ def _build(results: dict) -> list[str]:
     return lines + [""]
 
 
+IVF_ENCODINGS = {
+    "pq4fs": "IVF with 4-bit product-quantisation fast-scan codes (one 4-bit code per two "
+             "dimensions) whose best `k_factor * k` candidates are re-ranked with 8-bit scalar-"
+             "quantised vectors",
+    "sq8": "IVF with 8-bit scalar quantisation",
+    "flat": "IVF with float32 vectors",
+}
+
+
+def _pair(block: dict | None) -> str:
+    if not block or "p50_ms" not in block:
+        return "-"
+    return f"{block['p50_ms']:.2f} / {block['p95_ms']:.2f}"
+
+
+def _factor(block: dict) -> str:
+    return f"{block['k_factor']:g}" if block.get("k_factor") else "-"
+
+
 def _ann(results: dict) -> list[str]:
     a = results.get("ann")
     if not a:
         return []
+    encoding = a.get("encoding", "sq8")
+    rows_key = f"top{a.get('retriever_rows', 1000)}"
     lines = ["## Search against corpus size", "", _run(a),
              f"Corpus: {a.get('distribution')}. Queries: {a.get('queries')}, searched one at "
              f"a time (top 10, one FAISS thread); {a.get('calibration', '')}; recall@10 against "
              f"exact search. `bot/ann.py` uses exact `IndexFlatIP` up to {EXACT_LIMIT:,}"
-             " vectors and IVF with 8-bit scalar quantisation above, `nprobe` calibrated at "
-             "build time.", "",
-             "| vectors | exact p50 / p95 (ms) | exact MB | IVF nprobe / nlist | IVF build (s) | "
-             "IVF recall@10 | IVF p50 / p95 (ms) | IVF MB |",
-             "|---|---|---|---|---|---|---|---|"]
+             f" vectors and {IVF_ENCODINGS.get(encoding, encoding)} above, `nprobe`"
+             f"{' and `k_factor`' if encoding == 'pq4fs' else ''} calibrated at build time "
+             f"(target recall {TARGET_RECALL} on the calibration questions). *Top "
+             f"{a.get('retriever_rows', 1000):,}*: the same search asking for "
+             f"{a.get('retriever_rows', 1000):,} rows, as the retriever does above 50,000 "
+             "vectors (to fuse with BM25). *IVF MB*: the whole index file.", "",
+             "| vectors | exact p50 / p95 (ms) | exact MB | IVF nprobe / nlist | re-rank "
+             "k_factor | IVF build (s) | IVF recall@10 | IVF p50 / p95 (ms) | top "
+             f"{a.get('retriever_rows', 1000):,} p50 / p95 (ms) | IVF MB |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in a.get("curve", []):
         e, i = r.get("exact") or {}, r.get("ivf") or {}
-        exact = f"{e['p50_ms']:.2f} / {e['p95_ms']:.2f}" if e else "-"
-        ivf = "- | - | - | - | -"
+        ivf = "- | - | - | - | - | - | -"
         if i:
-            ivf = (f"{i['nprobe']} / {i['nlist']} | {i['build_s']:.1f} | "
-                   f"{i['recall_at_10']:.3f} | {i['p50_ms']:.2f} / {i['p95_ms']:.2f} | "
-                   f"{i['mb']:,.0f}")
-        lines.append(f"| {r['vectors']:,} | {exact} | {e.get('mb', 0):,.0f} | {ivf} |")
+            ivf = (f"{i['nprobe']} / {i['nlist']} | {_factor(i)} | "
+                   f"{i['build_s']:.1f} | {i['recall_at_10']:.3f} | {_pair(i)} | "
+                   f"{_pair(i.get(rows_key))} | {i['mb']:,.0f}")
+        lines.append(f"| {r['vectors']:,} | {_pair(e)} | {e.get('mb', 0):,.0f} | {ivf} |")
     sweep = next((r["ivf"]["sweep"] for r in reversed(a.get("curve", []))
                   if r.get("ivf", {}).get("sweep")), None)
     if sweep:
-        lines += ["", "Recall against `nprobe` at the largest size (real queries):", "",
-                  "| nprobe | recall@10 | p50 / p95 (ms) |", "|---|---|---|"]
-        lines += [f"| {r['nprobe']} | {r['recall_at_10']:.3f} | {r['p50_ms']:.2f} / "
-                  f"{r['p95_ms']:.2f} |" for r in sweep]
+        lines += ["", "Recall against `nprobe` (and the re-rank `k_factor`) at the largest size "
+                  "(real queries, top 10):", "",
+                  "| nprobe | k_factor | recall@10 | p50 / p95 (ms) |", "|---|---|---|---|"]
+        lines += [f"| {r['nprobe']} | {_factor(r)} | {r['recall_at_10']:.3f} | "
+                  f"{_pair(r)} |" for r in sweep]
     lines += ["", f"Target at 1e6: recall@10 >= {TARGETS['ann_recall']}, search p95 <= "
               f"{TARGETS['ann_p95_ms']:.0f} ms.", "",
               "![search time against corpus size](perf_search_vs_size.png)", ""]
@@ -223,8 +251,9 @@ def render(results: dict) -> str:
         "wall-clock on a shared machine: the load average next to each section says how busy it "
         "was (2 means both cores already taken by other work).",
         "",
-        f"Machine: {m.get('nproc')} CPUs (`nproc`), {m.get('cpu_model')}, "
-        f"{m.get('ram_gb')} GB RAM, {m.get('os')}, Python {m.get('python')}.",
+        f"Machine of the latest run: {m.get('nproc')} CPUs (`nproc`), {m.get('cpu_model')}, "
+        f"{m.get('ram_gb')} GB RAM, {m.get('os')}, Python {m.get('python')}. Sections are "
+        "re-run separately: each names the CPU it ran on, when that was recorded.",
         "",
     ]
     if results.get("notes"):

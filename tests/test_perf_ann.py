@@ -39,9 +39,14 @@ def test_small_corpus_gets_exact_search_with_the_true_neighbours():
 def test_large_corpus_gets_ivf_whose_recall_holds_on_unseen_queries():
     vectors = clustered(30_000)
     index, info = ann.build(vectors, exact_limit=10_000)
-    assert info.kind == "ivf-sq8" and isinstance(index, faiss.IndexIVFScalarQuantizer)
+    # The default: 4-bit PQ fast-scan codes, candidates re-ranked with 8-bit vectors.
+    assert info.kind == "ivf-pq4fs" and isinstance(index, faiss.IndexRefine)
+    base = faiss.downcast_index(index.base_index)
+    assert isinstance(base, faiss.IndexIVFPQFastScan) and base.pq.M == 32 and base.pq.nbits == 4
+    assert isinstance(faiss.downcast_index(index.refine_index), faiss.IndexScalarQuantizer)
     # Calibration stopped before scanning everything, or the index would be pointless.
     assert 1 <= info.nprobe < info.nlist
+    assert 1 <= info.k_factor <= ann.MAX_K_FACTOR and index.k_factor == info.k_factor
     assert info.recall_at_10 >= ann.TARGET_RECALL
     # Queries the calibration never saw, from the same kind of distribution.
     queries = clustered(200, seed=7)
@@ -49,23 +54,53 @@ def test_large_corpus_gets_ivf_whose_recall_holds_on_unseen_queries():
     assert ann.recall_at_k(exact_top(vectors, queries), found) >= 0.95
 
 
-def test_float32_ivf_is_available_and_as_accurate():
+@pytest.mark.parametrize(("encoding", "kind"), [("sq8", faiss.IndexIVFScalarQuantizer),
+                                                ("flat", faiss.IndexIVFFlat)])
+def test_other_ivf_encodings_are_available_and_as_accurate(encoding, kind):
     vectors = clustered(20_000)
-    index, info = ann.build(vectors, exact_limit=10_000, encoding="flat")
-    assert info.kind == "ivf-flat" and isinstance(index, faiss.IndexIVFFlat)
+    index, info = ann.build(vectors, exact_limit=10_000, encoding=encoding)
+    assert info.kind == f"ivf-{encoding}" and isinstance(index, kind) and info.k_factor == 0
     queries = clustered(200, seed=7)
     _, found = index.search(queries, 10)
     assert ann.recall_at_k(exact_top(vectors, queries), found) >= 0.95
 
 
-def test_calibrated_nprobe_survives_a_save_and_load(tmp_path):
+def test_unknown_encoding_is_refused():
+    with pytest.raises(ValueError, match="pq4fs"):
+        ann.build(clustered(200), exact_limit=10, encoding="pq8")
+
+
+def test_calibrated_values_survive_a_save_and_load(tmp_path):
     vectors = clustered(12_000)
     index, info = ann.build(vectors, exact_limit=5_000)
     path = tmp_path / "index.faiss"
     faiss.write_index(index, str(path))
     loaded = faiss.read_index(str(path))
+    # FAISS writes nprobe into the IVF header and k_factor into the IndexRefine record.
     assert faiss.extract_index_ivf(loaded).nprobe == info.nprobe
-    assert "IVF" in ann.describe(loaded) and f"nprobe {info.nprobe}" in ann.describe(loaded)
+    assert isinstance(loaded, faiss.IndexRefine) and loaded.k_factor == info.k_factor
+    described = ann.describe(loaded)
+    assert "IVF-PQ32x4fs" in described and f"nprobe {info.nprobe}" in described
+    assert f"re-rank x{info.k_factor:g}" in described
+    queries = clustered(50, seed=5)
+    assert np.array_equal(loaded.search(queries, 10)[1], index.search(queries, 10)[1])
+
+
+def test_calibrated_nprobe_of_sq8_survives_a_save_and_load(tmp_path):
+    vectors = clustered(12_000)
+    index, info = ann.build(vectors, exact_limit=5_000, encoding="sq8")
+    path = tmp_path / "index.faiss"
+    faiss.write_index(index, str(path))
+    loaded = faiss.read_index(str(path))
+    assert faiss.extract_index_ivf(loaded).nprobe == info.nprobe
+    assert ann.describe(loaded).startswith(f"IVF-SQ8 (nlist {info.nlist}, nprobe {info.nprobe},")
+
+
+def test_pq_code_has_one_subquantizer_per_two_dimensions():
+    assert ann.pq_subquantizers(384) == 192
+    assert ann.pq_subquantizers(64) == 32
+    assert ann.pq_subquantizers(30) == 15
+    assert ann.pq_subquantizers(7) == 1  # odd prime: one code for the whole vector
 
 
 @pytest.mark.parametrize("count", [1, 10, 99])
