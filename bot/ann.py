@@ -13,8 +13,9 @@ with SIMD lookup tables held in registers, and re-ranks the best ``k_factor * k`
 with an 8-bit scalar-quantised copy (``IndexRefine``). Scanning the cells is then no longer
 bound by memory bandwidth: at 1e6 vectors the plain 8-bit IVF ("sq8") needed p50 15 ms /
 p95 60 ms for recall@10 0.97, this one p50 1.5 ms / p95 1.9 ms (docs/performance.md).
-``k_factor`` multiplies whatever ``k`` the caller asks for: top 1,000 at 1e6 vectors re-ranks
-16,000 candidates (p95 9 ms).
+``k_factor`` is calibrated for the top 10; asked for more rows (the retriever fuses its top
+1,000 with BM25), :func:`search` keeps the re-rank budget at ``k_factor * 10`` candidates, or
+the rows asked for when that is more, instead of ``k_factor`` times the rows.
 
 ``nprobe`` (and ``k_factor``) are not guessed: :func:`build` calibrates them against exact
 search, with corpus vectors as queries (each one's own row left out): ``nprobe`` doubles until
@@ -258,3 +259,20 @@ def describe(index) -> str:
         return (f"{kind} (nlist {base.nlist}, nprobe {base.nprobe}{rerank}, "
                 f"{index.ntotal:,} vectors)")
     return f"exact (flat, {index.ntotal:,} vectors)"
+
+
+def search(index, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """``index.search(vectors, k)``, with a re-ranking index's budget fixed for ``k`` > 10.
+
+    The calibrated ``k_factor`` makes the top 10 right; the rows after them only feed the
+    lexical fusion, so re-ranking ``k_factor * k`` candidates for a large ``k`` would spend
+    most of the time on rows whose exact order nobody reads.
+    """
+    k_factor = getattr(index, "k_factor", 0)
+    if not k_factor or k <= RECALL_K:
+        return index.search(vectors, k)
+    import faiss
+
+    params = faiss.IndexRefineSearchParameters()
+    params.k_factor = max(1.0, float(k_factor) * RECALL_K / k)
+    return index.search(vectors, k, params=params)

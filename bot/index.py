@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot import ann
 from bot.knowledge import (
     MAX_PASSAGE_WORDS,
     Entry,
@@ -123,7 +124,7 @@ class VectorIndex:
             import numpy as np
 
             return np.zeros((len(vectors), 0), "float32"), np.zeros((len(vectors), 0), "int64")
-        return self.faiss_index.search(vectors, k)
+        return ann.search(self.faiss_index, vectors, k)
 
 
 def read_meta(directory: Path) -> dict | None:
@@ -239,7 +240,6 @@ def build_index(
     """
     import numpy as np
 
-    from bot import ann
     from bot.embed_cache import CachedEncoder
 
     rows: list[tuple[int, str]] = []

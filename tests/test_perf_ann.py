@@ -134,3 +134,30 @@ def test_duplicate_vectors_count_as_equally_right_answers():
                                      vectors=doubled) == pytest.approx(1.0)
     worse = exact_top(vectors, queries, 30)[:, 20:]  # rows ranked 21-30: really wrong
     assert ann.recall_excluding_self(rows, truth, worse, queries=queries, vectors=doubled) < 0.2
+
+
+def test_a_long_result_list_keeps_the_top_ten_of_a_short_one():
+    """Asked for 1,000 rows (the retriever's fusion), the re-rank budget stays that of the top
+    10, and the top 10 are still those of the calibrated search."""
+    import faiss
+    import numpy as np
+
+    from bot import ann
+
+    rng = np.random.default_rng(7)
+    centres = rng.standard_normal((60, 64)).astype("float32")
+    vectors = centres[rng.integers(0, 60, 20_000)] + 0.3 * rng.standard_normal((20_000, 64))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype("float32")
+    index = faiss.index_factory(64, "IVF64,PQ32x4fs,Refine(SQ8)", faiss.METRIC_INNER_PRODUCT)
+    index.train(vectors)
+    index.add(vectors)
+    faiss.extract_index_ivf(index).nprobe = 16
+    index.k_factor = 16.0
+    queries = vectors[20:70]
+    _, truth = faiss.knn(queries, vectors, 10, metric=faiss.METRIC_INNER_PRODUCT)
+    _, top10 = ann.search(index, queries, 10)
+    _, top1000 = ann.search(index, queries, 1000)
+    assert top1000.shape == (50, 1000) and (top1000 >= 0).all()
+    # Its candidates include the short search's, so its top 10 is at least as close to exact.
+    assert ann.recall_at_k(truth, top1000[:, :10]) >= ann.recall_at_k(truth, top10)
+    assert index.k_factor == 16.0  # the stored calibration is untouched
