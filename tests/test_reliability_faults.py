@@ -234,6 +234,30 @@ def test_rasa_server_without_a_usable_model_stops_with_a_clear_message(tmp_path)
     assert "No model is loaded" in log and "make train" in log
 
 
+def test_a_misspelled_tracker_store_stops_a_production_server_instead_of_using_memory(tmp_path):
+    # Rasa replaces a tracker store type it cannot import with memory after a warning; with
+    # require_persistent_tracker_store (credentials.prod.yml) the server stops instead.
+    header = "bot.reliability.health_channel.HealthInput:\n"
+    credentials = (ROOT / "credentials.yml").read_text().replace(
+        header, header + "  require_persistent_tracker_store: true  # as credentials.prod.yml\n"
+    )
+    endpoints = (ROOT / "endpoints.yml").read_text() + (
+        "\ntracker_store:\n  type: bot.reliability.tracker_store.ResilientSQLTrackerStoer\n"
+    )
+    write_config(tmp_path, credentials, endpoints)
+    port = free_port()
+    command = rasa_command(port, tmp_path, model_for_tests(), enable_api=False)
+    env = base_env({"ACTION_SERVER_URL": "http://127.0.0.1:9/webhook"})
+    rasa = spawn("rasa", command, tmp_path, env)
+    try:
+        code = rasa.wait(timeout=300)
+    finally:
+        _stop(rasa)
+    log = (tmp_path / "rasa.log").read_text(errors="replace")
+    assert code == 78, log[-2000:]
+    assert "tracker store is in memory" in log and "endpoints file" in log
+
+
 def test_action_server_without_an_index_refuses_to_start(tmp_path):
     # The real action server, with the retrieval layer's index directory pointed at an empty
     # directory (the same as a deleted var/index).
