@@ -185,12 +185,7 @@ def postgres_server(
     finally:
         process = server._process
         if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+            _terminate(process)
         shutil.rmtree(workdir, ignore_errors=True)
 
 
@@ -212,9 +207,14 @@ def redis_server(workdir: Path, password: str | None = None) -> Iterator[int]:
         _wait_port(port, process, log)
         yield port
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        _terminate(process)
+
+
+def _terminate(process: subprocess.Popen) -> None:
+    """Stop a server: politely, then by force after 20 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)

@@ -63,6 +63,53 @@ def base_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     }
 
 
+def production_env(
+    requests_db_url: str, tracker_db_port: int, redis_port: int, redis_password: str
+) -> dict[str, str]:
+    """``base_env`` with the production stores of endpoints.prod.yml: the tracker store in the
+    ``rasa`` database of the PostgreSQL server on ``tracker_db_port``, the Redis lock store, and
+    the requests database at ``requests_db_url``."""
+    from bot.crypto import generate_key
+
+    return base_env(
+        {
+            "BOT_ENV": "production",
+            "BOT_DATA_KEY": generate_key(),
+            "BOT_DATABASE_URL": requests_db_url,
+            "TRACKER_DB_HOST": "127.0.0.1",
+            "TRACKER_DB_PORT": str(tracker_db_port),
+            "TRACKER_DB_NAME": "rasa",
+            "TRACKER_DB_USER": "clinic",
+            "TRACKER_DB_PASSWORD": "clinic",
+            "REDIS_HOST": "127.0.0.1",
+            "REDIS_PORT": str(redis_port),
+            "REDIS_PASSWORD": redis_password,
+            "TICKET_LOCK_LIFETIME": "120",  # as docs/deployment.md sets it
+        }
+    )
+
+
+def credentials_requiring_a_persistent_store() -> str:
+    """credentials.yml with ``require_persistent_tracker_store: true``, as credentials.prod.yml."""
+    header = "bot.reliability.health_channel.HealthInput:\n"
+    credentials = (ROOT / "credentials.yml").read_text()
+    assert header in credentials
+    return credentials.replace(header, header + "  require_persistent_tracker_store: true\n")
+
+
+def run_until_it_stops(workdir: Path, model: Path) -> tuple[int, str]:
+    """Start a Rasa server that should refuse to start (config already in ``workdir``);
+    returns its exit code and log."""
+    command = rasa_command(free_port(), workdir, model, enable_api=False)
+    env = base_env({"ACTION_SERVER_URL": "http://127.0.0.1:9/webhook"})  # never reached
+    rasa = spawn("rasa", command, workdir, env)
+    try:
+        code = rasa.wait(timeout=300)
+    finally:
+        _stop(rasa)
+    return code, (workdir / "rasa.log").read_text(errors="replace")
+
+
 def spawn(name: str, command: list[str], workdir: Path, env: Mapping[str, str]) -> subprocess.Popen:
     """Start ``command`` in its own process group, logging to ``workdir/<name>.log``."""
     workdir.mkdir(parents=True, exist_ok=True)

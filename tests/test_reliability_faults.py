@@ -23,10 +23,12 @@ from reliability_harness import (
     _stop,
     action_server_command,
     base_env,
+    credentials_requiring_a_persistent_store,
     free_port,
     get_json,
     model_for_tests,
     rasa_command,
+    run_until_it_stops,
     spawn,
     texts,
     wait_for_action_server,
@@ -222,14 +224,7 @@ def test_rasa_server_without_a_usable_model_stops_with_a_clear_message(tmp_path)
     broken = tmp_path / "broken.tar.gz"
     broken.write_bytes(b"this is not a model archive")
     write_config(tmp_path)
-    port = free_port()
-    rasa = spawn("rasa", rasa_command(port, tmp_path, broken, enable_api=False), tmp_path,
-                 base_env({"ACTION_SERVER_URL": "http://127.0.0.1:9/webhook"}))  # fmt: skip
-    try:
-        code = rasa.wait(timeout=300)
-    finally:
-        _stop(rasa)
-    log = (tmp_path / "rasa.log").read_text(errors="replace")
+    code, log = run_until_it_stops(tmp_path, broken)
     assert code == 78, log[-2000:]
     assert "No model is loaded" in log and "make train" in log
 
@@ -237,23 +232,11 @@ def test_rasa_server_without_a_usable_model_stops_with_a_clear_message(tmp_path)
 def test_a_misspelled_tracker_store_stops_a_production_server_instead_of_using_memory(tmp_path):
     # Rasa replaces a tracker store type it cannot import with memory after a warning; with
     # require_persistent_tracker_store (credentials.prod.yml) the server stops instead.
-    header = "bot.reliability.health_channel.HealthInput:\n"
-    credentials = (ROOT / "credentials.yml").read_text().replace(
-        header, header + "  require_persistent_tracker_store: true  # as credentials.prod.yml\n"
-    )
     endpoints = (ROOT / "endpoints.yml").read_text() + (
         "\ntracker_store:\n  type: bot.reliability.tracker_store.ResilientSQLTrackerStoer\n"
     )
-    write_config(tmp_path, credentials, endpoints)
-    port = free_port()
-    command = rasa_command(port, tmp_path, model_for_tests(), enable_api=False)
-    env = base_env({"ACTION_SERVER_URL": "http://127.0.0.1:9/webhook"})
-    rasa = spawn("rasa", command, tmp_path, env)
-    try:
-        code = rasa.wait(timeout=300)
-    finally:
-        _stop(rasa)
-    log = (tmp_path / "rasa.log").read_text(errors="replace")
+    write_config(tmp_path, credentials_requiring_a_persistent_store(), endpoints)
+    code, log = run_until_it_stops(tmp_path, model_for_tests())
     assert code == 78, log[-2000:]
     assert "tracker store is in memory" in log and "endpoints file" in log
 

@@ -32,11 +32,12 @@ from reliability_harness import (
     RasaHandle,
     _stop,
     action_server_command,
-    base_env,
+    credentials_requiring_a_persistent_store,
     free_port,
     get_json,
     logs,
     model_for_tests,
+    production_env,
     rasa_command,
     spawn,
     texts,
@@ -48,7 +49,6 @@ from servers import ROOT, _wait_until
 from sqlalchemy import create_engine, text
 
 from bot.config import load_clinic
-from bot.crypto import generate_key
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -80,21 +80,8 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         postgres_server(databases=("clinic",)) as requests_db,
         redis_server(workdir / "redis-data", password=REDIS_PASSWORD) as redis_port,
     ):
-        env = base_env(
-            {
-                "BOT_ENV": "production",
-                "BOT_DATA_KEY": generate_key(),
-                "BOT_DATABASE_URL": requests_db.url(),
-                "TRACKER_DB_HOST": "127.0.0.1",
-                "TRACKER_DB_PORT": str(conversations_db.port),
-                "TRACKER_DB_NAME": "rasa",
-                "TRACKER_DB_USER": "clinic",
-                "TRACKER_DB_PASSWORD": "clinic",
-                "REDIS_HOST": "127.0.0.1",
-                "REDIS_PORT": str(redis_port),
-                "REDIS_PASSWORD": REDIS_PASSWORD,
-                "TICKET_LOCK_LIFETIME": "120",
-            }
+        env = production_env(
+            requests_db.url(), conversations_db.port, redis_port, REDIS_PASSWORD
         )
         conversations_db.stop()
         requests_db.stop()
@@ -105,13 +92,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
             actions = spawn("actions", action_server_command(action_port), workdir, env)
             processes.append(actions)
             wait_for_action_server(action_url, actions, workdir)
-            # As credentials.prod.yml: conversations must not be kept in memory.
-            timeout = "  action_timeout_seconds: 15"
-            credentials = (ROOT / "credentials.yml").read_text()
-            assert timeout in credentials
-            credentials = credentials.replace(
-                timeout, f"{timeout}\n  require_persistent_tracker_store: true"
-            )
+            credentials = credentials_requiring_a_persistent_store()
             endpoints = (ROOT / "endpoints.prod.yml").read_text()
             write_config(workdir, credentials=credentials, endpoints=endpoints)
             port = free_port()

@@ -20,9 +20,9 @@ from reliability_harness import (
     RasaHandle,
     _stop,
     action_server_command,
-    base_env,
     free_port,
     model_for_tests,
+    production_env,
     rasa_command,
     spawn,
     texts,
@@ -35,7 +35,6 @@ from servers import ROOT
 from sqlalchemy import create_engine, text
 
 from bot.config import load_clinic
-from bot.crypto import generate_key
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -50,22 +49,7 @@ def cluster(tmp_path_factory) -> Iterator[dict]:
         postgres_server(databases=("clinic", "rasa")) as pg,
         redis_server(workdir / "redis-data", password=REDIS_PASSWORD) as redis_port,
     ):
-        env = base_env(
-            {
-                "BOT_ENV": "production",
-                "BOT_DATA_KEY": generate_key(),
-                "BOT_DATABASE_URL": pg.url(),
-                "TRACKER_DB_HOST": "127.0.0.1",
-                "TRACKER_DB_PORT": str(pg.port),
-                "TRACKER_DB_NAME": "rasa",
-                "TRACKER_DB_USER": "clinic",
-                "TRACKER_DB_PASSWORD": "clinic",
-                "REDIS_HOST": "127.0.0.1",
-                "REDIS_PORT": str(redis_port),
-                "REDIS_PASSWORD": REDIS_PASSWORD,
-                "TICKET_LOCK_LIFETIME": "120",  # as docs/deployment.md sets it
-            }
-        )
+        env = production_env(pg.url(), pg.port, redis_port, REDIS_PASSWORD)
         action_port = free_port()
         action_url = f"http://127.0.0.1:{action_port}"
         processes = []
