@@ -166,6 +166,32 @@ _DENIALS = [
 ]
 
 
+# Negated acts are blanked for every rule, like figures of speech: "I'm not going to hurt
+# myself" denies exactly the act a rule would see. Only the negated phrase goes, so the rest
+# of the message ("..., but I can't stop thinking about pills") is still checked.
+_NEGATED_ACTS = [
+    # "I'm not going to hurt myself", "no plans to end my life", "I would never kill myself"
+    r"\b(?:im |i am |i |ill )?(?:not|never|no way im|wouldnt|would never|will never|wont) "
+    r"(?:going to |gonna |planning to |trying to |about to |want to |wanting to )?(?:hurt|harm|"
+    r"kill|cut|end) (?:myself|my life|it all)\b",
+    r"\bno (?:plans?|intent|intention|desire|urge|wish) (?:to|of) (?:hurt|harm|kill|cut|end)\w* "
+    r"(?:myself|my life|it)\b",
+    r"\b(?:i )?(?:dont|do not) (?:want|wanna|plan|intend) to (?:die|hurt myself|harm myself|"
+    r"kill myself|end my life|end it)\b(?! (?:tonight|today|now|anymore|any more))",
+    r"\b(?:im|i am|i feel) (?:safe|not in danger|not in any danger)\b",
+    # "I don't have any plans to end my life", "I've never tried to kill myself",
+    # "no thoughts of hurting myself", "I haven't self harmed in years"
+    r"\b(?:no|not|never|dont have any|dont have|do not have|havent had any|havent had|"
+    r"have not had|without|not having|zero) (?:any |real |active )?(?:thoughts?|plans?|urges?|"
+    r"intentions?|desire|history) (?:of|to|about) (?:hurting|harming|killing|ending|hurt|harm|"
+    r"kill|end|cutting|cut) (?:myself|my life|it)\b",
+    r"\b(?:ive |i have |i )?(?:never|not|havent|have not) (?:ever )?(?:tried|attempted|wanted|"
+    r"thought about|been thinking about|thinking about|thinking of) (?:to )?(?:kill|killing|hurt|"
+    r"hurting|harm|harming|end|ending) (?:myself|my life)\b",
+    r"\b(?:havent|have not|hasnt|never) (?:self harmed|harmed myself|cut myself|hurt myself)\b",
+]
+
+
 # Bereavement and similar: about a death that already happened. Not a crisis reply, but the
 # resources are shown with the answer (``concern``).
 _CONCERN_PHRASES = re.compile(
@@ -568,6 +594,24 @@ _RULES: list[tuple[str, str, re.Pattern, bool]] = [
         r"waking up|respond|responding|responsive)\b|\bunresponsive\b|\bblue lips\b"
         r"|\b(?:passed out|collapsed) (?:after|and (?:wont|isnt|cant)|from) (?:\w+ ){0,3}"
         rf"(?:{PILLS}|pills|drinking|breathing)\b"), False),
+    # --- Spanish (answered in Spanish; 988 has Spanish, press 2) ---------------------------
+    ("es_wish_to_die", IDEATION, _c(
+        r"\b(?:quiero|quisiera|deseo|ganas de) (?:morir|morirme|estar muert[oa]|desaparecer "
+        r"para siempre|dejar de existir)\b|\bme quiero morir\b|\bno quiero (?:vivir|seguir "
+        r"viviendo|despertar|estar aqui)\b|\bya no (?:quiero|puedo) (?:vivir|seguir)\b|"
+        r"\b(?:mejor|estarian mejor) sin mi\b|\bno vale la pena (?:vivir|seguir)\b"), False),
+    ("es_suicide", IDEATION, _c(
+        r"\b(?:suicidarme|suicidarse|suicidio|suicida|matarme|me (?:voy a|quiero) matar|quitarme "
+        r"la vida|acabar con (?:mi vida|todo|esto)|terminar con (?:mi vida|todo))\b"), False),
+    ("es_overdose", OVERDOSE, _c(
+        r"\b(?:me tome|tome|me trague|me he tomado) (?:todas|muchas|un monton de|demasiadas|un "
+        r"frasco de) (?:las |mis )?(?:pastillas|pildoras|medicinas|tabletas)\b|\bsobredosis\b"),
+     False),
+    ("es_self_harm", SELF_HARM, _c(
+        r"\b(?:me estoy cortando|cortarme|me corto|me corte|hacerme dano|lastimarme|me lastimo|"
+        r"me quemo)\b"), False),
+    ("es_third_party", THIRD_PARTY, _c(
+        r"\b(?:se va a|se quiere|quiere) (?:matar|suicidar|quitar la vida)\b"), False),
 ]
 
 _THIRD_PERSON_RE = re.compile(THIRD_PERSON)
@@ -605,7 +649,7 @@ def _blank(text: str, patterns: list[re.Pattern]) -> str:
     return text
 
 
-_FIGURES_RE = [re.compile(p) for p in _FIGURES]
+_FIGURES_RE = [re.compile(p) for p in _FIGURES + _NEGATED_ACTS]
 _DENIALS_RE = [re.compile(p) for p in _DENIALS]
 
 
@@ -651,6 +695,16 @@ def detect_crisis(text: str) -> CrisisVerdict:
     if all(topicable for _, topicable in hits.values()) and _is_informational(main, text):
         return CrisisVerdict(CONCERN, tuple(categories), rules)
     return CrisisVerdict(CRISIS, tuple(categories), rules)
+
+
+def has_figure_or_denial(text: str) -> bool:
+    """True when the message holds a figure of speech ("dying to know") or a denial ("I'm not
+    suicidal"). A learned similarity score must not raise a crisis on such a message: its
+    words are close to crisis language while its meaning is not."""
+    for form in normalize_variants(text or ""):
+        if _blank(form, _FIGURES_RE) != form or _blank(form, _DENIALS_RE) != form:
+            return True
+    return False
 
 
 def is_crisis(text: str) -> bool:

@@ -1,24 +1,23 @@
 """Rasa NLU component: the safety check that runs on every message, before any dialogue.
 
-Placed in config.yml's pipeline after the DIETClassifier and the FallbackClassifier, so it
-sees the model's final answer and can overrule it, and nothing after it can turn a crisis
-into ``nlu_fallback``. For each message it:
+Placed last in config.yml's pipeline, after the intent classifier, so it sees the classifier's
+answer and the semantic crisis score and can overrule them, and nothing after it can undo a
+crisis. For each message, in this order:
 
-1. runs the deterministic crisis detector (``bot.safety.crisis``); a ``crisis`` verdict sets
-   the intent to ``crisis`` with confidence 1.0, whatever the model said;
-2. otherwise, if the model's own ``crisis`` confidence is at or above ``model_crisis_threshold``
-   (also when the FallbackClassifier replaced it), the intent is ``crisis``: the deterministic
-   layer only ever adds crises, never removes one the model is sure of. A model ``crisis``
-   below the threshold does not count and becomes ``nlu_fallback`` (the retrieval layer answers);
-3. otherwise an informational question about the topic (verdict ``concern``) becomes
-   ``crisis_topic`` (answered from the knowledge base, with the crisis resources added);
+1. the deterministic crisis detector (``bot.safety.crisis``): a ``crisis`` verdict sets the
+   intent to ``crisis`` with confidence 1.0, whatever the classifier said;
+2. an informational question about the topic (verdict ``concern``) becomes ``crisis_topic``
+   (answered from the knowledge base, with the crisis resources added);
+3. the semantic crisis score (``bot.nlu.intent_classifier``: the probability that the message
+   means what the crisis examples mean) at or above ``semantic_crisis_threshold`` also makes a
+   ``crisis``, but only when the message holds no figure of speech and no denial, and is
+   closer in meaning to a crisis example than to any FAQ question. This adds recall for
+   phrasing no rule knows, without raising alarms on "killing it at work" or "I'm not suicidal";
 4. otherwise a request for individual medical advice (``bot.safety.medical``) becomes
    ``medical_advice`` with confidence 1.0.
 
-The verdict is stored in the message under ``safety`` (levels, categories and rule names,
-never the text) and reaches the action server as ``tracker.latest_message["safety"]``.
-
-This is the only module of ``bot`` that imports rasa; only the Rasa process loads it.
+The verdict is stored in the message under ``safety`` (levels, categories, rule names and
+scores, never the text) and reaches the action server as ``tracker.latest_message["safety"]``.
 """
 
 from __future__ import annotations
@@ -39,7 +38,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety.crisis import CONCERN, detect_crisis
+from bot.safety.crisis import CONCERN, detect_crisis, has_figure_or_denial
 from bot.safety.medical import detect_medical_advice
 
 CRISIS_INTENT = "crisis"
@@ -49,14 +48,16 @@ NLU_FALLBACK_INTENT = "nlu_fallback"
 SAFETY_KEY = "safety"
 
 
-def _model_confidence(message: Message, intent: str) -> float:
-    """The model's confidence for ``intent`` (top intent or anywhere in the ranking)."""
-    best = message.get(INTENT) or {}
-    found = best.get(PREDICTED_CONFIDENCE_KEY, 0.0) if best.get(INTENT_NAME_KEY) == intent else 0.0
-    for entry in message.get(INTENT_RANKING_KEY) or []:
-        if entry.get(INTENT_NAME_KEY) == intent:
-            found = max(found, float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0.0))
-    return float(found)
+def semantic_crisis_vote(message: Message, text: str, threshold: float) -> bool:
+    """True when the semantic crisis score alone makes this message a crisis (rule 3 above)."""
+    score = message.get("semantic_crisis") or {}
+    routing = message.get("routing") or {}
+    if float(score.get("probability", 0.0)) < threshold:
+        return False
+    if float(score.get("nearest_similarity", 0.0)) <= float(
+            routing.get("knowledge_similarity", 0.0)):
+        return False
+    return not has_figure_or_denial(text)
 
 
 def _set_intent(message: Message, intent: str, confidence: float = 1.0) -> None:
@@ -78,11 +79,11 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """``model_crisis_threshold``: the model's own crisis confidence that also counts."""
-        return {"model_crisis_threshold": 0.98}
+        """``semantic_crisis_threshold``: the semantic crisis probability that also counts."""
+        return {"semantic_crisis_threshold": 0.9}
 
     def __init__(self, config: dict[str, Any]) -> None:
-        self._threshold = float(config.get("model_crisis_threshold", 0.98))
+        self._threshold = float(config.get("semantic_crisis_threshold", 0.9))
 
     @classmethod
     def create(
@@ -108,35 +109,26 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
             return  # a button payload, e.g. /affirm: no typed text to check
         crisis = detect_crisis(text)
         model_intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        model_crisis = _model_confidence(message, CRISIS_INTENT)
-        medical = None
+        medical = detect_medical_advice(text)
         if crisis.is_crisis:
             _set_intent(message, CRISIS_INTENT)
             decided_by = "rules"
-        elif model_crisis >= self._threshold:
-            # A confident model crisis stands (the rules never remove one); when the fallback
-            # classifier had replaced it, the ranking entry brings it back.
-            _set_intent(message, CRISIS_INTENT, model_crisis)
-            decided_by = "model"
         elif crisis.level == CONCERN:
             _set_intent(message, CRISIS_TOPIC_INTENT)
             decided_by = "rules"
+        elif semantic_crisis_vote(message, text, self._threshold):
+            _set_intent(message, CRISIS_INTENT,
+                        float((message.get("semantic_crisis") or {}).get("probability", 1.0)))
+            decided_by = "semantic"
+        elif medical.is_advice_request:
+            _set_intent(message, MEDICAL_ADVICE_INTENT)
+            decided_by = "rules"
         else:
-            if model_intent == CRISIS_INTENT:
-                # Below the threshold the model's crisis does not count (it fires on "dead
-                # tired" and "my phone died"): the message goes to the retrieval layer, like
-                # any message the model is unsure about. See docs/safety.md for the numbers.
-                _set_intent(message, NLU_FALLBACK_INTENT, model_crisis)
-            medical = detect_medical_advice(text)
-            if medical.is_advice_request:
-                _set_intent(message, MEDICAL_ADVICE_INTENT)
-                decided_by = "rules"
-            else:
-                decided_by = "model"
+            decided_by = "model"
         message.set(SAFETY_KEY, {
             "crisis": crisis.as_dict(),
-            "medical": (medical or detect_medical_advice(text)).as_dict(),
+            "medical": medical.as_dict(),
             "model_intent": model_intent,
-            "model_crisis_confidence": round(model_crisis, 4),
+            "semantic_crisis": message.get("semantic_crisis"),
             "decided_by": decided_by,
         }, add_to_output=True)

@@ -161,6 +161,9 @@ def _join_spelled_out(text: str) -> str:
 def _base(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "").translate(_ZERO_WIDTH).translate(_QUOTES)
     text = text.lower()
+    # Accents are folded, not dropped: Spanish "tomé" must stay "tome", not become "tom".
+    text = "".join(c for c in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(c))
     text = _LEET_WORD.sub(_deleet, text)
     # "od'd" / "OD'ed" must not turn into the word "odd"
     text = re.sub(r"\bo\.?d\.?'(?:d|ed)\b", "overdosed", text)
