@@ -59,6 +59,13 @@ class ActionAnswerQuestion(Action):
             # Only the type: an exception message could quote what the patient wrote.
             logger.error("retrieval failed with %s", type(exc).__name__)
             return self._reply_unavailable(dispatcher, profile)
+        if tracker.get_slot("crisis_mode") and decision.kind != "answer":
+            # After a crisis, a message the knowledge does not answer gets the resources again,
+            # never "I don't know" or a list of FAQ buttons.
+            logger.info("retrieval decision=%s in crisis mode: resources again", decision.kind)
+            dispatcher.utter_message(response="utter_crisis_followup")
+            dispatcher.utter_message(text=replies.contact_details(profile))
+            return [SlotSet("human_offered", False)]
         events = self._reply_decision(dispatcher, profile, decision, version_of(retriever))
         retrieval_debug.show(dispatcher, decision, tracker)  # staff shell only (make shell-debug)
         return events

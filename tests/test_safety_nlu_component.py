@@ -1,7 +1,8 @@
 """The Rasa NLU component, run in the Rasa environment (.venv-rasa) on real rasa Messages.
 
-It must overrule a confident model for a crisis, never remove a crisis the model found, mark
-informational questions and medical-advice requests, and leave everything else alone.
+It must overrule a confident model for a crisis, add a crisis the semantic score finds only when
+the message is no figure of speech, no denial and no clinic question, mark informational
+questions and medical-advice requests, and leave everything else alone.
 """
 
 import json
@@ -27,6 +28,11 @@ SCRIPT = textwrap.dedent("""
         message = Message(data={"text": case["text"]})
         message.set("intent", {"name": case["model"], "confidence": case["confidence"]})
         message.set("intent_ranking", [{"name": n, "confidence": c} for n, c in case["ranking"]])
+        if "semantic" in case:
+            probability, nearest, knowledge = case["semantic"]
+            message.set("semantic_crisis", {"probability": probability,
+                                            "nearest_similarity": nearest})
+            message.set("routing", {"by": "classifier", "knowledge_similarity": knowledge})
         component.process([message])
         out.append({"intent": message.get("intent"), "safety": message.get("safety"),
                     "ranking": message.get("intent_ranking"),
@@ -48,15 +54,16 @@ def results():
         # 0: a crisis the model is sure is a question
         {"text": "kms, nothing matters", "model": "ask_question", "confidence": 0.99,
          "ranking": [["ask_question", 0.99], ["greet", 0.01]]},
-        # 1: a crisis the fallback classifier had turned into nlu_fallback
-        {"text": "i want to die", "model": "nlu_fallback", "confidence": 0.6,
-         "ranking": [["nlu_fallback", 0.6], ["crisis", 0.4], ["ask_question", 0.35]]},
-        # 2: the model found a crisis the rules do not know: it stays
-        {"text": "i'm on the bridge right now", "model": "crisis", "confidence": 0.99,
-         "ranking": [["crisis", 0.99], ["ask_question", 0.01]]},
-        # 3: a confident model crisis hidden under fallback comes back
-        {"text": "i'm on the bridge right now", "model": "nlu_fallback", "confidence": 0.6,
-         "ranking": [["nlu_fallback", 0.6], ["crisis", 0.99]]},
+        # 1: phrasing no rule knows, close in meaning to the crisis examples: a crisis
+        {"text": "tonight i finally go through with it", "model": "ask_question",
+         "confidence": 0.6, "ranking": [["ask_question", 0.6]], "semantic": [0.97, 0.62, 0.3]},
+        # 2: a high semantic score on a denial does not count
+        {"text": "I'm not suicidal, I just want to know more about treatment",
+         "model": "ask_question", "confidence": 0.9, "ranking": [["ask_question", 0.9]],
+         "semantic": [0.95, 0.6, 0.4]},
+        # 3: a high semantic score on a message closer to a clinic question does not count
+        {"text": "how long does the dissociation last", "model": "ask_question",
+         "confidence": 0.9, "ranking": [["ask_question", 0.9]], "semantic": [0.93, 0.5, 0.85]},
         # 4: an informational question
         {"text": "can ketamine help with suicidal thoughts?", "model": "ask_question",
          "confidence": 0.95, "ranking": [["ask_question", 0.95]]},
@@ -68,9 +75,12 @@ def results():
          "ranking": [["out_of_scope", 0.8], ["crisis", 0.15]]},
         # 7: a button payload is not checked
         {"text": "/affirm", "model": "affirm", "confidence": 1.0, "ranking": [["affirm", 1.0]]},
-        # 8: an unsure model crisis on a figure of speech does not count: retrieval answers
-        {"text": "my phone battery is dead", "model": "crisis", "confidence": 0.7,
-         "ranking": [["crisis", 0.7], ["out_of_scope", 0.3]]},
+        # 8: a figure of speech with a high semantic score stays what the model said
+        {"text": "my kids are going to be the death of me", "model": "ask_question",
+         "confidence": 0.8, "ranking": [["ask_question", 0.8]], "semantic": [0.98, 0.55, 0.3]},
+        # 9: below the threshold the semantic score does not count
+        {"text": "I feel stuck and flat lately", "model": "ask_question", "confidence": 0.8,
+         "ranking": [["ask_question", 0.8]], "semantic": [0.5, 0.5, 0.3]},
     ]
     return run_cases(cases)
 
@@ -82,14 +92,14 @@ def test_rules_overrule_a_confident_model(results):
     assert results[0]["output"]  # the verdict reaches the tracker (and the action server)
 
 
-def test_a_crisis_turned_into_fallback_is_restored(results):
+def test_the_semantic_score_adds_a_crisis_the_rules_miss(results):
     assert results[1]["intent"]["name"] == "crisis"
+    assert results[1]["safety"]["decided_by"] == "semantic"
 
 
-def test_a_confident_model_crisis_is_never_removed(results):
-    assert results[2]["intent"]["name"] == "crisis"
-    assert results[2]["safety"]["decided_by"] == "model"
-    assert results[3]["intent"]["name"] == "crisis"
+def test_the_semantic_score_never_raises_a_denial_or_a_clinic_question(results):
+    assert results[2]["intent"]["name"] == "ask_question"
+    assert results[3]["intent"]["name"] == "ask_question"
 
 
 def test_informational_question_becomes_crisis_topic(results):
@@ -113,6 +123,7 @@ def test_verdict_holds_no_message_text(results):
     assert "sertraline" not in json.dumps(results[5]["safety"])
 
 
-def test_an_unsure_model_crisis_does_not_count(results):
-    assert results[8]["intent"]["name"] == "nlu_fallback"
-    assert results[8]["safety"]["model_crisis_confidence"] == 0.7
+def test_figures_of_speech_and_low_scores_do_not_count(results):
+    assert results[8]["intent"]["name"] == "ask_question"
+    assert results[9]["intent"]["name"] == "ask_question"
+    assert results[9]["safety"]["decided_by"] == "model"

@@ -25,7 +25,6 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.onnx_backend import OnnxEncoder
 
 
-
 class EmbeddingCache:
     """A bounded least-recently-used map from text to its embedding (thread-safe)."""
 
@@ -94,7 +93,7 @@ class MiniLMSentenceFeaturizer(DenseFeaturizer, GraphComponent):
         missing = [i for i, v in enumerate(vectors) if v is None]
         if missing:
             fresh = self._encoder.encode([texts[i] for i in missing])
-            for i, row in zip(missing, fresh):
+            for i, row in zip(missing, fresh, strict=True):
                 vectors[i] = row
                 self._cache.put(texts[i], row)
         if not texts:
@@ -106,7 +105,7 @@ class MiniLMSentenceFeaturizer(DenseFeaturizer, GraphComponent):
         if not with_text:
             return
         vectors = self.embed([m.get(TEXT) for m in with_text])
-        for message, vector in zip(with_text, vectors):
+        for message, vector in zip(with_text, vectors, strict=True):
             self.add_features_to_message(None, vector[None, :], TEXT, message)
 
     def process(self, messages: list[Message]) -> list[Message]:

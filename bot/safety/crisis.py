@@ -113,6 +113,9 @@ ACCIDENT = (r"(?:shaving|cooking|chopping|cutting (?:up|vegetables|onions|bread)
 # Figures of speech and other phrases that contain alarming words but are not crises.
 # They are blanked before any rule runs.
 _FIGURES = [
+    # "these kids will be the death of me", "this job is going to be the end of me"
+    r"\b(?:\w+ )(?:will|would|is going to|are going to|gonna|is gonna|are gonna) be the "
+    r"(?:death|end) of me\b",
     r"\bdying (?:to|for) (?:\w+ )?(?:know|see|try|hear|get|find|meet|go|ask|learn|start|book|"
     r"talk|tell|read|eat|have|visit|do|check|understand|figure|buy|watch|come|sign|schedule|"
     r"a |some|an |the |my |your |this |that |more)",
