@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import replies, retrieval_debug
@@ -34,7 +34,20 @@ class ActionAnswerQuestion(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        """Ask the retrieval layer about the latest message and reply accordingly."""
+        """Ask the retrieval layer about the latest message and reply accordingly.
+
+        Outside the consultation form the answer ends the turn: this action is also the
+        dialogue's fallback, and with rules only, nothing else would say "now listen" after
+        it (the policy would run it again, up to ten replies to one message).
+        """
+        events = await self._answer(dispatcher, tracker)
+        if not (tracker.active_loop or {}).get("name"):
+            events.append(FollowupAction("action_listen"))
+        return events
+
+    async def _answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType]:
         profile = load_clinic()
         message = tracker.latest_message or {}
         text = message.get("text") or ""
