@@ -24,17 +24,16 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 EVAL_FILE = ROOT / "tests" / "eval" / "clinic_questions.yml"
 ARTIFACTS = ROOT / "test-artifacts"
-SAMPLE_STRIDE = 6  # every 6th question of the set: all topics, ~50 questions, about a minute
-MIN_CORRECT = 20
+MIN_CORRECT = 200
 # Entries another feature rightly answers in its own way: booking questions start the form,
 # contact questions get the contact details, individual advice gets the safety refusal.
 OTHER_FEATURES = {
     "how_to_book", "consultation_process", "contact_clinic", "locations_hours",
     "medications_current", "is_it_right_for_me",
 }  # fmt: skip
-# Rasa must not lose answers the retrieval layer gets right on its own (a question mistaken for
-# greet/thanks, say); a few may differ where another feature (safety) rightly takes over.
-MAX_LOST_TO_DIALOGUE = 2
+# Rasa must not lose an answer the retrieval layer gets right on its own (a question mistaken for
+# greet/thanks, say). Nothing in the pipeline is random, so this holds for any retraining.
+MAX_LOST_TO_DIALOGUE = 0
 
 
 def _eval_set() -> dict:
@@ -95,7 +94,7 @@ def test_the_first_reply_is_the_disclaimer(assistant):
 def test_questions_from_the_evaluation_set_get_the_right_answer(assistant):
     questions = [
         item
-        for item in _eval_set()["in_scope"][::SAMPLE_STRIDE]
+        for item in _eval_set()["in_scope"]
         if not OTHER_FEATURES & set(item["expected"])
     ]
     titles = _article_titles()

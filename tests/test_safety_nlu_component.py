@@ -29,10 +29,10 @@ SCRIPT = textwrap.dedent("""
         message.set("intent", {"name": case["model"], "confidence": case["confidence"]})
         message.set("intent_ranking", [{"name": n, "confidence": c} for n, c in case["ranking"]])
         if "semantic" in case:
-            probability, nearest, knowledge = case["semantic"]
+            probability, nearest, other = case["semantic"]
             message.set("semantic_crisis", {"probability": probability,
-                                            "nearest_similarity": nearest})
-            message.set("routing", {"by": "classifier", "knowledge_similarity": knowledge})
+                                            "nearest_similarity": nearest,
+                                            "nearest_other_similarity": other})
         component.process([message])
         out.append({"intent": message.get("intent"), "safety": message.get("safety"),
                     "ranking": message.get("intent_ranking"),
@@ -61,7 +61,7 @@ def results():
         {"text": "I'm not suicidal, I just want to know more about treatment",
          "model": "ask_question", "confidence": 0.9, "ranking": [["ask_question", 0.9]],
          "semantic": [0.95, 0.6, 0.4]},
-        # 3: a high semantic score on a message closer to a clinic question does not count
+        # 3: a high semantic score on a message closer to an ordinary example does not count
         {"text": "how long does the dissociation last", "model": "ask_question",
          "confidence": 0.9, "ranking": [["ask_question", 0.9]], "semantic": [0.93, 0.5, 0.85]},
         # 4: an informational question

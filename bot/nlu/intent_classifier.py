@@ -16,10 +16,21 @@ What it decides, and what it leaves to others:
 - The clinic's FAQ questions and paraphrases (``knowledge/faq.yml``) are extra, lightly
   weighted ``ask_question`` examples, so the classifier knows what the knowledge covers.
 
-The routing rule (one rule, here, tested in tests/test_nlu_routing.py): a message whose
-sentence vector is at least ``knowledge_similarity`` close to an FAQ question or paraphrase goes
-to the retrieval layer unless the classifier chose an explicit dialogue act (book, talk to a
-person, cancel). Small talk and form intents never take a question the knowledge answers.
+The routing rule (one rule, here; tested in tests/test_nlu_routing.py). Let *k* be the highest
+cosine similarity between the message and an FAQ question or paraphrase. The message goes to
+the retrieval layer instead of the classifier's intent when
+
+- the intent is small talk or a form intent and k >= ``knowledge_similarity`` (0.80): small
+  talk never takes a question the knowledge answers; or
+- the classifier is unsure (confidence < ``unsure_confidence``, 0.6) of any intent and
+  k >= ``unsure_knowledge_similarity`` (0.60): an unsure guess does not take a message that is
+  close to the knowledge, not even for an explicit act.
+
+A confident explicit dialogue act (book, talk to a person, cancel) keeps priority; crisis is
+decided before any of this by the safety component. Below ``fallback_confidence`` (0.4) the
+classifier's guess counts for nothing: the intent is ``nlu_fallback``, which the retrieval layer
+answers or declines honestly, and which a form still reads as a typed answer. A one-word
+"restart" must not be taken for "yes" to an offer.
 """
 
 from __future__ import annotations
@@ -102,6 +113,10 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
             "knowledge_file": str(KNOWLEDGE_DIR / "faq.yml"),
             "knowledge_weight": 0.25,
             "knowledge_similarity": 0.8,
+            "unsure_confidence": 0.6,
+            "unsure_knowledge_similarity": 0.6,
+            "fallback_confidence": 0.4,
+            "fallback_intent": "nlu_fallback",
             "crisis_intents": ["crisis"],
         }
 
@@ -179,6 +194,7 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
             "intents": intents,
             "crisis": crisis,
             "crisis_examples": all_vectors[all_crisis],
+            "other_examples": all_vectors[~all_crisis],
             "knowledge_vectors": knowledge_vectors,
         }
         with self._storage.write_to(self._resource) as directory:
@@ -214,6 +230,16 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
             self._classify(message)
         return messages
 
+    def goes_to_retrieval(self, intent: str, confidence: float, knowledge_similarity: float) -> bool:
+        """The routing rule of the module docstring, for a message the classifier gave
+        ``intent`` with ``confidence``, ``knowledge_similarity`` close to the FAQ questions."""
+        config = self._config
+        if (intent not in config["explicit_intents"]
+                and knowledge_similarity >= float(config["knowledge_similarity"])):
+            return True
+        return (confidence < float(config["unsure_confidence"])
+                and knowledge_similarity >= float(config["unsure_knowledge_similarity"]))
+
     def _classify(self, message: Message) -> None:
         vector = sentence_vector(message)
         retrieval = self._config["retrieval_intent"]
@@ -233,11 +259,15 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
         top = dict(ranking[0])
         knowledge_similarity = float(np.max(model["knowledge_vectors"] @ vector))
         reason = "classifier"
-        if (top[INTENT_NAME_KEY] not in self._config["explicit_intents"]
-                and top[INTENT_NAME_KEY] != retrieval
-                and knowledge_similarity >= float(self._config["knowledge_similarity"])):
+        if top[INTENT_NAME_KEY] != retrieval and self.goes_to_retrieval(
+                top[INTENT_NAME_KEY], top[PREDICTED_CONFIDENCE_KEY], knowledge_similarity):
             top = {INTENT_NAME_KEY: retrieval, PREDICTED_CONFIDENCE_KEY: knowledge_similarity}
             reason = "knowledge"
+        elif (top[INTENT_NAME_KEY] != retrieval
+              and top[PREDICTED_CONFIDENCE_KEY] < float(self._config["fallback_confidence"])):
+            top = {INTENT_NAME_KEY: self._config["fallback_intent"],
+                   PREDICTED_CONFIDENCE_KEY: top[PREDICTED_CONFIDENCE_KEY]}
+            reason = "unsure"
         message.set(INTENT, top, add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         message.set(ROUTING_KEY, {"by": reason,
@@ -245,6 +275,8 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
                     add_to_output=True)
         crisis_probability = float(model["crisis"].predict_proba(vector[None, :])[0][1])
         nearest = float(np.max(model["crisis_examples"] @ vector))
+        nearest_other = float(np.max(model["other_examples"] @ vector))
         message.set(SEMANTIC_CRISIS_KEY, {"probability": round(crisis_probability, 4),
-                                          "nearest_similarity": round(nearest, 4)},
+                                          "nearest_similarity": round(nearest, 4),
+                                          "nearest_other_similarity": round(nearest_other, 4)},
                     add_to_output=True)

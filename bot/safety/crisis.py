@@ -700,12 +700,19 @@ def detect_crisis(text: str) -> CrisisVerdict:
     return CrisisVerdict(CRISIS, tuple(categories), rules)
 
 
+# An injury word followed by the accident that caused it ("cut myself shaving").
+_ACCIDENT_RE = re.compile(rf"\b(?:cut|cuts|cutting|burn\w*|hurt|hurting|injur\w*|bled|bleeding|"
+                          rf"scratch\w*|bruis\w*|broke|sprain\w*)\b(?: \w+){{0,6}} {ACCIDENT}\b")
+
+
 def has_figure_or_denial(text: str) -> bool:
-    """True when the message holds a figure of speech ("dying to know") or a denial ("I'm not
-    suicidal"). A learned similarity score must not raise a crisis on such a message: its
-    words are close to crisis language while its meaning is not."""
+    """True when the message holds a figure of speech ("dying to know"), a denial ("I'm not
+    suicidal") or an accident ("cut myself shaving"). A learned similarity score must not raise
+    a crisis on such a message: its words are close to crisis language while its meaning is
+    not; the rules, which read the whole phrase, still decide it."""
     for form in normalize_variants(text or ""):
-        if _blank(form, _FIGURES_RE) != form or _blank(form, _DENIALS_RE) != form:
+        if (_blank(form, _FIGURES_RE) != form or _blank(form, _DENIALS_RE) != form
+                or _ACCIDENT_RE.search(form)):
             return True
     return False
 

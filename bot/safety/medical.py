@@ -97,7 +97,8 @@ _ADVICE_PATTERNS: list[tuple[str, re.Pattern]] = [(c, re.compile(p)) for c, p in
              r"ml|milligrams?)\b|\b(?:mg|mgs|milligrams?|mcg|micrograms?) (?:per|a|of|kg|for)\b|"
              r"\bmg ?kg\b|\bper kilo\w*|\bhow (?:often|frequently|many times|soon|long) "
              r"(?:\w+ )?(?:should|can|do|would|must|may) i (?:\w+ ){0,2}(?:take|get|getting|have|"
-             r"use|do|repeat|dose|redose)\b|\bhow (?:much|many) (?:ketamine|"
+             r"use|do|repeat|dose|redose)\b(?! (?:to )?(?:come|be seen|get in|visit|book|wait|an "
+             r"appointment|appointments|in|started|a consultation)\b)|\bhow (?:much|many) (?:ketamine|"
              r"esketamine|spravato|of (?:it|the \w+|my \w+)|sprays?|puffs|pills|tablets|mls?|"
              r"drops|units|medication|meds|milligrams?|mgs?|mls?|times a (?:day|week)) "
              r"(?:\w+ ){0,3}(?:should|can|do|"
@@ -209,7 +210,9 @@ _ADVICE_PATTERNS: list[tuple[str, re.Pattern]] = [(c, re.compile(p)) for c, p in
                r"problem|serious|expected)|should i (?:be )?(?:worried|concerned|go to|see)|do "
                r"i need to (?:worry|see|go)) (?:\w+ ){0,4}(?:i|im|ive|my|me)\b(?! (?:feel|get|"
                r"will|would|might|could|can) )|"
-               # an experience of one's own since or after a session of one's own
+               # an experience of one's own since or after a session of one's own (not a
+               # question about what to expect: "will i feel better after the first session")
+               r"(?<!will )(?<!would )(?<!could )(?<!might )(?<!do )(?<!does )(?<!can )"
                r"\b(?:i|im|ive|my|i have been|ive been|i keep|i started|i still|i cant stop|i "
                r"cant) (?:\w+ ){0,2}(?:feeling|feel|felt|having|getting|experiencing|got|get|had|"
                r"noticed|seeing|hearing|been|vomit\w*|throw\w* up|shak\w*|hurt\w*|ache\w*|"

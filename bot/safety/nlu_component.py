@@ -11,7 +11,8 @@ crisis. For each message, in this order:
 3. the semantic crisis score (``bot.nlu.intent_classifier``: the probability that the message
    means what the crisis examples mean) at or above ``semantic_crisis_threshold`` also makes a
    ``crisis``, but only when the message holds no figure of speech and no denial, and is
-   closer in meaning to a crisis example than to any FAQ question. This adds recall for
+   closer in meaning to some crisis example than to every other training example and FAQ
+   question. This adds recall for
    phrasing no rule knows, without raising alarms on "killing it at work" or "I'm not suicidal";
 4. otherwise a request for individual medical advice (``bot.safety.medical``) becomes
    ``medical_advice`` with confidence 1.0.
@@ -51,11 +52,11 @@ SAFETY_KEY = "safety"
 def semantic_crisis_vote(message: Message, text: str, threshold: float) -> bool:
     """True when the semantic crisis score alone makes this message a crisis (rule 3 above)."""
     score = message.get("semantic_crisis") or {}
-    routing = message.get("routing") or {}
     if float(score.get("probability", 0.0)) < threshold:
         return False
+    # Closer in meaning to some crisis example than to every other example and FAQ question.
     if float(score.get("nearest_similarity", 0.0)) <= float(
-            routing.get("knowledge_similarity", 0.0)):
+            score.get("nearest_other_similarity", 1.0)):
         return False
     return not has_figure_or_denial(text)
 
@@ -80,10 +81,10 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """``semantic_crisis_threshold``: the semantic crisis probability that also counts."""
-        return {"semantic_crisis_threshold": 0.9}
+        return {"semantic_crisis_threshold": 0.8}
 
     def __init__(self, config: dict[str, Any]) -> None:
-        self._threshold = float(config.get("semantic_crisis_threshold", 0.9))
+        self._threshold = float(config.get("semantic_crisis_threshold", 0.8))
 
     @classmethod
     def create(

@@ -1,0 +1,306 @@
+"""End to end: realistic multi-turn patient conversations, judged by meaning.
+
+The conversations live in tests/e2e_conversations.yml (personas, channel, turns and meaning
+checks; the file's header describes the vocabulary). Each conversation runs through the real
+Rasa server and action server (the ``assistant`` fixture): REST conversations with a fresh
+sender id, SMS conversations as Twilio-signed webhooks from a fresh phone number. An SMS reply
+that ends with "Reply MORE for the rest." is followed with MORE, as a patient would, and the
+pages are judged together.
+
+Every turn is judged on the assistant's reply to that message: all its messages and button (or
+numbered option) titles, without the fixed first-message disclaimer. The report (per kind and
+per channel: right/total; every wrong turn with the user text, the failed checks and the reply)
+is printed and written to results/e2e_conversations.txt. Only server errors fail the test for
+now; limits on the numbers are set once a baseline is known.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import traceback
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from channel_clients import send_sms
+from servers import ROOT
+
+from bot import replies
+from bot.channels.formatting import MORE_HINT
+from bot.config import ClinicProfile, load_clinic
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+CONVERSATIONS_FILE = ROOT / "tests" / "e2e_conversations.yml"
+REPORT_FILE = ROOT / "results" / "e2e_conversations.txt"
+
+KINDS = ("crisis", "urgent", "booking", "question", "smalltalk", "followup")
+CHANNELS = ("rest", "sms")
+DISCLAIMER_START = "Hi, I'm the automated assistant of"
+MAX_MORE_PAGES = 6
+# What the form says when it asks each step (domain.yml responses, bot/booking_replies.py),
+# including its re-asks after an answer it could not use.
+ASKS = {
+    "consent": ("is that ok with you", "is it ok to collect"),
+    "name": ("full name", "first and last name", "your name"),
+    "contact": ("phone number or email", "phone number or an email"),
+    "time": ("when would suit you", "which day or time"),
+    "location": ("which of our locations", "choose one of our locations"),
+}
+BARE_CHECKS = {"crisis_resources", "no_dont_know"}
+KEYED_CHECKS = {"contains_any", "not_contains", "asks", "fact"}
+# "The assistant is not responding" replies (domain.yml utter_service_unavailable, and the
+# action server's own fallback): a server failure, not a wrong answer.
+SERVICE_FAILURE_MARKERS = ("part of our system isn't responding", "our system isn't responding")
+
+
+# --- the conversations file ----------------------------------------------------------------
+@dataclass
+class Turn:
+    user: str
+    kind: str
+    expect: list[Any]
+
+
+@dataclass
+class Conversation:
+    id: str
+    persona: str
+    channel: str
+    turns: list[Turn]
+
+
+def _check_name(check: Any) -> str:
+    if isinstance(check, str):
+        if check not in BARE_CHECKS:
+            raise ValueError(f"unknown check {check!r}")
+        return check
+    if isinstance(check, dict) and len(check) == 1:
+        ((name, value),) = check.items()
+        if name not in KEYED_CHECKS:
+            raise ValueError(f"unknown check {name!r}")
+        if name in ("contains_any", "not_contains") and not (
+            isinstance(value, list) and value and all(isinstance(v, (str, int)) for v in value)
+        ):
+            raise ValueError(f"{name} needs a non-empty list: {check!r}")
+        if name == "asks" and value not in ASKS:
+            raise ValueError(f"unknown form step {value!r}")
+        if name == "fact" and not (isinstance(value, str) and value.strip()):
+            raise ValueError(f"fact needs a phrase: {check!r}")
+        return name
+    raise ValueError(f"malformed check {check!r}")
+
+
+def load_conversations(path: Path = CONVERSATIONS_FILE) -> list[Conversation]:
+    """The conversations, with every kind, channel and check validated."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    conversations, seen = [], set()
+    for raw in data["conversations"]:
+        cid = raw["id"]
+        if cid in seen:
+            raise ValueError(f"duplicate conversation id {cid!r}")
+        seen.add(cid)
+        if raw["channel"] not in CHANNELS:
+            raise ValueError(f"{cid}: unknown channel {raw['channel']!r}")
+        turns = []
+        for turn in raw["turns"]:
+            if turn["kind"] not in KINDS:
+                raise ValueError(f"{cid}: unknown kind {turn['kind']!r}")
+            expect = list(turn.get("expect") or [])
+            for check in expect:
+                _check_name(check)
+            turns.append(Turn(user=str(turn["user"]), kind=turn["kind"], expect=expect))
+        conversations.append(Conversation(cid, raw.get("persona", ""), raw["channel"], turns))
+    return conversations
+
+
+# --- judging one reply ---------------------------------------------------------------------
+def _low(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def _fact_present(fact: str, reply: str, profile: ClinicProfile) -> bool:
+    low = _low(reply)
+    key = fact.strip().lower()
+    if key == "phone":
+        national = _digits(profile.phone_display)
+        return profile.phone_display.lower() in low or national in _digits(reply)
+    if key == "email":
+        return bool(profile.email) and profile.email.lower() in low
+    if key == "hours":
+        return any(_low(line) in low for line in profile.hours)
+    if key in ("locations", "location", "address", "addresses"):
+        return all(_low(loc.address) in low or _low(loc.name) in low for loc in profile.locations)
+    if key in ("clinic_name", "name"):
+        return profile.name.lower() in low
+    if key == "website":
+        return profile.website.lower().removeprefix("https://") in low
+    return _low(fact) in low
+
+
+def judge(check: Any, reply: str, profile: ClinicProfile) -> str | None:
+    """None when ``reply`` passes ``check``; otherwise why not."""
+    low = _low(reply)
+    if check == "crisis_resources":
+        missing = [n for n in ("988", "911") if n not in reply]
+        return f"missing {', '.join(missing)}" if missing else None
+    if check == "no_dont_know":
+        return "the honest don't-know reply" if "i don't know the answer" in low else None
+    ((name, value),) = check.items()
+    if name == "contains_any":
+        return None if any(_low(str(v)) in low for v in value) else "none present"
+    if name == "not_contains":
+        found = [str(v) for v in value if _low(str(v)) in low]
+        return f"present: {found}" if found else None
+    if name == "asks":
+        return None if any(p in low for p in ASKS[value]) else f"does not ask for {value}"
+    if name == "fact":
+        return None if _fact_present(value, reply, profile) else "fact missing"
+    raise AssertionError(check)
+
+
+def _describe(check: Any) -> str:
+    if isinstance(check, str):
+        return check
+    ((name, value),) = check.items()
+    return f"{name}: {value}"
+
+
+# --- running conversations -----------------------------------------------------------------
+@dataclass
+class TurnResult:
+    conversation: Conversation
+    number: int
+    turn: Turn
+    reply: str
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def right(self) -> bool:
+        return not self.failures
+
+
+def _rest_reply(messages: list[dict]) -> list[str]:
+    texts = []
+    for message in messages:
+        text = message.get("text") or ""
+        titles = [b.get("title", "") for b in message.get("buttons") or []]
+        if titles:
+            text += "\n" + "\n".join(f"[{t}]" for t in titles)
+        texts.append(text)
+    return texts
+
+
+def _sms_reply(assistant, phone: str, text: str) -> list[str]:
+    texts = send_sms(assistant, phone, text)
+    for _ in range(MAX_MORE_PAGES):
+        if not texts or not texts[-1].rstrip().endswith(MORE_HINT):
+            break
+        texts[-1] = texts[-1].rstrip().removesuffix(MORE_HINT).rstrip()
+        texts += send_sms(assistant, phone, "MORE")
+    return texts
+
+
+def _without_disclaimer(texts: list[str]) -> list[str]:
+    return [t for t in texts if not t.strip().startswith(DISCLAIMER_START)]
+
+
+def run_conversation(assistant, conversation: Conversation, profile: ClinicProfile):
+    """Every turn's result; raises on a server error (non-200, bad TwiML, service failure)."""
+    sender = f"e2e-conv-{conversation.id}-{uuid.uuid4().hex[:8]}"
+    phone = "+1555" + str(secrets.randbelow(10**7)).zfill(7)
+    results = []
+    for number, turn in enumerate(conversation.turns, 1):
+        if conversation.channel == "rest":
+            texts = _rest_reply(assistant.send(sender, turn.user))
+        else:
+            texts = _sms_reply(assistant, phone, turn.user)
+        reply = "\n".join(_without_disclaimer(texts)).strip()
+        if any(marker in reply for marker in SERVICE_FAILURE_MARKERS):
+            raise RuntimeError(f"turn {number} got the service-failure reply: {reply[:200]}")
+        failures = [] if reply else ["no reply at all"]
+        if reply:
+            for check in turn.expect:
+                why = judge(check, reply, profile)
+                if why:
+                    failures.append(f"{_describe(check)} -> {why}")
+        results.append(TurnResult(conversation, number, turn, reply, failures))
+    return results
+
+
+# --- the report ----------------------------------------------------------------------------
+def _ratio(right: int, total: int) -> str:
+    return f"{right}/{total} ({100 * right / total:.0f}%)" if total else "0/0"
+
+
+def _short(text: str, limit: int = 400) -> str:
+    flat = " | ".join(line.strip() for line in text.splitlines() if line.strip())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def build_report(results: list[TurnResult], errors: dict[str, str], conversations) -> str:
+    right = sum(r.right for r in results)
+    channels = Counter(c.channel for c in conversations)
+    lines = [
+        "E2E patient conversations, judged by meaning (tests/e2e_conversations.yml)",
+        f"Conversations: {len(conversations)} ({channels['rest']} REST, {channels['sms']} SMS); "
+        f"turns judged: {len(results)}; server errors: {len(errors)}",
+        f"Overall: {_ratio(right, len(results))} turns right",
+        "",
+        "Per kind:",
+    ]
+    for kind in KINDS:
+        of_kind = [r for r in results if r.turn.kind == kind]
+        lines.append(f"  {kind:<10} {_ratio(sum(r.right for r in of_kind), len(of_kind))}")
+    lines.append("Per channel:")
+    for channel in CHANNELS:
+        of_channel = [r for r in results if r.conversation.channel == channel]
+        lines.append(f"  {channel:<10} {_ratio(sum(r.right for r in of_channel), len(of_channel))}")
+    fully = sum(
+        all(r.right for r in results if r.conversation.id == c.id) and c.id not in errors
+        for c in conversations
+    )
+    lines.append(f"Conversations with every turn right: {fully}/{len(conversations)}")
+    if errors:
+        lines += ["", "Server errors:"]
+        lines += [f"  {cid}: {error}" for cid, error in errors.items()]
+    wrong = [r for r in results if not r.right]
+    lines += ["", f"Wrong turns ({len(wrong)}):"]
+    for r in wrong:
+        lines += [
+            f"- [{r.turn.kind}] {r.conversation.id} ({r.conversation.channel}) turn {r.number}",
+            f"    user:   {r.turn.user}",
+            *(f"    failed: {failure}" for failure in r.failures),
+            f"    reply:  {_short(r.reply) or '(nothing)'}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+# --- the test ------------------------------------------------------------------------------
+def test_patient_conversations_run_end_to_end(assistant):
+    profile = load_clinic()
+    # The disclaimer is recognised by its start; make sure that still matches the real text.
+    assert replies.disclaimer(profile).startswith(DISCLAIMER_START)
+    conversations = load_conversations()
+    results: list[TurnResult] = []
+    errors: dict[str, str] = {}
+    for conversation in conversations:
+        try:
+            results += run_conversation(assistant, conversation, profile)
+        except Exception as error:  # noqa: BLE001 - reported, then asserted below
+            errors[conversation.id] = f"{type(error).__name__}: {error}"[:500]
+            traceback.print_exc()
+    report = build_report(results, errors, conversations)
+    REPORT_FILE.parent.mkdir(parents=True, exist_ok=True)
+    REPORT_FILE.write_text(report, encoding="utf-8")
+    print("\n" + report)
+    assert not errors, f"server errors in {len(errors)} conversation(s): {errors}"
