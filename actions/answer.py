@@ -11,10 +11,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import replies, retrieval_debug
+from bot import replies, retrieval_debug, validators
 from bot.answer_log import chosen_record, decision_record, message_metadata, unavailable_record
 from bot.choices import pick_offered
 from bot.config import load_clinic
+from bot.language import looks_spanish
 from bot.reload import version_of
 from bot.retrieval import RetrievalUnavailable, get_retriever
 
@@ -52,6 +53,13 @@ class ActionAnswerQuestion(Action):
         message = tracker.latest_message or {}
         text = message.get("text") or ""
         intent = (message.get("intent") or {}).get("name")
+        if validators.name_typed_at_name_step(tracker.get_slot("requested_slot"), intent, text):
+            # The form asked for a name and this is one: the form takes it, nothing to answer.
+            return []
+        if intent != replies.CHOOSE_ANSWER_INTENT and looks_spanish(text):
+            logger.info("message in Spanish: answered with the Spanish note")
+            dispatcher.utter_message(text=replies.spanish_note(profile))
+            return [SlotSet("human_offered", False)]
         try:
             # The retriever loads its model on first use and embedding is CPU work: run both
             # in a thread so the action server keeps serving other conversations meanwhile.

@@ -193,6 +193,17 @@ class ValidateConsultationForm(FormValidationAction):
             dispatcher.utter_message(text=replies.invalid_reply("consent_unclear"))
         return {"booking_consent": None}
 
+    async def extract_full_name(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """At the name step, a typed name is the answer even when the NLU read it as something
+        else ("Will Cost" as a price question); the slot mappings alone would ask forever."""
+        message = tracker.latest_message or {}
+        name = validators.name_typed_at_name_step(
+            tracker.get_slot("requested_slot"), _latest_intent(tracker), message.get("text") or ""
+        )
+        return {"full_name": name} if name else {}
+
     async def validate_full_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import replies
@@ -24,4 +24,9 @@ class ActionGiveContactDetails(Action):
     ) -> list[EventType]:
         """Send the contact details from the clinic profile."""
         dispatcher.utter_message(text=replies.contact_details(load_clinic()))
-        return [SlotSet("human_offered", False)]
+        events: list[EventType] = [SlotSet("human_offered", False)]
+        if not (tracker.active_loop or {}).get("name"):
+            # The turn ends here: with rules only, a rule whose condition this action changed
+            # (human_offered) would not predict listening, and the fallback would answer again.
+            events.append(FollowupAction("action_listen"))
+        return events

@@ -45,15 +45,19 @@ class ActionRecordCrisisEvent(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         """Record the event; clear whatever an interrupted consultation form had collected."""
-        safety = (tracker.latest_message or {}).get("safety") or {}
+        message = tracker.latest_message or {}
+        safety = message.get("safety") or {}
         crisis = safety.get("crisis") or {}
+        categories = list(crisis.get("categories") or [])
+        if (message.get("intent") or {}).get("name") == "urgent_medical":
+            categories.append("urgent_medical")
         during_form = _form_interrupted(tracker)
         try:
             await asyncio.to_thread(
                 get_event_store().record,
                 tracker.sender_id,
                 tracker.get_latest_input_channel(),
-                crisis.get("categories") or [],
+                categories,
                 safety.get("decided_by"),
                 during_form,
             )

@@ -62,6 +62,16 @@ def dont_know(profile: ClinicProfile) -> str:
     )
 
 
+def spanish_note(profile: ClinicProfile) -> str:
+    """For a message in Spanish: the assistant answers in English; the clinic's phone."""
+    return (
+        "Lo siento, este asistente automático solo responde en inglés. "
+        f"Para hablar con alguien de {profile.name}, llame al {profile.phone_display} "
+        f"({profile.hours_text}). Si está en crisis, llame o envíe un texto al 988 y oprima 2; "
+        "en una emergencia, llame al 911."
+    )
+
+
 def unknown_choice(profile: ClinicProfile) -> str:
     """The honest reply when a chosen option no longer exists in the knowledge base."""
     return (

@@ -29,7 +29,9 @@ NAME_MAX_WORDS = 6
 # Ways people introduce their name; stripped before the name itself is checked.
 _NAME_PREFIX = re.compile(
     r"^\s*(?:(?:hi|hello|hey)[,!.]?\s+)?"
-    r"(?:my\s+(?:full\s+)?name\s+is|my\s+name'?s|name\s*:|i\s*am|i'?m|it'?s|this\s+is|call\s+me)\s+",
+    r"(?:(?:my|his|her|their|the\s+patient'?s|the\s+patients)\s+(?:full\s+)?name\s+is|"
+    r"(?:my|his|her|their)\s+name'?s|name\s*:|i\s*am|i'?m|it'?s|this\s+is|call\s+me|"
+    r"(?:she|he)\s+is|(?:she|he)'?s)\s+",
     re.IGNORECASE,
 )
 # Words that make a text a sentence or a question rather than a name. Words that are also
@@ -49,7 +51,37 @@ _QUESTION_START = re.compile(
     r"^(?:what|how|why|when|where|which|who|can|could|would|should|is|are|do|does|did|will)\b",
     re.IGNORECASE,
 )
+# Street words: "main st" is an address, not a name.
+_ADDRESS_WORDS = frozenset(
+    "st street ave avenue rd road blvd boulevard ln lane dr suite apt hwy highway".split()
+)
 _NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[-'’.][^\W\d_]*)*\.?$")
+
+
+# Intents the NLU gives a name by mistake ("Will Cost" reads as a price question, "Ivy Hall" as
+# a place). At the name step the form's question wins over them; a crisis, an urgent message,
+# a cancel or a medical question still wins over the form.
+NAME_STEP_MISREADINGS = frozenset({
+    "ask_question", "out_of_scope", "nlu_fallback", "ask_human", "bot_challenge",
+    "correct_booking", "inform", "greet", "goodbye", "thanks", "affirm", "deny", "choose_answer",
+})
+
+
+def name_typed_at_name_step(requested_slot: str | None, intent: str | None,
+                            text: str) -> str | None:
+    """The name, when the form asked for one and this message is one, whatever the NLU said."""
+    if requested_slot != "full_name" or intent not in NAME_STEP_MISREADINGS:
+        return None
+    try:
+        return validate_full_name(text)
+    except Invalid:
+        return None
+
+
+def _written_as_name(text: str) -> bool:
+    """Two to four words, each capitalised: "Will Cost" is a name, "will it cost" a question."""
+    words = text.replace(",", " ").split()
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words)
 
 
 def validate_full_name(text: str) -> str:
@@ -64,7 +96,7 @@ def validate_full_name(text: str) -> str:
     cleaned = unicodedata.normalize("NFC", " ".join(text.split()))
     if len(cleaned) > NAME_MAX_CHARS:
         raise Invalid("too_long")
-    if "?" in cleaned or _QUESTION_START.match(cleaned):
+    if "?" in cleaned or (_QUESTION_START.match(cleaned) and not _written_as_name(cleaned)):
         raise Invalid("question")
     cleaned = _NAME_PREFIX.sub("", cleaned).strip(" .,!")
     if any(ch.isdigit() for ch in cleaned) or "@" in cleaned:
@@ -74,8 +106,13 @@ def validate_full_name(text: str) -> str:
         raise Invalid("empty")
     if len(words) > NAME_MAX_WORDS:
         raise Invalid("sentence")
-    if any(word.lower().strip(".") in _SENTENCE_WORDS for word in words):
+    # A word that is also an ordinary word ("Joy Price", "Nguyen Van An") is part of a name
+    # when the patient wrote it with a capital, as names are written.
+    if any(word.lower().strip(".") in _SENTENCE_WORDS and not word[:1].isupper()
+           for word in words):
         raise Invalid("sentence")
+    if words[-1].lower().strip(".") in _ADDRESS_WORDS:
+        raise Invalid("not_a_name")
     if not all(_NAME_CHARS.match(word) for word in words):
         raise Invalid("not_a_name")
     if len(words) < 2:

@@ -106,7 +106,7 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
             "C": 30.0,
             "embedding_weight": 1.0,
             "char_ngrams": [2, 4],
-            "excluded_intents": ["crisis", "crisis_topic", "medical_advice"],
+            "excluded_intents": ["crisis", "crisis_topic", "medical_advice", "urgent_medical"],
             "retrieval_intent": "ask_question",
             "merged_intents": ["out_of_scope"],
             "explicit_intents": ["book_consultation", "ask_human", "cancel_booking"],
@@ -230,7 +230,9 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
             self._classify(message)
         return messages
 
-    def goes_to_retrieval(self, intent: str, confidence: float, knowledge_similarity: float) -> bool:
+    def goes_to_retrieval(
+        self, intent: str, confidence: float, knowledge_similarity: float
+    ) -> bool:
         """The routing rule of the module docstring, for a message the classifier gave
         ``intent`` with ``confidence``, ``knowledge_similarity`` close to the FAQ questions."""
         config = self._config

@@ -6,6 +6,9 @@ crisis. For each message, in this order:
 
 1. the deterministic crisis detector (``bot.safety.crisis``): a ``crisis`` verdict sets the
    intent to ``crisis`` with confidence 1.0, whatever the classifier said;
+   then an urgent medical situation (``bot.safety.urgent``: trouble breathing, chest pain, a
+   racing heart, fainting, someone unresponsive, too much of a substance, ketamine from outside
+   a clinic) sets ``urgent_medical`` (911 and Poison Control first);
 2. an informational question about the topic (verdict ``concern``) becomes ``crisis_topic``
    (answered from the knowledge base, with the crisis resources added);
 3. the semantic crisis score (``bot.nlu.intent_classifier``: the probability that the message
@@ -41,10 +44,12 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.safety.crisis import CONCERN, detect_crisis, has_figure_or_denial
 from bot.safety.medical import detect_medical_advice
+from bot.safety.urgent import is_urgent
 
 CRISIS_INTENT = "crisis"
 CRISIS_TOPIC_INTENT = "crisis_topic"
 MEDICAL_ADVICE_INTENT = "medical_advice"
+URGENT_INTENT = "urgent_medical"
 NLU_FALLBACK_INTENT = "nlu_fallback"
 SAFETY_KEY = "safety"
 
@@ -113,6 +118,9 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
         medical = detect_medical_advice(text)
         if crisis.is_crisis:
             _set_intent(message, CRISIS_INTENT)
+            decided_by = "rules"
+        elif is_urgent(text):
+            _set_intent(message, URGENT_INTENT)
             decided_by = "rules"
         elif crisis.level == CONCERN:
             _set_intent(message, CRISIS_TOPIC_INTENT)

@@ -1,0 +1,38 @@
+"""Is a message written in Spanish? A small, dependency-free check for the one other language
+patients here write in: the assistant answers in English and says so in Spanish.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPANISH_WORDS = frozenset(
+    "que qué el la los las de del es son por para como cómo cuanto cuánto cuánta cuesta qué "
+    "donde dónde tienen tiene puedo quiero necesito hola gracias cita citas precio horario seguro "
+    "usted ustedes mi mis con una un y o pero también tambien hablan habla español espanol "
+    "buenos buenas dias días tardes noches ayuda médico medico tratamiento sesión sesion "
+    "ketamina aceptan hacer cambiar mañana manana semana sábado sabado domingo".split()
+)
+_ENGLISH_WORDS = frozenset(
+    "the is are do does can i you my what how when where which who a an to of and or for with "
+    "it this that have has be will would should please thanks hello hi".split()
+)
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def _fold(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+def looks_spanish(text: str) -> bool:
+    """True when the message reads as Spanish: more Spanish than English function words and at
+    least two of them, or Spanish punctuation (¿ ¡) or ñ with one of them."""
+    words = [w.lower() for w in _WORD.findall(text or "")]
+    folded_spanish = {_fold(w) for w in _SPANISH_WORDS}
+    spanish = sum(1 for w in words if w in _SPANISH_WORDS or _fold(w) in folded_spanish)
+    english = sum(1 for w in words if w in _ENGLISH_WORDS)
+    marked = any(ch in (text or "") for ch in "¿¡ñÑ")
+    if marked and spanish >= 1 and english == 0:
+        return True
+    return spanish >= 2 and spanish > english

@@ -1,0 +1,63 @@
+"""Deterministic detection of urgent medical situations: the person needs 911 or Poison Control
+now, whether or not anyone meant harm (trouble breathing, chest pain, a racing heart, fainting,
+someone unresponsive or seizing, too much of a substance, ketamine taken outside a clinic).
+
+Standard library only, like ``bot.safety.crisis``. A crisis (suicidal intent, self-harm,
+overdose) is decided first by that module; this one catches the medical emergencies that are
+not a crisis. Questions about side effects in general ("can ketamine raise blood pressure?")
+are not urgent: the knowledge answers them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.safety.normalize import normalize_variants
+
+_NOT = r"(?<!no )(?<!not )(?<!without )(?<!never )(?<!any )"
+
+_SYMPTOMS = [
+    rf"\b{_NOT}(?:cant|cannot|can barely|can hardly|struggling to|hard to|trouble|difficulty) "
+    r"(?:breathe|breathing|catch my breath)\b",
+    r"\b(?:isnt|is not|not|stopped|stop) breathing\b",
+    rf"\b{_NOT}(?:chest pains?|pain in (?:my|his|her) chest|(?:my|his|her) chest "
+    r"(?:hurts|is (?:tight|heavy|hurting)|feels (?:tight|heavy|like))|crushing chest)\b",
+    r"\b(?:my|his|her) heart (?:is |keeps |feels like its )?(?:pounding|racing|beating (?:so |"
+    r"really |very |super )?(?:fast|hard|weird)|skipping|going crazy|out of my chest)\b"
+    r"(?! (?:to see|for you|with (?:excitement|joy|love)))",
+    r"\b(?:(?:i|he|she|they) (?:just )?(?:passed out|fainted|collapsed)|(?:going|about) to "
+    r"(?:faint|pass out)|feel (?:like )?(?:im going to )?(?:faint|like passing out))\b",
+    r"\b(?:unresponsive|wont wake up|will not wake up|cant wake (?:him|her|them) up|not waking "
+    r"up|(?:is|are|was) (?:having|had) a seizure|seizing|convuls\w*|turning blue|lips are blue)\b",
+    r"\b(?:took|take|taken|used|snorted|drank|swallowed) (?:some |a lot of |too much |way too "
+    r"much |more )?(?:ketamine|k|special k|it|pills?|something) (?:that |i )?(?:from|off|i got "
+    r"from|i bought) (?:a |my |some )?(?:friend|dealer|party|guy|online|the street|someone)\b",
+    r"\b(?:took|taken|used|had) (?:way )?(?:too much|too many|more than i (?:should|was "
+    r"supposed to))\b",
+    # Spanish
+    r"\bno puedo respirar\b|\b(?:dolor en el pecho|me duele el pecho)\b|\bel corazon (?:me "
+    r"late (?:muy )?(?:rapido|fuerte)|acelerado)\b|\bme (?:desmaye|voy a desmayar)\b|\bno "
+    r"(?:responde|despierta)\b|\bconvulsi\w*\b",
+]
+_SYMPTOM_RES = [re.compile(p) for p in _SYMPTOMS]
+# "can ketamine cause chest pain?", "is a racing heart a side effect": a question about the
+# treatment in general, answered from the knowledge.
+_GENERAL_QUESTION = re.compile(
+    r"^(?:can|could|does|do|will|would|is|are) (?:ketamine|it|the treatment|treatment|an? "
+    r"infusion|esketamine|spravato|(?:a )?(?:racing|pounding) heart|chest pain)\b|\bside effects?"
+    r"\b|\b(?:in general|generally|usually|common)\b")
+_SPANISH = re.compile(r"\b(?:no puedo respirar|pecho|corazon|desmay\w*|responde|despierta|"
+                      r"convulsi\w*)\b")
+
+
+def is_urgent(text: str) -> bool:
+    """True when the message describes a medical emergency happening now."""
+    for form in normalize_variants(text or ""):
+        if any(p.search(form) for p in _SYMPTOM_RES):
+            return not _GENERAL_QUESTION.search(form)
+    return False
+
+
+def is_spanish_urgent(text: str) -> bool:
+    """True when an urgent message is written in Spanish (the reply is then in Spanish)."""
+    return is_urgent(text) and any(_SPANISH.search(f) for f in normalize_variants(text or ""))

@@ -1,0 +1,21 @@
+"""Spanish messages are recognised, so the assistant can say in Spanish that it answers in
+English and give the clinic's phone; English messages with a Spanish word stay English."""
+
+import pytest
+
+from bot.language import looks_spanish
+
+
+@pytest.mark.parametrize("text", [
+    "¿Cuál es su horario los sábados?", "y el horario?", "cuanto cuesta el tratamiento",
+    "aceptan seguro médico", "Necesito cambiar mi cita del jueves, por favor.",
+])
+def test_spanish_messages(text):
+    assert looks_spanish(text)
+
+
+@pytest.mark.parametrize("text", [
+    "what is ketamine therapy", "I want to book a cita", "special k", "the price", "",
+])
+def test_english_messages(text):
+    assert not looks_spanish(text)

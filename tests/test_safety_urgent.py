@@ -1,0 +1,46 @@
+"""Urgent medical situations: 911 and Poison Control first, never a side-effect answer.
+
+The detector is deterministic (bot/safety/urgent.py); these cases are what a person in trouble
+types, what a curious patient asks, and figures of speech that must stay ordinary messages.
+"""
+
+import pytest
+
+from bot.safety.urgent import is_spanish_urgent, is_urgent
+
+URGENT = [
+    "i took ketamine from a friend and feel really weird",
+    "already took some of it... my heart is pounding",
+    "I can't breathe properly and my hands are tingling",
+    "my boyfriend won't wake up",
+    "my chest hurts really bad since an hour ago",
+    "i feel like im going to faint",
+    "I took way too much tonight",
+    "she is having a seizure",
+    "no puedo respirar",
+    "me duele el pecho",
+]
+NOT_URGENT = [
+    "can ketamine cause chest pain?",
+    "is a racing heart a side effect",
+    "no chest pain, just a headache",
+    "does the weird feeling go away",
+    "my heart is racing to see you lol",
+    "how much does a session cost",
+    "I was breathing slowly during meditation",
+]
+
+
+@pytest.mark.parametrize("text", URGENT)
+def test_an_emergency_is_urgent(text):
+    assert is_urgent(text)
+
+
+@pytest.mark.parametrize("text", NOT_URGENT)
+def test_questions_and_figures_are_not(text):
+    assert not is_urgent(text)
+
+
+def test_spanish_emergencies_are_recognised_as_spanish():
+    assert is_spanish_urgent("no puedo respirar")
+    assert not is_spanish_urgent("I can't breathe")
