@@ -13,9 +13,9 @@ crisis. For each message, in this order:
    (answered from the knowledge base, with the crisis resources added);
 3. the semantic crisis score (``bot.nlu.intent_classifier``: the probability that the message
    means what the crisis examples mean) at or above ``semantic_crisis_threshold`` also makes a
-   ``crisis``, but only when the message holds no figure of speech and no denial, and is
-   closer in meaning to some crisis example than to every other training example and FAQ
-   question. This adds recall for
+   ``crisis``, but only when the message holds no figure of speech and no denial, is close
+   to some crisis example (cosine >= ``semantic_min_similarity``) and closer to it than to
+   every other training example and FAQ question. This adds recall for
    phrasing no rule knows, without raising alarms on "killing it at work" or "I'm not suicidal";
 4. otherwise a request for individual medical advice (``bot.safety.medical``) becomes
    ``medical_advice`` with confidence 1.0.
@@ -54,10 +54,14 @@ NLU_FALLBACK_INTENT = "nlu_fallback"
 SAFETY_KEY = "safety"
 
 
-def semantic_crisis_vote(message: Message, text: str, threshold: float) -> bool:
+def semantic_crisis_vote(message: Message, text: str, threshold: float,
+                         min_similarity: float = 0.4) -> bool:
     """True when the semantic crisis score alone makes this message a crisis (rule 3 above)."""
     score = message.get("semantic_crisis") or {}
     if float(score.get("probability", 0.0)) < threshold:
+        return False
+    # Far from every example ("Destiny Hope", a name), the regression only extrapolates.
+    if float(score.get("nearest_similarity", 0.0)) < min_similarity:
         return False
     # Closer in meaning to some crisis example than to every other example and FAQ question.
     if float(score.get("nearest_similarity", 0.0)) <= float(
@@ -86,10 +90,11 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """``semantic_crisis_threshold``: the semantic crisis probability that also counts."""
-        return {"semantic_crisis_threshold": 0.8}
+        return {"semantic_crisis_threshold": 0.8, "semantic_min_similarity": 0.4}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self._threshold = float(config.get("semantic_crisis_threshold", 0.8))
+        self._min_similarity = float(config.get("semantic_min_similarity", 0.4))
 
     @classmethod
     def create(
@@ -125,7 +130,7 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
         elif crisis.level == CONCERN:
             _set_intent(message, CRISIS_TOPIC_INTENT)
             decided_by = "rules"
-        elif semantic_crisis_vote(message, text, self._threshold):
+        elif semantic_crisis_vote(message, text, self._threshold, self._min_similarity):
             _set_intent(message, CRISIS_INTENT,
                         float((message.get("semantic_crisis") or {}).get("probability", 1.0)))
             decided_by = "semantic"
