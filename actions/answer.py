@@ -88,6 +88,10 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(text=replies.contact_details(profile))
             return [SlotSet("human_offered", False)]
         events = self._reply_decision(dispatcher, profile, decision, version_of(retriever))
+        if tracker.get_slot("crisis_mode"):
+            # Earlier in this conversation someone was in danger: every answer keeps the way
+            # to help in view.
+            dispatcher.utter_message(response="utter_safety_resources")
         retrieval_debug.show(dispatcher, decision, tracker)  # staff shell only (make shell-debug)
         return events
 

@@ -205,3 +205,32 @@ async def test_a_broken_retrieval_layer_is_admitted_without_logging_the_message(
     assert caplog.records, "the failure must be logged"
     for fragment in ("Jane", "555-123-4567", "how fast does it work"):
         assert fragment not in logged
+
+
+# --- after a crisis reply in the same conversation ---
+async def test_after_a_crisis_an_unknown_message_gets_the_resources_not_i_dont_know(
+        domain, tracker_for):
+    tracker = tracker_for("what do i do", intent="nlu_fallback", slots={"crisis_mode": True})
+    messages, _ = await run_action(ActionAnswerQuestion(), tracker, domain)
+
+    assert [m.get("response") for m in messages][0] == "utter_crisis_followup"
+    assert load_clinic().phone_display in messages[1]["text"]
+    assert not any("don't know" in (m.get("text") or "") for m in messages)
+
+
+async def test_after_a_crisis_an_answer_keeps_the_resources_in_view(domain, tracker_for):
+    tracker = tracker_for("how quickly does ketamine start to work", intent="ask_question",
+                          slots={"crisis_mode": True})
+    messages, _ = await run_action(ActionAnswerQuestion(), tracker, domain)
+
+    expected = get_retriever().get("how_fast_it_works")
+    assert messages[0]["text"] == replies.format_answer(expected.answer, expected.source)
+    assert messages[-1].get("response") == "utter_safety_resources"
+
+
+async def test_a_spanish_message_gets_the_spanish_note_with_the_phone(domain, tracker_for):
+    tracker = tracker_for("¿Cuánto cuesta el tratamiento?", intent="ask_question")
+    messages, _ = await run_action(ActionAnswerQuestion(), tracker, domain)
+
+    assert "solo responde en inglés" in messages[0]["text"]
+    assert load_clinic().phone_display in messages[0]["text"]
