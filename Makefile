@@ -28,7 +28,7 @@ export BOT_ENV ?= development
 # Where the Rasa server finds the action server (endpoints.yml reads it).
 export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help install onnx benchmark index test lint eval bench safety train run shell validate test-rasa nlu-cv FORCE
+.PHONY: help install onnx benchmark index test lint eval bench safety train run shell validate test-rasa nlu-cv nlu-stability FORCE
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  make %-10s %s\n", $$1, $$2}'
@@ -116,6 +116,9 @@ nlu-cv: $(STAMPS)/venv-rasa ## NLU intent cross-validation (5 folds); numbers go
 	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 \
 	  --successes --out results/nlu-cv
 	$(RASA_VENV)/bin/python scripts/nlu_summary.py results/nlu-cv
+
+nlu-stability: $(STAMPS)/venv-rasa $(ONNX_EXPORT) ## Train the NLU 3 times from scratch and compare every decision (docs/nlu.md)
+	$(RASA_VENV)/bin/python scripts/nlu_stability.py --runs 3
 
 # --- channels: the website widget, the browser its test drives, the staff debug shell ---
 .PHONY: widget browser-deps shell-debug

@@ -22,6 +22,10 @@ from bot.retrieval import RetrievalUnavailable, get_retriever
 logger = logging.getLogger(__name__)
 
 
+# Knowledge entries whose answer offers to take a consultation request right here.
+BOOKING_ANSWERS = frozenset({"how_to_book", "consultation_process", "how_soon_to_start"})
+
+
 class ActionAnswerQuestion(Action):
     """Reply with the knowledge base's answer, a choice of answers, or an honest "I don't know"."""
 
@@ -53,8 +57,8 @@ class ActionAnswerQuestion(Action):
         message = tracker.latest_message or {}
         text = message.get("text") or ""
         intent = (message.get("intent") or {}).get("name")
-        if validators.name_typed_at_name_step(tracker.get_slot("requested_slot"), intent, text):
-            # The form asked for a name and this is one: the form takes it, nothing to answer.
+        if validators.form_step_answer(tracker.get_slot("requested_slot"), intent, text):
+            # The form asked a question and this answers it: the form takes it, nothing to say.
             return []
         if intent != replies.CHOOSE_ANSWER_INTENT and looks_spanish(text):
             logger.info("message in Spanish: answered with the Spanish note")
@@ -115,6 +119,9 @@ class ActionAnswerQuestion(Action):
             return [SlotSet("human_offered", False)]
         if decision.kind == "answer" and best is not None:
             dispatcher.utter_message(text=replies.format_answer(best.answer, best.source), **meta)
+            if best.id in BOOKING_ANSWERS:
+                # These answers invite the patient to book here: a "yes" then starts the form.
+                return [SlotSet("human_offered", False), SlotSet("booking_offered", True)]
             return [SlotSet("human_offered", False)]
         if decision.kind == "clarify" and decision.options:
             options = list(decision.options)[:3]

@@ -41,18 +41,6 @@ COMPANION_SLOTS = {"contact": ("contact_kind",), "preferred_time": ("preferred_t
 # This raises bot.crypto.KeyConfigurationError (with what to do) when the key is missing.
 load_key()
 
-_YES = re.compile(
-    r"^(?:y|yes|yeah|yep|yup|sure|ok|okay|fine|alright|all right|agreed?|i agree|of course|"
-    r"go ahead|sounds good|that'?s (?:ok|okay|fine)|no problem|please do|correct|confirm|"
-    r"send(?: it)?|submit|looks (?:good|right|fine)|all good|that'?s right|perfect|"
-    r"(?:please )?try(?: it| that| sending it)? again|try once more|retry|resend)\b",
-    re.IGNORECASE,
-)
-_NO = re.compile(
-    r"^(?:n|no|nope|nah|not (?:ok|okay|really)|i'?d rather not|rather not|i don'?t|"
-    r"don'?t|do not|i do not|wrong|that'?s wrong|incorrect)\b",
-    re.IGNORECASE,
-)
 _LOCATION_FILLER = frozenset(
     "the a an office clinic location site branch one please at on in street st avenue ave "
     "road rd suite building center centre".split()
@@ -98,17 +86,6 @@ def match_location(text: str, locations: tuple[Location, ...]) -> Location | Non
         if words & (distinctive - _LOCATION_FILLER):
             candidates.append(location)
     return candidates[0] if len(candidates) == 1 else None
-
-
-def _yes_or_no(text: str) -> bool | None:
-    text = text.strip().lower()
-    if re.match(r"^no (?:problem|worries)\b", text):
-        return True
-    if _NO.match(text):
-        return False
-    if _YES.match(text):
-        return True
-    return None
 
 
 def _latest_intent(tracker: Tracker) -> str | None:
@@ -183,7 +160,7 @@ class ValidateConsultationForm(FormValidationAction):
         if isinstance(value, bool):
             return {"booking_consent": value}
         if isinstance(value, str):
-            answer = _yes_or_no(value)
+            answer = validators.read_yes_no(value)
             if answer is not None:
                 return {"booking_consent": answer}
             if _looks_like_question(value):
@@ -193,16 +170,40 @@ class ValidateConsultationForm(FormValidationAction):
             dispatcher.utter_message(text=replies.invalid_reply("consent_unclear"))
         return {"booking_consent": None}
 
+    def _step_answer(self, tracker: Tracker, slot: str) -> dict[str, Any]:
+        """What the patient typed at ``slot``'s question, when it answers it, whatever the NLU
+        read it as ("Will Cost" as a price question, "looks good, submit it" as a question):
+        the slot mappings alone would ask the same question forever."""
+        message = tracker.latest_message or {}
+        value = validators.form_step_answer(
+            tracker.get_slot("requested_slot"), _latest_intent(tracker), message.get("text") or ""
+        )
+        return {slot: value} if value is not None and tracker.get_slot("requested_slot") == slot \
+            else {}
+
+    async def extract_booking_consent(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A yes or no typed at the privacy question."""
+        return self._step_answer(tracker, "booking_consent")
+
     async def extract_full_name(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """At the name step, a typed name is the answer even when the NLU read it as something
-        else ("Will Cost" as a price question); the slot mappings alone would ask forever."""
-        message = tracker.latest_message or {}
-        name = validators.name_typed_at_name_step(
-            tracker.get_slot("requested_slot"), _latest_intent(tracker), message.get("text") or ""
-        )
-        return {"full_name": name} if name else {}
+        """A name typed at the name question."""
+        return self._step_answer(tracker, "full_name")
+
+    async def extract_contact(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A phone number or e-mail typed at the contact question, also inside a sentence."""
+        return self._step_answer(tracker, "contact")
+
+    async def extract_booking_review(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A yes or no typed at the summary."""
+        return self._step_answer(tracker, "booking_review")
 
     async def validate_full_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -289,7 +290,7 @@ class ValidateConsultationForm(FormValidationAction):
         if value == "change" or not isinstance(value, str):
             # action_ask_booking_review shows the change buttons after a "no".
             return {"booking_review": None}
-        answer = _yes_or_no(value)
+        answer = validators.read_yes_no(value)
         if answer is True:
             return {"booking_review": "submit"}
         if answer is False and retrying:

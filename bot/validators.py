@@ -58,24 +58,63 @@ _ADDRESS_WORDS = frozenset(
 _NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[-'’.][^\W\d_]*)*\.?$")
 
 
-# Intents the NLU gives a name by mistake ("Will Cost" reads as a price question, "Ivy Hall" as
-# a place). At the name step the form's question wins over them; a crisis, an urgent message,
-# a cancel or a medical question still wins over the form.
-NAME_STEP_MISREADINGS = frozenset({
+# --------------------------------------------------------------------------- form steps
+
+_YES = re.compile(
+    r"^(?:y|yes|yeah|yep|yup|sure|ok|okay|fine|alright|all right|agreed?|i agree|of course|"
+    r"go ahead|sounds good|that'?s (?:ok|okay|fine)|no problem|please do|correct|confirm|"
+    r"send(?: it)?|submit|looks (?:good|right|fine)|all good|that'?s right|perfect|"
+    r"(?:please )?try(?: it| that| sending it)? again|try once more|retry|resend)\b",
+    re.IGNORECASE,
+)
+_NO = re.compile(
+    r"^(?:n|no|nope|nah|not (?:ok|okay|really)|i'?d rather not|rather not|i don'?t|"
+    r"don'?t|do not|i do not|wrong|that'?s wrong|incorrect)\b",
+    re.IGNORECASE,
+)
+
+
+def read_yes_no(text: str) -> bool | None:
+    """True for a yes ("sure", "looks good, submit it"), False for a no, None otherwise."""
+    text = text.strip().lower()
+    if re.match(r"^no (?:problem|worries)\b", text):
+        return True
+    if _NO.match(text):
+        return False
+    if _YES.match(text):
+        return True
+    return None
+
+
+
+# Intents the NLU may give an answer to the form's question by mistake ("Will Cost" reads as a
+# price question, "looks good, submit it" as a question). At a form step, the step's question
+# wins over them; a crisis, an urgent message, a cancel or a medical question still wins over
+# the form.
+FORM_STEP_MISREADINGS = frozenset({
     "ask_question", "out_of_scope", "nlu_fallback", "ask_human", "bot_challenge",
     "correct_booking", "inform", "greet", "goodbye", "thanks", "affirm", "deny", "choose_answer",
 })
+YES_NO_STEPS = ("booking_consent", "booking_review")
 
 
-def name_typed_at_name_step(requested_slot: str | None, intent: str | None,
-                            text: str) -> str | None:
-    """The name, when the form asked for one and this message is one, whatever the NLU said."""
-    if requested_slot != "full_name" or intent not in NAME_STEP_MISREADINGS:
+def form_step_answer(requested_slot: str | None, intent: str | None, text: str) -> str | None:
+    """The text, when it answers the form's current question (a name at the name step, a
+    phone number or e-mail at the contact step, a yes or no at the consent and summary steps),
+    whatever the NLU read it as; otherwise None."""
+    if intent not in FORM_STEP_MISREADINGS or not text.strip():
+        return None
+    if requested_slot in YES_NO_STEPS:
+        return text if read_yes_no(text) is not None else None
+    checks = {"full_name": validate_full_name, "contact": validate_contact}
+    check = checks.get(requested_slot or "")
+    if check is None:
         return None
     try:
-        return validate_full_name(text)
+        check(text)
     except Invalid:
         return None
+    return text
 
 
 def _written_as_name(text: str) -> bool:

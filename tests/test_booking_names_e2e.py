@@ -50,3 +50,20 @@ def test_questions_and_addresses_are_not_names(assistant, text):
     reply = _text(assistant.send(sender, text))
     assert NAME_QUESTION in reply, reply
     assert CONTACT_QUESTION not in reply
+
+
+TIME_QUESTION = "When would suit you best"
+
+
+def test_a_number_inside_a_sentence_answers_the_contact_step(assistant):
+    sender = _at_name_step(assistant)
+    assert CONTACT_QUESTION in _text(assistant.send(sender, "Sophie Marten"))
+    reply = _text(assistant.send(sender, "her cell is 555-618-0427"))
+    assert TIME_QUESTION in reply, reply
+
+
+def test_a_no_with_a_reason_at_the_privacy_step_stores_nothing_and_asks_nothing(assistant):
+    sender = f"names-{uuid.uuid4().hex[:10]}"
+    assistant.send(sender, "I'd like to book a consultation")
+    reply = _text(assistant.send(sender, "no thanks, I'll ask my psychiatrist first"))
+    assert NAME_QUESTION not in reply and "don't know" not in reply, reply

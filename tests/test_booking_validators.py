@@ -7,6 +7,7 @@ import pytest
 from bot.validators import (
     Contact,
     Invalid,
+    form_step_answer,
     normalize_us_phone,
     parse_preferred_time,
     validate_contact,
@@ -231,3 +232,20 @@ def test_relative_dates_follow_today():
     assert parse_preferred_time("tomorrow", date(2026, 12, 31)).normalized == "2027-01-01"
     assert parse_preferred_time("friday", date(2026, 11, 27)).normalized == "2026-12-04"
     assert parse_preferred_time("Feb 29", date(2027, 3, 1)).normalized == "2028-02-29"
+
+
+@pytest.mark.parametrize("slot, intent, text, taken", [
+    ("full_name", "ask_question", "Will Cost", True),
+    ("full_name", "crisis", "Hope Walker", False),          # a crisis always wins
+    ("full_name", "cancel_booking", "Mercy Stone", False),  # so does a cancel
+    ("full_name", "ask_question", "how much does it cost", False),
+    ("contact", "ask_question", "her cell is 555-618-0427", True),
+    ("contact", "ask_question", "why do you need that?", False),
+    ("booking_review", "ask_question", "Looks good, submit it", True),
+    ("booking_consent", "ask_question", "no thanks, I'll ask my psychiatrist first", True),
+    ("booking_consent", "ask_question", "what happens to my data?", False),
+    ("preferred_time", "ask_question", "how long till someone calls me back", False),
+    (None, "ask_question", "Will Cost", False),
+])
+def test_a_form_step_takes_its_own_answer_whatever_the_nlu_read(slot, intent, text, taken):
+    assert (form_step_answer(slot, intent, text) is not None) is taken

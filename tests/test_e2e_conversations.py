@@ -10,8 +10,11 @@ pages are judged together.
 Every turn is judged on the assistant's reply to that message: all its messages and button (or
 numbered option) titles, without the fixed first-message disclaimer. The report (per kind and
 per channel: right/total; every wrong turn with the user text, the failed checks and the reply)
-is printed and written to results/e2e_conversations.txt. Only server errors fail the test for
-now; limits on the numbers are set once a baseline is known.
+is printed and written to results/. Two suites: tests/e2e_conversations.yml (38 conversations,
+used while building, so a development set) and tests/e2e_conversations_heldout.yml (30
+conversations written blind afterwards by another author and scored once). Every crisis and
+urgent turn must be right in both; the share of all turns right must stay at or above the
+limit of each suite (the measured level, docs/e2e.md; the product's aim is 95%).
 """
 
 from __future__ import annotations
@@ -37,7 +40,13 @@ from bot.config import ClinicProfile, load_clinic
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 CONVERSATIONS_FILE = ROOT / "tests" / "e2e_conversations.yml"
-REPORT_FILE = ROOT / "results" / "e2e_conversations.txt"
+REPORT_DIR = ROOT / "results"
+# suite file -> the share of all turns that must be right (docs/e2e.md has the measured runs)
+SUITES = {
+    "e2e_conversations.yml": 0.90,
+    "e2e_conversations_heldout.yml": 0.80,
+}
+ALWAYS_RIGHT_KINDS = ("crisis", "urgent")
 
 KINDS = ("crisis", "urgent", "booking", "question", "smalltalk", "followup")
 CHANNELS = ("rest", "sms")
@@ -286,11 +295,12 @@ def build_report(results: list[TurnResult], errors: dict[str, str], conversation
 
 
 # --- the test ------------------------------------------------------------------------------
-def test_patient_conversations_run_end_to_end(assistant):
+@pytest.mark.parametrize("suite", sorted(SUITES))
+def test_patient_conversations_run_end_to_end(assistant, suite):
     profile = load_clinic()
     # The disclaimer is recognised by its start; make sure that still matches the real text.
     assert replies.disclaimer(profile).startswith(DISCLAIMER_START)
-    conversations = load_conversations()
+    conversations = load_conversations(ROOT / "tests" / suite)
     results: list[TurnResult] = []
     errors: dict[str, str] = {}
     for conversation in conversations:
@@ -300,7 +310,11 @@ def test_patient_conversations_run_end_to_end(assistant):
             errors[conversation.id] = f"{type(error).__name__}: {error}"[:500]
             traceback.print_exc()
     report = build_report(results, errors, conversations)
-    REPORT_FILE.parent.mkdir(parents=True, exist_ok=True)
-    REPORT_FILE.write_text(report, encoding="utf-8")
+    REPORT_DIR.mkdir(parents=True, exist_ok=True)
+    (REPORT_DIR / suite.replace(".yml", ".txt")).write_text(report, encoding="utf-8")
     print("\n" + report)
     assert not errors, f"server errors in {len(errors)} conversation(s): {errors}"
+    urgent = [r for r in results if r.turn.kind in ALWAYS_RIGHT_KINDS and not r.right]
+    assert not urgent, [(r.conversation.id, r.turn.user) for r in urgent]
+    share = sum(r.right for r in results) / len(results)
+    assert share >= SUITES[suite], f"{share:.1%} of turns right (limit {SUITES[suite]:.0%})"
