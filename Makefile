@@ -22,13 +22,19 @@ export RASA_TELEMETRY_ENABLED := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
-# Booking: without BOT_DATA_KEY, development mode creates an owner-only key in var/secrets/ (and
-# says so). Deployments set BOT_ENV=production and BOT_DATA_KEY (`make keygen`); see docs/booking.md.
-export BOT_ENV ?= development
+# What the operator set (environment or `make VAR=...`) always wins over this file and .env.
+from_operator = $(filter environment command,$(firstword $(origin $(1))))
+# Production is the default everywhere; only the explicitly local commands (LOCAL_GOALS) run in
+# development mode, where a missing BOT_DATA_KEY makes an owner-only key in var/secrets/ (and
+# says so). Deployments set BOT_DATA_KEY (`make keygen`); see docs/booking.md.
+LOCAL_GOALS := run shell shell-debug test
+LOCAL_BOT_ENV := $(if $(call from_operator,BOT_ENV),$(BOT_ENV),development)
+export BOT_ENV ?= production
+$(LOCAL_GOALS): export BOT_ENV = $(LOCAL_BOT_ENV)
 # Where the Rasa server finds the action server (endpoints.yml reads it).
 export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: help install onnx benchmark index test lint eval bench safety train run shell validate test-rasa nlu-cv nlu-stability FORCE
+.PHONY: settings help install onnx benchmark index test lint eval bench safety train run shell validate test-rasa nlu-cv nlu-stability FORCE
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  make %-10s %s\n", $$1, $$2}'
@@ -137,11 +143,22 @@ browser-deps: ## Install Debian's chromium for the browser test when it is missi
 	@command -v chromium >/dev/null || { SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
 
-# Channel settings for local runs: a git-ignored .env with random secrets, written on first use.
-# Production sets the same variables in its environment instead (docs/channels.md).
+# Channel settings for local runs: a git-ignored .env with random secrets, written by the local
+# commands only (LOCAL_GOALS) on first use, and read only for variables the operator did not
+# set. Production sets the same variables in its environment instead (docs/channels.md).
 CHANNEL_ENV := WEBCHAT_ALLOWED_ORIGINS WEBCHAT_SESSION_KEY TWILIO_AUTH_TOKEN TWILIO_WEBHOOK_URL SMS_SENDER_KEY
--include .env
+ifneq ($(filter $(LOCAL_GOALS),$(MAKECMDGOALS)),)
+  $(if $(wildcard .env),,$(shell $(MAKE) --no-print-directory -s .env >&2))
+endif
+env_line_name = $(firstword $(subst =, ,$(1)))
+load_env_line = $(if $(call from_operator,$(call env_line_name,$(1))),,$(eval \
+  $(call env_line_name,$(1)) := $(patsubst $(call env_line_name,$(1))=%,%,$(1))))
+$(foreach line,$(if $(wildcard .env),$(shell grep -E '^[A-Z_][A-Z0-9_]*=' .env)),$(call load_env_line,$(line)))
 export $(CHANNEL_ENV)
+
+settings: ## Where each setting of the local commands comes from (names and origins, never values)
+	@echo "BOT_ENV=$(BOT_ENV) ($(origin BOT_ENV))"
+	@$(foreach v,$(CHANNEL_ENV),echo "$(v): $(if $(value $(v)),$(origin $(v)),unset)";)
 
 .env:
 	@{ echo "# Local development settings (git-ignored). Production sets these in its environment."; \

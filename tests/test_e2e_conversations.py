@@ -12,7 +12,8 @@ numbered option) titles, without the fixed first-message disclaimer. The report 
 per channel: right/total; every wrong turn with the user text, the failed checks and the reply)
 is printed and written to results/. Two suites: tests/e2e_conversations.yml (38 conversations,
 used while building, so a development set) and tests/e2e_conversations_heldout.yml (30
-conversations written blind afterwards by another author and scored once). Every crisis and
+conversations written blind afterwards by another author; its one blind run scored 82.4%, two
+fixes followed from it, see docs/e2e.md). Every crisis and
 urgent turn must be right in both; the share of all turns right must stay at or above the
 limit of each suite (the measured level, docs/e2e.md; the product's aim is 95%).
 """

@@ -71,11 +71,19 @@ def test_a_failure_in_the_form_closes_it_and_clears_what_it_collected():
     assert {"event": "active_loop", "name": None} in answer["events"]
 
 
-def test_a_failed_session_start_still_starts_the_session():
+def test_a_failed_session_start_still_starts_the_session_silently():
     answer = fallback_answer(body("action_session_start", []))
     kinds = [e["event"] for e in answer["events"]]
     assert kinds == ["session_started", "action"]
-    assert answer["responses"]
+    # A crisis reply must not come after "our system isn't responding": the next action that
+    # fails says it.
+    assert not answer["responses"]
+
+
+def test_a_failed_crisis_record_is_silent_and_still_closes_the_form():
+    answer = fallback_answer(body("action_record_crisis_event", [user("x")], "consultation_form"))
+    assert not answer["responses"]  # the patient already has the crisis resources
+    assert {"event": "active_loop", "name": None} in answer["events"]
 
 
 def test_form_only_slots_come_from_the_domain():

@@ -261,3 +261,24 @@ def test_action_server_without_an_index_refuses_to_start(tmp_path):
     output = result.stdout + result.stderr
     assert result.returncode != 0, output[-2000:]
     assert "The action server cannot start" in output and "make index" in output
+
+
+# The crisis reply is composed by the Rasa server itself; the actions on its path (the session
+# start of a new conversation, recording the event) have short deadlines of their own
+# (bot/reliability/action_endpoint.py), so a hanging action server cannot hold it back. The
+# limit is the product's reply budget, not a benchmark: Twilio gives up after 15 s.
+CRISIS_REPLY_BUDGET_SECONDS = 2.5
+
+
+def test_a_crisis_reply_does_not_wait_for_a_hanging_action_server(stack):
+    rasa = stack["rasa"]
+    ongoing = "crisis-budget-ongoing"
+    assert rasa.send(ongoing, "hi")[0] == 200
+    stack["proxy"].mode = "slow"
+    for sender in (ongoing, "crisis-budget-new"):
+        status, body, seconds = rasa.send(sender, "I want to end my life tonight")
+        reply = texts(body)
+        print(f"\ncrisis reply with a hanging action server ({sender}): {seconds:.2f} s")
+        assert status == 200 and "988" in reply and "911" in reply, reply
+        assert UNAVAILABLE not in reply.split("988")[0], "nothing else comes before the resources"
+        assert seconds <= CRISIS_REPLY_BUDGET_SECONDS, seconds

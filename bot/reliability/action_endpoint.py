@@ -34,6 +34,11 @@ logger = logging.getLogger(__name__)
 
 TIMEOUT_ENV = "ACTION_TIMEOUT_SECONDS"
 DEFAULT_TIMEOUT_SECONDS = 10.0
+# Actions on the crisis reply's path get a short deadline of their own: the crisis text is
+# already composed by the Rasa server, and a hanging action server (or its database) must not
+# hold it back past what a channel waits for (Twilio gives up after 15 s). Recording the event
+# normally takes milliseconds; a session start too.
+QUICK_ACTIONS = {"action_record_crisis_event": 0.5, "action_session_start": 1.2}
 
 
 class ActionServerFailure(RuntimeError):
@@ -81,12 +86,13 @@ class ResilientActionEndpoint(EndpointConfig):
     async def request(self, method: str = "post", subpath: str | None = None, **kwargs: Any) -> Any:
         """Call the action server; a failure becomes :func:`fallback_answer` for action calls."""
         body = kwargs.get("json")
-        kwargs["timeout"] = aiohttp.ClientTimeout(total=self.timeout_seconds)
         is_action_call = isinstance(body, dict) and "next_action" in body
+        deadline = self.timeout_seconds
+        if is_action_call:
+            deadline = min(deadline, QUICK_ACTIONS.get(body.get("next_action"), deadline))
+        kwargs["timeout"] = aiohttp.ClientTimeout(total=deadline)
         try:
-            answer = await asyncio.wait_for(
-                super().request(method, subpath, **kwargs), self.timeout_seconds + 1
-            )
+            answer = await asyncio.wait_for(super().request(method, subpath, **kwargs), deadline)
             if is_action_call and not isinstance(answer, dict):
                 raise ActionServerFailure("the answer was not a JSON object")
             return answer
@@ -95,7 +101,7 @@ class ResilientActionEndpoint(EndpointConfig):
                 raise  # a form's deliberate rejection: Rasa predicts another action
             reason = f"HTTP {error.status}"
         except (asyncio.TimeoutError, aiohttp.ServerTimeoutError):
-            reason = f"no answer within {self.timeout_seconds:g} s"
+            reason = f"no answer within {deadline:g} s"
         except aiohttp.ClientError as error:
             reason = type(error).__name__
         except ActionServerFailure as error:

@@ -16,6 +16,10 @@ logger = logging.getLogger(__name__)
 
 UNAVAILABLE_RESPONSE = "utter_service_unavailable"
 SESSION_START = "action_session_start"
+# Failed silently: the crisis event (the patient already has the resources, which the Rasa
+# server sent itself) and the session start (a crisis text must not come after "our system
+# isn't responding"; the next action that fails says it).
+SILENT_FAILURES = frozenset({"action_record_crisis_event", SESSION_START})
 LISTEN = "action_listen"
 REQUESTED_SLOT = "requested_slot"
 
@@ -96,7 +100,6 @@ def fallback_answer(body: dict[str, Any]) -> dict[str, Any]:
             {"event": "slot", "name": REQUESTED_SLOT, "value": None},
             {"event": "active_loop", "name": None},
         ]
-    responses = (
-        [] if already_told(events_in) else [{"response": UNAVAILABLE_RESPONSE, **clinic_values()}]
-    )
+    silent = body.get("next_action") in SILENT_FAILURES or already_told(events_in)
+    responses = [] if silent else [{"response": UNAVAILABLE_RESPONSE, **clinic_values()}]
     return {"events": events, "responses": responses}

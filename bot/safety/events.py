@@ -89,6 +89,9 @@ class CrisisEventStore:
                 url = make_url(self.url)
                 kwargs: dict = {"hide_parameters": True, "pool_pre_ping": True}
                 on_disk = url.database not in (None, "", ":memory:")
+                if url.get_backend_name().startswith("postgresql"):
+                    # A crisis event must never hang a worker on an unreachable database.
+                    kwargs["connect_args"] = {"connect_timeout": 3}
                 if url.get_backend_name() == "sqlite" and on_disk:
                     os.makedirs(os.path.dirname(os.path.abspath(url.database)), exist_ok=True)
                     kwargs["connect_args"] = {"timeout": 5}
