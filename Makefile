@@ -146,7 +146,8 @@ browser-deps: ## Install Debian's chromium for the browser test when it is missi
 # Channel settings for local runs: a git-ignored .env with random secrets, written by the local
 # commands only (LOCAL_GOALS) on first use, and read only for variables the operator did not
 # set. Production sets the same variables in its environment instead (docs/channels.md).
-CHANNEL_ENV := WEBCHAT_ALLOWED_ORIGINS WEBCHAT_SESSION_KEY TWILIO_AUTH_TOKEN TWILIO_WEBHOOK_URL SMS_SENDER_KEY
+CHANNEL_ENV := WEBCHAT_ALLOWED_ORIGINS WEBCHAT_SESSION_KEY TWILIO_AUTH_TOKEN TWILIO_WEBHOOK_URL SMS_SENDER_KEY \
+  ACTION_SERVER_TOKEN
 ifneq ($(filter $(LOCAL_GOALS),$(MAKECMDGOALS)),)
   $(if $(wildcard .env),,$(shell $(MAKE) --no-print-directory -s .env >&2))
 endif
@@ -164,7 +165,7 @@ settings: ## Where each setting of the local commands comes from (names and orig
 	@{ echo "# Local development settings (git-ignored). Production sets these in its environment."; \
 	   echo "WEBCHAT_ALLOWED_ORIGINS=http://127.0.0.1:5005,http://localhost:5005"; \
 	   echo "TWILIO_WEBHOOK_URL=http://127.0.0.1:5005/webhooks/twilio_sms/webhook"; \
-	   for key in WEBCHAT_SESSION_KEY TWILIO_AUTH_TOKEN SMS_SENDER_KEY; do \
+	   for key in WEBCHAT_SESSION_KEY TWILIO_AUTH_TOKEN SMS_SENDER_KEY ACTION_SERVER_TOKEN; do \
 	     echo "$$key=$$(python3 -c 'import secrets; print(secrets.token_hex(32))')"; done; } > $@
 	@echo "Wrote .env with random local secrets for the chat and SMS channels."
 

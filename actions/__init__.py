@@ -1,4 +1,5 @@
-"""Custom actions run by the Rasa action server (``python -m rasa_sdk --actions actions``).
+"""Custom actions run by the action server (``python -m bot.reliability.action_server``, which is
+rasa_sdk's server behind a shared-token check).
 
 Each module holds thin action classes; the work happens in ``bot``.
 """

@@ -691,8 +691,8 @@ def start_action_server(workdir: Path, backend: str | None):
     url = f"http://127.0.0.1:{port}"
     log = open(workdir / f"actions-{backend or 'default'}.log", "wb")  # noqa: SIM115
     process = subprocess.Popen(
-        [str(PROJECT_ROOT / ".venv" / "bin" / "python"), "-m", "rasa_sdk", "--actions",
-         "actions", "--port", str(port)],
+        [str(PROJECT_ROOT / ".venv" / "bin" / "python"), "-m", "bot.reliability.action_server",
+         "--port", str(port)],
         cwd=PROJECT_ROOT, env=_server_env(workdir, url, backend), stdout=log,
         stderr=subprocess.STDOUT, start_new_session=True,
     )

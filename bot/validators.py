@@ -412,6 +412,13 @@ def _parse_part_of_day(text: str) -> str | None:
     return None
 
 
+# A question at the time step; "when my sister can drive me" is an answer, so not "when".
+_TIME_QUESTION_START = re.compile(
+    r"^(?:what|how|why|who|where|which|is|are|do|does|did|can|could|would|should)\b",
+    re.IGNORECASE,
+)
+
+
 def parse_preferred_time(text: str, today: date) -> PreferredTime:
     """Keep what the patient said and read a normalised form out of it when possible.
 
@@ -431,7 +438,8 @@ def parse_preferred_time(text: str, today: date) -> PreferredTime:
     if day_label is None and part is not None:
         day_label = "any day"
     normalized = " ".join(p for p in (day_label, part) if p) or None
-    # "Is Tuesday morning OK?" is an answer; "what times do you have?" is not.
-    if normalized is None and "?" in said:
+    # "Is Tuesday morning OK?" is an answer; "what times do you have?" is not, and neither is
+    # "how long till someone calls me back" typed without a question mark.
+    if normalized is None and ("?" in said or _TIME_QUESTION_START.match(said)):
         raise Invalid("question")
     return PreferredTime(text=said, normalized=normalized)

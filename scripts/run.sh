@@ -11,7 +11,7 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-.venv/bin/python -m rasa_sdk --actions actions --port "$ACTION_PORT" &
+.venv/bin/python -m bot.reliability.action_server --port "$ACTION_PORT" &
 pids+=("$!")
 .venv-rasa/bin/rasa run --model "$MODEL" --interface 127.0.0.1 --port "$RASA_PORT" \
   --credentials credentials.yml --endpoints endpoints.yml &

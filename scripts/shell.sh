@@ -12,7 +12,7 @@ LOG_DIR="${LOG_DIR:-var/log}"
 mkdir -p "$LOG_DIR"
 
 # The servers' logs go to files so they do not interleave with the conversation.
-.venv/bin/python -m rasa_sdk --actions actions --port "$ACTION_PORT" \
+.venv/bin/python -m bot.reliability.action_server --port "$ACTION_PORT" \
   >"$LOG_DIR/shell-actions.log" 2>&1 &
 pids+=("$!")
 .venv-rasa/bin/rasa run --model "$MODEL" --interface 127.0.0.1 --port "$RASA_PORT" \

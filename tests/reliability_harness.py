@@ -27,6 +27,7 @@ from typing import Any
 
 from servers import (
     ACTION_PYTHON,
+    ACTION_SERVER_TOKEN,
     RASA,
     ROOT,
     _action_server_healthy,
@@ -59,6 +60,7 @@ def base_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
         "TRANSFORMERS_OFFLINE": "1",
         "TOKENIZERS_PARALLELISM": "false",
         "SANIC_HOST": "127.0.0.1",
+        "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN,
         **(extra or {}),
     }
 
@@ -126,7 +128,7 @@ def spawn(name: str, command: list[str], workdir: Path, env: Mapping[str, str]) 
 
 def action_server_command(port: int) -> list[str]:
     """The action server, as scripts/run.sh starts it."""
-    return [str(ACTION_PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+    return [str(ACTION_PYTHON), "-m", "bot.reliability.action_server", "--port", str(port)]
 
 
 def rasa_command(port: int, workdir: Path, model: Path, enable_api: bool = True) -> list[str]:
@@ -214,6 +216,9 @@ def texts(body: Any) -> str:
     return "\n".join(m.get("text") or "" for m in body if isinstance(m, dict))
 
 
+# What the proxy passes on besides the body: the Rasa server's proof of who it is.
+FORWARDED_HEADERS = ("X-Action-Token", "Content-Encoding")
+
 class FaultProxy:
     """HTTP proxy to the action server with a switchable fault: pass, error, slow, down."""
 
@@ -246,7 +251,11 @@ class FaultProxy:
                     time.sleep(proxy.slow_seconds)
                 request = urllib.request.Request(
                     proxy.upstream + self.path, data=body, method=method,
-                    headers={"Content-Type": self.headers.get("Content-Type", "application/json")},
+                    headers={
+                        "Content-Type": self.headers.get("Content-Type", "application/json"),
+                        **{name: self.headers[name] for name in FORWARDED_HEADERS
+                           if self.headers.get(name)},
+                    },
                 )  # fmt: skip
                 try:
                     with urllib.request.urlopen(request, timeout=120) as answer:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -36,6 +37,9 @@ ACTION_PYTHON = ROOT / ".venv" / "bin" / "python"
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 START_TIMEOUT_S = float(os.environ.get("E2E_START_TIMEOUT", "300"))
 
+
+# One shared secret between the action server and the Rasa server of this test run.
+ACTION_SERVER_TOKEN = secrets.token_hex(16)
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
@@ -211,6 +215,8 @@ def start_assistant(
         "TOKENIZERS_PARALLELISM": "false",
         "SANIC_HOST": "127.0.0.1",
         "ACTION_SERVER_URL": f"{action_url}/webhook",
+        # The Rasa server presents it; the action server refuses calls without it.
+        "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN,
         # Booking: the action server refuses to start without a data key. Each run gets a fresh
         # key and its own requests database in the workdir, unless extra_env sets them.
         "BOT_ENV": "test",
@@ -219,7 +225,7 @@ def start_assistant(
         **(extra_env or {}),
     }
     commands = {
-        "actions": [str(ACTION_PYTHON), "-m", "rasa_sdk", "--actions", "actions",
+        "actions": [str(ACTION_PYTHON), "-m", "bot.reliability.action_server",
                     "--port", str(action_port)],
         "rasa": [str(RASA), "run", "--model", str(model), "--interface", "127.0.0.1",
                  "--port", str(rasa_port), "--credentials", str(credentials),

@@ -249,3 +249,11 @@ def test_relative_dates_follow_today():
 ])
 def test_a_form_step_takes_its_own_answer_whatever_the_nlu_read(slot, intent, text, taken):
     assert (form_step_answer(slot, intent, text) is not None) is taken
+
+
+@pytest.mark.parametrize("text", [
+    "how long till someone actually calls me back usually", "what times do you have",
+])
+def test_a_question_at_the_time_step_is_not_a_time(text):
+    with pytest.raises(Invalid):
+        parse_preferred_time(text, date(2026, 12, 3))

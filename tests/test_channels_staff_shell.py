@@ -149,7 +149,7 @@ def test_the_patients_input_checks_apply(shell):
 
 
 def test_with_the_action_server_gone_staff_get_the_honest_reply_and_the_shell_stays(shell):
-    actions = shell.child_pids("rasa_sdk")
+    actions = shell.child_pids("bot.reliability.action_server")
     assert actions, "the script's action server is not running"
     for pid in actions:
         os.kill(pid, signal.SIGKILL)

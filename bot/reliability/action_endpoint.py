@@ -33,12 +33,21 @@ from bot.reliability.fallback import fallback_answer
 logger = logging.getLogger(__name__)
 
 TIMEOUT_ENV = "ACTION_TIMEOUT_SECONDS"
+# Shared with bot.reliability.action_server (which runs in the other environment).
+ACTION_TOKEN_ENV = "ACTION_SERVER_TOKEN"
+ACTION_TOKEN_HEADER = "X-Action-Token"
 DEFAULT_TIMEOUT_SECONDS = 10.0
 # Actions on the crisis reply's path get a short deadline of their own: the crisis text is
 # already composed by the Rasa server, and a hanging action server (or its database) must not
 # hold it back past what a channel waits for (Twilio gives up after 15 s). Recording the event
 # normally takes milliseconds; a session start too.
 QUICK_ACTIONS = {"action_record_crisis_event": 0.5, "action_session_start": 1.2}
+
+
+def action_token_headers() -> dict[str, str]:
+    """The header that proves a call to the action server comes from this Rasa server."""
+    token = os.environ.get(ACTION_TOKEN_ENV)
+    return {ACTION_TOKEN_HEADER: token} if token else {}
 
 
 class ActionServerFailure(RuntimeError):
@@ -91,6 +100,8 @@ class ResilientActionEndpoint(EndpointConfig):
         if is_action_call:
             deadline = min(deadline, QUICK_ACTIONS.get(body.get("next_action"), deadline))
         kwargs["timeout"] = aiohttp.ClientTimeout(total=deadline)
+        # The action server refuses calls without the token (bot.reliability.action_server).
+        kwargs["headers"] = {**(kwargs.get("headers") or {}), **action_token_headers()}
         try:
             answer = await asyncio.wait_for(super().request(method, subpath, **kwargs), deadline)
             if is_action_call and not isinstance(answer, dict):

@@ -35,7 +35,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.reliability.action_endpoint import ResilientActionEndpoint
+from bot.reliability.action_endpoint import ResilientActionEndpoint, action_token_headers
 from bot.reliability.tracker_store import TrackerStoreMisconfigured, install_strict_tracker_store
 
 logger = logging.getLogger(__name__)
@@ -76,7 +76,8 @@ async def check_action_server(
                     return False, f"action server /health answered {answer.status}", None
             body = {"next_action": CHECK_ACTION, "sender_id": PROBE_SENDER,
                     "tracker": _probe_tracker(), "domain": {}}  # fmt: skip
-            async with session.post(webhook_url, json=body) as answer:
+            async with session.post(webhook_url, json=body, headers=action_token_headers()) \
+                    as answer:
                 if answer.status != 200:
                     return False, f"readiness check answered {answer.status}", None
                 data = await answer.json()
