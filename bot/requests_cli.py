@@ -18,6 +18,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from typing import TYPE_CHECKING
 
@@ -141,6 +142,19 @@ def _details(request: ConsultationRequest) -> str:
     )
 
 
+# A cell starting with one of these is a formula to a spreadsheet ("=HYPERLINK(...)"): the
+# export prefixes it with an apostrophe, so it is shown as the text the patient typed.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+E164 = re.compile(r"^\+\d{8,15}$")  # a stored phone number: digits only, no formula possible
+
+
+def spreadsheet_safe(value: object) -> object:
+    """``value`` as a spreadsheet shows it as text, never runs it (OWASP CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not E164.match(value):
+        return "'" + value
+    return value
+
+
 def _export(requests: list[ConsultationRequest], fmt: str) -> str:
     if fmt == "json":
         return json.dumps([r.as_dict() for r in requests], ensure_ascii=False, indent=2) + "\n"
@@ -148,5 +162,5 @@ def _export(requests: list[ConsultationRequest], fmt: str) -> str:
     writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, extrasaction="ignore")
     writer.writeheader()
     for request in requests:
-        writer.writerow(request.as_dict())
+        writer.writerow({k: spreadsheet_safe(v) for k, v in request.as_dict().items()})
     return buffer.getvalue()

@@ -419,6 +419,14 @@ _TIME_QUESTION_START = re.compile(
 )
 
 
+_MARKUP = re.compile(r"<[^>]*>|[<>]")
+
+
+def strip_markup(text: str) -> str:
+    """Free text without HTML or other markup: tags and stray angle brackets go, the words stay."""
+    return " ".join(_MARKUP.sub(" ", text).split())
+
+
 def parse_preferred_time(text: str, today: date) -> PreferredTime:
     """Keep what the patient said and read a normalised form out of it when possible.
 
@@ -427,7 +435,10 @@ def parse_preferred_time(text: str, today: date) -> PreferredTime:
     """
     if not text or not text.strip():
         raise Invalid("empty")
-    said = " ".join(text.split())
+    # Stored, shown to staff and echoed in the summary: no markup survives.
+    said = strip_markup(text)
+    if not said:
+        raise Invalid("empty")
     if len(said) > TIME_MAX_CHARS:
         raise Invalid("too_long")
     lowered = said.lower()

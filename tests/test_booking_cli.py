@@ -116,3 +116,13 @@ def test_wrong_or_missing_key_is_a_clear_error(env):
     assert "Evelyn" not in wrong.stdout + wrong.stderr
     missing = bot_command({**env, "BOT_DATA_KEY": ""}, "list")
     assert missing.returncode == 2 and "BOT_DATA_KEY is not set" in missing.stderr
+
+
+def test_spreadsheet_formulas_are_shown_as_text_not_run():
+    from bot.requests_cli import spreadsheet_safe
+
+    assert spreadsheet_safe('=HYPERLINK("http://evil.example","x")').startswith("'=")
+    assert spreadsheet_safe("@SUM(A1)") == "'@SUM(A1)"
+    assert spreadsheet_safe("-2+3") == "'-2+3"
+    assert spreadsheet_safe("+15555550123") == "+15555550123"  # a stored phone number
+    assert spreadsheet_safe("weekday mornings") == "weekday mornings"

@@ -257,3 +257,10 @@ def test_a_form_step_takes_its_own_answer_whatever_the_nlu_read(slot, intent, te
 def test_a_question_at_the_time_step_is_not_a_time(text):
     with pytest.raises(Invalid):
         parse_preferred_time(text, date(2026, 12, 3))
+
+
+def test_markup_typed_as_a_time_is_not_stored_or_echoed():
+    parsed = parse_preferred_time("<b>tuesday</b> morning<script>alert(1)</script>",
+                                  date(2026, 12, 3))
+    assert "<" not in parsed.text and ">" not in parsed.text
+    assert parsed.text.startswith("tuesday morning")
