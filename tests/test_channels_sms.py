@@ -283,3 +283,27 @@ def test_a_reply_is_twiml_even_when_empty(assistant):
     response = post_webhook(assistant.rasa_url, params, sign(params))
     assert response.status_code == 200
     assert twiml_messages(response.text) == []
+
+
+def test_a_repeated_message_sid_is_answered_once(assistant):
+    phone = new_phone()
+    params = sms_params(phone, "what are the common side effects")
+    first = post_webhook(assistant.rasa_url, params, sign(params))
+    again = post_webhook(assistant.rasa_url, params, sign(params))  # Twilio's retry, or a replay
+    assert first.status_code == again.status_code == 200
+    assert twiml_messages(first.text)  # answered
+    assert twiml_messages(again.text) == []  # not processed again: no second reply
+    # The conversation goes on normally after it: no second disclaimer, a real answer.
+    later = " ".join(send_sms(assistant, phone, "how long is a session"))
+    assert "automated assistant" not in later
+
+
+def test_seen_messages_forget_after_their_time():
+    from bot.channels.replays import SeenMessages
+
+    seen = SeenMessages(ttl_seconds=10, capacity=3)
+    assert seen.first_time("SM1", now=0) and not seen.first_time("SM1", now=5)
+    assert seen.first_time("SM1", now=20)  # forgotten after the time-to-live
+    for number in range(2, 6):
+        assert seen.first_time(f"SM{number}", now=21)
+    assert seen.first_time("SM1", now=22)  # the oldest go first when the set is full

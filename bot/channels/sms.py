@@ -22,6 +22,7 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.channels import channel_state, formatting, keywords, offers
+from bot.channels.replays import SeenMessages
 from bot.channels.session_token import check_key, keyed_sender_id
 from bot.config import load_clinic
 from bot.reliability.rest_channel import visible, without_controls
@@ -90,6 +91,7 @@ class TwilioSmsInput(InputChannel):
         self.sender_key = check_key(sender_key, "twilio_sms sender_key (SMS_SENDER_KEY)")
         self.account_sid = account_sid or None
         self.max_segments = max(1, max_segments)
+        self.seen = SeenMessages()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """The health route and Twilio's webhook."""
@@ -133,6 +135,11 @@ class TwilioSmsInput(InputChannel):
         if len(body) > MAX_BODY_CHARS:
             return response.text("Body too long", status=413)
 
+        message_id = params.get("MessageSid")
+        if message_id and not self.seen.first_time(message_id):
+            # A retry or a replay of a message already answered: answered once, stored once.
+            logger.info("twilio_sms: a repeated MessageSid was not processed again")
+            return _twiml([])
         sender_id = keyed_sender_id(self.sender_key, phone)
         agent = request.app.ctx.agent
         try:
