@@ -98,3 +98,8 @@ def test_loopback_and_token_comparison():
     assert not is_loopback("0.0.0.0") and not is_loopback("10.0.0.5")
     assert token_matches("abc", "abc") and not token_matches("abc", "abd")
     assert not token_matches("", "")
+
+
+def test_the_root_answers_plainly(guarded):
+    with urllib.request.urlopen(f"{guarded}/", timeout=10) as answer:
+        assert answer.status == 200 and json.loads(answer.read()) == {"status": "ok"}

@@ -190,3 +190,11 @@ def test_a_full_run_logs_no_personal_data_or_message_text(rasa):
     assert "Rasa server is up and running" in everything and "Action endpoint is up" in everything
     for secret in SECRETS:
         assert secret.lower() not in everything.lower(), f"{secret!r} is in the server logs"
+
+
+def test_the_root_does_not_tell_the_rasa_version(rasa):
+    import urllib.request
+
+    with urllib.request.urlopen(f"{rasa.url}/", timeout=10) as answer:
+        body = answer.read().decode()
+    assert answer.status == 200 and "Rasa" not in body and "3.6" not in body

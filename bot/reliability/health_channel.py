@@ -110,7 +110,18 @@ class _ConfiguringBlueprint(Blueprint):
         app.config.REQUEST_MAX_SIZE = getattr(
             self.ctx, "max_request_bytes", DEFAULT_MAX_REQUEST_BYTES
         )
+        if not getattr(app.ctx, "banner_hidden", False):
+            app.ctx.banner_hidden = True
+            app.register_middleware(_hide_banner, "request")
         super().register(app, options)
+
+
+async def _hide_banner(request: Any) -> Any:
+    """``GET /`` says "Hello from Rasa: 3.6.21" to anyone: it tells an attacker which known
+    weaknesses to try. The root answers without a version instead."""
+    if request.path == "/" and request.method in ("GET", "HEAD"):
+        return response.json({"status": "ok"})
+    return None
 
 
 class HealthInput(InputChannel):
