@@ -307,3 +307,11 @@ def test_seen_messages_forget_after_their_time():
     for number in range(2, 6):
         assert seen.first_time(f"SM{number}", now=21)
     assert seen.first_time("SM1", now=22)  # the oldest go first when the set is full
+
+
+def test_a_crisis_after_stop_still_gets_the_resources(assistant):
+    phone = new_phone()
+    send_sms(assistant, phone, "STOP")
+    assert send_sms(assistant, phone, "what is ketamine therapy") == []  # opted out: silence
+    reply = " ".join(send_sms(assistant, phone, "i want to kill myself tonight"))
+    assert "988" in reply and "911" in reply

@@ -26,6 +26,8 @@ from bot.channels.replays import SeenMessages
 from bot.channels.session_token import check_key, keyed_sender_id
 from bot.config import load_clinic
 from bot.reliability.rest_channel import visible, without_controls
+from bot.safety.crisis import detect_crisis
+from bot.safety.urgent import is_urgent
 
 logger = logging.getLogger(__name__)
 
@@ -173,7 +175,7 @@ class TwilioSmsInput(InputChannel):
         if keyword is keywords.Keyword.OPT_IN:
             await channel_state.save_state(agent, sender_id, CHANNEL, {"opted_out": False})
             return [keywords.opt_in_reply(profile)]
-        if opted_out:
+        if opted_out and not _needs_help_now(body):
             return []
 
         remainder = state.get("remainder") or ""
@@ -209,6 +211,12 @@ class TwilioSmsInput(InputChannel):
                 agent, sender_id, CHANNEL, {**state, "remainder": reply.remainder}
             )
         return reply.messages
+
+
+def _needs_help_now(body: str) -> bool:
+    """A crisis or a medical emergency: answered (and recorded) even after STOP, because
+    silence is the one reply that can cost a life; the carrier may still hold it back."""
+    return detect_crisis(body).is_crisis or is_urgent(body)
 
 
 def _parse_form(request: Request) -> tuple[dict[str, str], str | None]:
