@@ -314,3 +314,22 @@ def test_debug_mode_is_for_the_staff_shell_only(monkeypatch: pytest.MonkeyPatch)
     assert not retrieval_debug.enabled("twilio_sms")
     monkeypatch.delenv(retrieval_debug.ENV_FLAG)
     assert not retrieval_debug.enabled("cmdline")
+
+
+def test_a_restored_history_masks_what_the_form_collected() -> None:
+    events = [
+        {"event": "user", "text": "I'd like to book a consultation"},
+        {"event": "slot", "name": "requested_slot", "value": "full_name"},
+        {"event": "bot", "text": "Thank you. What is your full name?"},
+        {"event": "user", "text": "Quentin Marlowe"},
+        {"event": "slot", "name": "requested_slot", "value": "contact"},
+        {"event": "user", "text": "+12145550142"},
+        {"event": "slot", "name": "requested_slot", "value": None},
+        {"event": "bot", "text": "Here is your consultation request:\n- Name: Quentin Marlowe\n"
+                                 "- Phone: (214) 555-0142\n- Location: North office"},
+        {"event": "user", "text": "what does it cost"},
+    ]
+    shown = " ".join(m["text"] for m in offers.history(events))
+    assert "Quentin" not in shown and "555" not in shown and "+1214" not in shown
+    assert "North office" in shown and "what does it cost" in shown
+    assert "I'd like to book a consultation" in shown

@@ -110,7 +110,7 @@ def open_chat(page, url: str) -> None:
     page.goto(url)
     page.get_by_role("button", name="Chat with us").click()
     expect_focus_on_input(page)
-    page.wait_for_function("() => !!localStorage.length", timeout=REPLY_TIMEOUT_MS)
+    page.wait_for_function("() => !!sessionStorage.length", timeout=REPLY_TIMEOUT_MS)
 
 
 def expect_focus_on_input(page) -> None:
@@ -294,7 +294,7 @@ def test_a_page_on_another_origin_cannot_connect(page, sites):
     page.get_by_role("button", name="Chat with us").click()
     status = page.locator(".cc-status")
     status.filter(has_text="not available").wait_for(timeout=REPLY_TIMEOUT_MS)
-    assert page.evaluate("() => localStorage.length") == 0  # no session was issued
+    assert page.evaluate("() => sessionStorage.length") == 0  # no session was issued
     shot(page, "refused-origin")
 
 
@@ -316,16 +316,16 @@ def test_a_forged_session_token_gets_a_fresh_conversation(page, sites):
     open_chat(page, sites["clinic"])
     ask(page, "what is ketamine therapy")
     bot_bubble(page, "Source:")
-    token = page.evaluate("() => localStorage.getItem(localStorage.key(0))")
+    token = page.evaluate("() => sessionStorage.getItem(sessionStorage.key(0))")
     sender, issued, mac = token.split(".")
     forged = f"{'0' * 32}.{issued}.{mac}"  # choose another conversation id, keep the MAC
-    page.evaluate("t => localStorage.setItem(localStorage.key(0), t)", forged)
+    page.evaluate("t => sessionStorage.setItem(sessionStorage.key(0), t)", forged)
     page.reload()
     page.get_by_role("button", name="Chat with us").click()
     page.wait_for_function(
-        "f => localStorage.getItem(localStorage.key(0)) !== f", arg=forged,
+        "f => sessionStorage.getItem(sessionStorage.key(0)) !== f", arg=forged,
         timeout=REPLY_TIMEOUT_MS,
     )
-    issued_now = page.evaluate("() => localStorage.getItem(localStorage.key(0))")
+    issued_now = page.evaluate("() => sessionStorage.getItem(sessionStorage.key(0))")
     assert not issued_now.startswith("0" * 32) and not issued_now.startswith(sender)
     assert page.locator(".cc-user").count() == 0  # nobody's history is shown

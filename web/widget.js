@@ -364,7 +364,7 @@
 
   function storedToken() {
     try {
-      return window.localStorage.getItem(TOKEN_KEY);
+      return window.sessionStorage.getItem(TOKEN_KEY);
     } catch (e) {
       return null;
     }
@@ -373,9 +373,9 @@
   function storeToken(token) {
     try {
       if (token) {
-        window.localStorage.setItem(TOKEN_KEY, token);
+        window.sessionStorage.setItem(TOKEN_KEY, token);
       } else {
-        window.localStorage.removeItem(TOKEN_KEY);
+        window.sessionStorage.removeItem(TOKEN_KEY);
       }
     } catch (e) {
       /* storage disabled: the conversation simply does not survive a reload */

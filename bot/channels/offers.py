@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.booking_slots import PERSONAL_SLOTS
+
 INTENT_PREFIX = "/"
 _NUMBER = re.compile(r"^\s*#?\s*(\d{1,2})\s*[.)]?\s*$")
 
@@ -65,13 +67,23 @@ def guard_command(text: str, buttons: Iterable[Mapping[str, Any]]) -> Resolved:
     return Resolved(stripped.lstrip(INTENT_PREFIX + " \t"))
 
 
+
+
+MASK = "•••"
+# The lines of the booking summary (bot.booking_replies.summary) that hold personal details.
+_SUMMARY_DETAIL = re.compile(r"^(- (?:Name|Phone|Email|Preferred time): ).+$", re.MULTILINE)
+
+
 def history(events: Sequence[Mapping[str, Any]], limit: int = 60) -> list[dict[str, Any]]:
     """The messages of a conversation as the widget shows them, oldest first, at most ``limit``.
 
     A button click is shown with the button's title (kept in the user event's metadata), never
-    as the raw payload.
+    as the raw payload. What the patient typed for the consultation request (name, contact,
+    time, location) and the summary's personal lines are masked: a history restored on a shared
+    computer must not show them to the next person.
     """
     shown: list[dict[str, Any]] = []
+    asked: Any = None  # the form's question the next user message answers
     # A session's greeting is logged before the message that started the session, but the
     # patient saw it after their message: it is held until that message.
     held: list[dict[str, Any]] | None = None
@@ -84,6 +96,8 @@ def history(events: Sequence[Mapping[str, Any]], limit: int = 60) -> list[dict[s
             metadata = event.get("metadata") or {}
             title = metadata.get("option_title") if isinstance(metadata, Mapping) else None
             text = title or event.get("text") or ""
+            if text and title is None and asked in PERSONAL_SLOTS:
+                text = MASK
             if text and not (title is None and text.startswith(INTENT_PREFIX)):
                 shown.append({"sender": "user", "text": text})
             if held is not None:
@@ -91,13 +105,17 @@ def history(events: Sequence[Mapping[str, Any]], limit: int = 60) -> list[dict[s
                 held = None
         elif kind == "bot":
             data = event.get("data") or {}
-            message: dict[str, Any] = {"sender": "bot", "text": event.get("text") or ""}
+            message: dict[str, Any] = {
+                "sender": "bot", "text": _SUMMARY_DETAIL.sub(rf"\1{MASK}", event.get("text") or "")
+            }
             if data.get("buttons"):
                 message["buttons"] = data["buttons"]
             if isinstance(data.get("custom"), Mapping):
                 message["custom"] = data["custom"]
             if message["text"] or len(message) > 2:
                 target.append(message)
+        elif kind == "slot" and event.get("name") == "requested_slot":
+            asked = event.get("value")
         elif kind == "restart":  # a restarted conversation starts an empty window
             shown.clear()
             held = None

@@ -198,6 +198,11 @@ class WebchatInput(InputChannel):
             resumed = session is not None
             session = session or self.signer.issue()
             await sio.save_session(sid, {"sender_id": session.sender_id})
+            # One conversation per socket: a second session_request leaves the first room, so
+            # the socket no longer receives that conversation's replies.
+            for room in list(sio.rooms(sid)):
+                if room not in (sid, session.sender_id):
+                    await sio.leave_room(sid, room)
             await sio.enter_room(sid, session.sender_id)
             await sio.emit("session_confirm", session.token, room=sid)
             if resumed:
