@@ -16,6 +16,9 @@ warnings (errors too with ``--strict``)
                        placeholders are filled
   ``stale-review``     ``reviewed`` older than ``max_review_age_days`` (default 365), missing,
                        or in the future
+  ``bare-yes-no``      the answer opens with a bare "Yes" or "No": given to a question it
+                       matched only roughly ("does it help with OCD?" -> "Yes, ... anxiety"),
+                       it affirms what the patient did not ask; state the fact instead
 
 Defaults can be set per clinic in an optional ``knowledge_check:`` section of the clinic file
 (``max_answer_chars``, ``max_review_age_days``, ``collision_similarity``); flags override them.
@@ -173,6 +176,9 @@ def _placeholder_findings(entry: str, text: str, known: dict) -> list[Finding]:
     ]
 
 
+_BARE_YES_NO = re.compile(r"^(?:yes|no)\b[\s,.!:;-]", re.IGNORECASE)
+
+
 def check_faq_file(path: Path, settings: CheckSettings, placeholders: dict) -> tuple[int, list]:
     """Field-level checks of ``faq.yml`` that report every problem, not just the first.
 
@@ -216,6 +222,12 @@ def check_faq_file(path: Path, settings: CheckSettings, placeholders: dict) -> t
         answer = " ".join(str(record.get("answer") or "").split())
         findings.extend(_placeholder_findings(entry, answer, placeholders))
         shown = fill_placeholders(answer, placeholders)
+        if _BARE_YES_NO.match(answer):
+            findings.append(Finding(
+                "bare-yes-no", WARNING, entry,
+                "opens with a bare Yes/No: to a differently worded question it affirms what the "
+                "patient did not ask; start with the fact itself",
+            ))
         if len(shown) > settings.max_answer_chars:
             findings.append(Finding(
                 "long-answer", WARNING, entry,

@@ -24,7 +24,7 @@ CLEAN = [
     entry("parking", "Where can I park my car?", ["is there parking", "car park near you"],
           "Free parking is behind the building."),
     entry("wheelchair", "Is the clinic wheelchair accessible?", ["step free access"],
-          "Yes, there is a ramp and a lift."),
+          "There is a ramp and a lift."),
     entry("session_length", "How long does a ketamine session take?",
           ["how many minutes is one treatment"], "About 45 to 60 minutes in the chair."),
 ]
@@ -66,9 +66,12 @@ def test_each_problem_is_found_with_the_right_severity(tmp_path, capsys):
         # Staff copied a paraphrase of session_length into a new entry: a collision.
         entry("infusion_time", "How long does the infusion drip run?",
               ["how many minutes is one treatment"], "The drip itself runs for about 40 minutes."),
-        entry("no_source", "Do you offer gift cards?", [], "No, we do not.", source=None),
+        entry("no_source", "Do you offer gift cards?", [], "We do not sell gift cards.",
+              source=None),
+        entry("bare_yes", "Does ketamine help with anxiety?", ["ketamine for nerves"],
+              "Yes, it is used for anxiety as well as depression."),
         entry("long", "Can you explain the whole process?", [], long_answer),
-        entry("old", "Do you have a waiting room?", [], "Yes.", reviewed="2024-01-15"),
+        entry("old", "Do you have a waiting room?", [], "There is one.", reviewed="2024-01-15"),
         entry("typo", "How do I reach you?", [], "Call {phon} during {hours}."),
     ]
     article = "---\nid: guide\ntitle: Guide\nreviewed: 2023-02-01\n---\nSome text.\n"
@@ -82,6 +85,7 @@ def test_each_problem_is_found_with_the_right_severity(tmp_path, capsys):
     assert found["invalid"] == {"typo"}  # {phon} is not a placeholder the clinic file knows
     assert found["long-answer"] == {"long"}
     assert found["stale-review"] == {"old", "article:guide"}
+    assert found["bare-yes-no"] == {"bare_yes"}
     # The copied paraphrase, asked through the real retrieval decision, is not answered
     # with (only) the entry it is listed under.
     misses = [f for f in report.findings if f.check == "paraphrase-miss"]
@@ -89,7 +93,7 @@ def test_each_problem_is_found_with_the_right_severity(tmp_path, capsys):
     severities = {f.check: f.severity for f in report.findings}
     assert severities == {"collision": "error", "missing-source": "error", "invalid": "error",
                           "long-answer": "warning", "stale-review": "warning",
-                          "paraphrase-miss": "warning"}
+                          "paraphrase-miss": "warning", "bare-yes-no": "warning"}
     assert not report.passed
     assert run_cli("--knowledge-dir", str(directory), "--json", "--no-model") == 1
     printed = json.loads(capsys.readouterr().out)
@@ -105,7 +109,7 @@ def test_warnings_fail_only_in_strict_mode_and_limits_are_configurable(tmp_path)
     assert run_cli("--knowledge-dir", str(directory), "--no-model", "--strict",
                    "--max-answer-chars", "500") == 0
     old = knowledge(tmp_path / "other", CLEAN[:1] + [
-        entry("old", "Do you have a waiting room?", [], "Yes.", reviewed="2025-06-01")])
+        entry("old", "Do you have a waiting room?", [], "There is one.", reviewed="2025-06-01")])
     assert run_cli("--knowledge-dir", str(old), "--no-model", "--strict") == 1
     assert run_cli("--knowledge-dir", str(old), "--no-model", "--strict",
                    "--max-review-age-days", "100000") == 0
