@@ -105,7 +105,7 @@ $(STAMPS)/rasa-sources: FORCE
 
 FORCE:
 
-run: install index train ## Start the assistant: action server on 5055, Rasa (rest + socketio) on 5005; Ctrl-C stops both
+run: install index train widget ## Start the assistant: action server on 5055, Rasa (rest + socketio) on 5005; Ctrl-C stops both
 	scripts/run.sh
 
 shell: install index train ## Talk to the assistant in the terminal (Rasa's console, with the patients' checks)
