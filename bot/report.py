@@ -32,6 +32,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from bot.answer_log import METADATA_KEY
+from bot.booking_slots import PERSONAL_SLOTS
 from bot.config import PROJECT_ROOT
 
 TRACKER_DB_ENV = "BOT_TRACKER_DB_URL"  # the same variable as bot.retention
@@ -41,7 +42,9 @@ SUBMIT_ACTION = "action_submit_consultation_request"
 BOOKING_OUTCOME_KEY = "booking_outcome"  # bot message metadata set by the submit action
 CRISIS_INTENTS = frozenset({"crisis"})
 # Never shown as examples: personal crises, questions about crisis topics, medical details.
-PRIVATE_INTENTS = frozenset({"crisis", "crisis_topic", "medical_advice"})
+PRIVATE_INTENTS = frozenset(
+    {"crisis", "crisis_topic", "medical_advice", "urgent_medical", "personal"}
+)
 CRISIS_ACTION = re.compile(r"^utter_crisis$")
 SIDE_CONVERSATION_MARK = "~"  # bot.channels.channel_state keeps channel state under <id>~<channel>
 GAP_DECISIONS = ("none", "clarify")
@@ -155,6 +158,7 @@ def summarise(events: Iterable[dict]) -> Summary:
     senders: set[str] = set()
     crisis_senders: set[str] = set()
     latest_user: dict[str, dict] = {}
+    asked: dict[str, object] = {}  # the form question each conversation's next message answers
     for event in events:
         sender, kind, data = event["sender_id"], event["type_name"], event["data"] or {}
         if SIDE_CONVERSATION_MARK in (sender or ""):
@@ -168,7 +172,11 @@ def summarise(events: Iterable[dict]) -> Summary:
             summary.user_messages += 1
             parsed = (data.get("parse_data") or {}).get("intent") or {}
             intent = event["intent_name"] or parsed.get("name")
-            latest_user[sender] = {"text": data.get("text") or "", "intent": intent}
+            # A message typed at the form's name, contact, time or location question is personal
+            # whatever the NLU made of it: counted, never shown (a name is no "question").
+            personal = asked.get(sender) in PERSONAL_SLOTS
+            latest_user[sender] = {"text": data.get("text") or "",
+                                   "intent": "personal" if personal else intent}
             if intent in CRISIS_INTENTS:
                 summary.crisis_messages += 1
                 crisis_senders.add(sender)
@@ -181,6 +189,8 @@ def summarise(events: Iterable[dict]) -> Summary:
                 summary.crisis_replies += 1
             elif name == SUBMIT_ACTION:
                 summary.bookings_submitted += 1
+        elif kind == "slot" and data.get("name") == "requested_slot":
+            asked[sender] = data.get("value")
         elif kind == "active_loop" and (event["action_name"] or data.get("name")) == FORM:
             summary.bookings_started += 1
     summary.conversations = len(senders)

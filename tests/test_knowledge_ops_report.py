@@ -149,3 +149,18 @@ async def test_the_report_is_a_self_contained_page_and_a_cli(domain, tracker_for
     assert "not recorded by the submit action" in page
 
     assert main(["report", "--tracker-store", f"sqlite:///{tmp_path}/none.db"]) == 2
+
+
+async def test_a_name_typed_at_the_form_s_question_is_never_shown(domain, tracker_for, tmp_path):
+    name = "Quentin Marlowe"
+    dont_know = await answer(domain, tracker_for, name)  # what a misread name once got
+    url = write_store(tmp_path / "rasa.db", {
+        "form-patient": [
+            {"active_loop": "consultation_form"}, {"slot": ["requested_slot", "full_name"]},
+            *turn(name, dont_know),
+        ],
+    })
+    report = build_report(url, encoder=None)
+    shown = json.dumps(to_dict(report)) + render_text(report) + render_html(report)
+    assert "Quentin" not in shown and "Marlowe" not in shown
+    assert report.private_gaps == 1  # counted, never shown
