@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,21 @@ from bot.reload import version_of
 from bot.retrieval import RetrievalUnavailable, get_retriever
 
 logger = logging.getLogger(__name__)
+
+
+# Where a second question starts: after a question mark, or at "and"/"also" + a question word.
+_SECOND_QUESTION = re.compile(
+    r"\?\s+(?=\S)|[,;]?\s+(?:and|also|plus)\s+(?=(?:how|what|when|where|why|who|which|is|are|"
+    r"can|could|do|does|will|would|should)\b)",
+    re.IGNORECASE,
+)
+
+
+def split_questions(text: str) -> list[str]:
+    """The questions of a message, when it asks two or three; else the message alone."""
+    parts = [p.strip(" ?,;") for p in _SECOND_QUESTION.split(text or "")]
+    parts = [p for p in parts if len(p.split()) >= 2]
+    return parts if 2 <= len(parts) <= 3 else [text]
 
 
 # Knowledge entries whose answer offers to take a consultation request right here.
@@ -77,6 +93,7 @@ class ActionAnswerQuestion(Action):
                         dispatcher, profile, chosen, candidate, version_of(retriever)
                     )
             decision = await asyncio.to_thread(retriever.decide, text)
+            parts = await asyncio.to_thread(self._answers_per_question, retriever, text, decision)
         except RetrievalUnavailable:
             logger.warning("retrieval unavailable; told the patient to call the clinic")
             return self._reply_unavailable(dispatcher, profile)
@@ -91,13 +108,35 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(response="utter_crisis_followup")
             dispatcher.utter_message(text=replies.contact_details(profile))
             return [SlotSet("human_offered", False)]
-        events = self._reply_decision(dispatcher, profile, decision, version_of(retriever))
+        if parts:
+            # Two questions in one message ("does it help with PTSD, and how much is it?"):
+            # each gets its own reviewed answer.
+            events: list[EventType] = []
+            for part in parts:
+                events += self._reply_decision(dispatcher, profile, part, version_of(retriever))
+        else:
+            events = self._reply_decision(dispatcher, profile, decision, version_of(retriever))
         if tracker.get_slot("crisis_mode"):
             # Earlier in this conversation someone was in danger: every answer keeps the way
             # to help in view.
             dispatcher.utter_message(response="utter_safety_resources")
         retrieval_debug.show(dispatcher, decision, tracker)  # staff shell only (make shell-debug)
         return events
+
+    @staticmethod
+    def _answers_per_question(retriever: Any, text: str, whole: Any) -> list[Any]:
+        """One confident answer per question when the message asks two or three different
+        questions that the whole message does not answer together; otherwise []."""
+        questions = split_questions(text)
+        if len(questions) < 2:
+            return []
+        decisions = [retriever.decide(question) for question in questions]
+        ids = [d.best.id if d.kind == "answer" and d.best else None for d in decisions]
+        if None in ids or len(set(ids)) != len(ids):
+            return []
+        if whole.kind == "answer" and whole.best and set(ids) == {whole.best.id}:
+            return []
+        return decisions
 
     @staticmethod
     def _reply_decision(

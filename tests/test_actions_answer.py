@@ -234,3 +234,22 @@ async def test_a_spanish_message_gets_the_spanish_note_with_the_phone(domain, tr
 
     assert "solo responde en inglés" in messages[0]["text"]
     assert load_clinic().phone_display in messages[0]["text"]
+
+
+async def test_two_questions_in_one_message_get_both_answers(domain, tracker_for):
+    tracker = tracker_for("does ketamine help with ptsd and how much does it cost?",
+                          intent="ask_question")
+    messages, _ = await run_action(ActionAnswerQuestion(), tracker, domain)
+
+    retriever = get_retriever()
+    expected = [retriever.get(entry) for entry in ("ptsd", "cost")]
+    assert [m["text"] for m in messages] == [
+        replies.format_answer(e.answer, e.source) for e in expected
+    ]
+
+
+async def test_one_question_with_and_inside_stays_one_question(domain, tracker_for):
+    tracker = tracker_for("I have anxiety and depression, can ketamine help",
+                          intent="ask_question")
+    messages, _ = await run_action(ActionAnswerQuestion(), tracker, domain)
+    assert len(messages) == 1
