@@ -174,12 +174,11 @@ class ValidateConsultationForm(FormValidationAction):
         """What the patient typed at ``slot``'s question, when it answers it, whatever the NLU
         read it as ("Will Cost" as a price question, "looks good, submit it" as a question):
         the slot mappings alone would ask the same question forever."""
-        message = tracker.latest_message or {}
-        value = validators.form_step_answer(
-            tracker.get_slot("requested_slot"), _latest_intent(tracker), message.get("text") or ""
-        )
-        return {slot: value} if value is not None and tracker.get_slot("requested_slot") == slot \
-            else {}
+        if tracker.get_slot("requested_slot") != slot:
+            return {}
+        text = (tracker.latest_message or {}).get("text") or ""
+        value = validators.form_step_answer(slot, _latest_intent(tracker), text)
+        return {slot: value} if value is not None else {}
 
     async def extract_booking_consent(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

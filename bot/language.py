@@ -8,7 +8,7 @@ import re
 import unicodedata
 
 _SPANISH_WORDS = frozenset(
-    "que qué el la los las de del es son por para como cómo cuanto cuánto cuánta cuesta qué "
+    "que qué el la los las de del es son por para como cómo cuanto cuánto cuánta cuesta "
     "donde dónde tienen tiene puedo quiero necesito hola gracias cita citas precio horario seguro "
     "usted ustedes mi mis con una un y o pero también tambien hablan habla español espanol "
     "buenos buenas dias días tardes noches ayuda médico medico tratamiento sesión sesion "
@@ -25,12 +25,15 @@ def _fold(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
+# Accents are optional on a phone keyboard: "como" counts as "cómo".
+_SPANISH_FOLDED = frozenset(_fold(w) for w in _SPANISH_WORDS)
+
+
 def looks_spanish(text: str) -> bool:
     """True when the message reads as Spanish: more Spanish than English function words and at
     least two of them, or Spanish punctuation (¿ ¡) or ñ with one of them."""
     words = [w.lower() for w in _WORD.findall(text or "")]
-    folded_spanish = {_fold(w) for w in _SPANISH_WORDS}
-    spanish = sum(1 for w in words if w in _SPANISH_WORDS or _fold(w) in folded_spanish)
+    spanish = sum(1 for w in words if _fold(w) in _SPANISH_FOLDED)
     english = sum(1 for w in words if w in _ENGLISH_WORDS)
     marked = any(ch in (text or "") for ch in "¿¡ñÑ")
     if marked and spanish >= 1 and english == 0:

@@ -6,7 +6,7 @@ types, what a curious patient asks, and figures of speech that must stay ordinar
 
 import pytest
 
-from bot.safety.urgent import is_spanish_urgent, is_urgent
+from bot.safety.urgent import is_urgent
 
 URGENT = [
     "i took ketamine from a friend and feel really weird",
@@ -40,7 +40,3 @@ def test_an_emergency_is_urgent(text):
 def test_questions_and_figures_are_not(text):
     assert not is_urgent(text)
 
-
-def test_spanish_emergencies_are_recognised_as_spanish():
-    assert is_spanish_urgent("no puedo respirar")
-    assert not is_spanish_urgent("I can't breathe")

@@ -60,6 +60,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from bot.config import KNOWLEDGE_DIR
+from bot.knowledge import load_faq_yaml
 from bot.nlu.sentence_featurizer import MiniLMSentenceFeaturizer
 from bot.onnx_backend import OnnxEncoder
 
@@ -68,18 +69,6 @@ log = logging.getLogger(__name__)
 SEMANTIC_CRISIS_KEY = "semantic_crisis"
 ROUTING_KEY = "routing"
 MODEL_FILE = "intent_model.pkl"
-
-
-def knowledge_questions(path: Path) -> list[str]:
-    """The FAQ questions and paraphrases of ``path`` (``knowledge/faq.yml``), in file order."""
-    import yaml
-
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
-    texts: list[str] = []
-    for entry in data:
-        texts.append(str(entry.get("question", "")))
-        texts.extend(str(p) for p in entry.get("paraphrases") or [])
-    return [t for t in texts if t.strip()]
 
 
 def sentence_vector(message: Message) -> np.ndarray | None:
@@ -165,10 +154,11 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
             vectors.append(vector)
             labels.append(retrieval if intent in merged else intent)
             is_crisis.append(intent in crisis_intents)
-        knowledge = knowledge_questions(Path(self._config["knowledge_file"]))
+        # The FAQ questions and paraphrases, read by the project's own knowledge loader.
+        knowledge = [question for entry in load_faq_yaml(Path(self._config["knowledge_file"]))
+                     for question in entry.questions if question.strip()]
         knowledge_vectors = OnnxEncoder("fp32", threads=1).encode(knowledge)
         all_vectors = np.vstack([np.vstack(vectors), knowledge_vectors])
-        all_texts = texts + knowledge
         all_crisis = np.array(is_crisis + [False] * len(knowledge))
 
         keep = [i for i, label in enumerate(labels) if label not in excluded]
@@ -200,7 +190,6 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
         with self._storage.write_to(self._resource) as directory:
             with open(directory / MODEL_FILE, "wb") as handle:
                 pickle.dump(self._model, handle)
-        del all_texts
         return self._resource
 
     @classmethod

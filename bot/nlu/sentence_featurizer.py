@@ -75,6 +75,8 @@ class MiniLMSentenceFeaturizer(DenseFeaturizer, GraphComponent):
         super().__init__(name, config)
         self._encoder = OnnxEncoder("fp32", threads=int(config.get("threads") or 1))
         self._cache = EmbeddingCache(config.get("cache_size", 4096))
+        # Load the ONNX session now, while Rasa loads the model, not on a patient's first message.
+        self._encoder.encode(["hello"])
 
     @classmethod
     def create(
@@ -89,6 +91,8 @@ class MiniLMSentenceFeaturizer(DenseFeaturizer, GraphComponent):
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Unit-length vectors of ``texts`` (rows in order), from the cache where possible."""
+        if not texts:
+            return np.zeros((0, self._encoder.dimension), dtype=np.float32)
         vectors: list[np.ndarray | None] = [self._cache.get(t) for t in texts]
         missing = [i for i, v in enumerate(vectors) if v is None]
         if missing:
@@ -96,8 +100,6 @@ class MiniLMSentenceFeaturizer(DenseFeaturizer, GraphComponent):
             for i, row in zip(missing, fresh, strict=True):
                 vectors[i] = row
                 self._cache.put(texts[i], row)
-        if not texts:
-            return np.zeros((0, self._encoder.dimension), dtype=np.float32)
         return np.vstack(vectors).astype(np.float32)
 
     def _featurize(self, messages: list[Message]) -> None:

@@ -50,7 +50,6 @@ CRISIS_INTENT = "crisis"
 CRISIS_TOPIC_INTENT = "crisis_topic"
 MEDICAL_ADVICE_INTENT = "medical_advice"
 URGENT_INTENT = "urgent_medical"
-NLU_FALLBACK_INTENT = "nlu_fallback"
 SAFETY_KEY = "safety"
 
 

@@ -46,8 +46,6 @@ _GENERAL_QUESTION = re.compile(
     r"^(?:can|could|does|do|will|would|is|are) (?:ketamine|it|the treatment|treatment|an? "
     r"infusion|esketamine|spravato|(?:a )?(?:racing|pounding) heart|chest pain)\b|\bside effects?"
     r"\b|\b(?:in general|generally|usually|common)\b")
-_SPANISH = re.compile(r"\b(?:no puedo respirar|pecho|corazon|desmay\w*|responde|despierta|"
-                      r"convulsi\w*)\b")
 
 
 def is_urgent(text: str) -> bool:
@@ -57,7 +55,3 @@ def is_urgent(text: str) -> bool:
             return not _GENERAL_QUESTION.search(form)
     return False
 
-
-def is_spanish_urgent(text: str) -> bool:
-    """True when an urgent message is written in Spanish (the reply is then in Spanish)."""
-    return is_urgent(text) and any(_SPANISH.search(f) for f in normalize_variants(text or ""))
