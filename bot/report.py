@@ -34,6 +34,8 @@ from pathlib import Path
 from bot.answer_log import METADATA_KEY
 from bot.booking_slots import PERSONAL_SLOTS
 from bot.config import PROJECT_ROOT
+from bot.crypto import DecryptionError, KeyConfigurationError
+from bot.privacy.tracker_events import open_stored_event
 
 TRACKER_DB_ENV = "BOT_TRACKER_DB_URL"  # the same variable as bot.retention
 DEFAULT_HTML = PROJECT_ROOT / "var" / "reports" / "report.html"
@@ -89,8 +91,8 @@ def read_events(url: str, since: datetime | None = None, until: datetime | None 
         with engine.connect() as connection:
             for row in connection.execute(query).mappings():
                 try:
-                    data = json.loads(row["data"] or "{}")
-                except ValueError:
+                    data = open_stored_event(row["data"], row["sender_id"], row["type_name"])
+                except json.JSONDecodeError:  # not an event Rasa wrote; a key error is raised
                     data = {}
                 yield {
                     "sender_id": row["sender_id"], "type_name": row["type_name"],
@@ -507,6 +509,13 @@ def cmd_report(args) -> int:
     try:
         summary = build_report(url, since=args.since, until=args.until,
                                similarity=args.similarity)
+    except KeyConfigurationError as error:
+        print(f"error: the conversations are encrypted: {error}", file=sys.stderr)
+        return 2
+    except DecryptionError:
+        print("error: a stored conversation cannot be opened with this data key (set "
+              "BOT_DATA_KEY to the key the assistant runs with)", file=sys.stderr)
+        return 2
     except Exception as error:  # noqa: BLE001 - a database error message can quote stored data
         print(f"error: could not read the tracker store ({type(error).__name__})", file=sys.stderr)
         return 2

@@ -43,6 +43,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine, make_url
 
+from bot.privacy.tracker_events import open_stored_event
+
 TRACKER_DB_ENV = "BOT_TRACKER_DB_URL"
 SMS_KEY_ENV = "SMS_SENDER_KEY"
 SIDE_CONVERSATION_MARK = "~"  # bot.channels.channel_state.state_id
@@ -126,8 +128,8 @@ class TrackerEvents:
         with self.engine.connect() as conn:
             for sender, data in conn.execute(query):
                 try:
-                    text = json.loads(data or "{}").get("text") or ""
-                except ValueError:
+                    text = open_stored_event(data, sender, "user").get("text") or ""
+                except json.JSONDecodeError:  # not an event Rasa wrote; a key error is raised
                     continue
                 yield sender, text
 

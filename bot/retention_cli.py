@@ -76,13 +76,14 @@ def cmd_retention(args) -> int:
 
 def cmd_forget(args) -> int:
     """Delete one patient's requests, conversations and crisis events."""
+    from bot.crypto import KeyConfigurationError
     from bot.retention import RetentionError, forget_patient
 
     try:
         report = forget_patient(
             args.phone, args.email, tracker_url=args.tracker_db, dry_run=args.dry_run
         )
-    except (RetentionError, ValueError) as error:
+    except (RetentionError, KeyConfigurationError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(report.text(args.dry_run))

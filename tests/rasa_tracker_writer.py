@@ -1,7 +1,8 @@
-"""Write conversations into a SQLite tracker store with Rasa's own SQLTrackerStore.
+"""Write conversations into a SQLite tracker store with the product's tracker store.
 
-Runs under .venv-rasa (``.venv-rasa/bin/python tests/rasa_tracker_writer.py DB < spec.json``),
-so the table and the rows are exactly what a Rasa server writes. The spec is a JSON object
+Runs under .venv-rasa (``.venv-rasa/bin/python tests/rasa_tracker_writer.py DB < spec.json``,
+``BOT_DATA_KEY`` in the environment), so the table and the sealed rows are exactly what a Rasa
+server writes. The spec is a JSON object
 ``{"conversations": {sender_id: [step, ...]}}``; each step is one of
 
     {"user": text, "intent": name}          a message as Rasa's NLU classified it
@@ -19,10 +20,11 @@ import json
 import sys
 
 from rasa.core.actions.action import create_bot_utterance
-from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.reliability.tracker_store import ResilientSQLTrackerStore
 
 
 def event_for(step: dict):
@@ -49,7 +51,7 @@ def event_for(step: dict):
 
 async def write(db: str, spec: dict) -> None:
     """Save every conversation of ``spec`` into the SQLite database ``db``."""
-    store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=db)
+    store = ResilientSQLTrackerStore(Domain.empty(), dialect="sqlite", db=db)
     for sender, steps in spec["conversations"].items():
         tracker = await store.retrieve(sender) or DialogueStateTracker(sender, slots=[])
         for step in steps:

@@ -1,21 +1,27 @@
-"""The staff report, from a SQLite tracker store written by Rasa's own SQLTrackerStore.
+"""The staff report, from a SQLite tracker store written by the product's tracker store.
 
 The bot messages are what the real answer action returns for each question (real retriever,
-real knowledge); Rasa's own code (create_bot_utterance, SQLTrackerStore, in .venv-rasa) turns
-them into stored events, exactly as a running Rasa server does.
+real knowledge); Rasa's own code (create_bot_utterance, in .venv-rasa) and the product's
+ResilientSQLTrackerStore turn them into sealed stored events, exactly as a running Rasa server
+does; the report opens them with the data key.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import sqlite3
 import subprocess
 from pathlib import Path
+
+import pytest
 
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswerQuestion
 from bot.cli import main
+from bot.crypto import generate_key
 from bot.report import build_report, redact, render_html, render_text, to_dict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,13 +51,22 @@ def turn(text: str, message: dict, intent: str = "ask_question") -> list[dict]:
             {"bot": message}, {"action": "action_listen"}]
 
 
+@pytest.fixture(autouse=True)
+def data_key(monkeypatch) -> str:
+    """The data key the conversations are sealed with, also the report's."""
+    key = generate_key()
+    monkeypatch.setenv("BOT_DATA_KEY", key)
+    return key
+
+
 def write_store(db: Path, conversations: dict) -> str:
-    """Save the conversations with Rasa's SQLTrackerStore; returns the SQLAlchemy URL."""
+    """Save the conversations with the product's tracker store; returns the SQLAlchemy URL."""
     subprocess.run(
         [str(RASA_PYTHON), str(WRITER), str(db)],
         input=json.dumps({"conversations": conversations}), text=True, check=True,
-        capture_output=True, timeout=300,
-        env={"RASA_TELEMETRY_ENABLED": "false", "PATH": "/usr/bin:/bin"},
+        capture_output=True, timeout=300, cwd=ROOT,
+        env={"RASA_TELEMETRY_ENABLED": "false", "PATH": "/usr/bin:/bin",
+             "PYTHONPATH": str(ROOT), "BOT_DATA_KEY": os.environ["BOT_DATA_KEY"]},
     )
     return f"sqlite:///{db}"
 
@@ -164,3 +179,20 @@ async def test_a_name_typed_at_the_form_s_question_is_never_shown(domain, tracke
     shown = json.dumps(to_dict(report)) + render_text(report) + render_html(report)
     assert "Quentin" not in shown and "Marlowe" not in shown
     assert report.private_gaps == 1  # counted, never shown
+
+
+async def test_stored_conversations_are_sealed_and_need_the_key(
+    domain, tracker_for, tmp_path, monkeypatch, capsys
+):
+    question = "call me on 214 555 0142 about the weather in Dallas tomorrow"
+    url = write_store(tmp_path / "rasa.db", {
+        "p1": turn(question, await answer(domain, tracker_for, question)),
+    })
+    with sqlite3.connect(tmp_path / "rasa.db") as db:
+        stored = "\n".join(row[0] for row in db.execute("select data from events"))
+    assert "555 0142" not in stored and "Dallas" not in stored and "weather" not in stored
+    assert build_report(url, encoder=None).user_messages == 1  # opened with the key
+
+    monkeypatch.setenv("BOT_DATA_KEY", generate_key())  # not the key it was sealed with
+    assert main(["report", "--tracker-store", url, "--html", str(tmp_path / "r.html")]) == 2
+    assert "cannot be opened with this data key" in capsys.readouterr().err

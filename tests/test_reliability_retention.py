@@ -29,9 +29,10 @@ from bot.safety.events import CrisisEventStore
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 DAY = 86400.0
 
+# The product's tracker store (events sealed with the data key), as the Rasa server runs it.
 WRITE_CONVERSATIONS = r"""
 import asyncio, json, sys
-from rasa.core.tracker_store import SQLTrackerStore
+from bot.reliability.tracker_store import ResilientSQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -39,7 +40,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 spec = json.loads(sys.argv[1])
 
 async def main():
-    store = SQLTrackerStore(Domain.empty(), **spec["store"])
+    store = ResilientSQLTrackerStore(Domain.empty(), **spec["store"])
     for conversation in spec["conversations"]:
         sender = conversation["sender"]
         tracker = await store.retrieve(sender) or DialogueStateTracker(sender, [])
@@ -101,6 +102,16 @@ def write_conversations(backend: dict, conversations: list[dict]) -> None:
         env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
+
+
+def stored_event_data(backend: dict) -> str:
+    """Every ``data`` value of the events table, as the database holds it."""
+    engine = create_engine(backend["BOT_TRACKER_DB_URL"])
+    try:
+        with engine.connect() as conn:
+            return "\n".join(row[0] for row in conn.execute(text("select data from events")))
+    finally:
+        engine.dispose()
 
 
 def conversations_left(backend: dict) -> set[str]:
@@ -208,6 +219,9 @@ def test_forget_deletes_everything_about_one_patient(env):
     events.record("web-booked", "rest", ["suicidal_ideation"])
     events.record("stranger", "rest", ["self_harm"])
 
+    stored = stored_event_data(env)
+    for secret in (NAME, PHONE_TYPED, EMAIL, "555.301.7788", "what is ketamine"):
+        assert secret not in stored  # sealed at rest; forget finds them with the key
     out = staff(env, "forget", "--phone", "555 301 7788").stdout
     assert "conversations: deleted 3" in out, out
     assert "consultation requests: deleted 1" in out and "crisis events: deleted 1" in out

@@ -18,6 +18,8 @@ consultation requests (the action server's ``BOT_DATABASE_URL``), so that each c
 
 from __future__ import annotations
 
+import base64
+import json
 import secrets
 import subprocess
 import time
@@ -49,6 +51,8 @@ from servers import ROOT, _wait_until
 from sqlalchemy import create_engine, text
 
 from bot.config import load_clinic
+from bot.crypto import Cipher
+from bot.privacy.tracker_events import open_event
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -68,6 +72,7 @@ class Stack:
     conversations_db: Postgres
     requests_db: Postgres
     workdir: Path
+    data_key: str
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +111,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
             url = f"http://127.0.0.1:{port}"
             _wait_until(lambda: _answers(f"{url}/health/live"), {"rasa": rasa}, workdir, "live")
             yield Stack(RasaHandle(url, rasa, workdir), actions, conversations_db, requests_db,
-                        workdir)  # fmt: skip
+                        workdir, env["BOT_DATA_KEY"])  # fmt: skip
         finally:
             for process in reversed(processes):
                 _stop(process)
@@ -165,15 +170,21 @@ def requests_rows(db: Postgres) -> list[dict[str, Any]]:
         engine.dispose()
 
 
-def stored_events(db: Postgres, sender: str) -> list[dict[str, Any]]:
-    engine = create_engine(db.url(database="rasa"))
+def stored_events(stack: Stack, sender: str) -> list[dict[str, Any]]:
+    """The conversation's rows: ``sealed`` as stored, ``data`` opened with the data key."""
+    cipher = Cipher(base64.b64decode(stack.data_key))
+    engine = create_engine(stack.conversations_db.url(database="rasa"))
     try:
         with engine.connect() as conn:
             rows = conn.execute(
                 text("select id, type_name, timestamp, data from events where sender_id = :s "
                      "order by id"), {"s": sender},
             )  # fmt: skip
-            return [dict(row._mapping) for row in rows]
+            return [
+                {**row._mapping, "sealed": row.data,
+                 "data": json.dumps(open_event(row.data, sender, row.type_name, cipher))}
+                for row in rows
+            ]  # fmt: skip
     finally:
         engine.dispose()
 
@@ -237,9 +248,11 @@ def test_servers_start_with_both_databases_down_and_recover_without_a_restart(st
     assert CONFIRMED in reply, reply
     [row] = requests_rows(stack.requests_db)
     assert "Rosalind" not in row["name_encrypted"] and "3014471" not in row["contact_encrypted"]
-    said = [e["data"] for e in stored_events(stack.conversations_db, sender)
-            if e["type_name"] == "user"]  # fmt: skip
+    events = stored_events(stack, sender)
+    said = [e["data"] for e in events if e["type_name"] == "user"]
     assert len(said) == 8 and "what is ketamine therapy" in said[0]
+    sealed = "\n".join(e["sealed"] for e in events)  # as the database holds them
+    assert "Rosalind" not in sealed and "301-4471" not in sealed and "ketamine" not in sealed
 
 
 # --- 2. the requests database fails at the moment of submitting --------------------------------
@@ -329,7 +342,7 @@ def test_tracker_store_down_mid_form_then_the_same_conversation_goes_on(up: Stac
     sent = ["I'd like to book a consultation", "yes", name]
     for message in sent:
         say(stack, sender, message)
-    before = stored_events(stack.conversations_db, sender)
+    before = stored_events(stack, sender)
 
     stack.conversations_db.stop()
     reply, _ = say(stack, sender, phone, status=503)
@@ -352,7 +365,7 @@ def test_tracker_store_down_mid_form_then_the_same_conversation_goes_on(up: Stac
     assert CONFIRMED in reply, reply
     sent += [phone, "weekday afternoons", location, "yes, send it"]
 
-    after = stored_events(stack.conversations_db, sender)
+    after = stored_events(stack, sender)
     assert after[: len(before)] == before, "nothing written before the outage was lost"
     users = [e for e in after if e["type_name"] == "user"]
     assert len(users) == len(sent), "every message once; the one that failed was not stored"

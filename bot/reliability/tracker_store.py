@@ -15,7 +15,9 @@ rasa/core/agent.py):
 :class:`ResilientSQLTrackerStore` (``type: bot.reliability.tracker_store.ResilientSQLTrackerStore``
 in endpoints.prod.yml) starts whatever the database state, without waiting; creates its table
 at the first successful connection; tests pooled connections before use
-(``pool_pre_ping``); stops connecting after ``connect_timeout`` seconds; and raises
+(``pool_pre_ping``); stops connecting after ``connect_timeout`` seconds; keeps every event
+encrypted with the data key (``bot.privacy.tracker_events``: no message, name or phone number in
+clear in the table; without a key it refuses to start); and raises
 :class:`TrackerStoreUnavailable` (the error type only; SQL parameters, which hold what
 patients typed, are hidden) on any database error.
 
@@ -46,6 +48,11 @@ from rasa.core.tracker_store import (
     is_postgresql_url,
     validate_port,
 )
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from bot.crypto import DecryptionError, get_cipher
+from bot.privacy.tracker_events import open_event, seal_event
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +89,11 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
         **kwargs: Any,
     ) -> None:
         # SQLTrackerStore.__init__ is not called: it connects at once and hides the failure.
+        if event_broker is not None:
+            raise TrackerStoreMisconfigured(
+                "an event broker would copy every conversation, in clear, to another service; "
+                "remove event_broker from the endpoints file"
+            )
         if login_db:
             raise TrackerStoreMisconfigured(
                 "login_db is not supported here: create the database before the first start"
@@ -104,6 +116,7 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
                 f"cannot use the tracker store database ({type(error).__name__}: {error})"
             ) from error
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self.cipher = get_cipher()  # no key, no start: events are never written in clear
         self._tables_ready = False
         TrackerStore.__init__(self, domain, event_broker, **kwargs)
         try:
@@ -144,10 +157,40 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
         with _reported("read"):
             return await super().retrieve_full_tracker(conversation_id)
 
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
+        # Rasa's SQLTrackerStore._retrieve, opening each sealed event.
+        with self.session_scope() as session:
+            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions).all()
+            try:
+                events = [open_event(row.data, sender_id, row.type_name, self.cipher)
+                          for row in rows]  # fmt: skip
+            except DecryptionError as error:
+                raise TrackerStoreUnavailable(
+                    "a stored event cannot be opened with the configured data key"
+                ) from error
+        if not (self.domain and events):
+            return None
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+
     async def save(self, tracker: Any) -> None:
-        """Append the tracker's new events (one transaction: all of them or none)."""
+        """Append the tracker's new events, sealed (one transaction: all of them or none)."""
         with _reported("write"):
-            await super().save(tracker)
+            with self.session_scope() as session:
+                for event in self._additional_events(session, tracker):
+                    data = event.as_dict()
+                    session.add(
+                        self.SQLEvent(
+                            sender_id=tracker.sender_id,
+                            type_name=event.type_name,
+                            timestamp=data.get("timestamp"),
+                            intent_name=(data.get("parse_data") or {}).get("intent", {})
+                            .get(INTENT_NAME_KEY),
+                            action_name=data.get("name"),
+                            data=seal_event(data, tracker.sender_id, event.type_name,
+                                            self.cipher),  # fmt: skip
+                        )
+                    )
+                session.commit()
 
     async def keys(self) -> Iterable[str]:
         """Every conversation id."""
