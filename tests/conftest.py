@@ -57,6 +57,10 @@ def pytest_configure(config: pytest.Config) -> None:
     from channel_clients import channel_settings
 
     os.environ.update(channel_settings().environment())
+    # The suite is one client on one address holding conversations far faster than any person
+    # types; tests/test_reliability_rate_limits.py starts its servers with the product's limits.
+    os.environ.update({"RATE_LIMIT_PER_CONVERSATION": "100000/60",
+                       "RATE_LIMIT_PER_ADDRESS": "100000/60"})
 
 
 # --- end to end: the real action server and Rasa server (see tests/servers.py) ---

@@ -26,8 +26,8 @@ from bot.channels.replays import SeenMessages
 from bot.channels.session_token import check_key, keyed_sender_id
 from bot.config import load_clinic
 from bot.reliability.rest_channel import visible, without_controls
-from bot.safety.crisis import detect_crisis
-from bot.safety.urgent import is_urgent
+from bot.reliability.rate_limit import MessageLimits, too_fast_reply
+from bot.safety.help_now import needs_help_now
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +94,7 @@ class TwilioSmsInput(InputChannel):
         self.account_sid = account_sid or None
         self.max_segments = max(1, max_segments)
         self.seen = SeenMessages()
+        self.limits = MessageLimits.from_env()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """The health route and Twilio's webhook."""
@@ -175,8 +176,12 @@ class TwilioSmsInput(InputChannel):
         if keyword is keywords.Keyword.OPT_IN:
             await channel_state.save_state(agent, sender_id, CHANNEL, {"opted_out": False})
             return [keywords.opt_in_reply(profile)]
-        if opted_out and not _needs_help_now(body):
+        if opted_out and not needs_help_now(body):  # a crisis is answered even after STOP
             return []
+        # An SMS has no client address of its own (Twilio sends them all): its number is its
+        # conversation.
+        if self.limits.admit(sender_id) and not needs_help_now(body):
+            return [too_fast_reply(profile)]
 
         remainder = state.get("remainder") or ""
         if remainder and keywords.is_more(body):
@@ -211,12 +216,6 @@ class TwilioSmsInput(InputChannel):
                 agent, sender_id, CHANNEL, {**state, "remainder": reply.remainder}
             )
         return reply.messages
-
-
-def _needs_help_now(body: str) -> bool:
-    """A crisis or a medical emergency: answered (and recorded) even after STOP, because
-    silence is the one reply that can cost a life; the carrier may still hold it back."""
-    return detect_crisis(body).is_crisis or is_urgent(body)
 
 
 def _parse_form(request: Request) -> tuple[dict[str, str], str | None]:

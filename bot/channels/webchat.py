@@ -35,7 +35,14 @@ from socketio import AsyncServer
 from bot.channels import channel_state, offers
 from bot.channels.session_token import SessionSigner
 from bot.config import PROJECT_ROOT, load_clinic
-from bot.reliability.rest_channel import input_problem, visible, without_controls
+from bot.reliability.rate_limit import MessageLimits, too_fast_reply
+from bot.reliability.rest_channel import (
+    client_address,
+    input_problem,
+    visible,
+    without_controls,
+)
+from bot.safety.help_now import needs_help_now
 
 logger = logging.getLogger(__name__)
 
@@ -157,6 +164,7 @@ class WebchatInput(InputChannel):
         self.socketio_path = socketio_path
         self.privacy_url = privacy_url
         self.max_message_chars = max_message_chars
+        self.limits = MessageLimits.from_env()
         self.sio: AsyncServer | None = None
 
     def get_output_channel(self) -> OutputChannel | None:
@@ -187,6 +195,9 @@ class WebchatInput(InputChannel):
             if origin not in self.allowed_origins:
                 logger.info("webchat: refused a connection from a disallowed origin")
                 return False
+            request = environ.get("sanic.request")
+            address = client_address(request) if request is not None else ""
+            await sio.save_session(sid, {"address": address})
             return True
 
         @sio.on("session_request")
@@ -197,7 +208,8 @@ class WebchatInput(InputChannel):
             session = self.signer.verify(token)
             resumed = session is not None
             session = session or self.signer.issue()
-            await sio.save_session(sid, {"sender_id": session.sender_id})
+            saved = await sio.get_session(sid)
+            await sio.save_session(sid, {**saved, "sender_id": session.sender_id})
             # One conversation per socket: a second session_request leaves the first room, so
             # the socket no longer receives that conversation's replies.
             for room in list(sio.rooms(sid)):
@@ -216,7 +228,8 @@ class WebchatInput(InputChannel):
 
         @sio.on(USER_EVENT)
         async def handle_message(sid: str, data: Any) -> None:
-            sender_id = (await sio.get_session(sid)).get("sender_id")
+            session = await sio.get_session(sid)
+            sender_id = session.get("sender_id")
             if not sender_id:
                 await sio.emit("session_required", {}, room=sid)
                 return
@@ -230,6 +243,9 @@ class WebchatInput(InputChannel):
                 await sio.emit(BOT_EVENT, {"text": problem}, room=sid)
                 return
             text = without_controls(text)
+            if self.limits.admit(sender_id, session.get("address")) and not needs_help_now(text):
+                await sio.emit(BOT_EVENT, {"text": too_fast_reply(load_clinic())}, room=sid)
+                return
             agent = blueprint.ctx.app.ctx.agent
             output = WebchatOutput(sio)
             try:

@@ -15,6 +15,9 @@ Configured in credentials.yml as ``bot.reliability.rest_channel.GuardedRestInput
   conversation (``bot.channels.offers.guard_command``, as the chat widget and SMS do):
   otherwise its slashes are dropped and it goes through NLU and the crisis check like any text;
 - the input channel is always ``rest`` (callers cannot pose as SMS or the widget);
+- a sender or a client address over its message limit gets 429, ``Retry-After`` and a reply
+  with the clinic's phone and crisis numbers (``bot.reliability.rate_limit``), unless the
+  message is a crisis, which always goes on;
 - with ``token`` configured, requests need ``Authorization: Bearer <token>`` (production: a
   token, or no REST channel at all, since a REST caller chooses its own conversation id).
 
@@ -26,6 +29,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import math
 import unicodedata
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -37,6 +41,8 @@ from sanic.response import HTTPResponse
 
 from bot.channels import channel_state, offers
 from bot.config import load_clinic
+from bot.reliability.rate_limit import MessageLimits, too_fast_reply
+from bot.safety.help_now import needs_help_now
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +115,11 @@ def input_problem(message: str, max_chars: int) -> str | None:
     return None
 
 
+def client_address(request: Request) -> str:
+    """The client's address: the proxy's header when Sanic is told to trust it, else the peer."""
+    return request.remote_addr or request.ip
+
+
 def failure_reply() -> str:
     """What the patient reads when handling the message failed on our side."""
     profile = load_clinic()
@@ -144,6 +155,7 @@ class GuardedRestInput(InputChannel):
     ):
         self.max_message_chars = max_message_chars
         self.token = token
+        self.limits = MessageLimits.from_env()
 
     def _authorized(self, request: Request) -> bool:
         if not self.token:
@@ -172,6 +184,12 @@ class GuardedRestInput(InputChannel):
             problem = input_problem(text, self.max_message_chars)
             if problem:
                 return response.json([{"recipient_id": sender, "text": problem}])
+            wait = self.limits.admit(sender, client_address(request))
+            if wait and not needs_help_now(text):
+                return response.json(
+                    [{"recipient_id": sender, "text": too_fast_reply(load_clinic())}],
+                    status=429, headers={"Retry-After": str(math.ceil(wait))},
+                )
             collector = CollectingOutputChannel()
             try:
                 agent = request.app.ctx.agent
