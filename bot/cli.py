@@ -21,7 +21,7 @@ from bot.config import DEFAULT_INDEX_DIR, PROJECT_ROOT
 # Other features add their module here (one line each), e.g. "bot.requests_cli".
 COMMAND_MODULES: list[str] = ["bot.cli", "bot.safety.cli", "bot.requests_cli", "bot.keygen_cli",
                               "bot.retention_cli", "bot.importer", "bot.check", "bot.report",
-                              "bot.benchmark"]
+                              "bot.benchmark", "bot.privacy.rotation"]
 
 EVAL_INDEX_ROOT = PROJECT_ROOT / "var" / "eval-index"
 

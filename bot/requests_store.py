@@ -205,10 +205,13 @@ class RequestStore:
             row = ConsultationRequestRow(
                 created_at=datetime.now(timezone.utc),
                 status="new",
-                name_encrypted=cipher.encrypt(request.full_name, "full_name"),
-                contact_encrypted=cipher.encrypt(request.contact, "contact"),
+                # Each value bound to this row (its idempotency key): not movable to another.
+                name_encrypted=cipher.encrypt(request.full_name, "full_name", idempotency_key),
+                contact_encrypted=cipher.encrypt(request.contact, "contact", idempotency_key),
                 contact_kind=request.contact_kind,
-                preferred_time_encrypted=cipher.encrypt(request.preferred_time, "preferred_time"),
+                preferred_time_encrypted=cipher.encrypt(
+                    request.preferred_time, "preferred_time", idempotency_key
+                ),
                 preferred_time_normalized=request.preferred_time_normalized,
                 location_id=request.location_id,
                 conversation_ref=self.conversation_ref(request.sender_id),
@@ -249,6 +252,31 @@ class RequestStore:
             session.delete(row)
             session.commit()
             logger.info("Deleted consultation request %s", request_id)
+
+    def reencrypt_all(self, dry_run: bool = False) -> int:
+        """Re-encrypt every value not sealed under the active key (``bot rotate-key``).
+
+        Returns the number of values rewritten (or that would be, with ``dry_run``). Raises
+        ``DecryptionError`` when a value is under a key the ring does not hold: nothing of
+        that batch is written.
+        """
+        cipher, rewritten = self.cipher, 0
+        columns = {"name_encrypted": "full_name", "contact_encrypted": "contact",
+                   "preferred_time_encrypted": "preferred_time"}  # fmt: skip
+        with self._session() as session:
+            for row in session.scalars(select(ConsultationRequestRow)):
+                for column, field in columns.items():
+                    token = getattr(row, column)
+                    if cipher.is_current(token):
+                        continue
+                    plain = cipher.decrypt(token, field, row.idempotency_key)
+                    setattr(row, column, cipher.encrypt(plain, field, row.idempotency_key))
+                    rewritten += 1
+            if dry_run:
+                session.rollback()
+            else:
+                session.commit()
+        return rewritten
 
     # ------------------------------------------------------------------ reading
 
@@ -298,10 +326,12 @@ class RequestStore:
             created_at=_utc(row.created_at),
             status=row.status,
             contacted_at=_utc(row.contacted_at),
-            full_name=cipher.decrypt(row.name_encrypted, "full_name"),
-            contact=cipher.decrypt(row.contact_encrypted, "contact"),
+            full_name=cipher.decrypt(row.name_encrypted, "full_name", row.idempotency_key),
+            contact=cipher.decrypt(row.contact_encrypted, "contact", row.idempotency_key),
             contact_kind=row.contact_kind,
-            preferred_time=cipher.decrypt(row.preferred_time_encrypted, "preferred_time"),
+            preferred_time=cipher.decrypt(
+                row.preferred_time_encrypted, "preferred_time", row.idempotency_key
+            ),
             preferred_time_normalized=row.preferred_time_normalized,
             location_id=row.location_id,
             conversation_ref=row.conversation_ref,

@@ -112,7 +112,7 @@ def test_mark_contacted_and_delete(env):
 def test_wrong_or_missing_key_is_a_clear_error(env):
     wrong = bot_command({**env, "BOT_DATA_KEY": generate_key()}, "list")
     assert wrong.returncode == 2
-    assert "failed authentication" in wrong.stderr
+    assert "not in the key ring" in wrong.stderr
     assert "Evelyn" not in wrong.stdout + wrong.stderr
     missing = bot_command({**env, "BOT_DATA_KEY": ""}, "list")
     assert missing.returncode == 2 and "BOT_DATA_KEY is not set" in missing.stderr

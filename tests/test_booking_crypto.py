@@ -23,7 +23,7 @@ def cipher():
 
 def test_round_trip_and_ciphertext_hides_the_value(cipher):
     token = cipher.encrypt("Jane Doe", "full_name")
-    assert token.startswith("v1.")
+    assert token.startswith(f"v2.{cipher.key_id}.")
     assert "Jane" not in token and "Doe" not in token
     assert cipher.decrypt(token, "full_name") == "Jane Doe"
 
@@ -42,16 +42,19 @@ def test_same_value_encrypts_differently_each_time(cipher):
 @pytest.mark.parametrize("position", [3, 10, 20, -5, -1])
 def test_tampered_token_is_detected(cipher, position):
     token = cipher.encrypt("jane@example.com", "contact")
-    blob = bytearray(base64.urlsafe_b64decode(token[3:]))
+    prefix, body = token.rsplit(".", 1)
+    blob = bytearray(base64.urlsafe_b64decode(body))
     blob[position] ^= 0x01
-    tampered = "v1." + base64.urlsafe_b64encode(bytes(blob)).decode()
+    tampered = prefix + "." + base64.urlsafe_b64encode(bytes(blob)).decode()
     with pytest.raises(DecryptionError):
         cipher.decrypt(tampered, "contact")
 
 
 def test_truncated_or_foreign_tokens_are_refused(cipher):
     token = cipher.encrypt("jane@example.com", "contact")
-    for bad in (token[:20], "v2." + token[3:], "jane@example.com", "v1.!!!!"):
+    body = token.rsplit(".", 1)[1]
+    for bad in (token[:20], "v3." + token[3:], "v1." + body, "jane@example.com", "v1.!!!!",
+                f"v2.{cipher.key_id}.", "v2.000000000000." + body):
         with pytest.raises(DecryptionError):
             cipher.decrypt(bad, "contact")
 

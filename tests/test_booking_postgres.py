@@ -118,4 +118,4 @@ def test_postgres_round_trip_exactly_once_and_encrypted(postgres_url):
         rows = conn.execute("select * from consultation_requests").fetchall()
     dumped = repr(rows)
     assert "Omar" not in dumped and "Haddad" not in dumped and "example.org" not in dumped
-    assert "v1." in dumped
+    assert f"v2.{cipher.key_id}." in dumped

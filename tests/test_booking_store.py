@@ -83,7 +83,7 @@ def test_raw_database_file_holds_no_personal_data(store, db_path):
             "select name_encrypted, contact_kind from consultation_requests"
         ).fetchall()
     assert [kind for _, kind in rows] == ["phone", "email"]
-    assert all(token.startswith("v1.") for token, _ in rows)
+    assert all(token.startswith("v2.") for token, _ in rows)
 
 
 def test_database_file_is_owner_only(store, db_path):

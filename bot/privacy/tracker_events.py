@@ -23,11 +23,11 @@ from typing import Any
 
 from bot.crypto import Cipher, get_cipher
 
-_FIELD = "tracker-event"
+FIELD = "tracker-event"
 
 
-def _field(sender_id: str, type_name: str) -> str:
-    return f"{_FIELD}/{type_name}/{sender_id}"
+def _row(sender_id: str, type_name: str) -> str:
+    return f"{sender_id}/{type_name}"
 
 
 def is_sealed(stored: str | None) -> bool:
@@ -37,7 +37,7 @@ def is_sealed(stored: str | None) -> bool:
 
 def seal_event(data: dict[str, Any], sender_id: str, type_name: str, cipher: Cipher) -> str:
     """The ``data`` column value for one event: its JSON, encrypted for this row."""
-    return cipher.encrypt(json.dumps(data), _field(sender_id, type_name))
+    return cipher.encrypt(json.dumps(data), FIELD, _row(sender_id, type_name))
 
 
 def open_event(stored: str | None, sender_id: str, type_name: str, cipher: Cipher) -> dict:
@@ -50,7 +50,7 @@ def open_event(stored: str | None, sender_id: str, type_name: str, cipher: Ciphe
         return {}
     if not is_sealed(stored):
         return json.loads(stored)
-    return json.loads(cipher.decrypt(stored, _field(sender_id, type_name)))
+    return json.loads(cipher.decrypt(stored, FIELD, _row(sender_id, type_name)))
 
 
 def open_stored_event(stored: str | None, sender_id: str, type_name: str) -> dict:
