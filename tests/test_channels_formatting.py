@@ -266,14 +266,31 @@ def test_issued_token_verifies_and_resumes_the_same_conversation() -> None:
 def test_forged_expired_or_foreign_tokens_are_refused() -> None:
     signer = SessionSigner(KEY, max_age_seconds=3600)
     token = signer.issue(now=1000).token
-    sender, issued, mac = token.split(".")
+    sender, issued, active, mac = token.split(".")
     chosen = "0" * 32
-    assert signer.verify(f"{chosen}.{issued}.{mac}", now=1000) is None  # choose another id
-    assert signer.verify(f"{sender}.{int(issued) + 9999}.{mac}", now=1000) is None
+    assert signer.verify(f"{chosen}.{issued}.{active}.{mac}", now=1000) is None  # another id
+    assert signer.verify(f"{sender}.{int(issued) + 9999}.{active}.{mac}", now=1000) is None
+    assert signer.verify(f"{sender}.{issued}.{int(active) + 600}.{mac}", now=1000) is None
     assert signer.verify(token, now=1000 + 3601) is None  # expired
     assert SessionSigner("x" * 40, 3600).verify(token, now=1000) is None  # other server key
     for junk in (None, 42, "", "abc", chosen, token + "0", {"token": token}):
         assert signer.verify(junk, now=1000) is None
+
+
+def test_an_idle_session_cannot_be_resumed_and_activity_keeps_it_alive() -> None:
+    signer = SessionSigner(KEY, max_age_seconds=24 * 3600, idle_seconds=30 * 60)
+    started = signer.issue(now=1000)
+    assert signer.verify(started.token, now=1000 + 30 * 60 + 1) is None  # left idle
+    session = started
+    for minute in range(20, 6 * 60, 20):  # a message every 20 minutes for six hours
+        session = signer.verify(session.token, now=1000 + minute * 60)
+        assert session is not None and session.sender_id == started.sender_id
+        session = signer.renew(session, now=1000 + minute * 60)
+    assert signer.verify(session.token, now=1000 + 6 * 3600 + 31 * 60) is None
+    # Renewal never extends a conversation past its maximum age.
+    late = signer.renew(started, now=1000 + 24 * 3600 - 60)
+    assert signer.verify(late.token, now=1000 + 24 * 3600 - 30) is not None
+    assert signer.verify(late.token, now=1000 + 24 * 3600 + 1) is None
 
 
 def test_short_or_missing_keys_are_refused() -> None:

@@ -289,6 +289,31 @@ def test_keyboard_only_use(page, sites):
 
 
 # --- origins and sessions ------------------------------------------------------------------
+def test_a_chat_left_idle_is_cleared_from_the_screen_and_the_tab(page, sites):
+    page.clock.install()  # the page's timers, fast-forwarded below
+    open_chat(page, sites["clinic"])
+    ask_and_wait(page, "what are your hours")
+    conversation = page.evaluate("() => sessionStorage.getItem(sessionStorage.key(0))")
+    conversation = conversation.split(".")[0]
+
+    page.clock.fast_forward("29:00")  # still within the idle limit: nothing happens
+    assert page.locator(".cc-bot").count() >= 1
+    page.clock.fast_forward("02:00")
+    page.get_by_text("cleared after 30 minutes without activity").wait_for(
+        timeout=REPLY_TIMEOUT_MS
+    )
+    assert page.locator(".cc-user").count() == 0 and page.locator(".cc-bot").count() == 0
+    page.wait_for_function(
+        "c => (sessionStorage.getItem(sessionStorage.key(0)) || '').split('.')[0] !== c"
+        " && !!sessionStorage.getItem(sessionStorage.key(0))",
+        arg=conversation, timeout=REPLY_TIMEOUT_MS,
+    )  # a new conversation, not the old one
+    page.reload()
+    page.get_by_role("button", name="Chat with us").click()
+    page.wait_for_timeout(1500)
+    assert "what are your hours" not in page.locator(".cc-log").inner_text()
+
+
 def test_a_page_on_another_origin_cannot_connect(page, sites):
     page.goto(sites["other"])
     page.get_by_role("button", name="Chat with us").click()
@@ -317,8 +342,8 @@ def test_a_forged_session_token_gets_a_fresh_conversation(page, sites):
     ask(page, "what is ketamine therapy")
     bot_bubble(page, "Source:")
     token = page.evaluate("() => sessionStorage.getItem(sessionStorage.key(0))")
-    sender, issued, mac = token.split(".")
-    forged = f"{'0' * 32}.{issued}.{mac}"  # choose another conversation id, keep the MAC
+    sender, issued, active, mac = token.split(".")
+    forged = f"{'0' * 32}.{issued}.{active}.{mac}"  # choose another conversation, keep the MAC
     page.evaluate("t => sessionStorage.setItem(sessionStorage.key(0), t)", forged)
     page.reload()
     page.get_by_role("button", name="Chat with us").click()

@@ -29,8 +29,10 @@
     privacyUrl: BASE + "privacy",
     socketPath: "/socket.io",
     maxMessageChars: 1000,
+    idleMinutes: 30,
   };
   var socket = null;
+  var idleTimer = null;
   var ui = {};
   var uid = Math.random().toString(36).slice(2, 8);
 
@@ -346,6 +348,34 @@
     addUser(shown);
     setStatus("The assistant is typing\u2026");
     socket.emit("user_uttered", { message: message });
+    restartIdleTimer();
+  }
+
+  // A chat left open on a shared computer: after the idle limit the conversation leaves the
+  // screen and this tab (the server no longer resumes it either), and a new one starts.
+  function restartIdleTimer() {
+    if (idleTimer) {
+      window.clearTimeout(idleTimer);
+    }
+    idleTimer = window.setTimeout(closeIdleChat, Math.max(1, config.idleMinutes) * 60 * 1000);
+  }
+
+  function closeIdleChat() {
+    storeToken(null);
+    ui.log.textContent = "";
+    ui.lastBot = null;
+    setStatus(
+      "This chat was cleared after " + config.idleMinutes + " minutes without activity, to " +
+        "protect your privacy. Type a new message to start again."
+    );
+    if (socket && socket.connected) {
+      ui.ready = false;
+      socket.emit("session_request", { session_token: null });
+    }
+  }
+
+  function conversationOf(token) {
+    return typeof token === "string" ? token.split(".")[0] : null;
   }
 
   function showHistory(messages) {
@@ -401,13 +431,18 @@
       socket.emit("session_request", { session_token: storedToken() });
     });
     socket.on("session_confirm", function (token) {
-      var resumed = token === storedToken();
+      var resumed = conversationOf(token) === conversationOf(storedToken());
       storeToken(token);
       ui.ready = true;
-      setStatus("");
       if (!resumed) {
         ui.log.textContent = "";
+      } else {
+        setStatus("");
       }
+      restartIdleTimer();
+    });
+    socket.on("session_refresh", function (token) {
+      storeToken(token); // the same conversation, its activity time renewed by the server
     });
     socket.on("history", function (data) {
       showHistory((data && data.messages) || []);
@@ -415,6 +450,7 @@
     socket.on("bot_uttered", function (message) {
       setStatus("");
       addBot(message || {}, true);
+      restartIdleTimer();
     });
     socket.on("session_required", function () {
       socket.emit("session_request", { session_token: storedToken() });

@@ -1,9 +1,12 @@
 """Server-issued chat session tokens and keyed conversation ids.
 
 The widget never chooses its conversation id. The server draws a random id, signs it with
-HMAC-SHA256 under a key only the server knows, and hands the widget ``<id>.<issued>.<mac>``.
-A token whose MAC does not verify, or that is older than its maximum age, is replaced by a
-fresh one, so a client can neither pick nor forge another patient's conversation.
+HMAC-SHA256 under a key only the server knows, and hands the widget
+``<id>.<started>.<active>.<mac>``. The server renews the token at every message (same id and
+start, new activity time). A token whose MAC does not verify, whose conversation started longer
+ago than the maximum age, or that has been idle longer than the idle limit is replaced by a
+fresh one: a client can neither pick nor forge another patient's conversation, and a chat left
+open on a shared computer cannot be resumed by the next person after the idle limit.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ import time
 from dataclasses import dataclass
 
 MIN_KEY_LENGTH = 32
-_TOKEN = re.compile(r"^([0-9a-f]{32})\.([0-9]{1,12})\.([0-9a-f]{64})$")
+_TOKEN = re.compile(r"^([0-9a-f]{32})\.([0-9]{1,12})\.([0-9]{1,12})\.([0-9a-f]{64})$")
+DEFAULT_IDLE_SECONDS = 30 * 60
 
 
 def check_key(key: str | None, setting: str) -> bytes:
@@ -35,41 +39,55 @@ class Session:
 
     sender_id: str
     token: str
-    issued_at: int
+    issued_at: int  # when the conversation started
+    active_at: int  # the last time the token was renewed
 
 
 class SessionSigner:
-    """Issues and verifies widget session tokens."""
+    """Issues, renews and verifies widget session tokens."""
 
-    def __init__(self, key: str | None, max_age_seconds: int) -> None:
+    def __init__(self, key: str | None, max_age_seconds: int,
+                 idle_seconds: int = DEFAULT_IDLE_SECONDS) -> None:  # fmt: skip
         self._key = check_key(key, "webchat session_key")
         self.max_age_seconds = max_age_seconds
+        self.idle_seconds = min(idle_seconds, max_age_seconds)
 
-    def _mac(self, sender_id: str, issued_at: int) -> str:
-        message = f"webchat-session|{sender_id}|{issued_at}".encode()
+    def _mac(self, sender_id: str, issued_at: int, active_at: int) -> str:
+        message = f"webchat-session|{sender_id}|{issued_at}|{active_at}".encode()
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
+    def _session(self, sender_id: str, issued_at: int, active_at: int) -> Session:
+        token = f"{sender_id}.{issued_at}.{active_at}.{self._mac(sender_id, issued_at, active_at)}"
+        return Session(sender_id, token, issued_at, active_at)
 
     def issue(self, now: float | None = None) -> Session:
         """A new random conversation id and its signed token."""
-        sender_id = secrets.token_hex(16)
-        issued_at = int(now if now is not None else time.time())
-        token = f"{sender_id}.{issued_at}.{self._mac(sender_id, issued_at)}"
-        return Session(sender_id=sender_id, token=token, issued_at=issued_at)
+        started = int(now if now is not None else time.time())
+        return self._session(secrets.token_hex(16), started, started)
+
+    def renew(self, session: Session, now: float | None = None) -> Session:
+        """The same conversation with its activity time set to now (sent at every message)."""
+        return self._session(session.sender_id, session.issued_at,
+                             int(now if now is not None else time.time()))  # fmt: skip
 
     def verify(self, token: object, now: float | None = None) -> Session | None:
-        """The session a token stands for, or None when it is malformed, forged or expired."""
+        """The session a token stands for, or None when it is malformed, forged, past its
+        maximum age or idle too long."""
         if not isinstance(token, str):
             return None
         match = _TOKEN.match(token)
         if not match:
             return None
-        sender_id, issued, mac = match.group(1), int(match.group(2)), match.group(3)
-        if not hmac.compare_digest(mac, self._mac(sender_id, issued)):
+        sender_id, mac = match.group(1), match.group(4)
+        issued, active = int(match.group(2)), int(match.group(3))
+        if not hmac.compare_digest(mac, self._mac(sender_id, issued, active)):
             return None
-        age = (now if now is not None else time.time()) - issued
-        if age < -60 or age > self.max_age_seconds:
+        now = now if now is not None else time.time()
+        if issued - 60 > now or active - 60 > now or active < issued:
             return None
-        return Session(sender_id=sender_id, token=token, issued_at=issued)
+        if now - issued > self.max_age_seconds or now - active > self.idle_seconds:
+            return None
+        return Session(sender_id=sender_id, token=token, issued_at=issued, active_at=active)
 
 
 def keyed_sender_id(key: bytes, phone: str, prefix: str = "sms-") -> str:

@@ -33,7 +33,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels import channel_state, offers
-from bot.channels.session_token import SessionSigner
+from bot.channels.session_token import Session, SessionSigner
 from bot.config import PROJECT_ROOT, load_clinic
 from bot.reliability.rate_limit import MessageLimits, too_fast_reply
 from bot.reliability.rest_channel import (
@@ -140,6 +140,7 @@ class WebchatInput(InputChannel):
             allowed_origins=parse_origins(credentials.get("allowed_origins")),
             session_key=credentials.get("session_key"),
             session_max_age_hours=float(credentials.get("session_max_age_hours", 24)),
+            session_idle_minutes=float(credentials.get("session_idle_minutes", 30)),
             socketio_path=credentials.get("socketio_path", "/socket.io"),
             privacy_url=credentials.get("privacy_url") or None,
             max_message_chars=int(credentials.get("max_message_chars", 1000)),
@@ -150,6 +151,7 @@ class WebchatInput(InputChannel):
         allowed_origins: list[str],
         session_key: str | None,
         session_max_age_hours: float = 24,
+        session_idle_minutes: float = 30,
         socketio_path: str = "/socket.io",
         privacy_url: str | None = None,
         max_message_chars: int = 1000,
@@ -160,7 +162,8 @@ class WebchatInput(InputChannel):
                 "the pages that embed the widget, e.g. https://www.clinic.example"
             )
         self.allowed_origins = allowed_origins
-        self.signer = SessionSigner(session_key, int(session_max_age_hours * 3600))
+        self.signer = SessionSigner(session_key, int(session_max_age_hours * 3600),
+                                    int(session_idle_minutes * 60))  # fmt: skip
         self.socketio_path = socketio_path
         self.privacy_url = privacy_url
         self.max_message_chars = max_message_chars
@@ -207,9 +210,10 @@ class WebchatInput(InputChannel):
                 token = data.get("session_token") or data.get("session_id")
             session = self.signer.verify(token)
             resumed = session is not None
-            session = session or self.signer.issue()
+            session = self.signer.renew(session) if session else self.signer.issue()
             saved = await sio.get_session(sid)
-            await sio.save_session(sid, {**saved, "sender_id": session.sender_id})
+            await sio.save_session(sid, {**saved, "sender_id": session.sender_id,
+                                         "started": session.issued_at})  # fmt: skip
             # One conversation per socket: a second session_request leaves the first room, so
             # the socket no longer receives that conversation's replies.
             for room in list(sio.rooms(sid)):
@@ -246,6 +250,8 @@ class WebchatInput(InputChannel):
             if self.limits.admit(sender_id, session.get("address")) and not needs_help_now(text):
                 await sio.emit(BOT_EVENT, {"text": too_fast_reply(load_clinic())}, room=sid)
                 return
+            renewed = self.signer.renew(Session(sender_id, "", session.get("started") or 0, 0))
+            await sio.emit("session_refresh", renewed.token, room=sid)
             agent = blueprint.ctx.app.ctx.agent
             output = WebchatOutput(sio)
             try:
@@ -296,6 +302,7 @@ class WebchatInput(InputChannel):
                     "privacyUrl": self.privacy_url or "privacy",
                     "socketPath": self.socketio_path,
                     "maxMessageChars": self.max_message_chars,
+                    "idleMinutes": self.signer.idle_seconds / 60,
                 },
                 headers=headers,
             )
