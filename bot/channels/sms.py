@@ -27,7 +27,11 @@ from bot.channels.session_token import check_key, keyed_sender_id
 from bot.config import load_clinic
 from bot.reliability.rest_channel import visible, without_controls
 from bot.reliability.rate_limit import MessageLimits, too_fast_reply
-from bot.safety.help_now import needs_help_now
+from bot.reliability.help_now_reply import (
+    REPLY_BUDGET_SECONDS,
+    finish_within,
+    help_now_responses,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -145,13 +149,22 @@ class TwilioSmsInput(InputChannel):
             return _twiml([])
         sender_id = keyed_sender_id(self.sender_key, phone)
         agent = request.app.ctx.agent
+        urgent = help_now_responses(getattr(agent, "domain", None), body, CHANNEL)
+        budget = REPLY_BUDGET_SECONDS[CHANNEL] if urgent else None
         try:
-            reply = await self._reply(agent, sender_id, body, on_new_message)
+            finished, reply = await finish_within(
+                self._reply(agent, sender_id, body, on_new_message, bool(urgent)), budget
+            )
         except Exception as exc:  # the patient must always hear something honest
             # Only the type: a message could quote the patient's text.
             logger.error("twilio_sms: handling a message failed with %s", type(exc).__name__)
-            reply = [_failure_reply()]
-        return _twiml(reply)
+            finished, reply = False, None
+            if not urgent:
+                return _twiml([_failure_reply()])
+        if not finished:  # Twilio waits 15 s at most: the resources now, the turn goes on
+            logger.warning("twilio_sms: a crisis turn was slow or failed; answered from the channel")
+            reply = [m["text"] for m in urgent]
+        return _twiml(reply or [])
 
     async def _reply(
         self,
@@ -159,6 +172,7 @@ class TwilioSmsInput(InputChannel):
         sender_id: str,
         body: str,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        needs_help_now: bool = False,
     ) -> list[str]:
         """The SMS to send back (none for an opted-out patient)."""
         state = await channel_state.load_state(agent, sender_id, CHANNEL)
@@ -176,11 +190,11 @@ class TwilioSmsInput(InputChannel):
         if keyword is keywords.Keyword.OPT_IN:
             await channel_state.save_state(agent, sender_id, CHANNEL, {"opted_out": False})
             return [keywords.opt_in_reply(profile)]
-        if opted_out and not needs_help_now(body):  # a crisis is answered even after STOP
+        if opted_out and not needs_help_now:  # a crisis is answered even after STOP
             return []
         # An SMS has no client address of its own (Twilio sends them all): its number is its
         # conversation.
-        if self.limits.admit(sender_id) and not needs_help_now(body):
+        if self.limits.admit(sender_id) and not needs_help_now:
             return [too_fast_reply(profile)]
 
         remainder = state.get("remainder") or ""

@@ -42,7 +42,12 @@ from bot.reliability.rest_channel import (
     visible,
     without_controls,
 )
-from bot.safety.help_now import needs_help_now
+from bot.reliability.help_now_reply import (
+    REPLY_BUDGET_SECONDS,
+    finish_within,
+    has_help_now_reply,
+    help_now_responses,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +89,8 @@ class WebchatOutput(OutputChannel):
 
     def __init__(self, sio: AsyncServer) -> None:
         self.sio = sio
+        self.sent: list[dict[str, Any]] = []  # this turn's messages, as Rasa sent them
+        self.muted = False  # set when the channel already answered a slow crisis turn
 
     @classmethod
     def name(cls) -> str:
@@ -92,7 +99,9 @@ class WebchatOutput(OutputChannel):
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         """Text, buttons and custom marker travel together: a crisis reply is styled whole."""
-        await self.sio.emit(BOT_EVENT, widget_message(message), room=recipient_id)
+        self.sent.append(message)
+        if not self.muted:
+            await self.sio.emit(BOT_EVENT, widget_message(message), room=recipient_id)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """Plain text (used by Rasa for reminders and external events)."""
@@ -247,30 +256,43 @@ class WebchatInput(InputChannel):
                 await sio.emit(BOT_EVENT, {"text": problem}, room=sid)
                 return
             text = without_controls(text)
-            if self.limits.admit(sender_id, session.get("address")) and not needs_help_now(text):
+            agent = blueprint.ctx.app.ctx.agent
+            urgent = help_now_responses(getattr(agent, "domain", None), text, CHANNEL)
+            if self.limits.admit(sender_id, session.get("address")) and not urgent:
                 await sio.emit(BOT_EVENT, {"text": too_fast_reply(load_clinic())}, room=sid)
                 return
             renewed = self.signer.renew(Session(sender_id, "", session.get("started") or 0, 0))
             await sio.emit("session_refresh", renewed.token, room=sid)
-            agent = blueprint.ctx.app.ctx.agent
             output = WebchatOutput(sio)
+            budget = REPLY_BUDGET_SECONDS[CHANNEL] if urgent else None
             try:
-                events = await channel_state.conversation_events(agent, sender_id)
-                resolved = offers.guard_command(text, offers.offered_buttons(events))
-                if not visible(resolved.text):  # "/" alone, or slashes and blanks
-                    await sio.emit(BOT_EVENT, {"text": input_problem("", 1)}, room=sid)
-                    return
-                metadata = (
-                    {"option_title": resolved.option_title} if resolved.option_title else None
-                )
-                await on_new_message(
-                    UserMessage(
-                        resolved.text, output, sender_id, input_channel=CHANNEL, metadata=metadata
-                    )
+                finished, _ = await finish_within(
+                    self._converse(agent, sid, sender_id, text, output, on_new_message), budget
                 )
             except Exception as exc:  # the patient must always hear something honest
                 logger.error("webchat: handling a message failed with %s", type(exc).__name__)
-                await sio.emit(BOT_EVENT, {"text": _failure_reply()}, room=sender_id)
+                finished = False
+                if not urgent:
+                    await sio.emit(BOT_EVENT, {"text": _failure_reply()}, room=sender_id)
+                    return
+            if not finished and not has_help_now_reply(output.sent):
+                output.muted = True  # a late turn must not repeat the resources
+                for message in urgent:
+                    await sio.emit(BOT_EVENT, widget_message(message), room=sender_id)
+
+    async def _converse(self, agent: Any, sid: str, sender_id: str, text: str,
+                        output: WebchatOutput,
+                        on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:  # fmt: skip
+        assert self.sio is not None
+        events = await channel_state.conversation_events(agent, sender_id)
+        resolved = offers.guard_command(text, offers.offered_buttons(events))
+        if not visible(resolved.text):  # "/" alone, or slashes and blanks
+            await self.sio.emit(BOT_EVENT, {"text": input_problem("", 1)}, room=sid)
+            return
+        metadata = {"option_title": resolved.option_title} if resolved.option_title else None
+        await on_new_message(
+            UserMessage(resolved.text, output, sender_id, input_channel=CHANNEL, metadata=metadata)
+        )
 
     # --- the widget's files --------------------------------------------------------------
 

@@ -41,8 +41,13 @@ from sanic.response import HTTPResponse
 
 from bot.channels import channel_state, offers
 from bot.config import load_clinic
+from bot.reliability.help_now_reply import (
+    REPLY_BUDGET_SECONDS,
+    finish_within,
+    has_help_now_reply,
+    help_now_responses,
+)
 from bot.reliability.rate_limit import MessageLimits, too_fast_reply
-from bot.safety.help_now import needs_help_now
 
 logger = logging.getLogger(__name__)
 
@@ -129,6 +134,15 @@ def failure_reply() -> str:
     )
 
 
+def _help_now(sent: list[dict[str, Any]], urgent: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What the turn already sent when that includes the resources, else the resources."""
+    return sent if has_help_now_reply(sent) else sent + urgent
+
+
+def _to(sender: str, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"recipient_id": sender, **message} for message in messages]
+
+
 class GuardedRestInput(InputChannel):
     """``/webhooks/rest/webhook`` with input checks before NLU (see the module docstring)."""
 
@@ -184,31 +198,49 @@ class GuardedRestInput(InputChannel):
             problem = input_problem(text, self.max_message_chars)
             if problem:
                 return response.json([{"recipient_id": sender, "text": problem}])
+            agent = request.app.ctx.agent
+            urgent = help_now_responses(getattr(agent, "domain", None), text, self.name())
             wait = self.limits.admit(sender, client_address(request))
-            if wait and not needs_help_now(text):
+            if wait and not urgent:  # a crisis is never held back
                 return response.json(
                     [{"recipient_id": sender, "text": too_fast_reply(load_clinic())}],
                     status=429, headers={"Retry-After": str(math.ceil(wait))},
                 )
             collector = CollectingOutputChannel()
+            budget = REPLY_BUDGET_SECONDS[self.name()] if urgent else None
             try:
-                agent = request.app.ctx.agent
-                events = await channel_state.conversation_events(agent, sender)
-                resolved = offers.guard_command(text, offers.offered_buttons(events))
-                if not visible(resolved.text):  # "/" alone, or slashes and blanks
-                    return response.json([{"recipient_id": sender, "text": input_problem("", 1)}])
-                if resolved.option_title:
-                    metadata = {**(metadata or {}), "option_title": resolved.option_title}
-                await on_new_message(
-                    UserMessage(resolved.text, collector, sender, input_channel=self.name(),
-                                metadata=metadata)
-                )  # fmt: skip
+                finished, early = await finish_within(
+                    self._converse(agent, sender, text, metadata, collector, on_new_message),
+                    budget,
+                )
             except Exception as error:  # noqa: BLE001 - the caller must get an honest answer
                 logger.error("rest: handling a message failed with %s", type(error).__name__)
+                if urgent:  # resources first, whatever failed
+                    return response.json(_to(sender, _help_now(collector.messages, urgent)))
                 return response.json(
                     collector.messages + [{"recipient_id": sender, "text": failure_reply()}],
                     status=self.failure_status,
                 )
-            return response.json(collector.messages)
+            if not finished:
+                logger.warning("rest: a crisis turn was slow; answered from the channel")
+                return response.json(_to(sender, _help_now(collector.messages, urgent)))
+            return response.json(early or collector.messages)
 
         return blueprint
+
+    async def _converse(self, agent: Any, sender: str, text: str, metadata: dict | None,
+                        collector: CollectingOutputChannel,
+                        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+                        ) -> list[dict[str, Any]] | None:  # fmt: skip
+        """Hand the message to Rasa; returns a reply of its own only when Rasa must not see it."""
+        events = await channel_state.conversation_events(agent, sender)
+        resolved = offers.guard_command(text, offers.offered_buttons(events))
+        if not visible(resolved.text):  # "/" alone, or slashes and blanks
+            return [{"recipient_id": sender, "text": input_problem("", 1)}]
+        if resolved.option_title:
+            metadata = {**(metadata or {}), "option_title": resolved.option_title}
+        await on_new_message(
+            UserMessage(resolved.text, collector, sender, input_channel=self.name(),
+                        metadata=metadata)
+        )  # fmt: skip
+        return None

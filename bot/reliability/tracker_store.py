@@ -31,6 +31,7 @@ failed was not stored, and the patient was told so.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Generator, Iterable, Iterator
@@ -147,17 +148,31 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
         with super().session_scope() as session:
             yield session
 
+    # Rasa's SQL store talks to the database on the event loop's thread: a database that does
+    # not answer would freeze every conversation of the process, crisis replies included, for
+    # up to connect_timeout. Here each operation runs in a worker thread.
+
     async def retrieve(self, sender_id: str) -> Any:
         """The conversation's current session, or None when it does not exist."""
         with _reported("read"):
-            return await super().retrieve(sender_id)
+            return await asyncio.to_thread(self._read, sender_id, False)
 
     async def retrieve_full_tracker(self, conversation_id: str) -> Any:
         """Every session of the conversation, or None when it does not exist."""
         with _reported("read"):
-            return await super().retrieve_full_tracker(conversation_id)
+            return await asyncio.to_thread(self._read, conversation_id, True)
 
-    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
+    async def save(self, tracker: Any) -> None:
+        """Append the tracker's new events, sealed (one transaction: all of them or none)."""
+        with _reported("write"):
+            await asyncio.to_thread(self._write, tracker)
+
+    async def keys(self) -> Iterable[str]:
+        """Every conversation id."""
+        with _reported("read"):
+            return await asyncio.to_thread(self._sender_ids)
+
+    def _read(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
         # Rasa's SQLTrackerStore._retrieve, opening each sealed event.
         with self.session_scope() as session:
             rows = self._event_query(session, sender_id, fetch_events_from_all_sessions).all()
@@ -172,30 +187,27 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
             return None
         return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
 
-    async def save(self, tracker: Any) -> None:
-        """Append the tracker's new events, sealed (one transaction: all of them or none)."""
-        with _reported("write"):
-            with self.session_scope() as session:
-                for event in self._additional_events(session, tracker):
-                    data = event.as_dict()
-                    session.add(
-                        self.SQLEvent(
-                            sender_id=tracker.sender_id,
-                            type_name=event.type_name,
-                            timestamp=data.get("timestamp"),
-                            intent_name=(data.get("parse_data") or {}).get("intent", {})
-                            .get(INTENT_NAME_KEY),
-                            action_name=data.get("name"),
-                            data=seal_event(data, tracker.sender_id, event.type_name,
-                                            self.cipher),  # fmt: skip
-                        )
+    def _write(self, tracker: Any) -> None:
+        # Rasa's SQLTrackerStore.save, sealing each event (no event broker: see __init__).
+        with self.session_scope() as session:
+            for event in self._additional_events(session, tracker):
+                data = event.as_dict()
+                session.add(
+                    self.SQLEvent(
+                        sender_id=tracker.sender_id,
+                        type_name=event.type_name,
+                        timestamp=data.get("timestamp"),
+                        intent_name=(data.get("parse_data") or {}).get("intent", {})
+                        .get(INTENT_NAME_KEY),
+                        action_name=data.get("name"),
+                        data=seal_event(data, tracker.sender_id, event.type_name, self.cipher),
                     )
-                session.commit()
+                )
+            session.commit()
 
-    async def keys(self) -> Iterable[str]:
-        """Every conversation id."""
-        with _reported("read"):
-            return await super().keys()
+    def _sender_ids(self) -> list[str]:
+        with self.session_scope() as session:
+            return [sender for (sender,) in session.query(self.SQLEvent.sender_id).distinct()]
 
 
 @contextlib.contextmanager
