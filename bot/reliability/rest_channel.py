@@ -147,6 +147,7 @@ class GuardedRestInput(InputChannel):
     """``/webhooks/rest/webhook`` with input checks before NLU (see the module docstring)."""
 
     failure_status = 503  # the status of the honest reply when handling a message failed
+    help_now_budget = REPLY_BUDGET_SECONDS["rest"]  # seconds a crisis turn may take
 
     @classmethod
     def name(cls) -> str:
@@ -207,7 +208,7 @@ class GuardedRestInput(InputChannel):
                     status=429, headers={"Retry-After": str(math.ceil(wait))},
                 )
             collector = CollectingOutputChannel()
-            budget = REPLY_BUDGET_SECONDS[self.name()] if urgent else None
+            budget = self.help_now_budget if urgent else None
             try:
                 finished, early = await finish_within(
                     self._converse(agent, sender, text, metadata, collector, on_new_message),
