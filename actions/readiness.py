@@ -20,7 +20,6 @@ first readiness check or question.
 from __future__ import annotations
 
 import asyncio
-import os
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.requests_store import StorageError, get_store
 from bot.retrieval import RetrievalUnavailable, get_retriever
+from bot.settings import settings
 
 CHECK_ACTION = "action_check_readiness"
 # The Rasa server waits 5 s for the whole report (check_timeout_seconds).
@@ -103,7 +103,7 @@ def index_problem() -> str | None:
 
 
 def _require_index() -> None:
-    if os.environ.get(ALLOW_MISSING_ENV) == "1":
+    if settings().allow_missing_index:
         return
     problem = index_problem()
     if problem:

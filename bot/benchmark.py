@@ -969,7 +969,9 @@ def add_parser(subparsers) -> None:
 
 def cmd_benchmark(args) -> int:
     """Run the chosen sections, merge their results, rewrite the report and plots."""
-    args.backend = args.backend or os.environ.get("BOT_EMBEDDING_BACKEND") or "onnx"
+    from bot.settings import settings
+
+    args.backend = args.backend or settings().embedding_backend or "onnx"
     args.backends = [b for b in args.backends.split(",") if b]
     args.server_backends = list(dict.fromkeys(["torch", args.backend]))
     args.ann_sizes = [int(float(s)) for s in args.ann_sizes.split(",") if s]

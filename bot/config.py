@@ -6,7 +6,6 @@ another file (tests use this). Paths resolve from this module, never the working
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -73,7 +72,9 @@ class RetrievalSettings:
 
 def clinic_file() -> Path:
     """The configuration file in force."""
-    return Path(os.environ.get("BOT_CLINIC_FILE", KNOWLEDGE_DIR / "clinic.yml"))
+    from bot.settings import settings  # bot.settings imports this module's paths
+
+    return settings().clinic_file
 
 
 @lru_cache(maxsize=4)

@@ -48,6 +48,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from bot.config import PROJECT_ROOT
+from bot.settings import settings
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ def _decode_key(text: str, origin: str) -> bytes:
 
 def is_development() -> bool:
     """True when ``BOT_ENV`` is "development" (the only mode that may create a local key)."""
-    return os.environ.get(ENV_MODE_ENV, "").strip().lower() == "development"
+    return settings().development
 
 
 def _development_key(path: Path) -> bytes:
@@ -132,11 +133,11 @@ def load_key() -> bytes:
 
     Raises ``KeyConfigurationError`` with a message that says what to do.
     """
-    value = os.environ.get(KEY_ENV, "")
-    if value.strip():
-        return _decode_key(value, KEY_ENV)
-    if is_development():
-        return _development_key(Path(os.environ.get("BOT_DATA_KEY_FILE", DEV_KEY_FILE)))
+    config = settings()
+    if config.data_key:
+        return _decode_key(config.data_key, KEY_ENV)
+    if config.development:
+        return _development_key(config.data_key_file)
     raise KeyConfigurationError(
         f"{KEY_ENV} is not set. Personal data is encrypted at rest and cannot be stored "
         f"without a key: generate one with `python -m bot keygen` and export {KEY_ENV}, "
@@ -146,14 +147,14 @@ def load_key() -> bytes:
 
 def load_previous_keys() -> list[bytes]:
     """The retired data keys of ``BOT_DATA_KEYS_PREVIOUS`` (decrypt only), newest first."""
-    values = [v for v in os.environ.get(PREVIOUS_KEYS_ENV, "").split(",") if v.strip()]
+    values = settings().data_keys_previous
     return [_decode_key(v, f"{PREVIOUS_KEYS_ENV} entry {i + 1}") for i, v in enumerate(values)]
 
 
 def load_pseudonym_key(previous: list[bytes]) -> bytes | None:
     """``BOT_PSEUDONYM_KEY``; required once the ring has previous keys (see module docstring)."""
-    value = os.environ.get(PSEUDONYM_KEY_ENV, "")
-    if value.strip():
+    value = settings().pseudonym_key
+    if value:
         return _decode_key(value, PSEUDONYM_KEY_ENV)
     if previous:
         raise KeyConfigurationError(

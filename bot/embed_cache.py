@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import PROJECT_ROOT
+from bot.settings import settings
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -50,7 +51,7 @@ def text_key(model: str, text: str) -> str:
 
 def cache_root() -> Path:
     """Where caches live: ``BOT_EMBEDDING_CACHE`` if set, else ``var/cache/embeddings``."""
-    return Path(os.environ.get("BOT_EMBEDDING_CACHE") or CACHE_ROOT)
+    return Path(settings().embedding_cache or CACHE_ROOT)
 
 
 def cache_dir_for(model: str, root: Path | None = None) -> Path:

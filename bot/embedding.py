@@ -13,12 +13,14 @@ import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
+from bot.settings import settings
+
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_DIMENSION = 384
-QUERY_THREADS = int(os.environ.get("BOT_TORCH_THREADS", "1"))
+QUERY_THREADS = settings().torch_threads
 BATCH_THREADS = os.cpu_count() or 1
 # Encoding at least this many texts at once counts as a batch (all cores).
 BATCH_SIZE_FOR_ALL_CORES = 32
@@ -151,7 +153,7 @@ def get_encoder(backend: str | None = None) -> Encoder:
     "onnx-int8": its int8-quantised copy (other vectors, so its own model name); "torch":
     sentence-transformers on PyTorch.
     """
-    backend = backend or os.environ.get("BOT_EMBEDDING_BACKEND") or DEFAULT_BACKEND
+    backend = backend or settings().embedding_backend or DEFAULT_BACKEND
     with _encoders_lock:
         if backend not in _encoders:
             if backend == "torch":

@@ -11,7 +11,6 @@ already safely stored by then.
 from __future__ import annotations
 
 import logging
-import os
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from email.message import EmailMessage
 
 from bot.config import load_clinic
 from bot.requests_store import ConsultationRequest
+from bot.settings import settings
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ class SmtpSettings:
         BOT_SMTP_TO (comma-separated), BOT_SMTP_STARTTLS (true), BOT_SMTP_CA_FILE (extra CA
         bundle for a private mail relay), BOT_NOTIFY_INCLUDE_CONTACT (false).
         """
-        env = os.environ if environ is None else environ
+        env = settings().smtp if environ is None else environ
         host = env.get("BOT_SMTP_HOST", "").strip()
         recipients = tuple(r.strip() for r in env.get("BOT_SMTP_TO", "").split(",") if r.strip())
         if not host or not recipients:

@@ -25,6 +25,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bot.settings import settings
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_CHECK_SECONDS = 2.0
@@ -66,10 +68,7 @@ def version_of(retriever: Any) -> str | None:
 
 
 def _check_seconds() -> float:
-    try:
-        return max(0.0, float(os.environ.get(CHECK_SECONDS_ENV, DEFAULT_CHECK_SECONDS)))
-    except ValueError:
-        return DEFAULT_CHECK_SECONDS
+    return settings().index_reload_seconds
 
 
 class HotIndex:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import sys
 from collections import Counter
@@ -36,6 +35,7 @@ from bot.booking_slots import PERSONAL_SLOTS
 from bot.config import PROJECT_ROOT
 from bot.crypto import DecryptionError, KeyConfigurationError
 from bot.privacy.tracker_events import open_stored_event
+from bot.settings import settings
 
 TRACKER_DB_ENV = "BOT_TRACKER_DB_URL"  # the same variable as bot.retention
 DEFAULT_HTML = PROJECT_ROOT / "var" / "reports" / "report.html"
@@ -498,7 +498,7 @@ def add_parser(subparsers) -> None:
 
 def cmd_report(args) -> int:
     """Print the report and write the HTML page."""
-    url = args.tracker_store or os.environ.get(TRACKER_DB_ENV)
+    url = args.tracker_store or settings().tracker_db_url
     if not url:
         print(f"error: give --tracker-store URL (or set {TRACKER_DB_ENV}); the report needs "
               "Rasa's SQL tracker store (endpoints.yml: tracker_store type SQL)", file=sys.stderr)

@@ -30,6 +30,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 
 from bot.config import PROJECT_ROOT
 from bot.crypto import Cipher, get_cipher
+from bot.settings import settings
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +115,7 @@ class ConsultationRequest:
 
 def database_url() -> str:
     """The configured database URL (``BOT_DATABASE_URL`` or the SQLite file in var/)."""
-    return os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{DEFAULT_DATABASE_PATH}"
+    return settings().database_url
 
 
 def _utc(value: datetime | None) -> datetime | None:

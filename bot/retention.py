@@ -23,7 +23,6 @@ e.g. ``postgresql://rasa:...@127.0.0.1/rasa`` (the production endpoints.prod.yml
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -44,6 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine, make_url
 
 from bot.privacy.tracker_events import open_stored_event
+from bot.settings import settings
 
 TRACKER_DB_ENV = "BOT_TRACKER_DB_URL"
 SMS_KEY_ENV = "SMS_SENDER_KEY"
@@ -80,7 +80,7 @@ class Report:
 
 def tracker_db_url(explicit: str | None = None) -> str | None:
     """The tracker store's SQLAlchemy URL, or None when conversations are not kept in SQL."""
-    return explicit or os.environ.get(TRACKER_DB_ENV) or None
+    return explicit or settings().tracker_db_url or None
 
 
 def _events_table(metadata: MetaData) -> Table:
@@ -347,7 +347,7 @@ def _matching_requests(kind: str, value: str) -> tuple[set[str], set[int]]:
 
 
 def _sms_sender(value: str) -> str | None:
-    key = os.environ.get(SMS_KEY_ENV)
+    key = settings().sms_sender_key
     if not key:
         return None
     from bot.channels.session_token import keyed_sender_id

@@ -9,8 +9,9 @@ would never see it.
 
 from __future__ import annotations
 
-import os
 from typing import Any
+
+from bot.settings import settings
 
 ENV_FLAG = "BOT_DEBUG_RETRIEVAL"
 STAFF_CHANNELS = frozenset({"cmdline"})
@@ -19,8 +20,7 @@ RUNNERS_UP = 4
 
 def enabled(input_channel: str | None) -> bool:
     """True when debug output is switched on and the message came from the staff shell."""
-    flag = os.environ.get(ENV_FLAG, "").strip().lower()
-    return flag in {"1", "true", "yes", "on"} and input_channel in STAFF_CHANNELS
+    return settings().debug_retrieval and input_channel in STAFF_CHANNELS
 
 
 def _candidate_line(candidate: Any) -> str:

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from bot.crypto import (
@@ -56,8 +57,9 @@ def test_tokens_name_their_key_and_the_aes_key_is_not_the_data_key():
     assert (version, key_id) == ("v2", cipher.key_id) and len(key_id) == 12
     assert key.hex()[:12] != key_id  # the id is derived, it reveals nothing of the key
     blob = base64.urlsafe_b64decode(body)
-    with pytest.raises(Exception):  # the AES key is an HKDF subkey, not the data key
-        AESGCM(key).decrypt(blob[:12], blob[12:], f"clinic-bot/v2/{key_id}/full_name/row-1".encode())
+    aad = f"clinic-bot/v2/{key_id}/full_name/row-1".encode()
+    with pytest.raises(InvalidTag):  # the AES key is an HKDF subkey, not the data key
+        AESGCM(key).decrypt(blob[:12], blob[12:], aad)
 
 
 def test_a_value_moved_to_another_row_does_not_decrypt():

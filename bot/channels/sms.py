@@ -25,13 +25,13 @@ from bot.channels import channel_state, formatting, keywords, offers
 from bot.channels.replays import SeenMessages
 from bot.channels.session_token import check_key, keyed_sender_id
 from bot.config import load_clinic
-from bot.reliability.rest_channel import visible, without_controls
-from bot.reliability.rate_limit import MessageLimits, too_fast_reply
 from bot.reliability.help_now_reply import (
     REPLY_BUDGET_SECONDS,
     finish_within,
     help_now_responses,
 )
+from bot.reliability.rate_limit import MessageLimits, too_fast_reply
+from bot.reliability.rest_channel import visible, without_controls
 
 logger = logging.getLogger(__name__)
 
@@ -162,7 +162,7 @@ class TwilioSmsInput(InputChannel):
             if not urgent:
                 return _twiml([_failure_reply()])
         if not finished:  # Twilio waits 15 s at most: the resources now, the turn goes on
-            logger.warning("twilio_sms: a crisis turn was slow or failed; answered from the channel")
+            logger.warning("twilio_sms: a crisis turn was slow or failed; answered here")
             reply = [m["text"] for m in urgent]
         return _twiml(reply or [])
 

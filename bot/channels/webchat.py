@@ -35,18 +35,18 @@ from socketio import AsyncServer
 from bot.channels import channel_state, offers
 from bot.channels.session_token import Session, SessionSigner
 from bot.config import PROJECT_ROOT, load_clinic
+from bot.reliability.help_now_reply import (
+    REPLY_BUDGET_SECONDS,
+    finish_within,
+    has_help_now_reply,
+    help_now_responses,
+)
 from bot.reliability.rate_limit import MessageLimits, too_fast_reply
 from bot.reliability.rest_channel import (
     client_address,
     input_problem,
     visible,
     without_controls,
-)
-from bot.reliability.help_now_reply import (
-    REPLY_BUDGET_SECONDS,
-    finish_within,
-    has_help_now_reply,
-    help_now_responses,
 )
 
 logger = logging.getLogger(__name__)
@@ -280,9 +280,16 @@ class WebchatInput(InputChannel):
                 for message in urgent:
                     await sio.emit(BOT_EVENT, widget_message(message), room=sender_id)
 
-    async def _converse(self, agent: Any, sid: str, sender_id: str, text: str,
-                        output: WebchatOutput,
-                        on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:  # fmt: skip
+    async def _converse(
+        self,
+        agent: Any,
+        sid: str,
+        sender_id: str,
+        text: str,
+        output: WebchatOutput,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> None:
+        """Hand the message to Rasa (its replies go to the room through ``output``)."""
         assert self.sio is not None
         events = await channel_state.conversation_events(agent, sender_id)
         resolved = offers.guard_command(text, offers.offered_buttons(events))

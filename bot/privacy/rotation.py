@@ -10,7 +10,6 @@ active key; a conversation event is rewritten in place, its conversation untouch
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -127,8 +126,9 @@ def cmd_rotate_key(args) -> int:
     """Rotate, print the counts; exit 1 with the reason when something cannot be read."""
     from bot.crypto import DecryptionError, KeyConfigurationError
     from bot.requests_store import StorageError
+    from bot.settings import settings
 
-    tracker_url = args.tracker_store or os.environ.get(TRACKER_DB_ENV)
+    tracker_url = args.tracker_store or settings().tracker_db_url
     try:
         result = rotate(tracker_url, args.dry_run)
     except KeyConfigurationError as error:

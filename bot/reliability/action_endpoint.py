@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from typing import Any
 
 import aiohttp
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 
 from bot.reliability.fallback import fallback_answer
+from bot.settings import settings
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ QUICK_ACTIONS = {"action_record_crisis_event": 0.5, "action_session_start": 1.2}
 
 def action_token_headers() -> dict[str, str]:
     """The header that proves a call to the action server comes from this Rasa server."""
-    token = os.environ.get(ACTION_TOKEN_ENV)
+    token = settings().action_server_token
     return {ACTION_TOKEN_HEADER: token} if token else {}
 
 
@@ -56,11 +56,7 @@ class ActionServerFailure(RuntimeError):
 
 def action_timeout() -> float:
     """Seconds a custom action may take before the patient is told it failed."""
-    try:
-        value = float(os.environ.get(TIMEOUT_ENV, DEFAULT_TIMEOUT_SECONDS))
-    except ValueError:
-        value = DEFAULT_TIMEOUT_SECONDS
-    return value if value > 0 else DEFAULT_TIMEOUT_SECONDS
+    return settings().action_timeout_seconds
 
 
 class ResilientActionEndpoint(EndpointConfig):

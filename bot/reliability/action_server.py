@@ -19,10 +19,11 @@ import argparse
 import hmac
 import ipaddress
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from functools import partial
+
+from bot.settings import settings
 
 TOKEN_ENV = "ACTION_SERVER_TOKEN"
 HOST_ENV = "ACTION_SERVER_HOST"
@@ -78,8 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--actions", default="actions", help="the package of custom actions")
     args = parser.parse_args(argv)
 
-    host = os.environ.get(HOST_ENV, DEFAULT_HOST)
-    token = os.environ.get(TOKEN_ENV, "")
+    config = settings()
+    host, token = config.action_server_host, config.action_server_token
     if not token and not is_loopback(host):
         print(f"refusing to listen on {host} without {TOKEN_ENV}: anyone who can reach it "
               "could run the assistant's actions (store requests, read nothing less)",

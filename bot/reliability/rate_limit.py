@@ -25,13 +25,13 @@ are forgotten first); with several processes behind a load balancer each allows 
 from __future__ import annotations
 
 import math
-import os
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.config import ClinicProfile
+from bot.settings import settings
 
 CONVERSATION_ENV = "RATE_LIMIT_PER_CONVERSATION"
 ADDRESS_ENV = "RATE_LIMIT_PER_ADDRESS"
@@ -100,11 +100,11 @@ class MessageLimits:
 
         Raises ``ValueError`` for a malformed value, so a typo stops the server at start.
         """
+        config = settings()
         return cls(
-            Limit.parse(os.environ.get(CONVERSATION_ENV) or DEFAULT_PER_CONVERSATION,
-                        CONVERSATION_ENV),
-            Limit.parse(os.environ.get(ADDRESS_ENV) or DEFAULT_PER_ADDRESS, ADDRESS_ENV),
-        )  # fmt: skip
+            Limit.parse(config.rate_limit_per_conversation, CONVERSATION_ENV),
+            Limit.parse(config.rate_limit_per_address, ADDRESS_ENV),
+        )
 
     def admit(self, conversation: str, address: str | None = None) -> float:
         """Count the message and return 0 when it may go on; else the seconds to wait.
