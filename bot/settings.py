@@ -204,10 +204,10 @@ def is_true(value: str) -> bool:
 def env_example() -> str:
     """The text of ``.env.example``: every variable, its default and what it is for."""
     lines = [
-        "# Every environment variable the clinic assistant reads (bot/settings.py). The environment",
-        "# always wins; `make run`, `make shell` and `make test` write a git-ignored .env with",
-        "# random local secrets. Production sets these in /etc/clinic-assistant/env",
-        "# (docs/deployment.md). Secrets are shown empty: never commit one.",
+        "# Every environment variable the clinic assistant reads (bot/settings.py).",
+        "# The environment always wins; `make run`, `make shell` and `make test` write a",
+        "# git-ignored .env with random local secrets. Production sets these in",
+        "# /etc/clinic-assistant/env (docs/deployment.md). Secrets are shown empty: never commit one.",
     ]
     for variable in VARIABLES:
         where = " (read by Rasa from credentials.yml / endpoints.prod.yml)" if variable.rasa else ""
