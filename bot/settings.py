@@ -207,7 +207,7 @@ def env_example() -> str:
         "# Every environment variable the clinic assistant reads (bot/settings.py).",
         "# The environment always wins; `make run`, `make shell` and `make test` write a",
         "# git-ignored .env with random local secrets. Production sets these in",
-        "# /etc/clinic-assistant/env (docs/deployment.md). Secrets are shown empty: never commit one.",
+        "# /etc/clinic-assistant/env (docs/deployment.md). Secrets are shown empty.",
     ]
     for variable in VARIABLES:
         where = " (read by Rasa from credentials.yml / endpoints.prod.yml)" if variable.rasa else ""
