@@ -24,8 +24,14 @@ def state_id(sender_id: str, channel: str) -> str:
 
 
 async def conversation_events(agent: Any, sender_id: str) -> list[dict[str, Any]]:
-    """The serialised events of a conversation (empty when it does not exist yet)."""
-    tracker = await agent.tracker_store.retrieve(sender_id)
+    """The serialised events of a conversation (empty when it does not exist yet).
+
+    Read under the conversation's lock: the widget shows a turn's messages as they are sent,
+    before Rasa saves the turn, so a button clicked at once must wait for that save to be seen
+    as the button just offered.
+    """
+    async with agent.lock_store.lock(sender_id):
+        tracker = await agent.tracker_store.retrieve(sender_id)
     if tracker is None:
         return []
     return [event.as_dict() for event in tracker.events]
