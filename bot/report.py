@@ -57,9 +57,18 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
 
 
+# A name a patient introduces themselves with: "my name is Jane Roe", "I'm Jane", "this is Sam".
+_NAME_WORD = r"[A-Z][\w'-]+"
+_INTRODUCED_NAME = re.compile(
+    rf"\b((?i:my name is|my name's|name is|i am|i'm|im|this is|it's|call me|signed)[,:]?\s+)"
+    rf"({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})"
+)
+
+
 def redact(text: str) -> str:
-    """Mask e-mail addresses and phone-like numbers in an example question."""
-    return _PHONE.sub("[number]", _EMAIL.sub("[email]", text))
+    """Mask e-mail addresses, phone-like numbers and introduced names in an example question."""
+    text = _PHONE.sub("[number]", _EMAIL.sub("[email]", text))
+    return _INTRODUCED_NAME.sub(lambda m: m.group(1) + "[name]", text)
 
 
 # --- reading the tracker store ------------------------------------------------------------------

@@ -143,6 +143,19 @@ def test_contact_details_in_examples_are_masked():
     assert masked == "call me on [number] or [email], is parking free"
 
 
+def test_names_patients_introduce_themselves_with_are_masked():
+    for said, shown in [
+        ("Hi, my name is Quentin Marlowe, can I bring my dog", "Hi, my name is [name], can I "
+         "bring my dog"),
+        ("I'm Ottilie and I wonder if parking is free", "I'm [name] and I wonder if parking is "
+         "free"),
+        ("this is Evander Quist. do you take Aetna?", "this is [name]. do you take Aetna?"),
+        ("i am worried about the cost", "i am worried about the cost"),  # not a name
+        ("Is Ketamine Safe", "Is Ketamine Safe"),
+    ]:  # fmt: skip
+        assert redact(said) == shown
+
+
 async def test_the_report_is_a_self_contained_page_and_a_cli(domain, tracker_for, tmp_path):
     weather = await answer(domain, tracker_for, WEATHER[0])
     url = write_store(tmp_path / "rasa.db", {
