@@ -59,19 +59,19 @@ ONNX_EXPORT := var/models/all-MiniLM-L6-v2-onnx/export.json
 onnx: $(ONNX_EXPORT) ## Export the packaged MiniLM to ONNX (fp32 + int8) into var/models/ (offline, once)
 
 $(ONNX_EXPORT): $(STAMPS)/venv
-	$(VENV)/bin/python -m bot.onnx_backend
+	$(VENV)/bin/python -m bot.retrieval.onnx_backend
 	@touch $@  # the exporter skips an up-to-date export; the stamp still moves on
 
 index: $(STAMPS)/venv $(ONNX_EXPORT) ## Build or refresh the retrieval index from knowledge/ (skips when unchanged)
 	$(BOT) index
 
 test: install index train widget browser-deps ## Everything CI runs: lint, Rasa data and conversation tests, unit and end-to-end tests
-	$(VENV)/bin/ruff check bot actions tests
+	$(VENV)/bin/ruff check bot actions tests benchmarks scripts
 	$(MAKE) --no-print-directory validate test-rasa
 	$(VENV)/bin/pytest
 
 lint: $(STAMPS)/venv ## Ruff
-	$(VENV)/bin/ruff check bot actions tests
+	$(VENV)/bin/ruff check bot actions tests benchmarks scripts
 
 eval: index ## Retrieval evaluation: clinic set, then the CovidFAQ benchmark (held out)
 	$(BOT) eval
@@ -81,7 +81,7 @@ bench: index ## Retrieval latency benchmark (p50/p95)
 	$(BOT) bench
 
 benchmark: index ## Performance benchmark (latency, build rate, ANN at 1e6, servers, LiveQA) -> docs/performance.md
-	$(VENV)/bin/python -m bot.benchmark
+	$(VENV)/bin/python -m benchmarks.benchmark
 
 safety: $(STAMPS)/venv ## Safety panels: crisis recall, false positives, medical-advice refusals (docs/safety.md)
 	$(BOT) safety

@@ -12,13 +12,20 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import replies, retrieval_debug, validators
-from bot.answer_log import chosen_record, decision_record, message_metadata, unavailable_record
-from bot.choices import pick_offered
+from bot import replies
+from bot.booking import validators
 from bot.config import load_clinic
 from bot.language import looks_spanish
-from bot.reload import version_of
-from bot.retrieval import RetrievalUnavailable, get_retriever
+from bot.retrieval import debug as retrieval_debug
+from bot.retrieval.answer_log import (
+    chosen_record,
+    decision_record,
+    message_metadata,
+    unavailable_record,
+)
+from bot.retrieval.choices import pick_offered
+from bot.retrieval.reload import version_of
+from bot.retrieval.retriever import RetrievalUnavailable, get_retriever
 
 logger = logging.getLogger(__name__)
 

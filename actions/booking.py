@@ -1,7 +1,8 @@
 """Consultation requests: the form's validation, its prompts, submit and cancel.
 
-The work is done in ``bot``: validators (``bot.validators``), storage with encryption
-(``bot.requests_store``), staff e-mail (``bot.notify``) and reply texts (``bot.booking_replies``).
+The work is done in ``bot``: validators (``bot.booking.validators``), storage with encryption
+(``bot.booking.store``), staff e-mail (``bot.booking.notify``) and reply texts
+(``bot.booking.replies``).
 No action here logs a name, a contact detail or what the patient typed.
 """
 
@@ -20,15 +21,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answer import ActionAnswerQuestion
-from bot import booking_replies as replies
-from bot import validators
-from bot.booking_slots import ATTEMPT_SLOT, FORM, FORM_SLOTS
-from bot.choices import pick_offered
+from bot.booking import replies, validators
+from bot.booking.notify import send_new_request_notification
+from bot.booking.slots import ATTEMPT_SLOT, FORM, FORM_SLOTS
+from bot.booking.store import NewRequest, get_store
 from bot.config import ClinicProfile, Location, load_clinic
-from bot.crypto import load_key
-from bot.notify import send_new_request_notification
+from bot.privacy.crypto import load_key
 from bot.replies import CHOOSE_ANSWER_INTENT
-from bot.requests_store import NewRequest, get_store
+from bot.retrieval.choices import pick_offered
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ COMPANION_SLOTS = {"contact": ("contact_kind",), "preferred_time": ("preferred_t
 
 # The action server must not start without a usable data key: a request that cannot be
 # encrypted cannot be stored, and finding that out at the first patient's submit is too late.
-# This raises bot.crypto.KeyConfigurationError (with what to do) when the key is missing.
+# This raises bot.privacy.crypto.KeyConfigurationError (with what to do) when the key is missing.
 load_key()
 
 _LOCATION_FILLER = frozenset(

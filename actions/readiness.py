@@ -27,8 +27,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.requests_store import StorageError, get_store
-from bot.retrieval import RetrievalUnavailable, get_retriever
+from bot.booking.store import StorageError, get_store
+from bot.retrieval.retriever import RetrievalUnavailable, get_retriever
 from bot.settings import settings
 
 CHECK_ACTION = "action_check_readiness"
@@ -85,12 +85,12 @@ async def storage_status(timeout: float) -> dict[str, Any]:
 
 def index_problem() -> str | None:
     """Why the clinic's index cannot be used (files and metadata only), or None."""
-    import bot.retrieval
+    import bot.retrieval.retriever
     from bot.config import KNOWLEDGE_DIR
-    from bot.index import INDEX_FILE, REBUILD_HINT, IndexMismatch, check_meta, read_meta
-    from bot.knowledge import hash_files, knowledge_files
+    from bot.retrieval.index import INDEX_FILE, REBUILD_HINT, IndexMismatch, check_meta, read_meta
+    from bot.retrieval.knowledge import hash_files, knowledge_files
 
-    index_dir = Path(bot.retrieval.DEFAULT_INDEX_DIR)
+    index_dir = Path(bot.retrieval.retriever.DEFAULT_INDEX_DIR)
     meta = read_meta(index_dir)
     if meta is None or not (index_dir.resolve() / INDEX_FILE).exists():
         return f"no readable retrieval index in {index_dir}: {REBUILD_HINT}"

@@ -9,7 +9,7 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import replies
-from bot.booking_slots import REQUEST_SLOTS
+from bot.booking.slots import REQUEST_SLOTS
 from bot.config import load_clinic
 
 

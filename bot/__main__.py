@@ -1,8 +1,8 @@
-"""``python -m bot``: the staff command line (see bot/cli.py)."""
+"""``python -m bot``: the staff command line (see bot/staff/cli.py)."""
 
 import sys
 
-from bot.cli import main
+from bot.staff.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -99,7 +99,7 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("BOT_EMBEDDING_CACHE", "", "directory of the embedding cache (default in var/)"),
     Variable("BOT_TORCH_THREADS", "1", "PyTorch threads per query embedding"),
     Variable("BOT_DEBUG_RETRIEVAL", "", "1 = the staff shell shows retrieval scores"),
-    # staff e-mail (bot.notify)
+    # staff e-mail (bot.booking.notify)
     Variable("BOT_SMTP_HOST", "", "mail relay for new-request e-mails (unset = no e-mail)"),
     Variable("BOT_SMTP_PORT", "587", "its port"),
     Variable("BOT_SMTP_USER", "", "its user"),
@@ -141,7 +141,7 @@ class Settings:
     embedding_cache: str
     torch_threads: int
     debug_retrieval: bool
-    smtp: dict[str, str]  # the BOT_SMTP_* / BOT_NOTIFY_* values, parsed by bot.notify
+    smtp: dict[str, str]  # the BOT_SMTP_* / BOT_NOTIFY_* values, parsed by bot.booking.notify
 
     @property
     def development(self) -> bool:

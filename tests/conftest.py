@@ -111,7 +111,7 @@ Blood pressure can rise during a session, so staff check it before, during and a
 @pytest.fixture(scope="session")
 def retrieval_encoder():
     """The real packaged MiniLM encoder, loaded once for the whole test session."""
-    from bot.embedding import get_encoder
+    from bot.retrieval.embedding import get_encoder
 
     encoder = get_encoder()
     encoder.encode(["warm up"])
@@ -134,8 +134,8 @@ def retrieval_small_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def retrieval_small_index(tmp_path_factory, retrieval_small_kb, retrieval_encoder) -> Path:
     """A real FAISS index of ``retrieval_small_kb``; returns its directory."""
-    from bot.index import build_index
-    from bot.knowledge import load_knowledge
+    from bot.retrieval.index import build_index
+    from bot.retrieval.knowledge import load_knowledge
 
     index_dir = tmp_path_factory.mktemp("retrieval-index") / "index"
     build_index(load_knowledge(retrieval_small_kb), index_dir, retrieval_encoder, progress=False)

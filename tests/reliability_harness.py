@@ -71,7 +71,7 @@ def production_env(
     """``base_env`` with the production stores of endpoints.prod.yml: the tracker store in the
     ``rasa`` database of the PostgreSQL server on ``tracker_db_port``, the Redis lock store, and
     the requests database at ``requests_db_url``."""
-    from bot.crypto import generate_key
+    from bot.privacy.crypto import generate_key
 
     return base_env(
         {

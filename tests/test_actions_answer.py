@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer import ActionAnswerQuestion
 from bot import replies
 from bot.config import load_clinic
-from bot.retrieval import RetrievalUnavailable, get_retriever
+from bot.retrieval.retriever import RetrievalUnavailable, get_retriever
 
 PRIVATE_TEXT = "my name is Jane Roe and my number is 555-123-4567, how fast does it work"
 

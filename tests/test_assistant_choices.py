@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.choices import pick_offered
+from bot.retrieval.choices import pick_offered
 
 OFFERED = ["session_length", "how_long_effects_last", "course_of_treatment"]
 

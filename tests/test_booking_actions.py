@@ -13,11 +13,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.booking.store import RequestStore
 from bot.channels.formatting import render_turn
 from bot.channels.offers import resolve_number
 from bot.config import load_clinic
-from bot.crypto import generate_key
-from bot.requests_store import RequestStore
+from bot.privacy.crypto import generate_key
 
 NAME = "Evelyn Hartwell-Quinn"
 PHONE = "+15552010187"

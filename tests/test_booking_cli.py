@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.crypto import generate_key
-from bot.requests_store import NewRequest, RequestStore
+from bot.booking.store import NewRequest, RequestStore
+from bot.privacy.crypto import generate_key
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -119,7 +119,7 @@ def test_wrong_or_missing_key_is_a_clear_error(env):
 
 
 def test_spreadsheet_formulas_are_shown_as_text_not_run():
-    from bot.requests_cli import spreadsheet_safe
+    from bot.staff.requests_cli import spreadsheet_safe
 
     assert spreadsheet_safe('=HYPERLINK("http://evil.example","x")').startswith("'=")
     assert spreadsheet_safe("@SUM(A1)") == "'@SUM(A1)"

@@ -10,8 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from bot import crypto
-from bot.crypto import Cipher, DecryptionError, KeyConfigurationError, generate_key, load_key
+from bot.privacy import crypto
+from bot.privacy.crypto import (
+    Cipher,
+    DecryptionError,
+    KeyConfigurationError,
+    generate_key,
+    load_key,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -120,7 +126,7 @@ def test_development_mode_creates_owner_only_key_file_and_warns(monkeypatch, tmp
     monkeypatch.delenv("BOT_DATA_KEY", raising=False)
     monkeypatch.setenv("BOT_ENV", "development")
     monkeypatch.setenv("BOT_DATA_KEY_FILE", str(key_file))
-    with caplog.at_level(logging.WARNING, logger="bot.crypto"):
+    with caplog.at_level(logging.WARNING, logger="bot.privacy.crypto"):
         first = load_key()
     assert len(first) == 32
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
@@ -140,7 +146,7 @@ def test_development_key_file_readable_by_others_is_refused(monkeypatch, tmp_pat
 
 
 def test_keygen_prints_a_usable_key():
-    from bot import keygen_cli
+    from bot.staff import keygen_cli
 
     class Out:
         text = ""

@@ -23,7 +23,7 @@ from aiosmtpd.controller import Controller
 from servers import ROOT, Assistant, start_assistant
 
 from bot.config import load_clinic
-from bot.crypto import generate_key
+from bot.privacy.crypto import generate_key
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

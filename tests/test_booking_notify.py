@@ -15,9 +15,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from bot.crypto import Cipher, generate_key
-from bot.notify import SmtpSettings, send_new_request_notification
-from bot.requests_store import NewRequest, RequestStore
+from bot.booking.notify import SmtpSettings, send_new_request_notification
+from bot.booking.store import NewRequest, RequestStore
+from bot.privacy.crypto import Cipher, generate_key
 
 NAME = "Evelyn Hartwell-Quinn"
 PHONE = "+13125550199"

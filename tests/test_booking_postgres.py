@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.crypto import Cipher, generate_key
-from bot.requests_store import NewRequest, RequestStore
+from bot.booking.store import NewRequest, RequestStore
+from bot.privacy.crypto import Cipher, generate_key
 
 pytestmark = pytest.mark.slow
 

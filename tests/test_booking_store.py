@@ -8,8 +8,8 @@ import threading
 
 import pytest
 
-from bot.crypto import Cipher, DecryptionError, generate_key
-from bot.requests_store import NewRequest, RequestNotFound, RequestStore, StorageError
+from bot.booking.store import NewRequest, RequestNotFound, RequestStore, StorageError
+from bot.privacy.crypto import Cipher, DecryptionError, generate_key
 
 NAME = "Evelyn Hartwell-Quinn"
 PHONE = "+13125550199"

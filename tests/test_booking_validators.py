@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from bot.validators import (
+from bot.booking.validators import (
     Contact,
     Invalid,
     form_step_answer,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot import retrieval_debug
 from bot.channels import formatting, keywords, offers
 from bot.channels.session_token import SessionSigner, check_key, keyed_sender_id
 from bot.config import RetrievalSettings, load_clinic
-from bot.retrieval import Candidate, Decision
+from bot.retrieval import debug as retrieval_debug
+from bot.retrieval.retriever import Candidate, Decision
 
 KEY = "k" * 40
 LONG_ANSWER = (

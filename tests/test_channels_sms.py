@@ -28,7 +28,7 @@ from bot import replies
 from bot.channels.formatting import MORE_HINT, segment_count
 from bot.channels.session_token import keyed_sender_id
 from bot.config import load_clinic
-from bot.retrieval import get_retriever
+from bot.retrieval.retriever import get_retriever
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -20,7 +20,7 @@ from servers import ROOT
 
 from bot import replies
 from bot.config import load_clinic
-from bot.retrieval import get_retriever
+from bot.retrieval.retriever import get_retriever
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -53,7 +53,7 @@ KINDS = ("crisis", "urgent", "booking", "question", "smalltalk", "followup")
 CHANNELS = ("rest", "sms")
 DISCLAIMER_START = "Hi, I'm the automated assistant of"
 MAX_MORE_PAGES = 6
-# What the form says when it asks each step (domain.yml responses, bot/booking_replies.py),
+# What the form says when it asks each step (domain.yml responses, bot/booking/replies.py),
 # including its re-asks after an answer it could not use.
 ASKS = {
     "consent": ("is that ok with you", "is it ok to collect"),

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.check import CheckSettings, run_check
-from bot.cli import main
+from bot.staff.check import CheckSettings, run_check
+from bot.staff.cli import main
 
 
 def entry(entry_id, question, paraphrases, answer, source="Patient FAQ", reviewed="2026-11-20"):

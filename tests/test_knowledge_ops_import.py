@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.cli import main
 from bot.config import KNOWLEDGE_DIR
-from bot.embedding import get_encoder
-from bot.importer import ImportProblem, import_files
-from bot.index import build_index
-from bot.knowledge import hash_files, knowledge_files, load_faq_yaml, load_knowledge
-from bot.retrieval import Retriever
+from bot.retrieval.embedding import get_encoder
+from bot.retrieval.index import build_index
+from bot.retrieval.knowledge import hash_files, knowledge_files, load_faq_yaml, load_knowledge
+from bot.retrieval.retriever import Retriever
+from bot.staff.cli import main
+from bot.staff.importer import ImportProblem, import_files
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 if not SEEDS.is_dir():  # the checkout may live elsewhere; the team's shared folder does not

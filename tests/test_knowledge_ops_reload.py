@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.embedding import get_encoder
-from bot.index import build_index
-from bot.knowledge import load_knowledge
-from bot.reload import HotIndex, disk_version, version_of
-from bot.retrieval import Retriever
+from bot.retrieval.embedding import get_encoder
+from bot.retrieval.index import build_index
+from bot.retrieval.knowledge import load_knowledge
+from bot.retrieval.reload import HotIndex, disk_version, version_of
+from bot.retrieval.retriever import Retriever
 
 SESSION_V1 = "A session lasts about forty-five minutes in the treatment chair."
 SESSION_V2 = "A session now lasts about one hour, including a short check afterwards."
@@ -78,7 +78,7 @@ def test_a_rebuilt_index_is_served_by_the_same_retriever(live, caplog):
     assert first.best.answer == SESSION_V1
     old_version = hot.version
 
-    caplog.set_level(logging.INFO, logger="bot.reload")
+    caplog.set_level(logging.INFO, logger="bot.retrieval.reload")
     write_and_index(knowledge_dir, index_dir, SESSION_V2)
     assert hot.wait_for_reload(timeout=60)
 
@@ -136,7 +136,7 @@ def test_an_index_that_no_longer_matches_the_knowledge_is_refused(live, caplog):
     write_and_index(knowledge_dir, index_dir, SESSION_V2)
     (knowledge_dir / "faq.yml").write_text(yaml.safe_dump(faq("Edited again.")), encoding="utf-8")
 
-    caplog.set_level(logging.WARNING, logger="bot.reload")
+    caplog.set_level(logging.WARNING, logger="bot.retrieval.reload")
     assert not hot.wait_for_reload(timeout=60)
     assert hot.version == old_version
     still = hot.decide("how long is a ketamine session")
@@ -159,15 +159,15 @@ async def test_the_answer_action_follows_a_rebuilt_index_without_a_restart(
     """The action server's path: get_retriever() -> HotIndex -> the newest complete build."""
     from rasa_sdk.executor import CollectingDispatcher
 
-    import bot.retrieval
+    import bot.retrieval.retriever
     from actions.answer import ActionAnswerQuestion
 
     knowledge_dir, index_dir = tmp_path / "knowledge", tmp_path / "var" / "index"
     write_and_index(knowledge_dir, index_dir, SESSION_V1)
-    monkeypatch.setattr(bot.retrieval, "KNOWLEDGE_DIR", knowledge_dir)
-    monkeypatch.setattr(bot.retrieval, "DEFAULT_INDEX_DIR", index_dir)
+    monkeypatch.setattr(bot.retrieval.retriever, "KNOWLEDGE_DIR", knowledge_dir)
+    monkeypatch.setattr(bot.retrieval.retriever, "DEFAULT_INDEX_DIR", index_dir)
     monkeypatch.setenv("BOT_INDEX_RELOAD_SECONDS", "0")
-    bot.retrieval.reset_retriever()
+    bot.retrieval.retriever.reset_retriever()
     action = ActionAnswerQuestion()  # created once, like the running action server's
     caplog.set_level(logging.INFO, logger="actions.answer")
 
@@ -193,4 +193,4 @@ async def test_the_answer_action_follows_a_rebuilt_index_without_a_restart(
         assert f"index={latest['retrieval']['index']}" in caplog.text
         assert "how long is a ketamine session" not in caplog.text  # no patient text in logs
     finally:
-        bot.retrieval.reset_retriever()
+        bot.retrieval.retriever.reset_retriever()

@@ -19,9 +19,9 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswerQuestion
-from bot.cli import main
-from bot.crypto import generate_key
-from bot.report import build_report, redact, render_html, render_text, to_dict
+from bot.privacy.crypto import generate_key
+from bot.staff.cli import main
+from bot.staff.report import build_report, redact, render_html, render_text, to_dict
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"

@@ -6,7 +6,7 @@ import faiss
 import numpy as np
 import pytest
 
-from bot import ann
+from bot.retrieval import ann
 
 
 def clustered(count: int, dimension: int = 64, clusters: int = 100, seed: int = 0) -> np.ndarray:
@@ -142,7 +142,7 @@ def test_a_long_result_list_keeps_the_top_ten_of_a_short_one():
     import faiss
     import numpy as np
 
-    from bot import ann
+    from bot.retrieval import ann
 
     rng = np.random.default_rng(7)
     centres = rng.standard_normal((60, 64)).astype("float32")

@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from bot.embed_cache import KEYS_FILE, CachedEncoder, EmbeddingCache, text_key
-from bot.onnx_backend import ONNX_MODEL_DIR, OnnxEncoder, export
+from bot.retrieval.embed_cache import KEYS_FILE, CachedEncoder, EmbeddingCache, text_key
+from bot.retrieval.onnx_backend import ONNX_MODEL_DIR, OnnxEncoder, export
 
 
 class CountingEncoder:

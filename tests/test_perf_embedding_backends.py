@@ -8,8 +8,8 @@ import sys
 import numpy as np
 import pytest
 
-from bot.embedding import MODEL_NAME, SentenceTransformerEncoder
-from bot.onnx_backend import ONNX_MODEL_DIR, OnnxEncoder, export, is_exported
+from bot.retrieval.embedding import MODEL_NAME, SentenceTransformerEncoder
+from bot.retrieval.onnx_backend import ONNX_MODEL_DIR, OnnxEncoder, export, is_exported
 
 SAMPLES = [
     "How fast does ketamine start working?",
@@ -66,7 +66,7 @@ def test_batches_sorted_by_length_come_back_in_input_order(exported):
 def test_onnx_encoding_does_not_import_torch(exported):
     script = (
         "import sys\n"
-        "from bot.onnx_backend import OnnxEncoder\n"
+        "from bot.retrieval.onnx_backend import OnnxEncoder\n"
         "OnnxEncoder('fp32').encode(['is ketamine addictive'])\n"
         "print('torch' in sys.modules)\n"
     )

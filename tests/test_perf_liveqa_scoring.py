@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import liveqa
+from benchmarks import liveqa
 
 QRELS = {
     "1": {"a": 4, "b": 2, "c": 3},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.perf_report import render
+from benchmarks.perf_report import render
 
 TIMES = {"p50_ms": 1.5, "p95_ms": 1.9}
 

@@ -20,7 +20,8 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from bot.crypto import (
+from bot.booking.store import NewRequest, RequestStore
+from bot.privacy.crypto import (
     Cipher,
     DecryptionError,
     KeyConfigurationError,
@@ -28,7 +29,6 @@ from bot.crypto import (
     generate_key,
     get_cipher,
 )
-from bot.requests_store import NewRequest, RequestStore
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"

@@ -16,7 +16,7 @@ import urllib.request
 import pytest
 from servers import ACTION_PYTHON, ROOT, _action_server_healthy, free_port, prepare_model
 
-from bot.crypto import generate_key
+from bot.privacy.crypto import generate_key
 from bot.reliability.action_server import EX_CONFIG, is_loopback, token_matches
 
 pytestmark = [pytest.mark.e2e]

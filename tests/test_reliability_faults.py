@@ -39,7 +39,7 @@ from reliability_harness import (
 from servers import ROOT
 
 from bot.config import load_clinic
-from bot.crypto import generate_key
+from bot.privacy.crypto import generate_key
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -248,8 +248,8 @@ def test_action_server_without_an_index_refuses_to_start(tmp_path):
     empty.mkdir()
     code = (
         "import pathlib, runpy, sys\n"
-        "import bot.retrieval\n"
-        f"bot.retrieval.DEFAULT_INDEX_DIR = pathlib.Path({str(empty)!r})\n"
+        "import bot.retrieval.retriever\n"
+        f"bot.retrieval.retriever.DEFAULT_INDEX_DIR = pathlib.Path({str(empty)!r})\n"
         "sys.argv = ['rasa_sdk', '--actions', 'actions', '--port', sys.argv[1]]\n"
         "runpy.run_module('rasa_sdk', run_name='__main__')\n"
     )

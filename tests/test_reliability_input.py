@@ -16,7 +16,7 @@ from bad_input import CLEAR_REPLIES, NEVER_ECHOED, ODD_BUT_READABLE
 from reliability_harness import RasaHandle, logs, post_raw, running_stack, texts
 
 from bot.config import load_clinic
-from bot.crypto import generate_key
+from bot.privacy.crypto import generate_key
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

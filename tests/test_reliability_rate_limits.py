@@ -19,7 +19,7 @@ from channel_clients import PollingSocket, send_sms
 from reliability_harness import running_stack
 
 from bot.config import load_clinic
-from bot.crypto import generate_key
+from bot.privacy.crypto import generate_key
 from bot.reliability.rate_limit import Limit, MessageLimits, SlidingWindow
 
 TOO_FAST = "faster than I can read them"

@@ -22,8 +22,8 @@ from db_servers import postgres_server
 from servers import ROOT
 from sqlalchemy import create_engine, text, update
 
-from bot.crypto import generate_key
-from bot.requests_store import ConsultationRequestRow, NewRequest, RequestStore
+from bot.booking.store import ConsultationRequestRow, NewRequest, RequestStore
+from bot.privacy.crypto import generate_key
 from bot.safety.events import CrisisEventStore
 
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
@@ -88,7 +88,7 @@ def backend(request, tmp_path) -> Iterator[dict]:
 def env(backend, monkeypatch) -> dict:
     for key in ("BOT_DATA_KEY", "BOT_ENV", "SMS_SENDER_KEY", "BOT_DATABASE_URL"):
         monkeypatch.setenv(key, backend[key])
-    from bot.crypto import _cached_cipher
+    from bot.privacy.crypto import _cached_cipher
 
     _cached_cipher.cache_clear()
     return backend

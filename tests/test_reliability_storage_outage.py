@@ -51,7 +51,7 @@ from servers import ROOT, _wait_until
 from sqlalchemy import create_engine, text
 
 from bot.config import load_clinic
-from bot.crypto import Cipher
+from bot.privacy.crypto import Cipher
 from bot.privacy.tracker_events import open_event
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

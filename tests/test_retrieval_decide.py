@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-import bot.retrieval as retrieval_module
+import bot.retrieval.retriever as retrieval_module
 from bot.config import load_clinic, load_retrieval_settings
-from bot.retrieval import (
+from bot.retrieval.retriever import (
     MAX_QUERY_CHARS,
     Decision,
     RetrievalUnavailable,

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation import evaluate, load_clinic_set, load_queries
-from bot.index import build_index
-from bot.knowledge import load_faq_file, load_knowledge
-from bot.retrieval import Retriever
+from benchmarks.evaluation import evaluate, load_clinic_set, load_queries
+from bot.retrieval.index import build_index
+from bot.retrieval.knowledge import load_faq_file, load_knowledge
+from bot.retrieval.retriever import Retriever
 
 COVIDFAQ = Path(__file__).resolve().parents[2] / "shared" / "data" / "covidfaq"
 if not COVIDFAQ.exists():  # the shared data sits next to the checkout; also accept /work/shared

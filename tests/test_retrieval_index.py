@@ -10,7 +10,7 @@ import sys
 import numpy as np
 import pytest
 
-from bot.index import (
+from bot.retrieval.index import (
     INDEX_FILE,
     META_FILE,
     IndexCorrupt,
@@ -21,8 +21,8 @@ from bot.index import (
     load_index,
     read_meta,
 )
-from bot.knowledge import load_knowledge
-from bot.retrieval import RetrievalUnavailable, Retriever
+from bot.retrieval.knowledge import load_knowledge
+from bot.retrieval.retriever import RetrievalUnavailable, Retriever
 
 
 def test_round_trip_save_load_search(retrieval_small_index, retrieval_small_kb, retrieval_encoder):
@@ -125,8 +125,9 @@ def test_rebuild_swaps_atomically_and_skips_when_up_to_date(
 
 def test_importing_retrieval_loads_nothing_heavy():
     code = (
-        "import sys, bot.retrieval, bot.index, bot.embedding, bot.knowledge, bot.lexical\n"
-        "import bot.cli, bot.evaluation\n"
+        "import sys, bot.retrieval.retriever, bot.retrieval.index, bot.retrieval.embedding\n"
+        "import bot.retrieval.knowledge, bot.retrieval.lexical\n"
+        "import bot.staff.cli, benchmarks.evaluation\n"
         "heavy = ('torch', 'faiss', 'sentence_transformers', 'numpy')\n"
         "heavy = [m for m in heavy if m in sys.modules]\n"
         "print(','.join(heavy))\n"

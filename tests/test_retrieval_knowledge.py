@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import KNOWLEDGE_DIR, load_clinic
-from bot.knowledge import (
+from bot.retrieval.knowledge import (
     MAX_PASSAGE_WORDS,
     KnowledgeError,
     fill_placeholders,

@@ -7,8 +7,8 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.safety import ActionNoteConsultationOffer, ActionRecordCrisisEvent
-from bot.crypto import Cipher, generate_key
-from bot.requests_store import RequestStore
+from bot.booking.store import RequestStore
+from bot.privacy.crypto import Cipher, generate_key
 from bot.safety import events
 from bot.safety.events import CrisisEventStore
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.booking_slots import PERSONAL_SLOTS
+from bot.booking.slots import PERSONAL_SLOTS
 
 INTENT_PREFIX = "/"
 _NUMBER = re.compile(r"^\s*#?\s*(\d{1,2})\s*[.)]?\s*$")
@@ -70,7 +70,7 @@ def guard_command(text: str, buttons: Iterable[Mapping[str, Any]]) -> Resolved:
 
 
 MASK = "•••"
-# The lines of the booking summary (bot.booking_replies.summary) that hold personal details.
+# The lines of the booking summary (bot.booking.replies.summary) that hold personal details.
 _SUMMARY_DETAIL = re.compile(r"^(- (?:Name|Phone|Email|Preferred time): ).+$", re.MULTILINE)
 
 

@@ -60,9 +60,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from bot.config import KNOWLEDGE_DIR
-from bot.knowledge import load_faq_yaml
 from bot.nlu.sentence_featurizer import MiniLMSentenceFeaturizer
-from bot.onnx_backend import OnnxEncoder
+from bot.retrieval.knowledge import load_faq_yaml
+from bot.retrieval.onnx_backend import OnnxEncoder
 
 log = logging.getLogger(__name__)
 

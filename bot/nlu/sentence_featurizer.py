@@ -22,7 +22,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.onnx_backend import OnnxEncoder
+from bot.retrieval.onnx_backend import OnnxEncoder
 
 
 class EmbeddingCache:

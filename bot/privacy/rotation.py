@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.crypto import Cipher
+    from bot.privacy.crypto import Cipher
 
 # Imports of SQLAlchemy and the cipher happen in the functions: `python -m bot --help` and
-# the other commands load this module and must stay fast (bot/cli.py).
+# the other commands load this module and must stay fast (bot/staff/cli.py).
 TRACKER_DB_ENV = "BOT_TRACKER_DB_URL"
 BATCH = 500
 
@@ -62,7 +62,7 @@ def reseal_events(url: str, cipher: Cipher, dry_run: bool = False) -> tuple[int,
     from sqlalchemy import select, update
 
     from bot.privacy.tracker_events import is_sealed, open_event, seal_event
-    from bot.retention import TrackerEvents
+    from bot.staff.retention import TrackerEvents
 
     store = TrackerEvents(url)
     table, rewritten, in_clear, last_id = store.events, 0, 0, 0
@@ -94,8 +94,8 @@ def reseal_events(url: str, cipher: Cipher, dry_run: bool = False) -> tuple[int,
 
 def rotate(tracker_url: str | None, dry_run: bool = False) -> Rotation:
     """Re-encrypt the requests and (when ``tracker_url`` is given) the conversations."""
-    from bot.crypto import get_cipher
-    from bot.requests_store import RequestStore
+    from bot.booking.store import RequestStore
+    from bot.privacy.crypto import get_cipher
 
     cipher = get_cipher()
     result = Rotation(cipher.key_id)
@@ -124,8 +124,8 @@ def add_parser(subparsers) -> None:
 
 def cmd_rotate_key(args) -> int:
     """Rotate, print the counts; exit 1 with the reason when something cannot be read."""
-    from bot.crypto import DecryptionError, KeyConfigurationError
-    from bot.requests_store import StorageError
+    from bot.booking.store import StorageError
+    from bot.privacy.crypto import DecryptionError, KeyConfigurationError
     from bot.settings import settings
 
     tracker_url = args.tracker_store or settings().tracker_db_url

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.crypto import Cipher, get_cipher
+from bot.privacy.crypto import Cipher, get_cipher
 
 FIELD = "tracker-event"
 
@@ -43,7 +43,8 @@ def seal_event(data: dict[str, Any], sender_id: str, type_name: str, cipher: Cip
 def open_event(stored: str | None, sender_id: str, type_name: str, cipher: Cipher) -> dict:
     """The event dict of a ``data`` column value (sealed, or plain JSON from before sealing).
 
-    Raises ``bot.crypto.DecryptionError`` when a sealed value was altered, moved from another
+    Raises ``bot.privacy.crypto.DecryptionError`` when a sealed value was altered, moved from
+    another
     row, or encrypted under a key the cipher does not hold.
     """
     if not stored:
@@ -56,7 +57,7 @@ def open_event(stored: str | None, sender_id: str, type_name: str, cipher: Ciphe
 def open_stored_event(stored: str | None, sender_id: str, type_name: str) -> dict:
     """``open_event`` with the configured data key, loaded only when a sealed row is met.
 
-    Raises ``bot.crypto.KeyConfigurationError`` when a sealed row is met without a key.
+    Raises ``bot.privacy.crypto.KeyConfigurationError`` when a sealed row is met without a key.
     """
     cipher = get_cipher() if is_sealed(stored) else None
     return open_event(stored, sender_id, type_name, cipher)  # type: ignore[arg-type]

@@ -52,7 +52,7 @@ from rasa.core.tracker_store import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from bot.crypto import DecryptionError, get_cipher
+from bot.privacy.crypto import DecryptionError, get_cipher
 from bot.privacy.tracker_events import open_event, seal_event
 
 logger = logging.getLogger(__name__)

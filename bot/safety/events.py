@@ -2,12 +2,13 @@
 
 Each crisis reply is recorded as one row of ``crisis_events``: UTC time, channel name, the
 detector's categories and who decided (rules or model), and the conversation's pseudonym,
-a keyed hash of the sender id made by ``bot.crypto`` exactly as ``bot.requests_store`` makes it
+a keyed hash of the sender id made by ``bot.privacy.crypto`` exactly as ``bot.booking.store``
+makes it
 (so staff can see that a conversation with a crisis also left a consultation request). The
 message text, the sender id and any contact detail are never stored.
 
 Same database as the consultation requests (``BOT_DATABASE_URL``, default ``var/requests.db``
-via ``bot.requests_store.database_url``), its own table, created on first use.
+via ``bot.booking.store.database_url``), its own table, created on first use.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from bot.requests_store import database_url
+from bot.booking.store import database_url
 
-CONVERSATION_PURPOSE = "conversation"  # the same pseudonym purpose as bot.requests_store
+CONVERSATION_PURPOSE = "conversation"  # the same pseudonym purpose as bot.booking.store
 _CATEGORY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz_,")
 
 
@@ -105,9 +106,9 @@ class CrisisEventStore:
             return self._engine
 
     def conversation_ref(self, sender_id: str) -> str:
-        """The pseudonym of a conversation (keyed hash; the key comes from bot.crypto)."""
+        """The pseudonym of a conversation (keyed hash; the key comes from bot.privacy.crypto)."""
         if self._pseudonymise is None:
-            from bot.crypto import get_cipher
+            from bot.privacy.crypto import get_cipher
 
             return get_cipher().keyed_hash(sender_id, CONVERSATION_PURPOSE)
         return self._pseudonymise(sender_id)

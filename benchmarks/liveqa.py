@@ -1,6 +1,7 @@
 """Quality at scale: the 104 TREC LiveQA 2017 medical questions against the 47k MedQuAD FAQ.
 
-The product's own retriever (:class:`bot.retrieval.Retriever`: dense question/paraphrase and
+The product's own retriever (:class:`bot.retrieval.retriever.Retriever`: dense
+question/paraphrase and
 question+answer-lead vectors fused with BM25) ranks MedQuAD for each question, written as the
 person wrote it: ``subject + ". " + message`` (the ``summary``/``paraphrase`` fields are NIST's
 rewrites and are not used). Nothing is trained or tuned on these questions.
@@ -76,14 +77,15 @@ def score(rankings: dict[str, Sequence[str]], qrels: dict[str, dict[str, int]],
 
 
 def knowledge(records: Sequence[dict] | None = None, answers: bool = True):
-    """MedQuAD as :class:`bot.knowledge.Knowledge`, back-filled answers blanked (see above).
+    """MedQuAD as :class:`bot.retrieval.knowledge.Knowledge`, back-filled answers blanked (see
+       above).
 
     ``answers=False`` indexes the questions alone (each entry's vectors are then its question).
     """
     import hashlib
 
-    from bot.benchmark import medquad_records
-    from bot.knowledge import Entry, Knowledge
+    from benchmarks.benchmark import medquad_records
+    from bot.retrieval.knowledge import Entry, Knowledge
 
     records = medquad_records() if records is None else records
     entries = []
@@ -103,9 +105,9 @@ def knowledge(records: Sequence[dict] | None = None, answers: bool = True):
 
 def retriever_for(encoder, answers: bool = True, verbose: bool = False):
     """The product retriever over the MedQuAD index (built, through the cache, when needed)."""
-    from bot.embed_cache import CachedEncoder
-    from bot.index import build_index, is_up_to_date
-    from bot.retrieval import Retriever
+    from bot.retrieval.embed_cache import CachedEncoder
+    from bot.retrieval.index import build_index, is_up_to_date
+    from bot.retrieval.retriever import Retriever
 
     kb = knowledge(answers=answers)
     index_dir = INDEX_DIR.with_name(INDEX_DIR.name + ("" if answers else "-questions"))

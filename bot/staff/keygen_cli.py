@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-KEY_ENV = "BOT_DATA_KEY"  # bot.crypto.KEY_ENV, without importing cryptography for --help
+KEY_ENV = "BOT_DATA_KEY"  # bot.privacy.crypto.KEY_ENV, without importing cryptography for --help
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -24,7 +24,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, out=None) -> int:
     """Print one key on its own line (nothing else on stdout, so it can be captured)."""
-    from bot.crypto import generate_key
+    from bot.privacy.crypto import generate_key
 
     (out or sys.stdout).write(generate_key() + "\n")
     return 0

@@ -1,6 +1,7 @@
 """ONNX Runtime backend for the packaged all-MiniLM-L6-v2 model: same vectors, less overhead.
 
-Set-up (``make onnx``, i.e. ``python -m bot.onnx_backend``) exports the packaged PyTorch model
+Set-up (``make onnx``, i.e. ``python -m bot.retrieval.onnx_backend``) exports the packaged
+PyTorch model
 to ONNX offline with sentence-transformers/optimum into ``var/models/``, plus an int8
 dynamically quantised copy. At run time :class:`OnnxEncoder` needs only ``onnxruntime``,
 ``tokenizers`` and ``numpy``: no torch import, so a process that only answers queries starts
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import PROJECT_ROOT
-from bot.embedding import MODEL_DIMENSION, MODEL_NAME, model_path
+from bot.retrieval.embedding import MODEL_DIMENSION, MODEL_NAME, model_path
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -129,7 +130,8 @@ def export(target: Path = ONNX_MODEL_DIR, quantize: bool = True, force: bool = F
 
 
 class OnnxEncoder:
-    """Sentence embeddings with ONNX Runtime (CPU); implements :class:`bot.embedding.Encoder`.
+    """Sentence embeddings with ONNX Runtime (CPU); implements
+       :class:`bot.retrieval.embedding.Encoder`.
 
     Loads lazily on first ``encode``; if the export is missing it is made then (a one-off of a
     few seconds). Thread-safe: ONNX Runtime sessions may be run from several threads.
@@ -242,7 +244,8 @@ class OnnxEncoder:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m bot.onnx_backend``: export the packaged model to ONNX (``make onnx``)."""
+    """``python -m bot.retrieval.onnx_backend``: export the packaged model to ONNX (``make
+       onnx``)."""
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--dir", type=Path, default=ONNX_MODEL_DIR, help="export directory")
     parser.add_argument("--no-int8", action="store_true", help="skip the int8 quantised copy")

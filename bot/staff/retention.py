@@ -6,7 +6,7 @@ Three stores hold patients' data:
   Unix seconds, ``data`` JSON). A conversation is deleted whole, when its newest event is older
   than the limit (deleting some events of a live conversation would corrupt it). Channel side
   conversations (``<sender id>~<channel>``, bot.channels.channel_state) go with it.
-- consultation requests (``bot.requests_store``) and crisis events (``bot.safety.events``):
+- consultation requests (``bot.booking.store``) and crisis events (``bot.safety.events``):
   rows older than the limit, by ``created_at``.
 
 "Forget" finds one patient by phone number or e-mail address: their requests (contact
@@ -226,7 +226,7 @@ def _expire_conversations(url: str, cutoff: datetime, report: Report, dry_run: b
 
 def _row_model(kind: str):
     if kind == "requests":
-        from bot.requests_store import ConsultationRequestRow
+        from bot.booking.store import ConsultationRequestRow
 
         return ConsultationRequestRow
     from bot.safety.events import CrisisEventRow
@@ -235,7 +235,7 @@ def _row_model(kind: str):
 
 
 def _requests_engine() -> Engine:
-    from bot.requests_store import RequestStore
+    from bot.booking.store import RequestStore
 
     # The store's own engine, so SQLite's secure_delete pragma overwrites deleted rows.
     store = RequestStore()
@@ -279,7 +279,7 @@ def _naive_if_sqlite(engine: Engine, moment: datetime) -> datetime:
 
 def normalise_contact(phone: str | None = None, email: str | None = None) -> tuple[str, str]:
     """(kind, value) as the booking form stores it; raises ``ValueError`` when unusable."""
-    from bot.validators import Invalid, normalize_us_phone, validate_email
+    from bot.booking.validators import Invalid, normalize_us_phone, validate_email
 
     try:
         if email:
@@ -328,13 +328,13 @@ def forget_patient(
 
 
 def _conversation_ref(sender_id: str) -> str:
-    from bot.crypto import get_cipher
+    from bot.privacy.crypto import get_cipher
 
     return get_cipher().keyed_hash(sender_id, "conversation")
 
 
 def _matching_requests(kind: str, value: str) -> tuple[set[str], set[int]]:
-    from bot.requests_store import RequestStore
+    from bot.booking.store import RequestStore
 
     store = RequestStore()
     try:

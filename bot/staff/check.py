@@ -37,7 +37,7 @@ from pathlib import Path
 import yaml
 
 from bot.config import DEFAULT_INDEX_DIR, KNOWLEDGE_DIR, clinic_file, load_clinic
-from bot.knowledge import (
+from bot.retrieval.knowledge import (
     ARTICLES_DIR,
     FAQ_FILE,
     KnowledgeError,
@@ -341,8 +341,8 @@ def check_paraphrases(knowledge, retriever) -> list[Finding]:
 def _retriever_for(knowledge, knowledge_dir: Path | None, encoder, scratch: Path):
     """A retriever over exactly ``knowledge``: the clinic's index when it is current, otherwise
     a temporary index built in ``scratch`` (so the check runs before ``index`` too)."""
-    from bot.index import build_index, is_up_to_date
-    from bot.retrieval import Retriever
+    from bot.retrieval.index import build_index, is_up_to_date
+    from bot.retrieval.retriever import Retriever
 
     if (
         knowledge_dir is not None
@@ -358,7 +358,7 @@ def _usable_knowledge(knowledge_dir: Path):
     """The entries and passages that load despite errors elsewhere (invalid FAQ records and
     unreadable articles left out, a missing source stood in for), so one run reports the
     model's findings too. None when nothing loads."""
-    from bot.knowledge import Knowledge, faq_entries, hash_files, knowledge_files
+    from bot.retrieval.knowledge import Knowledge, faq_entries, hash_files, knowledge_files
 
     records = []
     try:
@@ -431,7 +431,7 @@ def run_check(
             f"collisions and paraphrases checked on the {len(knowledge.entries)} entries and "
             "passages that load despite the errors"
         )
-    from bot.embedding import get_encoder
+    from bot.retrieval.embedding import get_encoder
 
     encoder = get_encoder()
     report.findings.extend(check_collisions(knowledge, encoder, settings.collision_similarity))

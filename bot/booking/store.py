@@ -1,7 +1,8 @@
 """Consultation requests: the table and the repository that reads and writes it.
 
 Name, contact and the patient's own wording of the preferred time are stored only as
-ciphertext (``bot.crypto``); the conversation is referenced by a keyed hash of the sender id,
+ciphertext (``bot.privacy.crypto``); the conversation is referenced by a keyed hash of the sender
+id,
 never the id itself. A submit carries an idempotency key, so a retried submit returns the
 request already stored instead of creating a second one.
 
@@ -29,7 +30,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from bot.config import PROJECT_ROOT
-from bot.crypto import Cipher, get_cipher
+from bot.privacy.crypto import Cipher, get_cipher
 from bot.settings import settings
 
 logger = logging.getLogger(__name__)

@@ -23,9 +23,9 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the command line imports storage (SQLAlchemy, cryptography) only when run
-    from bot.requests_store import ConsultationRequest, RequestStore
+    from bot.booking.store import ConsultationRequest, RequestStore
 
-STATUSES = ("new", "contacted")  # bot.requests_store.STATUSES, without importing it for --help
+STATUSES = ("new", "contacted")  # bot.booking.store.STATUSES, without importing it for --help
 
 EXPORT_FIELDS = [
     "id",
@@ -77,8 +77,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, out=None) -> int:
     """Execute a ``requests`` subcommand; returns the process exit code."""
-    from bot.crypto import DecryptionError, KeyConfigurationError
-    from bot.requests_store import RequestNotFound, RequestStore, StorageError
+    from bot.booking.store import RequestNotFound, RequestStore, StorageError
+    from bot.privacy.crypto import DecryptionError, KeyConfigurationError
 
     out = out or sys.stdout
     store = RequestStore(url=args.database_url)

@@ -2,7 +2,8 @@
 
 :class:`Encoder` is the whole interface the index and the retriever use (``name``,
 ``dimension``, ``encode``), so another backend (ONNX, OpenVINO) only has to provide those.
-ONNX Runtime (:mod:`bot.onnx_backend`) is the default backend; ``BOT_EMBEDDING_BACKEND=torch``
+ONNX Runtime (:mod:`bot.retrieval.onnx_backend`) is the default backend;
+``BOT_EMBEDDING_BACKEND=torch``
 selects PyTorch. Nothing heavy is imported until the first ``encode``.
 """
 
@@ -149,7 +150,8 @@ DEFAULT_BACKEND = "onnx"
 def get_encoder(backend: str | None = None) -> Encoder:
     """The process-wide encoder for ``backend`` (default ``BOT_EMBEDDING_BACKEND`` or "onnx").
 
-    "onnx": the packaged model exported to ONNX (bot/onnx_backend.py), same vectors as "torch";
+    "onnx": the packaged model exported to ONNX (bot/retrieval/onnx_backend.py), same vectors as
+    "torch";
     "onnx-int8": its int8-quantised copy (other vectors, so its own model name); "torch":
     sentence-transformers on PyTorch.
     """
@@ -159,7 +161,7 @@ def get_encoder(backend: str | None = None) -> Encoder:
             if backend == "torch":
                 _encoders[backend] = SentenceTransformerEncoder()
             elif backend in ("onnx", "onnx-int8"):
-                from bot.onnx_backend import OnnxEncoder
+                from bot.retrieval.onnx_backend import OnnxEncoder
 
                 _encoders[backend] = OnnxEncoder("fp32" if backend == "onnx" else "int8")
             else:

@@ -8,7 +8,8 @@
 - articles from Markdown, HTML or plain text become ``articles/<id>.md`` with front matter.
 
 Nothing is written unless everything imports: the new files are checked with the same loader
-the index uses (``bot.knowledge.load_knowledge``) before they replace the old ones, so a clinic
+the index uses (``bot.retrieval.knowledge.load_knowledge``) before they replace the old ones, so
+a clinic
 never ends up with a half-imported knowledge base. Re-index afterwards (``python -m bot index``).
 """
 
@@ -29,7 +30,7 @@ from pathlib import Path
 import yaml
 
 from bot.config import KNOWLEDGE_DIR
-from bot.knowledge import (
+from bot.retrieval.knowledge import (
     ARTICLES_DIR,
     FAQ_FILE,
     KnowledgeError,
@@ -417,7 +418,8 @@ def import_files(
     """Import ``paths`` into ``knowledge_dir``; all or nothing.
 
     An id that already exists is an error (``skip_existing``: leave the existing entry and skip
-    the new one). The result is validated with :func:`bot.knowledge.load_knowledge` in a copy
+    the new one). The result is validated with :func:`bot.retrieval.knowledge.load_knowledge` in
+    a copy
     before the real files are replaced.
     """
     knowledge_dir = Path(knowledge_dir)

@@ -22,8 +22,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot import ann
-from bot.knowledge import (
+from bot.retrieval import ann
+from bot.retrieval.knowledge import (
     MAX_PASSAGE_WORDS,
     Entry,
     Knowledge,
@@ -35,7 +35,7 @@ from bot.knowledge import (
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-    from bot.embedding import Encoder
+    from bot.retrieval.embedding import Encoder
 
 SCHEMA_VERSION = 1
 INDEX_FILE = "index.faiss"
@@ -240,7 +240,7 @@ def build_index(
     """
     import numpy as np
 
-    from bot.embed_cache import CachedEncoder
+    from bot.retrieval.embed_cache import CachedEncoder
 
     rows: list[tuple[int, str]] = []
     texts: list[str] = []

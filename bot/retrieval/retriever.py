@@ -2,7 +2,7 @@
 
 Usage (the contract the actions rely on)::
 
-    from bot.retrieval import get_retriever, RetrievalUnavailable
+    from bot.retrieval.retriever import get_retriever, RetrievalUnavailable
     r = get_retriever()      # process-wide, lazy, thread-safe; loads the model and the index
     d = r.decide(text)       # Decision(kind="answer"|"clarify"|"none", ...)
     r.get(entry_id)          # Candidate | None
@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING
 from bot.config import DEFAULT_INDEX_DIR, KNOWLEDGE_DIR, RetrievalSettings
 
 if TYPE_CHECKING:  # pragma: no cover
-    from bot.embedding import Encoder
-    from bot.index import VectorIndex
+    from bot.retrieval.embedding import Encoder
+    from bot.retrieval.index import VectorIndex
 
 MAX_QUERY_CHARS = 2000
 TOP_K = 10
@@ -148,9 +148,9 @@ class Retriever:
         """Prepare scoring for a loaded index (BM25 is rebuilt here from the stored texts)."""
         import numpy as np
 
-        from bot.embedding import known_words
-        from bot.index import lexical_text
-        from bot.lexical import BM25, Speller, tokenize
+        from bot.retrieval.embedding import known_words
+        from bot.retrieval.index import lexical_text
+        from bot.retrieval.lexical import BM25, Speller, tokenize
 
         self.index = index
         self.encoder = encoder
@@ -200,9 +200,9 @@ class Retriever:
         import faiss
 
         from bot.config import load_clinic, load_retrieval_settings
-        from bot.embedding import get_encoder
-        from bot.index import IndexUnavailable, current_hash, load_index, read_meta
-        from bot.knowledge import hash_files, knowledge_files
+        from bot.retrieval.embedding import get_encoder
+        from bot.retrieval.index import IndexUnavailable, current_hash, load_index, read_meta
+        from bot.retrieval.knowledge import hash_files, knowledge_files
 
         if index_dir is None and knowledge_dir is None:
             knowledge_dir = KNOWLEDGE_DIR
@@ -234,7 +234,7 @@ class Retriever:
     # -- scoring --
 
     def _candidate(self, position: int, score: float) -> Candidate:
-        from bot.knowledge import fill_placeholders
+        from bot.retrieval.knowledge import fill_placeholders
 
         entry = self.entries[position]
         return Candidate(
@@ -352,7 +352,7 @@ class Retriever:
         return None if position is None else self._candidate(position, 1.0)
 
 
-_hot = None  # bot.reload.HotIndex over the clinic's index, created on first use
+_hot = None  # bot.retrieval.reload.HotIndex over the clinic's index, created on first use
 _lock = threading.Lock()
 
 
@@ -361,7 +361,7 @@ def get_retriever() -> Retriever:
 
     Call it per request: when ``make index`` publishes a new build, a later call returns a
     retriever of the new build, loaded in the background while the old one keeps answering
-    (``bot/reload.py``; at most one check of the index link every few seconds).
+    (``bot/retrieval/reload.py``; at most one check of the index link every few seconds).
     Raises :class:`RetrievalUnavailable` when the index is missing, corrupt or out of date; a
     later call tries again (after staff ran ``make index``).
     """
@@ -369,7 +369,7 @@ def get_retriever() -> Retriever:
     if _hot is None:
         with _lock:
             if _hot is None:
-                from bot.reload import HotIndex
+                from bot.retrieval.reload import HotIndex
 
                 _hot = HotIndex(Retriever.load, DEFAULT_INDEX_DIR)
     return _hot.current()

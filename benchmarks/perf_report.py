@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.ann import EXACT_LIMIT, TARGET_RECALL
+from bot.retrieval.ann import EXACT_LIMIT, TARGET_RECALL
 
 TARGETS = {
     "query_embed_p50_ms": 6.0,
@@ -141,7 +141,7 @@ def _ann(results: dict) -> list[str]:
     lines = ["## Search against corpus size", "", _run(a),
              f"Corpus: {a.get('distribution')}. Queries: {a.get('queries')}, searched one at "
              f"a time (top 10, one FAISS thread); {a.get('calibration', '')}; recall@10 against "
-             f"exact search. `bot/ann.py` uses exact `IndexFlatIP` up to {EXACT_LIMIT:,}"
+             f"exact search. `bot/retrieval/ann.py` uses exact `IndexFlatIP` up to {EXACT_LIMIT:,}"
              f" vectors and {IVF_ENCODINGS.get(encoding, encoding)} above, `nprobe`"
              f"{' and `k_factor`' if encoding == 'pq4fs' else ''} calibrated at build time "
              f"(target recall {TARGET_RECALL} on the calibration questions). *Top "

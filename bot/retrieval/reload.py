@@ -1,7 +1,8 @@
 """Hot reload: a running process follows the index directory without a restart.
 
 ``python -m bot index`` publishes every build as a new directory and swaps the index link to it
-with one ``rename`` (bot/index.py), so the link's target identifies a build. :class:`HotIndex`
+with one ``rename`` (bot/retrieval/index.py), so the link's target identifies a build.
+:class:`HotIndex`
 holds one loaded retriever and, at most every ``check_every`` seconds, compares that target with
 the one it loaded (one ``readlink``: cheap enough to do on the request path). When it changed, a
 background thread loads the new build in full while requests keep being served by the old one;
@@ -32,13 +33,13 @@ logger = logging.getLogger(__name__)
 DEFAULT_CHECK_SECONDS = 2.0
 DEFAULT_RETRY_SECONDS = 60.0
 CHECK_SECONDS_ENV = "BOT_INDEX_RELOAD_SECONDS"
-META_FILE = "index.json"  # as written by bot/index.py
+META_FILE = "index.json"  # as written by bot/retrieval/index.py
 
 
 def disk_version(index_dir: Path) -> str | None:
     """A cheap fingerprint of the build currently published in ``index_dir``; None if none.
 
-    For a linked index (how bot/index.py publishes) it is the link's target, a directory
+    For a linked index (how bot/retrieval/index.py publishes) it is the link's target, a directory
     name unique per build; for a plain directory, the identity and mtime of its metadata file.
     """
     index_dir = Path(index_dir)

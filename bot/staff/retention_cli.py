@@ -58,7 +58,7 @@ def add_parser(subparsers) -> None:
 
 def cmd_retention(args) -> int:
     """Apply the age limits given on the command line."""
-    from bot.retention import RetentionError, apply_retention
+    from bot.staff.retention import RetentionError, apply_retention
 
     limits = (args.conversations_days, args.requests_days, args.crisis_events_days)
     if all(limit is None for limit in limits):
@@ -76,8 +76,8 @@ def cmd_retention(args) -> int:
 
 def cmd_forget(args) -> int:
     """Delete one patient's requests, conversations and crisis events."""
-    from bot.crypto import KeyConfigurationError
-    from bot.retention import RetentionError, forget_patient
+    from bot.privacy.crypto import KeyConfigurationError
+    from bot.staff.retention import RetentionError, forget_patient
 
     try:
         report = forget_patient(

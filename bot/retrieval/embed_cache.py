@@ -7,7 +7,8 @@ ONNX variants, which have different names) never share vectors. On disk, no pick
 of each row); a save writes a new vectors file, then renames keys.json into place, so a crash
 mid-save leaves the previous cache intact.
 
-:class:`CachedEncoder` wraps any :class:`bot.embedding.Encoder` and is one itself, so the index
+:class:`CachedEncoder` wraps any :class:`bot.retrieval.embedding.Encoder` and is one itself, so
+the index
 builder uses it without knowing about the cache.
 """
 
@@ -32,7 +33,7 @@ from bot.settings import settings
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-    from bot.embedding import Encoder
+    from bot.retrieval.embedding import Encoder
 
 log = logging.getLogger(__name__)
 
@@ -203,7 +204,7 @@ class CacheStats:
 
 
 class CachedEncoder:
-    """An :class:`~bot.embedding.Encoder` that embeds each distinct text at most once.
+    """An :class:`~bot.retrieval.embedding.Encoder` that embeds each distinct text at most once.
 
     Duplicates within a call are embedded once; texts seen in earlier builds come from the
     cache. Call :meth:`save` after a build to persist new vectors.

@@ -18,10 +18,19 @@ from pathlib import Path
 
 from bot.config import DEFAULT_INDEX_DIR, PROJECT_ROOT
 
-# Other features add their module here (one line each), e.g. "bot.requests_cli".
-COMMAND_MODULES: list[str] = ["bot.cli", "bot.safety.cli", "bot.requests_cli", "bot.keygen_cli",
-                              "bot.retention_cli", "bot.importer", "bot.check", "bot.report",
-                              "bot.benchmark", "bot.privacy.rotation"]
+# Other features add their module here (one line each), e.g. "bot.staff.requests_cli".
+COMMAND_MODULES: list[str] = [
+    "bot.staff.cli",
+    "bot.safety.cli",
+    "bot.staff.requests_cli",
+    "bot.staff.keygen_cli",
+    "bot.staff.retention_cli",
+    "bot.staff.importer",
+    "bot.staff.check",
+    "bot.staff.report",
+    "benchmarks.benchmark",
+    "bot.privacy.rotation",
+]
 
 EVAL_INDEX_ROOT = PROJECT_ROOT / "var" / "eval-index"
 
@@ -95,8 +104,8 @@ def _fail(message: str, status: int = 2) -> int:
 
 def _ensure_index(knowledge, index_dir: Path, *, force: bool, quiet: bool) -> tuple[bool, dict]:
     """Build ``index_dir`` unless it is already an index of ``knowledge``."""
-    from bot.embedding import get_encoder
-    from bot.index import build_index, is_up_to_date, read_meta
+    from bot.retrieval.embedding import get_encoder
+    from bot.retrieval.index import build_index, is_up_to_date, read_meta
 
     encoder = get_encoder()
     if not force and is_up_to_date(index_dir, knowledge, encoder.name):
@@ -106,7 +115,7 @@ def _ensure_index(knowledge, index_dir: Path, *, force: bool, quiet: bool) -> tu
 
 def cmd_index(args) -> int:
     """Build the index (clinic knowledge, or ``--faq FILE`` into ``--index-dir``)."""
-    from bot.knowledge import KnowledgeError, load_faq_file, load_knowledge
+    from bot.retrieval.knowledge import KnowledgeError, load_faq_file, load_knowledge
 
     if args.faq and not args.index_dir:
         return _fail("--faq needs --index-dir (the default directory holds the clinic's index)")
@@ -129,7 +138,7 @@ def cmd_index(args) -> int:
 
 
 def _load_retriever(index_dir: Path | None):
-    from bot.retrieval import RetrievalUnavailable, Retriever, get_retriever
+    from bot.retrieval.retriever import RetrievalUnavailable, Retriever, get_retriever
 
     try:
         return get_retriever() if index_dir is None else Retriever.load(index_dir)
@@ -199,8 +208,8 @@ def cmd_ask(args) -> int:
 
 def cmd_eval(args) -> int:
     """Evaluate on the clinic set, or on a benchmark with ``--faq`` and ``--queries``."""
-    from bot.evaluation import CLINIC_SET, evaluate, load_clinic_set, load_queries
-    from bot.knowledge import KnowledgeError, load_faq_file
+    from benchmarks.evaluation import CLINIC_SET, evaluate, load_clinic_set, load_queries
+    from bot.retrieval.knowledge import KnowledgeError, load_faq_file
 
     if bool(args.faq) != bool(args.queries):
         return _fail("--faq and --queries go together")
@@ -233,7 +242,7 @@ def cmd_eval(args) -> int:
 
 def cmd_bench(args) -> int:
     """Time ``decide`` per question over a batch (clinic evaluation questions, cycled)."""
-    from bot.evaluation import load_clinic_set
+    from benchmarks.evaluation import load_clinic_set
 
     in_scope, out_of_scope = load_clinic_set()
     pool = [q.text for q in in_scope] + list(out_of_scope)

@@ -16,8 +16,8 @@ import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 
+from bot.booking.store import ConsultationRequest
 from bot.config import load_clinic
-from bot.requests_store import ConsultationRequest
 from bot.settings import settings
 
 logger = logging.getLogger(__name__)

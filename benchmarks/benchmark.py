@@ -16,7 +16,7 @@ so sections can be re-run alone, and ``docs/performance.md`` + plots are regener
 - ``server``: cold start and RSS of the action server (warmed with one retrieval).
 - ``e2e``: cold start of the Rasa server and reply latency through the REST channel against
   concurrency (needs a trained model in models/; skipped with a message otherwise).
-- ``liveqa``: TREC LiveQA 2017 questions against MedQuAD (see :mod:`bot.liveqa`).
+- ``liveqa``: TREC LiveQA 2017 questions against MedQuAD (see :mod:`benchmarks.liveqa`).
 
 Numbers are wall-clock on the machine described in the report; the load average before and
 after each section is recorded, because other processes share the CPUs.
@@ -104,8 +104,8 @@ def machine() -> dict:
 
 def encoder_for(backend: str):
     """A fresh encoder of ``backend`` ("torch", "onnx" or "onnx-int8")."""
-    from bot.embedding import SentenceTransformerEncoder
-    from bot.onnx_backend import OnnxEncoder
+    from bot.retrieval.embedding import SentenceTransformerEncoder
+    from bot.retrieval.onnx_backend import OnnxEncoder
 
     if backend == "torch":
         return SentenceTransformerEncoder()
@@ -118,7 +118,7 @@ def encoder_for(backend: str):
 
 def clinic_questions() -> list[str]:
     """The clinic evaluation set's questions (in scope, then out of scope): realistic queries."""
-    from bot.evaluation import load_clinic_set
+    from benchmarks.evaluation import load_clinic_set
 
     in_scope, out_of_scope = load_clinic_set()
     return [q.text for q in in_scope] + list(out_of_scope)
@@ -139,14 +139,14 @@ def medquad_records(limit: int | None = None) -> list[dict]:
 
 
 def medquad_knowledge(records: Sequence[dict], tag: str = "medquad"):
-    """MedQuAD records as :class:`bot.knowledge.Knowledge` (hash over the entries' JSON).
+    """MedQuAD records as :class:`bot.retrieval.knowledge.Knowledge` (hash over the entries' JSON).
 
     Entries are made directly: a third of MedQuAD has empty answers, which the clinic FAQ
     loader (rightly) refuses.
     """
     import hashlib
 
-    from bot.knowledge import Entry, Knowledge
+    from bot.retrieval.knowledge import Entry, Knowledge
 
     entries = [
         Entry(id=r["id"], kind="faq", title=r["question"], text=r.get("answer") or "",
@@ -162,7 +162,7 @@ def medquad_knowledge(records: Sequence[dict], tag: str = "medquad"):
 
 def index_texts(knowledge) -> list[str]:
     """The texts the index builder embeds for ``knowledge`` (duplicates included)."""
-    from bot.index import vector_texts
+    from bot.retrieval.index import vector_texts
 
     return [text for entry in knowledge.entries for _, text in vector_texts(entry)]
 
@@ -185,7 +185,7 @@ def bench_encoder(args) -> dict:
     """Load time, one-query latency and batch throughput of each backend."""
     import random
 
-    from bot.onnx_backend import export
+    from bot.retrieval.onnx_backend import export
 
     export()
     questions = clinic_questions()
@@ -196,7 +196,7 @@ def bench_encoder(args) -> dict:
     for backend in args.backends:
         script = (
             "import time; t = time.perf_counter()\n"
-            "from bot.benchmark import encoder_for\n"
+            "from benchmarks.benchmark import encoder_for\n"
             f"encoder_for({backend!r}).encode(['warm up'])\n"
             "print(time.perf_counter() - t)\n"
         )
@@ -228,8 +228,8 @@ def bench_encoder(args) -> dict:
 
 
 def _retriever_for(knowledge, index_dir: Path, encoder, knowledge_dir: Path | None):
-    from bot.index import build_index
-    from bot.retrieval import Retriever
+    from bot.retrieval.index import build_index
+    from bot.retrieval.retriever import Retriever
 
     build_index(knowledge, index_dir, encoder, progress=False)
     return Retriever.load(index_dir, knowledge_dir=knowledge_dir, encoder=encoder)
@@ -237,9 +237,9 @@ def _retriever_for(knowledge, index_dir: Path, encoder, knowledge_dir: Path | No
 
 def bench_retrieval(args) -> dict:
     """Latency of embedding, search and the whole decision, and quality, per backend."""
-    from bot.evaluation import evaluate, load_clinic_set, load_queries
-    from bot.knowledge import load_faq_file, load_knowledge
-    from bot.retrieval import TOP_K, clean_query
+    from benchmarks.evaluation import evaluate, load_clinic_set, load_queries
+    from bot.retrieval.knowledge import load_faq_file, load_knowledge
+    from bot.retrieval.retriever import TOP_K, clean_query
 
     questions = clinic_questions()
     in_scope, out_of_scope = load_clinic_set()
@@ -268,8 +268,8 @@ def bench_retrieval(args) -> dict:
             cpu_ms = (time.process_time() - cpu_started) * 1000 / max(1, len(decide))
             # Quality: the same retriever, with every query embedded up front in one batch (the
             # same vectors, far faster than one call per query) and served from a cache.
-            from bot.embed_cache import CachedEncoder
-            from bot.retrieval import Retriever
+            from bot.retrieval.embed_cache import CachedEncoder
+            from bot.retrieval.retriever import Retriever
 
             cached = CachedEncoder(encoder, Path(tmp) / f"cache-{backend}")
             texts = [q.text for q in in_scope] + list(out_of_scope)
@@ -304,8 +304,8 @@ def bench_retrieval(args) -> dict:
 
 def _build_once(knowledge, index_dir: Path, encoder, cache_dir: Path | None) -> dict:
     """Build with a (possibly warm) embedding cache; returns time and what the cache did."""
-    from bot.embed_cache import CachedEncoder
-    from bot.index import build_index
+    from bot.retrieval.embed_cache import CachedEncoder
+    from bot.retrieval.index import build_index
 
     cached = CachedEncoder(encoder, cache_dir)
     started, cpu_started = time.perf_counter(), time.process_time()
@@ -329,8 +329,8 @@ def bench_build(args) -> dict:
     """Build rate, ratio to raw encoder throughput, incremental rebuild, build time vs size."""
     import random
 
-    from bot import liveqa
-    from bot.knowledge import load_knowledge
+    from benchmarks import liveqa
+    from bot.retrieval.knowledge import load_knowledge
 
     encoder = encoder_for(args.backend)
     encoder.encode(["warm up"])
@@ -428,9 +428,9 @@ def real_embeddings(encoder, queries: int = 200, calibration: int = 300) -> tupl
     ``queries``; calibration queries: the next ``calibration`` distinct CovidFAQ questions
     (never the same text as a test query). All through the project's embedding cache.
     """
-    from bot import liveqa
-    from bot.embed_cache import CachedEncoder
-    from bot.evaluation import load_queries
+    from benchmarks import liveqa
+    from benchmarks.evaluation import load_queries
+    from bot.retrieval.embed_cache import CachedEncoder
 
     cached = CachedEncoder(encoder)
     questions = list(dict.fromkeys(" ".join(r["question"].split()) for r in medquad_records()))
@@ -454,7 +454,7 @@ def _rss_mb() -> float:
 
 def _single_query_times(index, queries, limit: int | None = None, k: int = 10) -> dict:
     """p50/p95 of searching one query at a time (top ``k``), as the retriever does."""
-    from bot import ann
+    from bot.retrieval import ann
 
     times = []
     for i in range(min(limit or len(queries), len(queries))):
@@ -464,7 +464,7 @@ def _single_query_times(index, queries, limit: int | None = None, k: int = 10) -
 
 
 # Rows the retriever asks FAISS for once the index holds more than FULL_SCAN_ROWS vectors
-# (bot/retrieval.py); ann.search keeps a re-ranking index's budget at that of the top 10.
+# (bot/retrieval/retriever.py); ann.search keeps a re-ranking index's budget at that of the top 10.
 RETRIEVER_ROWS = 1000
 
 
@@ -472,7 +472,7 @@ def bench_ann(args) -> dict:
     """Exact and IVF search against corpus size (real question embeddings and jittered copies)."""
     import faiss
 
-    from bot import ann
+    from bot.retrieval import ann
 
     curve = []
     build_threads = faiss.omp_get_max_threads()
@@ -544,7 +544,7 @@ def _ann_sweep(index, info, queries, truth) -> list[dict]:
     at the calibrated k_factor, then (re-ranking index) k_factor at the calibrated nprobe."""
     import faiss
 
-    from bot import ann
+    from bot.retrieval import ann
 
     ivf = faiss.extract_index_ivf(index)
     refine = index if isinstance(index, faiss.IndexRefine) else None
@@ -816,7 +816,7 @@ def bench_e2e(args) -> dict:
 
 def bench_liveqa(args) -> dict:
     """Quality at scale: TREC LiveQA 2017 medical questions against the MedQuAD FAQ."""
-    from bot import liveqa
+    from benchmarks import liveqa
 
     return liveqa.run(encoder_for(args.backend), answers=args.liveqa_answers, verbose=True)
 
@@ -925,8 +925,8 @@ def _save(fig, path: Path) -> Path:
 
 
 def write_report(results: dict, path: Path = REPORT_FILE) -> Path:
-    """Render ``docs/performance.md`` from the results (see :mod:`bot.perf_report`)."""
-    from bot.perf_report import render
+    """Render ``docs/performance.md`` from the results (see :mod:`benchmarks.perf_report`)."""
+    from benchmarks.perf_report import render
 
     Path(path).write_text(render(results), encoding="utf-8")
     return Path(path)
@@ -957,7 +957,8 @@ def add_parser(subparsers) -> None:
     p.add_argument("--ann-ivf-min", type=int, default=30_000,
                    help="build and time an IVF index from this size on")
     p.add_argument("--ann-encoding", default=None,
-                   help="IVF encoding (pq4fs, sq8, flat; default: bot.ann.DEFAULT_ENCODING)")
+                   help="IVF encoding (pq4fs, sq8, flat; default: "
+                   "bot.retrieval.ann.DEFAULT_ENCODING)")
     p.add_argument("--concurrency", default="1,2,4,8")
     p.add_argument("--e2e-messages", type=int, default=48, help="messages per concurrency level")
     p.add_argument("--liveqa-answers", action="store_true",
@@ -976,7 +977,7 @@ def cmd_benchmark(args) -> int:
     args.server_backends = list(dict.fromkeys(["torch", args.backend]))
     args.ann_sizes = [int(float(s)) for s in args.ann_sizes.split(",") if s]
     if args.ann_encoding is None:
-        from bot.ann import DEFAULT_ENCODING
+        from bot.retrieval.ann import DEFAULT_ENCODING
 
         args.ann_encoding = DEFAULT_ENCODING
     args.build_sizes = [int(float(s)) for s in args.build_sizes.split(",") if s]
@@ -1007,13 +1008,13 @@ def cmd_benchmark(args) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m bot.benchmark [options]``: the same as ``python -m bot benchmark``."""
+    """``python -m benchmarks.benchmark [options]``: the same as ``python -m bot benchmark``."""
     import argparse
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    parser = argparse.ArgumentParser(prog="python -m bot.benchmark")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.benchmark")
     add_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(["benchmark", *(sys.argv[1:] if argv is None else argv)])
     return int(args.handler(args) or 0)

@@ -13,7 +13,8 @@ Reads the ``events`` table (``sender_id``, ``type_name``, ``timestamp``, ``inten
 - crisis messages and replies, as counts only.
 
 The decisions come from the metadata the answer action puts on its messages
-(:mod:`bot.answer_log`). Message text appears only as examples of unanswered questions, with
+(:mod:`bot.retrieval.answer_log`). Message text appears only as examples of unanswered questions,
+with
 e-mail addresses and phone numbers masked; nothing from a message classified as a crisis or a
 crisis-topic question, a medical-advice request, or a form answer is ever shown.
 """
@@ -30,14 +31,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from bot.answer_log import METADATA_KEY
-from bot.booking_slots import PERSONAL_SLOTS
+from bot.booking.slots import PERSONAL_SLOTS
 from bot.config import PROJECT_ROOT
-from bot.crypto import DecryptionError, KeyConfigurationError
+from bot.privacy.crypto import DecryptionError, KeyConfigurationError
 from bot.privacy.tracker_events import open_stored_event
+from bot.retrieval.answer_log import METADATA_KEY
 from bot.settings import settings
 
-TRACKER_DB_ENV = "BOT_TRACKER_DB_URL"  # the same variable as bot.retention
+TRACKER_DB_ENV = "BOT_TRACKER_DB_URL"  # the same variable as bot.staff.retention
 DEFAULT_HTML = PROJECT_ROOT / "var" / "reports" / "report.html"
 FORM = "consultation_form"
 SUBMIT_ACTION = "action_submit_consultation_request"
@@ -471,7 +472,7 @@ def build_report(
     summary = summarise(read_events(url, since, until))
     if summary.gaps:
         if encoder is None:
-            from bot.embedding import get_encoder
+            from bot.retrieval.embedding import get_encoder
 
             encoder = get_encoder()
         summary.clusters = cluster_gaps(summary.gaps, encoder, similarity)
