@@ -241,6 +241,26 @@ def test_a_misspelled_tracker_store_stops_a_production_server_instead_of_using_m
     assert "tracker store is in memory" in log and "endpoints file" in log
 
 
+def test_patient_channels_refuse_to_run_without_the_reliability_layer(tmp_path):
+    credentials = (ROOT / "credentials.yml").read_text()
+    header = "bot.reliability.health_channel.HealthInput:"
+    assert header in credentials
+    # The entry and its indented options removed: what an operator's edited copy could be.
+    kept, skipping = [], False
+    for line in credentials.splitlines():
+        if line.startswith(header):
+            skipping = True
+            continue
+        if skipping and (line.startswith((" ", "\t")) or not line.strip()):
+            continue
+        skipping = False
+        kept.append(line)
+    write_config(tmp_path, "\n".join(kept) + "\n", (ROOT / "endpoints.yml").read_text())
+    code, log = run_until_it_stops(tmp_path, model_for_tests())
+    assert code == 78, log[-2000:]
+    assert "needs the reliability layer" in log and header.rstrip(":") in log
+
+
 def test_action_server_without_an_index_refuses_to_start(tmp_path):
     # The real action server, with the retrieval layer's index directory pointed at an empty
     # directory (the same as a deleted var/index).

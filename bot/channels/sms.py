@@ -31,6 +31,7 @@ from bot.reliability.help_now_reply import (
     help_now_responses,
 )
 from bot.reliability.rate_limit import MessageLimits, too_fast_reply
+from bot.reliability.required import require_reliability_layer
 from bot.reliability.rest_channel import visible, without_controls
 
 logger = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ class TwilioSmsInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """The health route and Twilio's webhook."""
         sms_webhook = Blueprint("twilio_sms_webhook", __name__)
+        require_reliability_layer(sms_webhook, CHANNEL)
 
         @sms_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

@@ -42,6 +42,7 @@ from bot.reliability.help_now_reply import (
     help_now_responses,
 )
 from bot.reliability.rate_limit import MessageLimits, too_fast_reply
+from bot.reliability.required import require_reliability_layer
 from bot.reliability.rest_channel import (
     client_address,
     input_problem,
@@ -189,6 +190,7 @@ class WebchatInput(InputChannel):
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=list(self.allowed_origins))
         blueprint = _AppAwareBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
         self.sio = sio
+        require_reliability_layer(blueprint, CHANNEL)
         self._register_socket_handlers(sio, blueprint, on_new_message)
         self._register_routes(blueprint)
         return blueprint

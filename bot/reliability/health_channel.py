@@ -36,6 +36,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.reliability.action_endpoint import ResilientActionEndpoint, action_token_headers
+from bot.reliability.required import EXIT_CONFIG
 from bot.reliability.tracker_store import TrackerStoreMisconfigured, install_strict_tracker_store
 
 logger = logging.getLogger(__name__)
@@ -43,8 +44,7 @@ logger = logging.getLogger(__name__)
 CHECK_ACTION = "action_check_readiness"
 DEFAULT_MAX_REQUEST_BYTES = 64 * 1024
 DEFAULT_CHECK_TIMEOUT = 5.0
-EXIT_NO_MODEL = 78  # EX_CONFIG: a process manager should not restart into the same failure
-EXIT_CONFIG = EXIT_NO_MODEL
+EXIT_NO_MODEL = EXIT_CONFIG  # the same status: a process manager should not restart into it
 PROBE_SENDER = "health-probe"
 
 

@@ -48,6 +48,7 @@ from bot.reliability.help_now_reply import (
     help_now_responses,
 )
 from bot.reliability.rate_limit import MessageLimits, too_fast_reply
+from bot.reliability.required import require_reliability_layer
 
 logger = logging.getLogger(__name__)
 
@@ -182,6 +183,7 @@ class GuardedRestInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """GET / (channel health) and POST /webhook."""
         blueprint = Blueprint("guarded_rest_webhook", __name__)
+        require_reliability_layer(blueprint, self.name())
 
         @blueprint.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
