@@ -5,8 +5,8 @@ under a second. But a turn also reads and writes the conversation database and m
 action server; when one of them hangs or fails, the whole turn waits or fails with it. Each
 channel therefore checks the raw text with the deterministic detectors first
 (``bot.safety.crisis``, ``bot.safety.urgent``) and, for a message that needs help now, gives
-the turn a budget (:data:`REPLY_BUDGET_SECONDS`; SMS has more, Twilio waits 15 s). When the turn has not finished
-in time, or failed, the channel answers with the domain's own crisis or emergency response for
+the turn a budget (:data:`REPLY_BUDGET_SECONDS`; SMS has more, Twilio waits 15 s). When the
+turn has not finished in time, or failed, the channel answers with the domain's own crisis or emergency response for
 that channel (the reviewed text, not a copy) and lets the turn go on in the background, so it is
 still recorded when the services recover.
 """
