@@ -6,9 +6,9 @@ action server; when one of them hangs or fails, the whole turn waits or fails wi
 channel therefore checks the raw text with the deterministic detectors first
 (``bot.safety.crisis``, ``bot.safety.urgent``) and, for a message that needs help now, gives
 the turn a budget (:data:`REPLY_BUDGET_SECONDS`; SMS has more, Twilio waits 15 s). When the
-turn has not finished in time, or failed, the channel answers with the domain's own crisis or emergency response for
-that channel (the reviewed text, not a copy) and lets the turn go on in the background, so it is
-still recorded when the services recover.
+turn has not finished in time, or failed, the channel answers with the domain's own crisis or
+emergency response for that channel (the reviewed text, not a copy) and lets the turn go on in
+the background, so it is still recorded when the services recover.
 """
 
 from __future__ import annotations
