@@ -1,18 +1,5 @@
 """Custom actions run by the action server (``python -m bot.reliability.action_server``, which is
-rasa_sdk's server behind a shared-token check).
+rasa_sdk's server behind a shared-token check and the start-up checks).
 
-Each module holds thin action classes; the work happens in ``bot``.
+Each module holds thin action classes; the work happens in ``bot``. Nothing runs at import.
 """
-
-import logging
-
-from bot.settings import settings
-
-# `python -m rasa_sdk` sets up logging in its main process only; actions run in Sanic worker
-# processes, where records below WARNING would otherwise be dropped (e.g. the answer action's
-# "retrieval decision=... index=<version>" line).
-if not logging.getLogger().handlers:
-    logging.basicConfig(
-        level=settings().log_level,
-        format="%(asctime)s %(levelname)-8s %(name)s  - %(message)s",
-    )

@@ -26,7 +26,6 @@ from bot.booking.notify import send_new_request_notification
 from bot.booking.slots import ATTEMPT_SLOT, FORM, FORM_SLOTS
 from bot.booking.store import NewRequest, get_store
 from bot.config import ClinicProfile, Location, load_clinic
-from bot.privacy.crypto import load_key
 from bot.replies import CHOOSE_ANSWER_INTENT
 from bot.retrieval.choices import pick_offered
 
@@ -35,11 +34,6 @@ logger = logging.getLogger(__name__)
 # booking_review after a "no" (or a goodbye) to "shall I try again?": the details are deleted.
 DISCARD = "discard"
 COMPANION_SLOTS = {"contact": ("contact_kind",), "preferred_time": ("preferred_time_normalized",)}
-
-# The action server must not start without a usable data key: a request that cannot be
-# encrypted cannot be stored, and finding that out at the first patient's submit is too late.
-# This raises bot.privacy.crypto.KeyConfigurationError (with what to do) when the key is missing.
-load_key()
 
 _LOCATION_FILLER = frozenset(
     "the a an office clinic location site branch one please at on in street st avenue ave "

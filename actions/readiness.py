@@ -8,19 +8,14 @@ answered, and a booking says honestly that it was not saved).
 server's ``/health/ready`` (``bot.reliability.health_channel``) calls it through the action
 server's ordinary ``/webhook`` and reads the JSON message it sends back.
 
-Importing this module (the action server imports every module of ``actions`` at start) checks
-the index cheaply, without loading the model (loading torch here would fix the process's
-multiprocessing start method and break Sanic's worker start, and would load the model in
-Sanic's manager process too): with no index, unreadable metadata, or an index built from other
-knowledge or by another indexer, the action server stops with a message saying what to run,
-instead of starting and telling every patient it cannot answer. The model itself loads on the
-first readiness check or question.
+The index itself is checked when the action server starts (``bot.reliability.action_server``,
+with :func:`bot.retrieval.index.index_problem`); the model loads on the first readiness check or
+question.
 """
 
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -29,14 +24,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.booking.store import StorageError, get_store
 from bot.retrieval.retriever import RetrievalUnavailable, get_retriever
-from bot.settings import settings
 
 CHECK_ACTION = "action_check_readiness"
 # The Rasa server waits 5 s for the whole report (check_timeout_seconds).
 STORAGE_CHECK_SECONDS = 2.5
-# Set to 1 only to let the action server start without an index (it then answers every
-# question with the honest "unavailable" reply); production leaves it unset.
-ALLOW_MISSING_ENV = "BOT_ALLOW_MISSING_INDEX"
 
 
 def readiness() -> dict[str, Any]:
@@ -81,33 +72,3 @@ async def storage_status(timeout: float) -> dict[str, Any]:
         return await asyncio.wait_for(asyncio.to_thread(_ping_store), timeout)
     except asyncio.TimeoutError:
         return {"ok": False, "detail": f"requests database: no answer within {timeout:g} s"}
-
-
-def index_problem() -> str | None:
-    """Why the clinic's index cannot be used (files and metadata only), or None."""
-    import bot.retrieval.retriever
-    from bot.config import KNOWLEDGE_DIR
-    from bot.retrieval.index import INDEX_FILE, REBUILD_HINT, IndexMismatch, check_meta, read_meta
-    from bot.retrieval.knowledge import hash_files, knowledge_files
-
-    index_dir = Path(bot.retrieval.retriever.DEFAULT_INDEX_DIR)
-    meta = read_meta(index_dir)
-    if meta is None or not (index_dir.resolve() / INDEX_FILE).exists():
-        return f"no readable retrieval index in {index_dir}: {REBUILD_HINT}"
-    files = knowledge_files(KNOWLEDGE_DIR)
-    try:
-        check_meta(meta, knowledge_hash=hash_files(files, KNOWLEDGE_DIR) if files else None)
-    except IndexMismatch as error:
-        return str(error)
-    return None
-
-
-def _require_index() -> None:
-    if settings().allow_missing_index:
-        return
-    problem = index_problem()
-    if problem:
-        raise SystemExit(f"The action server cannot start: {problem}")
-
-
-_require_index()

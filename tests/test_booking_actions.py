@@ -86,18 +86,24 @@ def rows(db: Path) -> list[tuple]:
         return conn.execute("select id, name_encrypted from consultation_requests").fetchall()
 
 
-def test_module_refuses_to_load_without_a_key(monkeypatch, tmp_path):
-    """The action server cannot start without a key outside development mode."""
+def test_the_action_server_refuses_to_start_without_a_key(monkeypatch, tmp_path):
+    """The action server cannot start without a key outside development mode; importing the
+    actions does nothing (no work at import time)."""
     import subprocess
     import sys
 
     root = Path(__file__).resolve().parent.parent
     env = {"PATH": "/usr/bin:/bin", "BOT_ENV": "production", "PYTHONPATH": str(root)}
-    result = subprocess.run(
-        [sys.executable, "-c", "import actions.booking"],
+    imported = subprocess.run(
+        [sys.executable, "-c", "import actions.booking, actions.readiness"],
         capture_output=True, text=True, cwd=root, env=env, timeout=120,
     )  # fmt: skip
-    assert result.returncode != 0
+    assert imported.returncode == 0, imported.stderr[-2000:]
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.reliability.action_server", "--port", "0"],
+        capture_output=True, text=True, cwd=root, env=env, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 1
     assert "KeyConfigurationError" in result.stderr and "BOT_DATA_KEY is not set" in result.stderr
 
 

@@ -270,8 +270,8 @@ def test_action_server_without_an_index_refuses_to_start(tmp_path):
         "import pathlib, runpy, sys\n"
         "import bot.retrieval.retriever\n"
         f"bot.retrieval.retriever.DEFAULT_INDEX_DIR = pathlib.Path({str(empty)!r})\n"
-        "sys.argv = ['rasa_sdk', '--actions', 'actions', '--port', sys.argv[1]]\n"
-        "runpy.run_module('rasa_sdk', run_name='__main__')\n"
+        "sys.argv = ['action_server', '--port', sys.argv[1]]\n"
+        "runpy.run_module('bot.reliability.action_server', run_name='__main__')\n"
     )
     result = subprocess.run(
         [str(ROOT / ".venv" / "bin" / "python"), "-c", code, str(free_port())],

@@ -8,7 +8,13 @@ any interface:
 - with ``ACTION_SERVER_TOKEN`` set, every call except ``/health`` must carry it in the
   ``X-Action-Token`` header (the Rasa server adds it: ``bot.reliability.action_endpoint``);
   a call without it gets 401 and runs nothing. Without a token it refuses to start on any
-  interface other than loopback (exit status 78, configuration error).
+  interface other than loopback (exit status 78, configuration error);
+- before it listens it checks what every patient would otherwise meet later
+  (:func:`startup_problem`): a usable data key (a request that cannot be encrypted cannot be
+  stored) and a retrieval index built from the current knowledge; either missing stops it
+  with exit status 1 and what to run;
+- each process (primary or Sanic worker) sets up logging when its app is created, so the
+  actions' INFO lines are kept (rasa_sdk configures only its main process).
 
 Runs in the action server's environment (.venv); imports rasa_sdk and sanic, never rasa.
 """
@@ -50,12 +56,35 @@ def token_matches(expected: str, presented: str | None) -> bool:
     return bool(expected) and hmac.compare_digest(expected.encode(), (presented or "").encode())
 
 
+def startup_problem() -> str | None:
+    """Why the action server must not start (no usable data key, no usable index), or None."""
+    from bot.privacy.crypto import KeyConfigurationError, load_key
+    from bot.retrieval.index import index_problem
+
+    try:
+        load_key()
+    except KeyConfigurationError as error:
+        return f"{type(error).__name__}: {error}"
+    if settings().allow_missing_index:  # tests of that state only
+        return None
+    return index_problem()
+
+
+def configure_logging() -> None:
+    """INFO lines of the actions (e.g. the retrieval decision and index version) are kept."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=settings().log_level,
+                            format="%(asctime)s %(levelname)-8s %(name)s  - %(message)s")
+
+
 def create_guarded_app(action_executor, token: str, **kwargs):
     """rasa_sdk's app for this process (primary or worker), with the token check in front.
 
     Module-level so that Sanic's AppLoader can pickle it for its workers."""
     from rasa_sdk.endpoint import create_app_for_serve
     from sanic import response
+
+    configure_logging()
 
     app = create_app_for_serve(action_executor, **kwargs)
 
@@ -86,6 +115,11 @@ def main(argv: Sequence[str] | None = None) -> int:
               "could run the assistant's actions (store requests, read nothing less)",
               file=sys.stderr)
         return EX_CONFIG
+
+    problem = startup_problem()
+    if problem:
+        print(f"The action server cannot start: {problem}", file=sys.stderr)
+        return 1
 
     from rasa_sdk import utils
     from rasa_sdk.executor import ActionExecutor

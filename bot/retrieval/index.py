@@ -313,3 +313,26 @@ def _publish(directory: Path, flat, meta: dict) -> None:
     for old in builds.iterdir():
         if old.resolve() not in keep and not old.name.startswith(".staging-"):
             shutil.rmtree(old, ignore_errors=True)
+
+
+def index_problem(index_dir: Path | None = None) -> str | None:
+    """Why the clinic's index cannot be used (files and metadata only, no model), or None.
+
+    The action server runs this at start: with no index, unreadable metadata, or an index built
+    from other knowledge or by another indexer it stops with what to run, instead of starting
+    and telling every patient it cannot answer.
+    """
+    import bot.retrieval.retriever
+    from bot.config import KNOWLEDGE_DIR
+    from bot.retrieval.knowledge import hash_files, knowledge_files
+
+    index_dir = Path(index_dir or bot.retrieval.retriever.DEFAULT_INDEX_DIR)
+    meta = read_meta(index_dir)
+    if meta is None or not (index_dir.resolve() / INDEX_FILE).exists():
+        return f"no readable retrieval index in {index_dir}: {REBUILD_HINT}"
+    files = knowledge_files(KNOWLEDGE_DIR)
+    try:
+        check_meta(meta, knowledge_hash=hash_files(files, KNOWLEDGE_DIR) if files else None)
+    except IndexMismatch as error:
+        return str(error)
+    return None
