@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
-from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
@@ -22,31 +19,29 @@ from rasa_sdk.types import DomainDict
 
 from actions.answer import ActionAnswerQuestion
 from bot.booking import replies, validators
+from bot.booking.form import (
+    COMPANION_SLOTS,
+    DISCARD,
+    clinic_today,
+    forgotten_slots,
+    form_run,
+    looks_like_details,
+    looks_like_question,
+    match_location,
+    request_from_slots,
+)
 from bot.booking.notify import send_new_request_notification
-from bot.booking.slots import ATTEMPT_SLOT, FORM, FORM_SLOTS
-from bot.booking.store import NewRequest, get_store
-from bot.config import ClinicProfile, Location, load_clinic
+from bot.booking.slots import ATTEMPT_SLOT, FORM
+from bot.booking.store import get_store
+from bot.config import load_clinic
 from bot.replies import CHOOSE_ANSWER_INTENT
 from bot.retrieval.choices import pick_offered
 
 logger = logging.getLogger(__name__)
 
-# booking_review after a "no" (or a goodbye) to "shall I try again?": the details are deleted.
-DISCARD = "discard"
-COMPANION_SLOTS = {"contact": ("contact_kind",), "preferred_time": ("preferred_time_normalized",)}
-
-_LOCATION_FILLER = frozenset(
-    "the a an office clinic location site branch one please at on in street st avenue ave "
-    "road rd suite building center centre".split()
-)
-
-
 def reset_booking_slots() -> list[EventType]:
     """Events that forget everything the form collected (used by every way out of the form)."""
-    return [SlotSet(slot, None) for slot in (*FORM_SLOTS, ATTEMPT_SLOT)] + [
-        SlotSet("requested_slot", None),
-        SlotSet("booking_offered", False),
-    ]
+    return [SlotSet(slot, value) for slot, value in forgotten_slots().items()]
 
 
 def keep_for_retry(attempt_key: str) -> list[EventType]:
@@ -59,35 +54,8 @@ def keep_for_retry(attempt_key: str) -> list[EventType]:
     return [SlotSet(ATTEMPT_SLOT, attempt_key), SlotSet("booking_review", None), ActiveLoop(FORM)]
 
 
-def clinic_today(profile: ClinicProfile) -> date:
-    """Today's date where the clinic is, the anchor for "tomorrow" or "next Tuesday"."""
-    try:
-        return datetime.now(ZoneInfo(profile.timezone)).date()
-    except (KeyError, ValueError):
-        return datetime.now().date()
-
-
-def match_location(text: str, locations: tuple[Location, ...]) -> Location | None:
-    """The one location that ``text`` names (id, name or a distinctive word), else None."""
-    cleaned = re.sub(r"[^\w\s-]", " ", text.lower()).strip()
-    for location in locations:
-        if cleaned in (location.id.lower(), location.name.lower()):
-            return location
-    words = set(cleaned.split())
-    candidates = []
-    for location in locations:
-        distinctive = set(re.findall(r"\w+", f"{location.id} {location.name}".lower()))
-        if words & (distinctive - _LOCATION_FILLER):
-            candidates.append(location)
-    return candidates[0] if len(candidates) == 1 else None
-
-
 def _latest_intent(tracker: Tracker) -> str | None:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
-
-
-def _looks_like_question(text: str) -> bool:
-    return text.strip().endswith("?")
 
 
 class ValidateConsultationForm(FormValidationAction):
@@ -157,7 +125,7 @@ class ValidateConsultationForm(FormValidationAction):
             answer = validators.read_yes_no(value)
             if answer is not None:
                 return {"booking_consent": answer}
-            if _looks_like_question(value):
+            if looks_like_question(value):
                 answered = await self._answer_instead(dispatcher, tracker, domain)
                 return {**answered, "booking_consent": None}
         if value is not None:
@@ -258,7 +226,7 @@ class ValidateConsultationForm(FormValidationAction):
             return {"location": location.id}
         if _latest_intent(tracker) == "deny":
             dispatcher.utter_message(text=replies.invalid_reply("declined"))
-        elif _looks_like_question(value):
+        elif looks_like_question(value):
             return {**await self._answer_instead(dispatcher, tracker, domain), "location": None}
         else:
             dispatcher.utter_message(text=replies.invalid_reply("unknown_location"))
@@ -289,7 +257,7 @@ class ValidateConsultationForm(FormValidationAction):
         if answer is False and retrying:
             return {"booking_review": DISCARD}
         if answer is None:
-            if _looks_like_question(value):
+            if looks_like_question(value):
                 answered = await self._answer_instead(dispatcher, tracker, domain)
                 return {**answered, "booking_review": None}
             else:
@@ -422,23 +390,12 @@ class ActionOfferConsultation(Action):
     ) -> list[EventType]:
         """Offer the consultation form when the text holds details; otherwise answer it."""
         text = (tracker.latest_message or {}).get("text") or ""
-        if not _looks_like_details(text):
+        if not looks_like_details(text):
             # NLU can mistake an unrelated sentence ("will it rain this weekend") for form
             # details; the retrieval layer then answers it or says honestly it does not know.
             return await ActionAnswerQuestion().run(dispatcher, tracker, domain)
         dispatcher.utter_message(text=replies.offer(), buttons=replies.offer_buttons())
         return [SlotSet("booking_offered", True), SlotSet("human_offered", False)]
-
-
-def _looks_like_details(text: str) -> bool:
-    """True when the text holds a phone number, an e-mail address or reads as a full name."""
-    for validate in (validators.validate_contact, validators.validate_full_name):
-        try:
-            validate(text)
-        except validators.Invalid:
-            continue
-        return True
-    return False
 
 
 class ActionSubmitConsultationRequest(Action):
@@ -470,7 +427,8 @@ class ActionSubmitConsultationRequest(Action):
             logger.info("consultation request not retried; details deleted, nothing stored")
             return reset_booking_slots()
 
-        request = self._request_from_slots(tracker)
+        request = request_from_slots(tracker.get_slot, profile, tracker.sender_id,
+                                     tracker.get_latest_input_channel())  # fmt: skip
         if request is None or tracker.get_slot("booking_review") != "submit":
             dispatcher.utter_message(text=replies.incomplete(profile), booking_outcome="incomplete")
             logger.warning("consultation form ended incomplete; nothing stored")
@@ -479,7 +437,7 @@ class ActionSubmitConsultationRequest(Action):
         try:
             store = get_store()
             key = tracker.get_slot(ATTEMPT_SLOT) or store.cipher.keyed_hash(
-                self._form_run(tracker, request), "idempotency"
+                form_run(tracker.events, tracker.sender_id, request), "idempotency"
             )
         except Exception as exc:  # noqa: BLE001 - no key: nothing can be stored or retried
             logger.error("consultation request NOT stored: %s", type(exc).__name__)
@@ -504,47 +462,6 @@ class ActionSubmitConsultationRequest(Action):
             text=replies.confirmed(profile, stored.id), booking_outcome="stored"
         )
         return reset_booking_slots()
-
-    @staticmethod
-    def _request_from_slots(tracker: Tracker) -> NewRequest | None:
-        """The collected values, re-checked; None when anything is missing or invalid."""
-        profile = load_clinic()
-        try:
-            name = validators.validate_full_name(tracker.get_slot("full_name") or "")
-            contact = validators.validate_contact(tracker.get_slot("contact") or "")
-            said = tracker.get_slot("preferred_time") or ""
-            normalized = tracker.get_slot("preferred_time_normalized")
-            if not said.strip():
-                return None
-        except validators.Invalid:
-            return None
-        location_id = tracker.get_slot("location")
-        if profile.locations and location_id not in {loc.id for loc in profile.locations}:
-            return None
-        channel = tracker.get_latest_input_channel() or None
-        return NewRequest(
-            full_name=name,
-            contact=contact.value,
-            contact_kind=contact.kind,
-            preferred_time=said,
-            preferred_time_normalized=normalized,
-            location_id=location_id or "",
-            sender_id=tracker.sender_id,
-            channel=channel,
-        )
-
-    @staticmethod
-    def _form_run(tracker: Tracker, request: NewRequest) -> str:
-        """This conversation and this run of the form (when it was activated), so a retried
-        submit of the same run maps to the same idempotency key and a later run does not."""
-        for event in reversed(tracker.events):
-            if event.get("event") == "active_loop" and event.get("name") == FORM:
-                return f"{tracker.sender_id}\x00form-run\x00{event.get('timestamp')}"
-        # No activation event was sent (should not happen): the same details, once.
-        return "\x00".join(
-            [tracker.sender_id, "content", request.full_name, request.contact,
-             request.preferred_time, request.location_id]
-        )  # fmt: skip
 
 
 _background: set[asyncio.Future] = set()

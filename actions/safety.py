@@ -14,6 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.booking.form import forgotten_slots
 from bot.safety.events import get_event_store
 
 logger = logging.getLogger(__name__)
@@ -67,9 +68,7 @@ class ActionRecordCrisisEvent(Action):
             logger.info("crisis event recorded (channel=%s)", tracker.get_latest_input_channel())
         if during_form:
             # The patient will not be asked to finish; nothing half-collected stays around.
-            from actions.booking import reset_booking_slots
-
-            return reset_booking_slots()
+            return [SlotSet(slot, value) for slot, value in forgotten_slots().items()]
         return []
 
 

@@ -1,0 +1,51 @@
+"""The consultation form's rules (bot/booking/form.py), without a tracker."""
+
+from __future__ import annotations
+
+from bot.booking.form import (
+    forgotten_slots,
+    form_run,
+    looks_like_details,
+    match_location,
+    request_from_slots,
+)
+from bot.config import load_clinic
+
+PROFILE = load_clinic()
+SLOTS = {"full_name": "Jane Roe", "contact": "(214) 555-0142", "preferred_time": "mornings",
+         "preferred_time_normalized": None, "location": "main"}  # fmt: skip
+
+
+def test_a_location_is_matched_by_id_name_or_a_distinctive_word_only():
+    assert match_location("north", PROFILE.locations).id == "north"
+    assert match_location("Main Street office", PROFILE.locations).id == "main"
+    assert match_location("the one on main street please", PROFILE.locations).id == "main"
+    assert match_location("the office", PROFILE.locations) is None  # every location is one
+    assert match_location("downtown", PROFILE.locations) is None
+
+
+def test_a_request_is_built_only_from_valid_complete_answers():
+    request = request_from_slots(SLOTS.get, PROFILE, "web-1", "webchat")
+    assert request is not None
+    assert (request.full_name, request.contact, request.contact_kind) == (
+        "Jane Roe", "+12145550142", "phone")  # fmt: skip
+    for slot, bad in [("full_name", "Jane"), ("contact", "555-0142"), ("preferred_time", " "),
+                      ("location", "elsewhere")]:  # fmt: skip
+        assert request_from_slots({**SLOTS, slot: bad}.get, PROFILE, "web-1", "webchat") is None
+
+
+def test_a_retried_submit_of_one_form_run_is_recognised_and_a_new_run_is_not():
+    request = request_from_slots(SLOTS.get, PROFILE, "web-1", "webchat")
+    first = [{"event": "active_loop", "name": "consultation_form", "timestamp": 10.0}]
+    later = [*first, {"event": "active_loop", "name": None, "timestamp": 20.0},
+             {"event": "active_loop", "name": "consultation_form", "timestamp": 30.0}]  # fmt: skip
+    assert form_run(first, "web-1", request) == form_run(list(first), "web-1", request)
+    assert form_run(later, "web-1", request) != form_run(first, "web-1", request)
+    assert form_run(first, "web-2", request) != form_run(first, "web-1", request)
+
+
+def test_leaving_the_form_forgets_every_answer_and_details_are_recognised():
+    forgotten = forgotten_slots()
+    assert all(forgotten[slot] is None for slot in SLOTS) and forgotten["requested_slot"] is None
+    assert looks_like_details("jane.roe@example.org") and looks_like_details("Jane Roe")
+    assert not looks_like_details("will it rain this weekend")
