@@ -17,12 +17,45 @@ CHOOSE_ANSWER_INTENT = "choose_answer"
 ASK_HUMAN_PAYLOAD = "/ask_human"
 
 
+def help_now_line(profile: ClinicProfile) -> str:
+    """The crisis and emergency numbers, as every notice about a problem ends."""
+    return (
+        f"In a crisis, call or text {profile.crisis_line}; in an emergency, call "
+        f"{profile.emergency_number}."
+    )
+
+
+def something_went_wrong(profile: ClinicProfile) -> str:
+    """What a patient reads when handling their message failed on our side (every channel)."""
+    return (
+        f"Sorry, something went wrong on our side. Please call {profile.name} at "
+        f"{profile.phone_display}. {help_now_line(profile)}"
+    )
+
+
+def too_fast(profile: ClinicProfile) -> str:
+    """What a sender over a rate limit reads (crisis resources included, never silence)."""
+    return (
+        "You're sending messages faster than I can read them. Please wait a minute, then send "
+        f"your question again, or call {profile.name} at {profile.phone_display}. "
+        f"{help_now_line(profile)}"
+    )
+
+
+def message_too_long(profile: ClinicProfile, max_chars: int) -> str:
+    """A message over the channel's length limit (it never reaches NLU)."""
+    return (
+        f"That message is too long for me (the limit is {max_chars} characters). Please ask "
+        f"one short question at a time. {help_now_line(profile)}"
+    )
+
+
 def disclaimer(profile: ClinicProfile) -> str:
     """The first reply of every conversation: who is talking, and what to do in an emergency."""
     return (
         f"Hi, I'm the automated assistant of {profile.name}. I'm not a clinician and can't give "
         "medical advice; I answer from the clinic's reviewed information. "
-        "If this is an emergency, call 911."
+        f"If this is an emergency, call {profile.emergency_number}."
     )
 
 
@@ -67,8 +100,9 @@ def spanish_note(profile: ClinicProfile) -> str:
     return (
         "Lo siento, este asistente automático solo responde en inglés. "
         f"Para hablar con alguien de {profile.name}, llame al {profile.phone_display} "
-        f"({profile.hours_text}). Si está en crisis, llame o envíe un texto al 988 y oprima 2; "
-        "en una emergencia, llame al 911."
+        f"({profile.hours_text}). Si está en crisis, llame o envíe un texto al "
+        f"{profile.crisis_line} y oprima 2; en una emergencia, llame al "
+        f"{profile.emergency_number}."
     )
 
 

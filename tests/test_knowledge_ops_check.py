@@ -122,3 +122,19 @@ def test_broken_files_are_reported_not_crashed_on(tmp_path, capsys):
     assert run_cli("--knowledge-dir", str(directory)) == 1
     out = capsys.readouterr().out
     assert "not readable as YAML" in out and "FAILED" in out
+
+
+def test_crisis_responses_must_name_the_configured_numbers(tmp_path):
+    import dataclasses
+
+    from bot.config import load_clinic
+    from bot.staff.check import DOMAIN_FILE, check_crisis_numbers
+
+    profile = load_clinic()
+    assert check_crisis_numbers(DOMAIN_FILE, profile) == []  # the shipped texts agree
+    elsewhere = dataclasses.replace(profile, crisis_line="13 11 14", emergency_number="000")
+    findings = check_crisis_numbers(DOMAIN_FILE, elsewhere)
+    assert {f.entry.split(" ")[0] for f in findings} == {
+        "utter_crisis", "utter_crisis_followup", "utter_safety_resources", "utter_urgent_medical"}
+    assert all(f.severity == "error" for f in findings)
+    assert "13 11 14" in findings[0].message or "000" in findings[0].message

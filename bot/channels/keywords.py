@@ -12,6 +12,7 @@ import re
 from enum import Enum
 
 from bot.config import ClinicProfile
+from bot.replies import help_now_line
 
 
 class Keyword(Enum):
@@ -62,7 +63,7 @@ def opt_out_reply(profile: ClinicProfile) -> str:
     """The one and only message after STOP."""
     return (
         f"You're unsubscribed from {profile.name}'s assistant and will get no more texts. "
-        "Reply START to chat again. In a crisis, call or text 988. In an emergency, call 911."
+        f"Reply START to chat again. {help_now_line(profile)}"
     )
 
 
@@ -78,6 +79,6 @@ def help_reply(profile: ClinicProfile) -> str:
     """The reply to HELP: who this is, how to reach a person, and the crisis line."""
     return (
         f"{profile.name} automated assistant (not a clinician). Call us at "
-        f"{profile.phone_display}. In a crisis, call or text 988 (Suicide & Crisis Lifeline); "
-        "in an emergency, call 911. Reply STOP to unsubscribe. Msg&data rates may apply."
+        f"{profile.phone_display}. {help_now_line(profile)} Reply STOP to unsubscribe. "
+        "Msg&data rates may apply."
     )

@@ -21,6 +21,7 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from bot import replies
 from bot.channels import channel_state, formatting, keywords, offers
 from bot.channels.replays import SeenMessages
 from bot.channels.session_token import check_key, keyed_sender_id
@@ -30,7 +31,7 @@ from bot.reliability.help_now_reply import (
     finish_within,
     help_now_responses,
 )
-from bot.reliability.rate_limit import MessageLimits, too_fast_reply
+from bot.reliability.rate_limit import MessageLimits
 from bot.reliability.required import require_reliability_layer
 from bot.reliability.rest_channel import visible, without_controls
 
@@ -162,7 +163,7 @@ class TwilioSmsInput(InputChannel):
             logger.error("twilio_sms: handling a message failed with %s", type(exc).__name__)
             finished, reply = False, None
             if not urgent:
-                return _twiml([_failure_reply()])
+                return _twiml([replies.something_went_wrong(load_clinic())])
         if not finished:  # Twilio waits 15 s at most: the resources now, the turn goes on
             logger.warning("twilio_sms: a crisis turn was slow or failed; answered here")
             reply = [m["text"] for m in urgent]
@@ -197,7 +198,7 @@ class TwilioSmsInput(InputChannel):
         # An SMS has no client address of its own (Twilio sends them all): its number is its
         # conversation.
         if self.limits.admit(sender_id) and not needs_help_now:
-            return [too_fast_reply(profile)]
+            return [replies.too_fast(profile)]
 
         remainder = state.get("remainder") or ""
         if remainder and keywords.is_more(body):
@@ -263,11 +264,3 @@ def _twiml(texts: list[str]) -> HTTPResponse:
     for text in texts:
         twiml.message(text)
     return response.text(str(twiml), content_type="text/xml; charset=utf-8")
-
-
-def _failure_reply() -> str:
-    profile = load_clinic()
-    return (
-        f"Sorry, something went wrong on our side. Please call {profile.name} at "
-        f"{profile.phone_display}. In a crisis, call or text 988; in an emergency, call 911."
-    )

@@ -32,6 +32,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot import replies
 from bot.channels import channel_state, offers
 from bot.channels.session_token import Session, SessionSigner
 from bot.config import PROJECT_ROOT, load_clinic
@@ -41,7 +42,7 @@ from bot.reliability.help_now_reply import (
     has_help_now_reply,
     help_now_responses,
 )
-from bot.reliability.rate_limit import MessageLimits, too_fast_reply
+from bot.reliability.rate_limit import MessageLimits
 from bot.reliability.required import require_reliability_layer
 from bot.reliability.rest_channel import (
     client_address,
@@ -261,7 +262,7 @@ class WebchatInput(InputChannel):
             agent = blueprint.ctx.app.ctx.agent
             urgent = help_now_responses(getattr(agent, "domain", None), text, CHANNEL)
             if self.limits.admit(sender_id, session.get("address")) and not urgent:
-                await sio.emit(BOT_EVENT, {"text": too_fast_reply(load_clinic())}, room=sid)
+                await sio.emit(BOT_EVENT, {"text": replies.too_fast(load_clinic())}, room=sid)
                 return
             renewed = self.signer.renew(Session(sender_id, "", session.get("started") or 0, 0))
             await sio.emit("session_refresh", renewed.token, room=sid)
@@ -275,7 +276,8 @@ class WebchatInput(InputChannel):
                 logger.error("webchat: handling a message failed with %s", type(exc).__name__)
                 finished = False
                 if not urgent:
-                    await sio.emit(BOT_EVENT, {"text": _failure_reply()}, room=sender_id)
+                    failed = {"text": replies.something_went_wrong(load_clinic())}
+                    await sio.emit(BOT_EVENT, failed, room=sender_id)
                     return
             if not finished and not has_help_now_reply(output.sent):
                 output.muted = True  # a late turn must not repeat the resources
@@ -374,12 +376,4 @@ def _html_page(path: Path) -> HTTPResponse:
             "Referrer-Policy": "no-referrer",
             "Cache-Control": "no-cache",
         },
-    )
-
-
-def _failure_reply() -> str:
-    profile = load_clinic()
-    return (
-        f"Sorry, something went wrong on our side. Please call {profile.name} at "
-        f"{profile.phone_display}. In a crisis, call or text 988; in an emergency, call 911."
     )

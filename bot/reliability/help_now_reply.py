@@ -18,6 +18,8 @@ import logging
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
+from bot.config import load_clinic
+from bot.replies import help_now_line
 from bot.safety.crisis import detect_crisis
 from bot.safety.urgent import is_urgent
 
@@ -42,8 +44,7 @@ def help_now_responses(domain: Any, text: str, channel: str) -> list[dict[str, A
         (v for v in variants if not v.get("channel")), None
     )
     if chosen is None:  # a domain without the response: still never silence
-        return [{"text": "If you are in crisis, call or text 988. In an emergency, call 911.",
-                 "custom": {"kind": "crisis"}}]  # fmt: skip
+        return [{"text": help_now_line(load_clinic()), "custom": {"kind": "crisis"}}]
     message = {"text": chosen.get("text") or ""}
     if isinstance(chosen.get("custom"), dict):
         message["custom"] = dict(chosen["custom"])

@@ -3,7 +3,7 @@
 A person types a few messages a minute; a script sends hundreds, each one a model prediction,
 a database write and possibly a fake consultation request for staff to call back. Each channel
 asks :class:`MessageLimits` before a message reaches Rasa and, over a limit, answers with
-:func:`too_fast_reply` (REST: 429 and ``Retry-After``) instead of processing it.
+:func:`bot.replies.too_fast` (REST: 429 and ``Retry-After``) instead of processing it.
 
 A message that needs help now (crisis or medical emergency, ``bot.safety.help_now``) is never
 held back by a limit: it goes on to the crisis reply as always.
@@ -30,7 +30,6 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.config import ClinicProfile
 from bot.settings import settings
 
 CONVERSATION_ENV = "RATE_LIMIT_PER_CONVERSATION"
@@ -120,12 +119,3 @@ class MessageLimits:
         if address:
             self.addresses.record(address)
         return 0.0
-
-
-def too_fast_reply(profile: ClinicProfile) -> str:
-    """What a sender over a limit reads (crisis resources included, never silence)."""
-    return (
-        "You're sending messages faster than I can read them. Please wait a minute, then send "
-        f"your question again, or call {profile.name} at {profile.phone_display}. If you are in "
-        "crisis, call or text 988; in an emergency, call 911."
-    )

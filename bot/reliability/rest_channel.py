@@ -39,6 +39,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import replies
 from bot.channels import channel_state, offers
 from bot.config import load_clinic
 from bot.reliability.help_now_reply import (
@@ -47,7 +48,7 @@ from bot.reliability.help_now_reply import (
     has_help_now_reply,
     help_now_responses,
 )
-from bot.reliability.rate_limit import MessageLimits, too_fast_reply
+from bot.reliability.rate_limit import MessageLimits
 from bot.reliability.required import require_reliability_layer
 
 logger = logging.getLogger(__name__)
@@ -113,11 +114,7 @@ def input_problem(message: str, max_chars: int) -> str | None:
     if not visible(message):
         return 'Please type a question, for example: "How long does a session take?"'
     if len(message) > max_chars:
-        return (
-            f"That message is too long for me (the limit is {max_chars} characters). Please ask "
-            "one short question at a time. If you are in crisis, call or text 988; in an "
-            "emergency, call 911."
-        )
+        return replies.message_too_long(load_clinic(), max_chars)
     return None
 
 
@@ -128,11 +125,7 @@ def client_address(request: Request) -> str:
 
 def failure_reply() -> str:
     """What the patient reads when handling the message failed on our side."""
-    profile = load_clinic()
-    return (
-        f"Sorry, something went wrong on our side. Please call {profile.name} at "
-        f"{profile.phone_display}. In a crisis, call or text 988; in an emergency, call 911."
-    )
+    return replies.something_went_wrong(load_clinic())
 
 
 def _help_now(sent: list[dict[str, Any]], urgent: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -206,7 +199,7 @@ class GuardedRestInput(InputChannel):
             wait = self.limits.admit(sender, client_address(request))
             if wait and not urgent:  # a crisis is never held back
                 return response.json(
-                    [{"recipient_id": sender, "text": too_fast_reply(load_clinic())}],
+                    [{"recipient_id": sender, "text": replies.too_fast(load_clinic())}],
                     status=429, headers={"Retry-After": str(math.ceil(wait))},
                 )
             collector = CollectingOutputChannel()

@@ -8,6 +8,8 @@ errors (exit status 1)
                        retrieval cannot tell them apart: one of them answers the other's question
   ``missing-source``   an FAQ entry without a source (every answer is shown with its source)
   ``invalid``          a missing field, duplicate id, unreadable file, unknown ``{placeholder}``
+  ``crisis-numbers``   a crisis or emergency response in domain.yml does not name the crisis
+                       line / emergency number configured in the clinic file
 warnings (errors too with ``--strict``)
   ``paraphrase-miss``  one of an entry's own questions/paraphrases, asked through the real
                        retrieval decision, is not answered with that entry (clarify, another
@@ -36,7 +38,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.config import DEFAULT_INDEX_DIR, KNOWLEDGE_DIR, clinic_file, load_clinic
+from bot.config import DEFAULT_INDEX_DIR, KNOWLEDGE_DIR, PROJECT_ROOT, clinic_file, load_clinic
 from bot.retrieval.knowledge import (
     ARTICLES_DIR,
     FAQ_FILE,
@@ -53,6 +55,7 @@ DEFAULT_MAX_REVIEW_AGE_DAYS = 365
 # 0.95 and above is the same question in other words.
 DEFAULT_COLLISION_SIMILARITY = 0.95
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
 
 
 @dataclass(frozen=True)
@@ -398,6 +401,38 @@ def _usable_knowledge(knowledge_dir: Path):
                      origin=f"knowledge:{knowledge_dir.resolve()}")
 
 
+# domain.yml responses the Rasa server sends itself, and the numbers each must name.
+CRISIS_RESPONSES = {"utter_crisis": ("crisis_line", "emergency_number"),
+                    "utter_crisis_followup": ("crisis_line",),
+                    "utter_safety_resources": ("crisis_line",),
+                    "utter_urgent_medical": ("emergency_number",)}  # fmt: skip
+
+
+def check_crisis_numbers(domain_path: Path, profile) -> list[Finding]:
+    """Each crisis / emergency response variant names the configured numbers (the clinic file
+    is where a clinic outside the US changes them; the reviewed texts must follow)."""
+    try:
+        responses = (yaml.safe_load(domain_path.read_text(encoding="utf-8")) or {}).get(
+            "responses") or {}  # fmt: skip
+    except (OSError, yaml.YAMLError) as error:
+        return [Finding("crisis-numbers", ERROR, domain_path.name, f"not readable: {error}")]
+    findings = []
+    for name, numbers in CRISIS_RESPONSES.items():
+        variants = responses.get(name) or []
+        if not variants:
+            findings.append(Finding("crisis-numbers", ERROR, name, "missing from domain.yml"))
+        for number, variant in enumerate(variants, 1):
+            text = variant.get("text") or ""
+            for field_name in numbers:
+                value = getattr(profile, field_name)
+                if not re.search(rf"(?<!\d){re.escape(value)}(?!\d)", text):
+                    findings.append(Finding(
+                        "crisis-numbers", ERROR, f"{name} (variant {number})",
+                        f"does not name the {field_name.replace('_', ' ')} {value} of the "
+                        "clinic file"))  # fmt: skip
+    return findings
+
+
 def run_check(
     knowledge_dir: Path = KNOWLEDGE_DIR, settings: CheckSettings | None = None
 ) -> CheckReport:
@@ -405,7 +440,9 @@ def run_check(
     settings = settings or CheckSettings()
     knowledge_dir = Path(knowledge_dir)
     report = CheckReport(str(knowledge_dir), strict=settings.strict)
-    placeholders = load_clinic().placeholders()
+    profile = load_clinic()
+    placeholders = profile.placeholders()
+    report.findings.extend(check_crisis_numbers(DOMAIN_FILE, profile))
     faq_path = knowledge_dir / FAQ_FILE
     if faq_path.exists():
         report.faq_entries, found = check_faq_file(faq_path, settings, placeholders)
