@@ -65,13 +65,14 @@ $(ONNX_EXPORT): $(STAMPS)/venv
 index: $(STAMPS)/venv $(ONNX_EXPORT) ## Build or refresh the retrieval index from knowledge/ (skips when unchanged)
 	$(BOT) index
 
-test: install index train widget browser-deps ## Everything CI runs: lint, Rasa data and conversation tests, unit and end-to-end tests
-	$(VENV)/bin/ruff check bot actions tests benchmarks scripts
+test: install index train widget browser-deps ## Everything CI runs: lint, types, Rasa data and conversation tests, unit and end-to-end tests
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory validate test-rasa
 	$(VENV)/bin/pytest
 
-lint: $(STAMPS)/venv ## Ruff
+lint: $(STAMPS)/venv ## Ruff (style, docstrings, bugbear, security) and mypy (types; pyproject.toml)
 	$(VENV)/bin/ruff check bot actions tests benchmarks scripts
+	$(VENV)/bin/mypy
 
 eval: index ## Retrieval evaluation: clinic set, then the CovidFAQ benchmark (held out)
 	$(BOT) eval

@@ -51,7 +51,7 @@ class RequestNotFound(LookupError):
 
 
 class Base(DeclarativeBase):
-    pass
+    """The requests database's tables."""
 
 
 class ConsultationRequestRow(Base):

@@ -32,7 +32,9 @@ def _row(sender_id: str, type_name: str) -> str:
 
 def is_sealed(stored: str | None) -> bool:
     """True when a ``data`` value is encrypted (False for the plain JSON Rasa writes)."""
-    return bool(stored) and not stored.lstrip().startswith("{")
+    if not stored:
+        return False
+    return not stored.lstrip().startswith("{")
 
 
 def seal_event(data: dict[str, Any], sender_id: str, type_name: str, cipher: Cipher) -> str:

@@ -31,9 +31,9 @@ from functools import partial
 
 from bot.settings import settings
 
-TOKEN_ENV = "ACTION_SERVER_TOKEN"
+TOKEN_ENV = "ACTION_SERVER_TOKEN"  # noqa: S105 - a name, not a secret
 HOST_ENV = "ACTION_SERVER_HOST"
-TOKEN_HEADER = "X-Action-Token"
+TOKEN_HEADER = "X-Action-Token"  # noqa: S105 - a name, not a secret
 DEFAULT_HOST = "127.0.0.1"
 OPEN_PATHS = frozenset({"/health", "/"})
 EX_CONFIG = 78

@@ -245,7 +245,7 @@ class OnnxEncoder:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m bot.retrieval.onnx_backend``: export the packaged model to ONNX (``make
-       onnx``)."""
+    onnx``)."""
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--dir", type=Path, default=ONNX_MODEL_DIR, help="export directory")
     parser.add_argument("--no-int8", action="store_true", help="skip the int8 quantised copy")

@@ -148,11 +148,11 @@ def reply_outcome(replies: list[dict]) -> Outcome:
 
 def rest_send(url: str, sender: str, text: str, timeout: float = 60) -> list[dict]:
     """Send one message to a Rasa server's REST channel and return its replies."""
-    request = urllib.request.Request(
+    request = urllib.request.Request(  # noqa: S310 - the server staff pointed the command at
         url.rstrip("/") + "/webhooks/rest/webhook",
         data=json.dumps({"sender": sender, "message": text}).encode("utf-8"),
         headers={"Content-Type": "application/json"}, method="POST")
-    with urllib.request.urlopen(request, timeout=timeout) as response:
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - same
         return json.loads(response.read() or b"[]") or []
 
 
