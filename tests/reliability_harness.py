@@ -365,3 +365,69 @@ def post_raw(url: str, body: bytes, timeout: float = 60) -> tuple[int, Any]:
         url, data=body, headers={"Content-Type": "application/json"}, method="POST"
     )
     return fetch(request, timeout)
+
+
+@dataclass
+class ProductionStack:
+    """The action server and Rasa server(s) on the production stores of endpoints.prod.yml."""
+
+    servers: list[RasaHandle]
+    actions: subprocess.Popen
+    pg: Any  # db_servers.Postgres: databases "clinic" (requests) and "rasa" (conversations)
+    redis_port: int
+    redis_password: str
+    env: dict[str, str]
+    workdir: Path
+
+    @property
+    def rasa(self) -> RasaHandle:
+        """The first (or only) Rasa server."""
+        return self.servers[0]
+
+    @property
+    def rasa_url(self) -> str:
+        """Its URL (what the channel clients take)."""
+        return self.servers[0].url
+
+
+@contextmanager
+def production_stack(
+    workdir: Path, rasa_servers: int = 1, credentials: str | None = None
+) -> Iterator[ProductionStack]:
+    """PostgreSQL and Redis servers, the action server, and ``rasa_servers`` Rasa servers with
+    endpoints.prod.yml (PostgreSQL tracker store, Redis lock store) and ``credentials`` (default
+    credentials.yml: REST, widget and SMS); everything stopped afterwards."""
+    import secrets
+
+    from db_servers import postgres_server, redis_server
+
+    redis_password = secrets.token_hex(12)
+    model = model_for_tests()
+    with (
+        postgres_server(databases=("clinic", "rasa")) as pg,
+        redis_server(workdir / "redis-data", password=redis_password) as redis_port,
+    ):
+        env = production_env(pg.url(), pg.port, redis_port, redis_password)
+        action_port = free_port()
+        action_url = f"http://127.0.0.1:{action_port}"
+        actions = spawn("actions", action_server_command(action_port), workdir, env)
+        processes = [actions]
+        try:
+            wait_for_action_server(action_url, actions, workdir)
+            handles = []
+            for number in range(rasa_servers):
+                run_dir = workdir if rasa_servers == 1 else workdir / f"rasa-{number + 1}"
+                write_config(run_dir, credentials=credentials,
+                             endpoints=(ROOT / "endpoints.prod.yml").read_text())  # fmt: skip
+                rasa_env = {**env, "ACTION_SERVER_URL": f"{action_url}/webhook"}
+                port = free_port()
+                process = spawn("rasa", rasa_command(port, run_dir, model), run_dir, rasa_env)
+                processes.append(process)
+                handles.append(RasaHandle(f"http://127.0.0.1:{port}", process, run_dir))
+            for handle in handles:
+                wait_for_rasa(handle.url, handle.process, handle.workdir)
+                wait_for_ready(handle.url, handle.process, handle.workdir)
+            yield ProductionStack(handles, actions, pg, redis_port, redis_password, env, workdir)
+        finally:
+            for process in reversed(processes):
+                _stop(process)

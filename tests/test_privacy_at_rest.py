@@ -27,22 +27,11 @@ from types import SimpleNamespace
 
 import pytest
 from channel_clients import PollingSocket, send_sms
-from db_servers import postgres_server, redis_server
 from reliability_harness import (
-    RasaHandle,
-    _stop,
-    action_server_command,
-    free_port,
+    ProductionStack,
     logs,
-    model_for_tests,
-    production_env,
-    rasa_command,
-    spawn,
+    production_stack,
     texts,
-    wait_for_action_server,
-    wait_for_rasa,
-    wait_for_ready,
-    write_config,
 )
 from servers import ROOT
 from sqlalchemy import create_engine, inspect, text
@@ -68,37 +57,11 @@ SECRETS = [
 
 
 @pytest.fixture(scope="module")
-def production(tmp_path_factory) -> Iterator[SimpleNamespace]:
-    """Action server + Rasa server on the production stores; all three channels open."""
-    workdir: Path = tmp_path_factory.mktemp("privacy")
-    model = model_for_tests()
-    with (
-        postgres_server(databases=("clinic", "rasa")) as pg,
-        redis_server(workdir / "redis-data", password=REDIS_PASSWORD) as redis_port,
-    ):
-        env = production_env(pg.url(), pg.port, redis_port, REDIS_PASSWORD)
-        processes = []
-        try:
-            action_port = free_port()
-            action_url = f"http://127.0.0.1:{action_port}"
-            actions = spawn("actions", action_server_command(action_port), workdir, env)
-            processes.append(actions)
-            wait_for_action_server(action_url, actions, workdir)
-            # credentials.yml: REST, SMS and widget (production has no REST; it is here to
-            # cover the third way in).
-            write_config(workdir, endpoints=(ROOT / "endpoints.prod.yml").read_text())
-            port = free_port()
-            rasa_env = {**env, "ACTION_SERVER_URL": f"{action_url}/webhook"}
-            rasa = spawn("rasa", rasa_command(port, workdir, model), workdir, rasa_env)
-            processes.append(rasa)
-            handle = RasaHandle(f"http://127.0.0.1:{port}", rasa, workdir)
-            wait_for_rasa(handle.url, rasa, workdir)
-            wait_for_ready(handle.url, rasa, workdir)
-            yield SimpleNamespace(rasa=handle, rasa_url=handle.url, pg=pg, env=env,
-                                  redis_port=redis_port, workdir=workdir)  # fmt: skip
-        finally:
-            for process in reversed(processes):
-                _stop(process)
+def production(tmp_path_factory) -> Iterator[ProductionStack]:
+    """Action server + Rasa server on the production stores; all three channels open (REST is
+    in credentials.yml, not in production's: it covers the third way in)."""
+    with production_stack(tmp_path_factory.mktemp("privacy")) as stack:
+        yield stack
 
 
 def book_over_rest(production: SimpleNamespace) -> None:
@@ -178,7 +141,7 @@ def every_database_value(url: str) -> str:
         engine.dispose()
 
 
-def every_redis_value(port: int) -> str:
+def every_redis_value(port: int, password: str) -> str:
     """Every key of every Redis database with its value (the lock store's tickets)."""
     script = (
         "import redis, sys\n"
@@ -189,7 +152,7 @@ def every_redis_value(port: int) -> str:
         "        print(repr(key), repr(client.dump(key)))\n"
     )
     done = subprocess.run(  # redis-py is in the Rasa environment (its lock store's client)
-        [str(RASA_PYTHON), "-c", script, str(port), REDIS_PASSWORD],
+        [str(RASA_PYTHON), "-c", script, str(port), password],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
@@ -222,7 +185,7 @@ def test_three_bookings_leave_no_name_phone_or_email_in_clear_anywhere(productio
     places = {
         "requests database": every_database_value(production.pg.url()),
         "conversations database": every_database_value(production.pg.url(database="rasa")),
-        "redis": every_redis_value(production.redis_port),
+        "redis": every_redis_value(production.redis_port, production.redis_password),
         "server logs": logs(production.workdir),
         "staff report": report_text,
     }

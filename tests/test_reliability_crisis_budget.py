@@ -19,23 +19,11 @@ from types import SimpleNamespace
 
 import pytest
 from channel_clients import PollingSocket, send_sms
-from db_servers import postgres_server, redis_server
 from reliability_harness import (
-    RasaHandle,
     _stop,
-    action_server_command,
-    free_port,
-    model_for_tests,
-    production_env,
-    rasa_command,
-    spawn,
+    production_stack,
     texts,
-    wait_for_action_server,
-    wait_for_rasa,
-    wait_for_ready,
-    write_config,
 )
-from servers import ROOT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -73,54 +61,31 @@ class HangingDatabase:
 @pytest.fixture(scope="module")
 def outage(tmp_path_factory) -> Iterator[SimpleNamespace]:
     """The stack with ongoing conversations on every channel, then the outage."""
-    workdir = tmp_path_factory.mktemp("crisis-budget")
-    model = model_for_tests()
-    with (
-        postgres_server(databases=("clinic", "rasa")) as pg,
-        redis_server(workdir / "redis-data", password=REDIS_PASSWORD) as redis_port,
-    ):
-        env = production_env(pg.url(), pg.port, redis_port, REDIS_PASSWORD)
-        action_port = free_port()
-        action_url = f"http://127.0.0.1:{action_port}"
-        actions = spawn("actions", action_server_command(action_port), workdir, env)
-        processes = [actions]
+    with production_stack(tmp_path_factory.mktemp("crisis-budget")) as stack:
+        handle = stack.rasa
+        # Conversations that are going on when the outage starts.
+        rest_sender, sms_phone = "ongoing-" + secrets.token_hex(4), "+14695550123"
+        assert "Source:" in texts(handle.send(rest_sender, "what is ketamine therapy")[1])
+        assert send_sms(stack, sms_phone, "what is ketamine therapy")
+        widget = PollingSocket(handle.url)
         hanging = None
-        widget = None
         try:
-            wait_for_action_server(action_url, actions, workdir)
-            write_config(workdir, endpoints=(ROOT / "endpoints.prod.yml").read_text())
-            port = free_port()
-            rasa_env = {**env, "ACTION_SERVER_URL": f"{action_url}/webhook"}
-            rasa = spawn("rasa", rasa_command(port, workdir, model), workdir, rasa_env)
-            processes.append(rasa)
-            handle = RasaHandle(f"http://127.0.0.1:{port}", rasa, workdir)
-            wait_for_rasa(handle.url, rasa, workdir)
-            wait_for_ready(handle.url, rasa, workdir)
-            stack = SimpleNamespace(rasa=handle, rasa_url=handle.url)
-
-            # Conversations that are going on when the outage starts.
-            rest_sender, sms_phone = "ongoing-" + secrets.token_hex(4), "+14695550123"
-            assert "Source:" in texts(handle.send(rest_sender, "what is ketamine therapy")[1])
-            assert send_sms(stack, sms_phone, "what is ketamine therapy")
-            widget = PollingSocket(handle.url)
             widget.start_session()
             widget.emit("user_uttered", {"message": "what is ketamine therapy"})
-            while "Source:" not in widget.wait_for("bot_uttered")["text"]:
-                pass  # the greeting of a new conversation comes first
+            # The disclaimer of a new conversation comes first, then the answer.
+            while "automated assistant" in widget.wait_for("bot_uttered").get("text", ""):
+                pass
             widget.pending.clear()
 
-            _stop(actions)
-            pg.stop()
-            hanging = HangingDatabase(pg.port)
+            _stop(stack.actions)
+            stack.pg.stop()
+            hanging = HangingDatabase(stack.pg.port)
             yield SimpleNamespace(stack=stack, rest_sender=rest_sender, sms_phone=sms_phone,
                                   widget=widget)  # fmt: skip
         finally:
-            if widget is not None:
-                widget.close()
+            widget.close()
             if hanging is not None:
                 hanging.close()
-            for process in reversed(processes):
-                _stop(process)
 
 
 def assert_resources(reply: str) -> None:

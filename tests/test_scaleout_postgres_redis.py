@@ -12,72 +12,24 @@ from __future__ import annotations
 import concurrent.futures
 import secrets
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from db_servers import postgres_server, redis_server
 from reliability_harness import (
-    RasaHandle,
-    _stop,
-    action_server_command,
-    free_port,
-    model_for_tests,
-    production_env,
-    rasa_command,
-    spawn,
+    ProductionStack,
+    production_stack,
     texts,
-    wait_for_action_server,
-    wait_for_rasa,
-    wait_for_ready,
-    write_config,
 )
-from servers import ROOT
 from sqlalchemy import create_engine, text
 
 from bot.config import load_clinic
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-REDIS_PASSWORD = secrets.token_hex(12)
-
-
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory) -> Iterator[dict]:
-    workdir: Path = tmp_path_factory.mktemp("scaleout")
-    model = model_for_tests()
-    with (
-        postgres_server(databases=("clinic", "rasa")) as pg,
-        redis_server(workdir / "redis-data", password=REDIS_PASSWORD) as redis_port,
-    ):
-        env = production_env(pg.url(), pg.port, redis_port, REDIS_PASSWORD)
-        action_port = free_port()
-        action_url = f"http://127.0.0.1:{action_port}"
-        processes = []
-        try:
-            actions = spawn("actions", action_server_command(action_port), workdir, env)
-            processes.append(actions)
-            wait_for_action_server(action_url, actions, workdir)
-            endpoints = (ROOT / "endpoints.prod.yml").read_text()
-            handles = []
-            for name in ("rasa-a", "rasa-b"):
-                run_dir = workdir / name
-                write_config(run_dir, endpoints=endpoints)
-                port = free_port()
-                process = spawn(
-                    "rasa",
-                    rasa_command(port, run_dir, model),
-                    run_dir,
-                    {**env, "ACTION_SERVER_URL": f"{action_url}/webhook"},
-                )
-                processes.append(process)
-                handles.append(RasaHandle(f"http://127.0.0.1:{port}", process, run_dir))
-            for handle in handles:
-                wait_for_rasa(handle.url, handle.process, handle.workdir)
-                wait_for_ready(handle.url, handle.process, handle.workdir)
-            yield {"servers": handles, "pg": pg, "workdir": workdir}
-        finally:
-            for process in reversed(processes):
-                _stop(process)
+def cluster(tmp_path_factory) -> Iterator[ProductionStack]:
+    """Two Rasa servers sharing the production stores."""
+    with production_stack(tmp_path_factory.mktemp("scaleout"), rasa_servers=2) as stack:
+        yield stack
 
 
 def user_texts(tracker: dict) -> list[str]:
@@ -85,7 +37,7 @@ def user_texts(tracker: dict) -> list[str]:
 
 
 def test_two_servers_serve_one_conversation_with_a_booking(cluster):
-    a, b = cluster["servers"]
+    a, b = cluster.servers
     clinic = load_clinic()
     sender = "scaleout-" + secrets.token_hex(4)
     turns = [
@@ -117,7 +69,7 @@ def test_two_servers_serve_one_conversation_with_a_booking(cluster):
     assert timestamps == sorted(timestamps)
     assert tracker_a["slots"].get("full_name") is None  # cleared after submitting
 
-    engine = create_engine(cluster["pg"].url())
+    engine = create_engine(cluster.pg.url())
     with engine.connect() as conn:
         stored = conn.execute(text("select count(*) from consultation_requests")).scalar_one()
         raw = conn.execute(
@@ -130,7 +82,7 @@ def test_two_servers_serve_one_conversation_with_a_booking(cluster):
 
 
 def test_a_burst_to_both_servers_loses_and_duplicates_nothing(cluster):
-    a, b = cluster["servers"]
+    a, b = cluster.servers
     sender = "scaleout-burst-" + secrets.token_hex(4)
     a.send(sender, "hello")
     questions = [
