@@ -15,7 +15,7 @@ RASA      := $(RASA_VENV)/bin/rasa
 MODEL     := models/clinic.tar.gz
 # What `rasa train` reads; the model is rebuilt only when one of these (or the list) changes.
 RASA_SOURCES := config.yml domain.yml knowledge/faq.yml $(sort $(shell find data -type f -name '*.yml' 2>/dev/null)) \
-  $(sort $(wildcard bot/nlu/*.py bot/safety/*.py))
+  $(sort $(wildcard bot/nlu/*.py bot/safety/*.py bot/safety/*.yml))
 
 # Rasa's telemetry stays off, and nothing may try to fetch a model from a hub.
 export RASA_TELEMETRY_ENABLED := false
