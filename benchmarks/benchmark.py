@@ -34,6 +34,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from benchmarks.harness import free_port
+from benchmarks.stats import latency_summary
 from bot.config import KNOWLEDGE_DIR, PROJECT_ROOT
 
 DOCS = PROJECT_ROOT / "docs"
@@ -52,19 +54,8 @@ DEFAULT_ANN_SIZES = (10_000, 30_000, 100_000, 300_000, 1_000_000)
 
 
 def percentiles(samples_ms: Sequence[float]) -> dict:
-    """p50/p95/mean/max of millisecond samples, rounded for the report."""
-    import numpy as np
-
-    values = np.asarray(samples_ms, dtype=float)
-    if not len(values):
-        return {"n": 0}
-    return {
-        "n": int(len(values)),
-        "p50_ms": round(float(np.percentile(values, 50)), 2),
-        "p95_ms": round(float(np.percentile(values, 95)), 2),
-        "mean_ms": round(float(values.mean()), 2),
-        "max_ms": round(float(values.max()), 2),
-    }
+    """p50/p95/mean/max of millisecond samples (:func:`benchmarks.stats.latency_summary`)."""
+    return latency_summary(list(samples_ms))
 
 
 def timed(function: Callable, *args, **kwargs) -> tuple[object, float]:
@@ -567,12 +558,6 @@ def _ann_sweep(index, info, queries, truth) -> list[dict]:
     return sweep
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _post(url: str, payload, timeout: float = 120.0):
@@ -687,7 +672,7 @@ def start_action_server(workdir: Path, backend: str | None):
     """Start the action server on a free 127.0.0.1 port; ``(process, url, cold start s)``."""
     import urllib.request
 
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = open(workdir / f"actions-{backend or 'default'}.log", "wb")  # noqa: SIM115
     process = subprocess.Popen(
@@ -756,7 +741,7 @@ def bench_e2e(args) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-e2e-") as tmp:
         tmp = Path(tmp)
         actions, action_url, action_cold = start_action_server(tmp, args.backend)
-        port = _free_port()
+        port = free_port()
         rasa_url = f"http://127.0.0.1:{port}"
         log = open(tmp / "rasa.log", "wb")  # noqa: SIM115
         server = subprocess.Popen(

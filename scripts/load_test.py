@@ -29,6 +29,9 @@ import aiohttp
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: the project's packages, as in tests
+from benchmarks.stats import percentile  # noqa: E402 - after the path it needs
+
 GREETING = "hi"
 QUESTIONS_PER_CONVERSATION = 2
 
@@ -50,14 +53,6 @@ class Level:
     rss_mb: dict[str, float] = field(default_factory=dict)
     error_samples: list[str] = field(default_factory=list)
 
-
-def percentile(values: list[float], pct: float) -> float:
-    """Nearest-rank percentile (``pct`` in 0..100) of ``values``."""
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    rank = max(1, min(len(ordered), -(-len(ordered) * pct // 100)))
-    return ordered[int(rank) - 1]
 
 
 def questions(limit: int = 24) -> list[str]:

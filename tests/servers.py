@@ -19,8 +19,6 @@ import base64
 import json
 import os
 import secrets
-import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -31,6 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchmarks.harness import free_port
+from benchmarks.harness import stop as _stop
+
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "clinic.tar.gz"
 ACTION_PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -40,13 +41,6 @@ START_TIMEOUT_S = float(os.environ.get("E2E_START_TIMEOUT", "300"))
 
 # One shared secret between the action server and the Rasa server of this test run.
 ACTION_SERVER_TOKEN = secrets.token_hex(16)
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 def post_json(url: str, payload: Any, timeout: float = 60) -> tuple[int, Any]:
     """POST ``payload`` as JSON; returns the status code and the decoded JSON body (or text)."""
@@ -111,17 +105,6 @@ def prepare_model() -> Path:
         stdout=subprocess.DEVNULL,
     )
     return MODEL
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
 
 
 def _tail(path: Path, lines: int = 40) -> str:

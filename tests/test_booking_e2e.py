@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from servers import ROOT, Assistant, start_assistant
+from servers import ROOT, Assistant, free_port, start_assistant
 
 from bot.config import load_clinic
 from bot.privacy.crypto import generate_key
@@ -47,10 +46,6 @@ class Inbox:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +62,7 @@ def booking_env(tmp_path_factory) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def inbox() -> Iterator[tuple[Inbox, int]]:
     handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     yield handler, controller.port
     controller.stop()

@@ -4,7 +4,6 @@ import base64
 import datetime as dt
 import email
 import ipaddress
-import socket
 import ssl
 
 import pytest
@@ -14,6 +13,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from servers import free_port
 
 from bot.booking.notify import SmtpSettings, send_new_request_notification
 from bot.booking.store import NewRequest, RequestStore
@@ -40,10 +40,6 @@ class Inbox:
         return "250 OK"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -16,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from servers import free_port
 
 from bot.booking.store import NewRequest, RequestStore
 from bot.privacy.crypto import Cipher, generate_key
@@ -32,10 +32,6 @@ def _pg_bin(name: str) -> str | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +53,7 @@ def postgres_url() -> Iterator[str]:
         capture_output=True, text=True,
     )  # fmt: skip
     assert made.returncode == 0, made.stderr
-    port = _free_port()
+    port = free_port()
     log = open(base / "server.log", "wb")
     process = subprocess.Popen(
         [*as_user, server, "-D", str(data), "-p", str(port), "-k", str(base),

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-import statistics
 from pathlib import Path
 
 import pytest
 import yaml
 from servers import ROOT
 
+from benchmarks.stats import percentile
 from bot import replies
 from bot.config import load_clinic
 from bot.retrieval.retriever import get_retriever
@@ -73,12 +73,6 @@ def _is_right_answer(reply: str, expected: list[str], titles: dict[str, str]) ->
             if _norm(expected_text) in _norm(reply):
                 return True
     return False
-
-
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
-    return ordered[index]
 
 
 def test_the_first_reply_is_the_disclaimer(assistant):
@@ -179,7 +173,7 @@ def test_reply_latency_is_measured(assistant):
     for number, text in enumerate(messages):
         assistant.send(f"e2e-latency-{number % 5}", text)
     latencies = assistant.latencies[start:]
-    p50, p95 = statistics.median(latencies), _percentile(latencies, 95)
+    p50, p95 = percentile(latencies, 50), percentile(latencies, 95)
     summary = {
         "messages": len(latencies),
         "p50_ms": round(p50 * 1000, 1),

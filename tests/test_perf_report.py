@@ -44,3 +44,12 @@ def test_results_of_the_older_benchmark_still_render():
     assert "| 256 / 2048 | - | 120.5 | 0.970 | 1.50 / 1.90 | - | 471 |" in text
     assert "| 128 | - | 0.956 | 1.50 / 1.90 |" in text
     assert "8-bit scalar quantisation" in text  # the encoding those results were measured with
+
+
+def test_one_percentile_definition_nearest_rank():
+    from benchmarks.stats import latency_summary, percentile
+
+    assert percentile([4, 1, 3, 2], 50) == 2 and percentile([4, 1, 3, 2], 100) == 4
+    assert percentile(list(range(1, 21)), 95) == 19 and percentile([], 95) == 0.0
+    assert latency_summary([10.0, 20.0, 30.0]) == {
+        "n": 3, "p50_ms": 20.0, "p95_ms": 30.0, "mean_ms": 20.0, "max_ms": 30.0}

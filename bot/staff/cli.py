@@ -262,9 +262,10 @@ def cmd_bench(args) -> int:
         # independent of other processes competing for the cores.
         cpu.append((time.thread_time() - started_cpu) * 1000)
 
+    from benchmarks.stats import percentile
+
     def pct(values: list[float], p: float) -> float:
-        ordered = sorted(values)
-        return round(ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))], 2)
+        return round(percentile(values, p), 2)
 
     numbers = {
         "questions": len(wall),
