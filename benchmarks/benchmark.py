@@ -34,6 +34,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from benchmarks.datasets import DATA_DIR, medquad_records
 from benchmarks.harness import free_port
 from benchmarks.stats import latency_summary
 from bot.config import KNOWLEDGE_DIR, PROJECT_ROOT
@@ -41,8 +42,6 @@ from bot.config import KNOWLEDGE_DIR, PROJECT_ROOT
 DOCS = PROJECT_ROOT / "docs"
 RESULTS_FILE = DOCS / "performance.json"
 REPORT_FILE = DOCS / "performance.md"
-DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
-MEDQUAD_FAQ = DATA_DIR / "medquad-liveqa" / "faq.jsonl.gz"
 COVID_FAQ = DATA_DIR / "covidfaq" / "faq.jsonl"
 COVID_QUERIES = DATA_DIR / "covidfaq" / "queries.jsonl"
 BACKENDS = ("torch", "onnx", "onnx-int8")
@@ -113,20 +112,6 @@ def clinic_questions() -> list[str]:
 
     in_scope, out_of_scope = load_clinic_set()
     return [q.text for q in in_scope] + list(out_of_scope)
-
-
-def medquad_records(limit: int | None = None) -> list[dict]:
-    """MedQuAD FAQ records (``id``, ``question``, ``answer``, ``focus``, ``qtype``...)."""
-    import gzip
-
-    records = []
-    with gzip.open(MEDQUAD_FAQ, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                records.append(json.loads(line))
-                if limit and len(records) >= limit:
-                    break
-    return records
 
 
 def medquad_knowledge(records: Sequence[dict], tag: str = "medquad"):

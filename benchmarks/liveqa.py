@@ -84,7 +84,7 @@ def knowledge(records: Sequence[dict] | None = None, answers: bool = True):
     """
     import hashlib
 
-    from benchmarks.benchmark import medquad_records
+    from benchmarks.datasets import medquad_records
     from bot.retrieval.knowledge import Entry, Knowledge
 
     records = medquad_records() if records is None else records

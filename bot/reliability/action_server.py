@@ -59,6 +59,7 @@ def token_matches(expected: str, presented: str | None) -> bool:
 def startup_problem() -> str | None:
     """Why the action server must not start (no usable data key, no usable index), or None."""
     from bot.privacy.crypto import KeyConfigurationError, load_key
+    from bot.retrieval import retriever
     from bot.retrieval.index import index_problem
 
     try:
@@ -67,7 +68,7 @@ def startup_problem() -> str | None:
         return f"{type(error).__name__}: {error}"
     if settings().allow_missing_index:  # tests of that state only
         return None
-    return index_problem()
+    return index_problem(retriever.DEFAULT_INDEX_DIR)  # the directory the retriever will read
 
 
 def configure_logging() -> None:

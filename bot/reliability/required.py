@@ -26,10 +26,8 @@ def require_reliability_layer(blueprint: Any, channel: str) -> None:
 
     @blueprint.listener("after_server_start")
     async def _reliability_layer_present(app: Any, _loop: Any) -> None:
-        from bot.reliability.health_channel import HealthInput
-
         channels = getattr(app.ctx, "input_channels", None) or []
-        if any(isinstance(c, HealthInput) for c in channels):
+        if any(f"{type(c).__module__}.{type(c).__name__}" == HEALTH_ENTRY for c in channels):
             return
         logger.critical(
             "The %s channel needs the reliability layer, but the credentials file has no "

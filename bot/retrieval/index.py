@@ -322,11 +322,10 @@ def index_problem(index_dir: Path | None = None) -> str | None:
     from other knowledge or by another indexer it stops with what to run, instead of starting
     and telling every patient it cannot answer.
     """
-    import bot.retrieval.retriever
-    from bot.config import KNOWLEDGE_DIR
+    from bot.config import DEFAULT_INDEX_DIR, KNOWLEDGE_DIR
     from bot.retrieval.knowledge import hash_files, knowledge_files
 
-    index_dir = Path(index_dir or bot.retrieval.retriever.DEFAULT_INDEX_DIR)
+    index_dir = Path(index_dir or DEFAULT_INDEX_DIR)
     meta = read_meta(index_dir)
     if meta is None or not (index_dir.resolve() / INDEX_FILE).exists():
         return f"no readable retrieval index in {index_dir}: {REBUILD_HINT}"

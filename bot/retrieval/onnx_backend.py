@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import PROJECT_ROOT
-from bot.retrieval.embedding import MODEL_DIMENSION, MODEL_NAME, model_path
+from bot.retrieval.model import MODEL_DIMENSION, MODEL_NAME, model_path
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
