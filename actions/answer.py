@@ -14,8 +14,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import replies
 from bot.booking import validators
-from bot.config import load_clinic
+from bot.config import load_clinic, load_retrieval_settings
+from bot.feedback.votes import ALTERNATIVES_KEY, alternatives
 from bot.language import looks_spanish
+from bot.opening_hours import with_open_note
 from bot.retrieval import debug as retrieval_debug
 from bot.retrieval.answer_log import (
     chosen_record,
@@ -96,8 +98,12 @@ class ActionAnswerQuestion(Action):
                 chosen = chosen or pick_offered(text, tracker.get_slot("offered_answers"))
                 if chosen:
                     candidate = await asyncio.to_thread(retriever.get, chosen)
+                    # The offer's other options: what "Did this help? No" suggests instead.
+                    others = [await asyncio.to_thread(retriever.get, other)
+                              for other in tracker.get_slot("offered_answers") or []
+                              if other != chosen]  # fmt: skip
                     return self._reply_chosen(
-                        dispatcher, profile, chosen, candidate, version_of(retriever)
+                        dispatcher, profile, chosen, candidate, version_of(retriever), others
                     )
             decision = await asyncio.to_thread(retriever.decide, text)
             parts = await asyncio.to_thread(self._answers_per_question, retriever, text, decision)
@@ -113,7 +119,7 @@ class ActionAnswerQuestion(Action):
             # never "I don't know" or a list of FAQ buttons.
             logger.info("retrieval decision=%s in crisis mode: resources again", decision.kind)
             dispatcher.utter_message(response="utter_crisis_followup")
-            dispatcher.utter_message(text=replies.contact_details(profile))
+            dispatcher.utter_message(text=with_open_note(replies.contact_details(profile), profile))
             return [SlotSet("human_offered", False)]
         if parts:
             # Two questions in one message ("does it help with PTSD, and how much is it?"):
@@ -164,6 +170,10 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(text=decision.notice, **meta)
             return [SlotSet("human_offered", False)]
         if decision.kind == "answer" and best is not None:
+            # Offered in the widget if the patient says the answer did not help.
+            meta[ALTERNATIVES_KEY] = alternatives(
+                decision.candidates, best.id, load_retrieval_settings().answer_threshold
+            )
             dispatcher.utter_message(text=replies.format_answer(best.answer, best.source), **meta)
             if best.id in BOOKING_ANSWERS:
                 # These answers invite the patient to book here: a "yes" then starts the form.
@@ -179,22 +189,26 @@ class ActionAnswerQuestion(Action):
                 SlotSet("human_offered", False),
             ]
         dispatcher.utter_message(
-            text=replies.dont_know(profile), buttons=replies.human_offer_buttons(), **meta
+            text=with_open_note(replies.dont_know(profile), profile),
+            buttons=replies.human_offer_buttons(), **meta,
         )
         return [SlotSet("human_offered", True)]
 
     @staticmethod
     def _reply_chosen(
         dispatcher: CollectingDispatcher, profile: Any, chosen: str, candidate: Any,
-        index_version: str | None = None,
+        index_version: str | None = None, others: list[Any] | None = None,
     ) -> list[EventType]:
         logger.info(
             "chosen answer=%s found=%s index=%s", chosen, candidate is not None, index_version
         )
         meta = message_metadata(chosen_record(chosen, candidate is not None, index_version))
         if candidate is None:
-            dispatcher.utter_message(text=replies.unknown_choice(profile), **meta)
+            dispatcher.utter_message(
+                text=with_open_note(replies.unknown_choice(profile), profile), **meta
+            )
         else:
+            meta[ALTERNATIVES_KEY] = alternatives(others or [], chosen)
             dispatcher.utter_message(
                 text=replies.format_answer(candidate.answer, candidate.source), **meta
             )
@@ -207,7 +221,7 @@ class ActionAnswerQuestion(Action):
     @staticmethod
     def _reply_unavailable(dispatcher: CollectingDispatcher, profile: Any) -> list[EventType]:
         dispatcher.utter_message(
-            text=replies.unavailable(profile), buttons=replies.human_offer_buttons(),
-            **message_metadata(unavailable_record()),
+            text=with_open_note(replies.unavailable(profile), profile),
+            buttons=replies.human_offer_buttons(), **message_metadata(unavailable_record()),
         )
         return [SlotSet("human_offered", True)]

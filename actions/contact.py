@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import replies
 from bot.config import load_clinic
+from bot.opening_hours import with_open_note
 
 
 class ActionGiveContactDetails(Action):
@@ -22,8 +23,9 @@ class ActionGiveContactDetails(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        """Send the contact details from the clinic profile."""
-        dispatcher.utter_message(text=replies.contact_details(load_clinic()))
+        """Send the contact details from the clinic profile, and whether the clinic is open."""
+        profile = load_clinic()
+        dispatcher.utter_message(text=with_open_note(replies.contact_details(profile), profile))
         events: list[EventType] = [SlotSet("human_offered", False)]
         if not (tracker.active_loop or {}).get("name"):
             # The turn ends here: with rules only, a rule whose condition this action changed

@@ -14,9 +14,8 @@ from pathlib import Path
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
-DEFAULT_INDEX_DIR = PROJECT_ROOT / "var" / "index"
+from bot.paths import DEFAULT_INDEX_DIR, KNOWLEDGE_DIR, PROJECT_ROOT  # noqa: F401 - re-exported
+from bot.settings import settings
 
 
 @dataclass(frozen=True)
@@ -94,8 +93,6 @@ class RetrievalSettings:
 
 def clinic_file() -> Path:
     """The configuration file in force."""
-    from bot.settings import settings  # bot.settings imports this module's paths
-
     return settings().clinic_file
 
 
@@ -123,6 +120,8 @@ def load_clinic(path: Path | None = None) -> ClinicProfile:
         booking_note=raw.get("booking_note", "").strip(),
         crisis_line=str(raw.get("crisis_line", "988")),
         emergency_number=str(raw.get("emergency_number", "911")),
+        opening_hours=_opening_hours(raw.get("opening_hours"), Path(path or clinic_file())),
+        closed_dates=_closed_dates(raw.get("closed_dates"), Path(path or clinic_file())),
     )
 
 

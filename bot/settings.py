@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from bot.config import KNOWLEDGE_DIR, PROJECT_ROOT
+from bot.paths import KNOWLEDGE_DIR, PROJECT_ROOT
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -51,7 +51,7 @@ VARIABLES: tuple[Variable, ...] = (
              "development mode only: where the local data key is kept"),
     # stores
     Variable("BOT_DATABASE_URL", f"sqlite:///{PROJECT_ROOT / 'var' / 'requests.db'}",
-             "SQLAlchemy URL of consultation requests and crisis events"),
+             "SQLAlchemy URL of consultation requests, crisis events and answer votes"),
     Variable("BOT_TRACKER_DB_URL", "", "SQLAlchemy URL of Rasa's conversations, for the staff "
              "commands (report, retention, forget, rotate-key)"),
     Variable("TRACKER_DB_HOST", "", "PostgreSQL host of the conversations", rasa=True),

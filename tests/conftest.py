@@ -10,6 +10,7 @@ import pytest
 import yaml
 from rasa_sdk import Tracker
 from servers import ROOT, Assistant, start_assistant
+from webchat_browser import browser, sites  # noqa: F401 (the widget's browser and pages)
 
 
 # --- actions: the real domain and trackers as Rasa sends them to the action server ---

@@ -160,8 +160,8 @@ def test_widget_a_session_over_its_limit_is_told_but_a_crisis_still_gets_help(st
         socket.start_session()
         for _ in range(PER_CONVERSATION):
             socket.emit("user_uttered", {"message": "thanks"})
-            assert TOO_FAST not in socket.wait_for("bot_uttered").get("text", "")
-            socket.pending.clear()
+            while "welcome" not in (reply := socket.wait_for("bot_uttered").get("text", "")):
+                assert TOO_FAST not in reply  # the greeting, notes: anything but "slow down"
         socket.emit("user_uttered", {"message": "thanks"})
         assert_told_to_slow_down(socket.wait_for("bot_uttered")["text"])
         socket.emit("user_uttered", {"message": CRISIS})

@@ -5,8 +5,10 @@
  *
  * Safety rules this file keeps:
  * - Bot text is inserted with text nodes only (never innerHTML), so no markup it contains runs.
- * - Links are made only for http:, https:, tel: and mailto: addresses.
+ * - Links are made only for http:, https:, tel:, sms: and mailto: addresses.
  * - Nothing is loaded from anywhere but the assistant's own server: no fonts, no trackers.
+ * - A vote ("Did this answer help?") names only the one-time reference the server sent with
+ *   that answer; the server decides which entry it counts for (bot/feedback/votes.py).
  */
 (function () {
   "use strict";
@@ -20,12 +22,14 @@
   var BASE = new URL(".", script.src).href; // .../webhooks/webchat/
   var SERVER = new URL(script.src).origin;
   var TOKEN_KEY = "clinicChat.session:" + SERVER;
-  var SAFE_PROTOCOLS = ["http:", "https:", "tel:", "mailto:"];
+  var SAFE_PROTOCOLS = ["http:", "https:", "tel:", "sms:", "mailto:"];
   var startOpen = script.getAttribute("data-open") === "true";
   var config = {
     clinicName: "the clinic",
     phoneDisplay: "",
     phoneHref: "",
+    crisisLine: "988",
+    emergencyNumber: "911",
     privacyUrl: BASE + "privacy",
     socketPath: "/socket.io",
     maxMessageChars: 1000,
@@ -33,8 +37,11 @@
   };
   var socket = null;
   var idleTimer = null;
+  var typingTimer = null;
   var ui = {};
+  var welcome = null; // greeting, open/closed note and topics, sent by the server per session
   var uid = Math.random().toString(36).slice(2, 8);
+  var counter = 0;
 
   // ---- small DOM helpers (text nodes only) ---------------------------------------------
 
@@ -115,6 +122,8 @@
     }
   }
 
+  var SPANISH = /^(?:-\s*)?(?:En espa\u00f1ol|Espa\u00f1ol|Espanol)\b/i;
+
   function appendParagraphs(parent, text) {
     String(text || "")
       .split(/\n{2,}/)
@@ -129,7 +138,13 @@
           if (index) {
             p.appendChild(el("br"));
           }
-          appendInline(p, line);
+          if (SPANISH.test(line)) {
+            var span = el("span", { lang: "es" }); // read with Spanish pronunciation
+            appendInline(span, line);
+            p.appendChild(span);
+          } else {
+            appendInline(p, line);
+          }
         });
         parent.appendChild(p);
       });
@@ -144,6 +159,7 @@
       className: "cc-launcher",
       "aria-expanded": "false",
       "aria-controls": "cc-panel-" + uid,
+      "aria-haspopup": "dialog",
       text: "Chat with us",
     });
     ui.title = el("h2", { className: "cc-title", id: "cc-title-" + uid, text: title });
@@ -170,6 +186,11 @@
       tabindex: "0",
     });
     ui.status = el("p", { className: "cc-status", role: "status", "aria-live": "polite" });
+    ui.typing = el("div", { className: "cc-typing", "aria-hidden": "true" }, [
+      el("span"),
+      el("span"),
+      el("span"),
+    ]);
     ui.input = el("textarea", {
       id: "cc-input-" + uid,
       className: "cc-input",
@@ -195,7 +216,7 @@
         id: "cc-panel-" + uid,
         className: "cc-panel",
         role: "dialog",
-        "aria-modal": "false",
+        "aria-modal": "true",
         "aria-labelledby": "cc-title-" + uid,
       },
       [header, ui.notice, ui.log, ui.status, ui.form, footer]
@@ -212,7 +233,10 @@
     });
     ui.panel.addEventListener("keydown", function (event) {
       if (event.key === "Escape") {
+        event.preventDefault();
         setOpen(false);
+      } else if (event.key === "Tab") {
+        keepFocusInside(event);
       }
     });
     ui.form.addEventListener("submit", function (event) {
@@ -240,8 +264,37 @@
     }
   }
 
+  // The open panel is a dialog: Tab and Shift+Tab cycle through its controls only.
+  function focusable() {
+    var all = ui.panel.querySelectorAll(
+      "a[href], button:not([disabled]), textarea:not([disabled]), [tabindex='0']"
+    );
+    return Array.prototype.filter.call(all, function (node) {
+      return node.getClientRects().length > 0;
+    });
+  }
+
+  function keepFocusInside(event) {
+    var items = focusable();
+    if (!items.length) {
+      return;
+    }
+    var first = items[0];
+    var last = items[items.length - 1];
+    var active = document.activeElement;
+    if (event.shiftKey && (active === first || !ui.panel.contains(active))) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (active === last || !ui.panel.contains(active))) {
+      event.preventDefault();
+      first.focus();
+    }
+  }
+
   function scrollToEnd() {
-    ui.log.scrollTop = ui.log.scrollHeight;
+    var onlyGreeting = ui.log.children.length === 1 && ui.log.querySelector(".cc-welcome");
+    // Nothing asked yet: the greeting is read from its start.
+    ui.log.scrollTop = onlyGreeting ? 0 : ui.log.scrollHeight;
   }
 
   function setStatus(text) {
@@ -271,6 +324,9 @@
     if (!message.text && !(message.buttons && message.buttons.length) && !message.image) {
       return;
     }
+    if (!crisis && welcome && message.text === welcome.greeting) {
+      return; // the session's disclaimer: the greeting at the top already says it
+    }
     var bubble = el("div", { className: "cc-msg cc-bot" + (crisis ? " cc-crisis" : "") });
     bubble.appendChild(
       el("span", {
@@ -281,14 +337,18 @@
     if (crisis) {
       bubble.appendChild(el("p", { className: "cc-crisis-title", text: "You are not alone" }));
     }
-    appendParagraphs(bubble, message.text);
+    answerText(bubble, message);
     if (crisis) {
-      bubble.appendChild(
-        el("p", { className: "cc-crisis-actions" }, [
-          link("Call 988", "tel:988"),
-          link("Call 911", "tel:911"),
-        ])
+      crisisActions(bubble, message.text);
+    }
+    if (message.source && message.source.label) {
+      var source = el("p", { className: "cc-source" });
+      source.appendChild(
+        message.source.url
+          ? link(message.source.label, message.source.url)
+          : document.createTextNode(message.source.label)
       );
+      bubble.appendChild(source);
     }
     if (message.image) {
       var src = safeHref(message.image);
@@ -299,9 +359,188 @@
     if (message.buttons && message.buttons.length) {
       bubble.appendChild(options(message.buttons, live));
     }
+    if (live && message.feedback && message.feedback.ref) {
+      bubble.appendChild(feedbackRow(String(message.feedback.ref)));
+    }
     ui.log.appendChild(bubble);
     ui.lastBot = bubble;
     scrollToEnd();
+  }
+
+  // A long answer shows its first sentences (chosen by the server, verbatim) and "Show more".
+  function answerText(bubble, message) {
+    var box = el("div", { className: "cc-answer", id: "cc-answer-" + uid + "-" + ++counter });
+    bubble.appendChild(box);
+    if (!message.summary) {
+      appendParagraphs(box, message.text);
+      return;
+    }
+    appendParagraphs(box, message.summary);
+    var more = el("button", {
+      type: "button",
+      className: "cc-more",
+      "aria-expanded": "false",
+      "aria-controls": box.id,
+      text: "Show more",
+    });
+    more.addEventListener("click", function () {
+      var open = more.getAttribute("aria-expanded") !== "true";
+      box.textContent = "";
+      appendParagraphs(box, open ? message.text : message.summary);
+      more.setAttribute("aria-expanded", open ? "true" : "false");
+      more.textContent = open ? "Show less" : "Show more";
+    });
+    bubble.appendChild(more);
+  }
+
+  function crisisActions(bubble, text) {
+    var line = String(config.crisisLine || "988");
+    var emergency = String(config.emergencyNumber || "911");
+    bubble.appendChild(
+      el("p", { className: "cc-crisis-actions" }, [
+        link("Call " + line, "tel:" + line),
+        link("Text " + line, "sms:" + line),
+        link("Call " + emergency, "tel:" + emergency),
+      ])
+    );
+    if (!/espa(\u00f1|n)ol/i.test(text || "")) {
+      bubble.appendChild(
+        el("p", {
+          className: "cc-crisis-es",
+          lang: "es",
+          text: "En espa\u00f1ol: llame o env\u00ede un texto al " + line + " y oprima 2.",
+        })
+      );
+    }
+  }
+
+  // ---- "Did this answer help?" ------------------------------------------------------------
+
+  function feedbackRow(ref) {
+    var question = el("span", {
+      className: "cc-feedback-q",
+      id: "cc-feedback-" + uid + "-" + ++counter,
+      text: "Did this answer help?",
+    });
+    var row = el("div", {
+      className: "cc-feedback",
+      role: "group",
+      "aria-labelledby": question.id,
+      "data-ref": ref,
+    }, [question]);
+    [
+      ["Yes", true],
+      ["No", false],
+    ].forEach(function (choice) {
+      var b = el("button", { type: "button", className: "cc-vote", text: choice[0] });
+      b.addEventListener("click", function () {
+        Array.prototype.forEach.call(row.querySelectorAll("button"), function (other) {
+          other.disabled = true;
+        });
+        b.setAttribute("aria-pressed", "true");
+        if (socket && socket.connected) {
+          socket.emit("answer_feedback", { ref: ref, helpful: choice[1] });
+        } else {
+          feedbackResult({ ref: ref, accepted: false });
+        }
+      });
+      row.appendChild(b);
+    });
+    return row;
+  }
+
+  function feedbackResult(result) {
+    result = result || {};
+    var rows = ui.log.querySelectorAll(".cc-feedback");
+    var row = Array.prototype.filter.call(rows, function (r) {
+      return r.getAttribute("data-ref") === result.ref;
+    })[0];
+    if (row) {
+      row.textContent = ""; // now a plain line of text, no longer a group of buttons
+      row.removeAttribute("role");
+      row.removeAttribute("aria-labelledby");
+      row.appendChild(
+        el("span", {
+          className: "cc-feedback-q",
+          text: result.accepted ? result.text : "Sorry, this answer can no longer be rated.",
+        })
+      );
+    }
+    if (result.accepted && result.reply) {
+      addBot(result.reply, true);
+    }
+  }
+
+  // Votes are tied to the socket that got the answer: after a reconnect they are gone.
+  function dropUnansweredVotes() {
+    Array.prototype.forEach.call(ui.log.querySelectorAll(".cc-feedback"), function (row) {
+      if (row.querySelector("button:not([disabled])")) {
+        row.parentNode.removeChild(row);
+      }
+    });
+  }
+
+  // ---- the greeting, open/closed note and suggested topics --------------------------------
+
+  function showWelcome() {
+    var old = ui.log.querySelector(".cc-welcome");
+    if (old) {
+      old.parentNode.removeChild(old);
+    }
+    if (!welcome) {
+      return;
+    }
+    var bubble = el("div", { className: "cc-msg cc-bot cc-welcome" }, [
+      el("span", { className: "cc-visually-hidden", text: "Assistant: " }),
+    ]);
+    appendParagraphs(bubble, welcome.greeting);
+    if (welcome.status) {
+      bubble.appendChild(el("p", { className: "cc-hours", text: welcome.status }));
+    }
+    var topics = (welcome.topics || []).slice(0, 6);
+    if (topics.length) {
+      var label = el("p", {
+        className: "cc-topics-label",
+        id: "cc-topics-" + uid,
+        text: "Ask me a question, or choose a topic:",
+      });
+      var group = el("div", {
+        className: "cc-topics",
+        role: "group",
+        "aria-labelledby": label.id,
+      });
+      topics.forEach(function (topic) {
+        var chip = el("button", { type: "button", className: "cc-chip", text: String(topic) });
+        chip.addEventListener("click", function () {
+          disableOptions();
+          send(String(topic), String(topic));
+          ui.input.focus();
+        });
+        group.appendChild(chip);
+      });
+      bubble.appendChild(label);
+      bubble.appendChild(group);
+    }
+    ui.log.insertBefore(bubble, ui.log.firstChild);
+    scrollToEnd();
+  }
+
+  function showTyping(on) {
+    if (typingTimer) {
+      window.clearTimeout(typingTimer);
+      typingTimer = null;
+    }
+    if (ui.typing.parentNode) {
+      ui.typing.parentNode.removeChild(ui.typing);
+    }
+    if (on) {
+      ui.log.appendChild(ui.typing);
+      scrollToEnd();
+      typingTimer = window.setTimeout(function () {
+        showTyping(false);
+        setStatus("");
+      }, 60000);
+    }
   }
 
   function options(buttons, enabled) {
@@ -347,6 +586,7 @@
     }
     addUser(shown);
     setStatus("The assistant is typing\u2026");
+    showTyping(true);
     socket.emit("user_uttered", { message: message });
     restartIdleTimer();
   }
@@ -362,6 +602,7 @@
 
   function closeIdleChat() {
     storeToken(null);
+    showTyping(false);
     ui.log.textContent = "";
     ui.lastBot = null;
     setStatus(
@@ -381,6 +622,7 @@
   function showHistory(messages) {
     ui.log.textContent = "";
     ui.lastBot = null;
+    showWelcome();
     messages.forEach(function (message, index) {
       if (message.sender === "user") {
         addUser(message.text);
@@ -417,7 +659,11 @@
     if (config.phoneDisplay) {
       text += " Please call " + config.clinicName + " at " + config.phoneDisplay + ".";
     }
-    return text + " In a crisis, call or text 988; in an emergency, call 911.";
+    return (
+      text +
+      " In a crisis, call or text " + config.crisisLine +
+      "; in an emergency, call " + config.emergencyNumber + "."
+    );
   }
 
   function connect() {
@@ -436,11 +682,18 @@
       ui.ready = true;
       if (!resumed) {
         ui.log.textContent = "";
+        ui.lastBot = null;
       } else {
         setStatus("");
+        dropUnansweredVotes();
       }
       restartIdleTimer();
     });
+    socket.on("welcome", function (data) {
+      welcome = data && typeof data.greeting === "string" ? data : null;
+      showWelcome();
+    });
+    socket.on("answer_feedback_result", feedbackResult);
     socket.on("session_refresh", function (token) {
       storeToken(token); // the same conversation, its activity time renewed by the server
     });
@@ -449,6 +702,7 @@
     });
     socket.on("bot_uttered", function (message) {
       setStatus("");
+      showTyping(false);
       addBot(message || {}, true);
       restartIdleTimer();
     });
@@ -457,6 +711,7 @@
     });
     socket.on("connect_error", function () {
       ui.ready = false;
+      showTyping(false);
       ui.root.classList.add("cc-unavailable");
       setStatus(unavailableText());
     });
@@ -467,6 +722,7 @@
 
   function endChat() {
     storeToken(null);
+    showTyping(false);
     ui.log.textContent = "";
     ui.lastBot = null;
     if (socket) {

@@ -12,6 +12,7 @@ import re
 from enum import Enum
 
 from bot.config import ClinicProfile
+from bot.opening_hours import open_note
 from bot.replies import help_now_line
 
 
@@ -76,9 +77,11 @@ def opt_in_reply(profile: ClinicProfile) -> str:
 
 
 def help_reply(profile: ClinicProfile) -> str:
-    """The reply to HELP: who this is, how to reach a person, and the crisis line."""
+    """The reply to HELP: who this is, how to reach a person (and whether the clinic is open
+    now), and the crisis line."""
+    note = open_note(profile)
     return (
         f"{profile.name} automated assistant (not a clinician). Call us at "
-        f"{profile.phone_display}. {help_now_line(profile)} Reply STOP to unsubscribe. "
-        "Msg&data rates may apply."
+        f"{profile.phone_display}.{' ' + note if note else ''} {help_now_line(profile)} "
+        "Reply STOP to unsubscribe. Msg&data rates may apply."
     )

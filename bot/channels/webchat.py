@@ -9,15 +9,21 @@ This channel, configured in credentials.yml under ``bot.channels.webchat.Webchat
   keeps the token so a reload resumes the conversation, and the history is replayed from the
   tracker store;
 - lets a ``/intent`` payload through only when it is a button the bot just offered;
+- greets a new panel (disclaimer, whether the clinic is open, suggested topics: ``welcome``),
+  shows knowledge answers with a short start and their source in plain words
+  (``presentation``), and takes "Did this answer help?" votes for the answers a socket was just
+  shown (``answer_feedback``; ``bot.feedback``);
 - serves the widget (``widget.js``, ``widget.css``, the vendored socket.io client), a demo page
   and a privacy notice under ``/webhooks/webchat/``.
 
 The socket.io protocol is Rasa's (``session_request`` / ``session_confirm`` / ``user_uttered`` /
-``bot_uttered``), plus a ``history`` event after ``session_confirm`` when a session resumes.
+``bot_uttered``), plus ``welcome`` after ``session_confirm``, ``history`` when a session
+resumes, and ``answer_feedback`` / ``answer_feedback_result`` for votes.
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 import re
@@ -33,9 +39,12 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot import replies
-from bot.channels import channel_state, offers
+from bot.channels import channel_state, offers, presentation
 from bot.channels.session_token import Session, SessionSigner
-from bot.config import PROJECT_ROOT, load_clinic
+from bot.config import PROJECT_ROOT, load_clinic, load_widget_settings
+from bot.feedback import votes
+from bot.feedback.store import VoteStorageError, record_vote
+from bot.opening_hours import open_note
 from bot.reliability.help_now_reply import (
     REPLY_BUDGET_SECONDS,
     finish_within,
@@ -58,6 +67,8 @@ WEB_DIR = PROJECT_ROOT / "web"
 VENDOR_DIR = WEB_DIR / "build" / "vendor"
 USER_EVENT = "user_uttered"
 BOT_EVENT = "bot_uttered"
+VOTE_EVENT = "answer_feedback"
+VOTE_RESULT_EVENT = "answer_feedback_result"
 
 # Only our own files, and a socket back to this server: the page may load nothing else.
 HTML_CSP = (
@@ -89,8 +100,9 @@ def parse_origins(value: str | Iterable[str] | None) -> list[str]:
 class WebchatOutput(OutputChannel):
     """Sends each bot message to the conversation's room as one ``bot_uttered`` event."""
 
-    def __init__(self, sio: AsyncServer) -> None:
+    def __init__(self, sio: AsyncServer, session: dict[str, Any] | None = None) -> None:
         self.sio = sio
+        self.session = session  # the asking socket's session: its vote tickets live there
         self.sent: list[dict[str, Any]] = []  # this turn's messages, as Rasa sent them
         self.muted = False  # set when the channel already answered a slow crisis turn
 
@@ -103,7 +115,11 @@ class WebchatOutput(OutputChannel):
         """Text, buttons and custom marker travel together: a crisis reply is styled whole."""
         self.sent.append(message)
         if not self.muted:
-            await self.sio.emit(BOT_EVENT, widget_message(message), room=recipient_id)
+            shown = widget_message(message)
+            ref = votes.issue(self.session, message) if self.session is not None else None
+            if ref:  # a knowledge answer: the asking socket may say whether it helped
+                shown["feedback"] = {"ref": ref}
+            await self.sio.emit(BOT_EVENT, shown, room=recipient_id)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """Plain text (used by Rasa for reminders and external events)."""
@@ -123,7 +139,19 @@ def widget_message(message: dict[str, Any]) -> dict[str, Any]:
         out["custom"] = message["custom"]
     if message.get("image"):
         out["image"] = str(message["image"])
-    return out
+    return presentation.for_widget(out, load_widget_settings().source_pages)
+
+
+def welcome() -> dict[str, Any]:
+    """What a new panel shows before anything is asked: the assistant's disclaimer (the same
+    text the session's first reply carries, which the widget then does not repeat), whether
+    the clinic is open now, and the suggested topics from knowledge/clinic.yml."""
+    profile = load_clinic()
+    return {
+        "greeting": replies.disclaimer(profile),
+        "status": open_note(profile),
+        "topics": list(load_widget_settings().suggested_topics),
+    }
 
 
 class _AppAwareBlueprint(SocketBlueprint):
@@ -179,6 +207,7 @@ class WebchatInput(InputChannel):
         self.privacy_url = privacy_url
         self.max_message_chars = max_message_chars
         self.limits = MessageLimits.from_env()
+        load_widget_settings()  # a malformed `widget:` section stops the server at start
         self.sio: AsyncServer | None = None
 
     def get_output_channel(self) -> OutputChannel | None:
@@ -224,8 +253,9 @@ class WebchatInput(InputChannel):
             resumed = session is not None
             session = self.signer.renew(session) if session else self.signer.issue()
             saved = await sio.get_session(sid)
-            await sio.save_session(sid, {**saved, "sender_id": session.sender_id,
-                                         "started": session.issued_at})  # fmt: skip
+            fresh = {**saved, "sender_id": session.sender_id, "started": session.issued_at}
+            votes.forget(fresh)  # tickets belong to the conversation they were issued in
+            await sio.save_session(sid, fresh)
             # One conversation per socket: a second session_request leaves the first room, so
             # the socket no longer receives that conversation's replies.
             for room in list(sio.rooms(sid)):
@@ -233,6 +263,7 @@ class WebchatInput(InputChannel):
                     await sio.leave_room(sid, room)
             await sio.enter_room(sid, session.sender_id)
             await sio.emit("session_confirm", session.token, room=sid)
+            await sio.emit("welcome", welcome(), room=sid)
             if resumed:
                 agent = blueprint.ctx.app.ctx.agent
                 try:
@@ -240,7 +271,31 @@ class WebchatInput(InputChannel):
                 except Exception as exc:
                     logger.error("webchat: history unavailable (%s)", type(exc).__name__)
                     events = []
-                await sio.emit("history", {"messages": offers.history(events)}, room=sid)
+                pages = load_widget_settings().source_pages
+                shown = [presentation.for_widget(m, pages) if m.get("sender") == "bot" else m
+                         for m in offers.history(events)]  # fmt: skip
+                await sio.emit("history", {"messages": shown}, room=sid)
+
+        @sio.on(VOTE_EVENT)
+        async def answer_feedback(sid: str, data: Any) -> None:
+            # Not a message: no rate limit, nothing in the conversation. Only a ticket this
+            # socket was given with an answer counts, once (bot.feedback.votes).
+            session = await sio.get_session(sid)
+            vote = votes.parse_vote(data)
+            ticket = votes.redeem(session, vote) if vote and session.get("sender_id") else None
+            ref = vote.ref if vote else None
+            if vote is None or ticket is None:
+                await sio.emit(VOTE_RESULT_EVENT, {"ref": ref, "accepted": False}, room=sid)
+                return
+            try:
+                await asyncio.to_thread(record_vote, ticket["entry"], ticket["index"],
+                                        vote.helpful)  # fmt: skip
+            except VoteStorageError as exc:  # the patient is thanked all the same
+                logger.error("webchat: a vote was not stored (%s)", exc)
+            result: dict[str, Any] = {"ref": ref, "accepted": True, "text": votes.THANKS}
+            if not vote.helpful:
+                result["reply"] = votes.not_helpful_reply(load_clinic(), ticket, session)
+            await sio.emit(VOTE_RESULT_EVENT, result, room=sid)
 
         @sio.on(USER_EVENT)
         async def handle_message(sid: str, data: Any) -> None:
@@ -266,11 +321,13 @@ class WebchatInput(InputChannel):
                 return
             renewed = self.signer.renew(Session(sender_id, "", session.get("started") or 0, 0))
             await sio.emit("session_refresh", renewed.token, room=sid)
-            output = WebchatOutput(sio)
+            output = WebchatOutput(sio, session)
             budget = REPLY_BUDGET_SECONDS[CHANNEL] if urgent else None
             try:
                 finished, _ = await finish_within(
-                    self._converse(agent, sid, sender_id, text, output, on_new_message), budget
+                    self._converse(agent, sid, sender_id, text, output, on_new_message,
+                                   votes.offered_after_vote(session)),
+                    budget,
                 )
             except Exception as exc:  # the patient must always hear something honest
                 logger.error("webchat: handling a message failed with %s", type(exc).__name__)
@@ -292,11 +349,18 @@ class WebchatInput(InputChannel):
         text: str,
         output: WebchatOutput,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        offered_here: list[dict[str, str]] | None = None,
     ) -> None:
-        """Hand the message to Rasa (its replies go to the room through ``output``)."""
-        assert self.sio is not None
+        """Hand the message to Rasa (its replies go to the room through ``output``).
+
+        ``offered_here``: buttons this socket was offered outside the conversation (after a
+        "No" vote), which a click may send as well as the last bot message's own.
+        """
+        if self.sio is None:  # blueprint() sets it before any socket can connect
+            raise RuntimeError("webchat: the socket.io server is not set up")
         events = await channel_state.conversation_events(agent, sender_id)
-        resolved = offers.guard_command(text, offers.offered_buttons(events))
+        offered = offers.offered_buttons(events) + list(offered_here or [])
+        resolved = offers.guard_command(text, offered)
         if not visible(resolved.text):  # "/" alone, or slashes and blanks
             await self.sio.emit(BOT_EVENT, {"text": input_problem("", 1)}, room=sid)
             return
@@ -332,6 +396,8 @@ class WebchatInput(InputChannel):
                     "clinicName": profile.name,
                     "phoneDisplay": profile.phone_display,
                     "phoneHref": "tel:" + profile.phone,
+                    "crisisLine": profile.crisis_line,
+                    "emergencyNumber": profile.emergency_number,
                     "privacyUrl": self.privacy_url or "privacy",
                     "socketPath": self.socketio_path,
                     "maxMessageChars": self.max_message_chars,

@@ -63,3 +63,17 @@ def open_stored_event(stored: str | None, sender_id: str, type_name: str) -> dic
     """
     cipher = get_cipher() if is_sealed(stored) else None
     return open_event(stored, sender_id, type_name, cipher)  # type: ignore[arg-type]
+
+
+def events_table(metadata: Any = None) -> Any:
+    """Rasa's ``events`` table (rasa/core/tracker_store.py, ``SQLTrackerStore``) as the staff
+    tools read it: the one definition of its columns outside Rasa."""
+    from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text
+
+    return Table(
+        "events", metadata if metadata is not None else MetaData(),
+        Column("id", Integer, primary_key=True), Column("sender_id", String(255)),
+        Column("type_name", String(255)), Column("timestamp", Float),
+        Column("intent_name", String(255)), Column("action_name", String(255)),
+        Column("data", Text),
+    )  # fmt: skip

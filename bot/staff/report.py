@@ -10,7 +10,9 @@ Reads the ``events`` table (``sender_id``, ``type_name``, ``timestamp``, ``inten
 - consultation bookings started (``consultation_form`` activated), submitted
   (``action_submit_consultation_request`` ran) and stored (the submit action marked its reply
   ``booking_outcome: stored``);
-- crisis messages and replies, as counts only.
+- crisis messages and replies, as counts only;
+- "Did this answer help?" votes from the website chat, helpful / not helpful per entry (all
+  time, from the requests database: ``bot.feedback.store``; no conversation is linked to them).
 
 The decisions come from the metadata the answer action puts on its messages
 (:mod:`bot.retrieval.answer_log`). Message text appears only as examples of unanswered questions,
@@ -81,16 +83,12 @@ def read_events(url: str, since: datetime | None = None, until: datetime | None 
     Yields dicts with ``sender_id``, ``type_name``, ``timestamp``, ``intent_name``,
     ``action_name`` and ``data`` (decoded JSON).
     """
-    from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, create_engine
+    from sqlalchemy import create_engine
     from sqlalchemy import select as sql_select
 
-    events = Table(
-        "events", MetaData(),
-        Column("id", Integer, primary_key=True), Column("sender_id", String(255)),
-        Column("type_name", String(255)), Column("timestamp", Float),
-        Column("intent_name", String(255)), Column("action_name", String(255)),
-        Column("data", Text),
-    )
+    from bot.privacy.tracker_events import events_table
+
+    events = events_table()
     engine = create_engine(url)
     try:
         query = sql_select(events).order_by(events.c.id)
@@ -155,6 +153,8 @@ class Summary:
     crisis_conversations: int = 0
     crisis_replies: int = 0
     clusters: list[Cluster] = field(default_factory=list)
+    # entry id -> {"helpful": n, "not_helpful": n, "versions": {index version: [yes, no]}}
+    votes: dict = field(default_factory=dict)
 
     @property
     def bookings_stored(self) -> int | None:
@@ -336,6 +336,9 @@ def render_text(summary: Summary, top: int = 20) -> str:
     lines += ["", "Answers per entry:"]
     lines += [f"  {count:>5}  {entry}" for entry, count in s.answers.most_common(top)] or [
         "  (none)"]
+    lines += ["", "Did the answer help? (website votes, all time; most 'not helpful' first):"]
+    lines += [f"  helpful {v['helpful']:>4}  not helpful {v['not_helpful']:>4}  {entry}"
+              for entry, v in _votes_ranked(s)[:top]] or ["  (no votes)"]  # fmt: skip
     lines += [
         "",
         f"Bookings: started {s.bookings_started}, submitted {s.bookings_submitted}, "
@@ -344,6 +347,12 @@ def render_text(summary: Summary, top: int = 20) -> str:
         f"conversations; {s.crisis_replies} crisis replies sent",
     ]
     return "\n".join(lines)
+
+
+def _votes_ranked(summary: Summary) -> list[tuple[str, dict]]:
+    """Entries with votes, the most often unhelpful first (then the least often helpful)."""
+    return sorted(summary.votes.items(),
+                  key=lambda item: (-item[1]["not_helpful"], item[1]["helpful"], item[0]))
 
 
 def _bar_chart(rows: list[tuple[str, int]], title: str, width: int = 640) -> str:
@@ -429,6 +438,14 @@ def render_html(summary: Summary, top: int = 30) -> str:
     out += [
         "<h2>Answers per entry</h2>",
         _bar_chart(s.answers.most_common(top), "Answers given"),
+        "<h2>Did the answer help?</h2>",
+        "<p class='muted'>Votes under answers in the website chat, all time. Counted per entry; "
+        "no vote is linked to a conversation.</p>",
+        "<table><tr><th>Entry</th><th class='n'>Helpful</th><th class='n'>Not helpful</th></tr>"
+        + "".join(f"<tr><td>{e(entry)}</td><td class='n'>{v['helpful']}</td>"
+                  f"<td class='n'>{v['not_helpful']}</td></tr>"
+                  for entry, v in _votes_ranked(s)[:top])
+        + "</table>",
         "<h2>Decisions</h2>",
         _bar_chart(s.decisions.most_common(), "Retrieval decisions"),
         "<h2>Bookings</h2>",
@@ -461,6 +478,7 @@ def to_dict(summary: Summary) -> dict:
                      "stored": s.bookings_stored, "outcomes": dict(s.booking_outcomes)},
         "crisis": {"messages": s.crisis_messages, "conversations": s.crisis_conversations,
                    "replies": s.crisis_replies},
+        "votes": s.votes,
     }
 
 
@@ -503,6 +521,9 @@ def add_parser(subparsers) -> None:
                    help=f"how alike questions of one group are, 0-1 (default {DEFAULT_SIMILARITY})")
     p.add_argument("--top", type=int, default=20, help="groups and entries listed (default 20)")
     p.add_argument("--json", action="store_true", help="print the numbers as JSON instead")
+    p.add_argument("--votes-db", metavar="URL",
+                   help="SQLAlchemy URL of the requests database holding the answer votes "
+                   "(default $BOT_DATABASE_URL)")
     p.set_defaults(handler=cmd_report)
 
 
@@ -529,6 +550,7 @@ def cmd_report(args) -> int:
     except Exception as error:  # noqa: BLE001 - a database error message can quote stored data
         print(f"error: could not read the tracker store ({type(error).__name__})", file=sys.stderr)
         return 2
+    summary.votes = _read_votes(args.votes_db or settings().database_url)
     if args.json:
         print(json.dumps(to_dict(summary), ensure_ascii=False, indent=2))
     else:
@@ -537,3 +559,16 @@ def cmd_report(args) -> int:
     args.html.write_text(render_html(summary, max(args.top, 30)), encoding="utf-8")
     print(f"HTML report: {args.html}", file=sys.stderr if args.json else sys.stdout)
     return 0
+
+
+def _read_votes(url: str) -> dict:
+    """The answer votes, or none (with a warning) when the requests database cannot be read."""
+    from bot.feedback.store import VoteStorageError, read_counts
+
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).is_file():
+        return {}
+    try:
+        return read_counts(url)
+    except VoteStorageError as error:
+        print(f"warning: answer votes not included: {error}", file=sys.stderr)
+        return {}

@@ -29,20 +29,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import (
-    Column,
-    Float,
-    Integer,
     MetaData,
-    String,
-    Table,
-    Text,
     create_engine,
     delete,
     select,
 )
 from sqlalchemy.engine import Engine, make_url
 
-from bot.privacy.tracker_events import open_stored_event
+from bot.privacy.tracker_events import events_table, open_stored_event
 from bot.settings import settings
 
 TRACKER_DB_ENV = "BOT_TRACKER_DB_URL"
@@ -83,26 +77,13 @@ def tracker_db_url(explicit: str | None = None) -> str | None:
     return explicit or settings().tracker_db_url or None
 
 
-def _events_table(metadata: MetaData) -> Table:
-    # The columns this module reads of Rasa's `events` table (rasa/core/tracker_store.py).
-    return Table(
-        "events",
-        metadata,
-        Column("id", Integer, primary_key=True),
-        Column("sender_id", String(255)),
-        Column("type_name", String(255)),
-        Column("timestamp", Float),
-        Column("data", Text),
-    )
-
-
 class TrackerEvents:
     """Reads and deletes whole conversations in Rasa's SQL tracker store."""
 
     def __init__(self, url: str):
         self.url = url
         self.engine: Engine = create_engine(make_url(url), hide_parameters=True)
-        self.events = _events_table(MetaData())
+        self.events = events_table(MetaData())
 
     def exists(self) -> bool:
         """False until Rasa has created its table (no conversation stored yet)."""

@@ -1,0 +1,116 @@
+"""Is the clinic open right now, and when does it open again? From ``knowledge/clinic.yml``.
+
+``opening_hours`` (weekday -> "08:00-17:00") and ``closed_dates`` (holidays) are read in the
+clinic's ``timezone``. :func:`open_note` is the one sentence patients read, on every channel,
+wherever the assistant points them to the phone: the widget's greeting, "talk to a person",
+"I don't know", and the choices offered after an answer did not help.
+
+Standard library only (``zoneinfo``): both the Rasa process and the action server import it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.config import ClinicProfile
+
+LOOK_AHEAD_DAYS = 21  # a clinic closed longer than this gets no "opens again" time
+# How patients name the time zones of US clinics; anything else shows its abbreviation.
+_ZONE_NAMES = {
+    "America/New_York": "Eastern time",
+    "America/Detroit": "Eastern time",
+    "America/Chicago": "Central time",
+    "America/Denver": "Mountain time",
+    "America/Phoenix": "Arizona time",
+    "America/Los_Angeles": "Pacific time",
+    "America/Anchorage": "Alaska time",
+    "Pacific/Honolulu": "Hawaii time",
+}
+
+
+@dataclass(frozen=True)
+class OpenStatus:
+    """Open now (until ``closes``) or closed (opening again at ``opens``, when known)."""
+
+    open: bool
+    closes: datetime | None = None  # clinic-local time, when open
+    opens: datetime | None = None  # clinic-local time, when closed
+
+
+def _zone(profile: ClinicProfile) -> ZoneInfo | timezone:
+    try:
+        return ZoneInfo(profile.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone.utc
+
+
+def status(profile: ClinicProfile, now: datetime | None = None) -> OpenStatus | None:
+    """Whether the clinic is open at ``now`` (default: the current time); None when the clinic
+    file has no ``opening_hours``."""
+    if not profile.opening_hours:
+        return None
+    zone = _zone(profile)
+    local = (now or datetime.now(timezone.utc)).astimezone(zone)
+    closed = set(profile.closed_dates)
+    for offset in range(LOOK_AHEAD_DAYS + 1):
+        day = local.date() + timedelta(days=offset)
+        if day in closed:
+            continue
+        for period in profile.opening_hours:
+            if period.weekday != day.weekday():
+                continue
+            opens = datetime.combine(day, period.opens, zone)
+            closes = datetime.combine(day, period.closes, zone)
+            if offset == 0 and opens <= local < closes:
+                return OpenStatus(True, closes=closes)
+            if opens > local:
+                return OpenStatus(False, opens=opens)
+    return OpenStatus(False)
+
+
+def _clock(moment: time) -> str:
+    if moment >= time(23, 59):
+        return "midnight"
+    hour = moment.hour % 12 or 12
+    return f"{hour}:{moment.minute:02d} {'am' if moment.hour < 12 else 'pm'}"
+
+
+def _zone_name(profile: ClinicProfile, moment: datetime) -> str:
+    return _ZONE_NAMES.get(profile.timezone) or moment.strftime("%Z") or profile.timezone
+
+
+def _day(opens: datetime, today: date) -> str:
+    days = (opens.date() - today).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days < 7:
+        return "on " + opens.strftime("%A")
+    return f"on {opens.strftime('%A, %B')} {opens.day}"
+
+
+def open_note(profile: ClinicProfile, now: datetime | None = None) -> str:
+    """One sentence: "The clinic is open now, until 5:00 pm Central time." or "The clinic is
+    closed now. It opens again on Monday at 8:00 am Central time." ("" without opening hours)."""
+    current = status(profile, now)
+    if current is None:
+        return ""
+    if current.open and current.closes is not None:
+        return (f"The clinic is open now, until {_clock(current.closes.time())} "
+                f"{_zone_name(profile, current.closes)}.")  # fmt: skip
+    if current.opens is None:
+        return "The clinic is closed now."
+    today = (now or datetime.now(timezone.utc)).astimezone(_zone(profile)).date()
+    return (f"The clinic is closed now. It opens again {_day(current.opens, today)} at "
+            f"{_clock(current.opens.time())} {_zone_name(profile, current.opens)}.")  # fmt: skip
+
+
+def with_open_note(text: str, profile: ClinicProfile, now: datetime | None = None) -> str:
+    """``text`` followed by the open/closed sentence on a line of its own (unchanged when the
+    clinic file has no opening hours). A line, not a paragraph: channels that send each
+    paragraph as a message of its own (Rasa's REST collector) keep the two together."""
+    note = open_note(profile, now)
+    return f"{text}\n{note}" if note else text
