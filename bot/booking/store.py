@@ -325,7 +325,7 @@ class RequestStore:
         cipher = self.cipher
         return ConsultationRequest(
             id=row.id,
-            created_at=_utc(row.created_at),
+            created_at=_utc(row.created_at) or row.created_at,  # never None: NOT NULL
             status=row.status,
             contacted_at=_utc(row.contacted_at),
             full_name=cipher.decrypt(row.name_encrypted, "full_name", row.idempotency_key),

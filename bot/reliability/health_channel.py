@@ -221,7 +221,7 @@ class HealthInput(InputChannel):
         model_ok = agent is not None and agent.is_ready()
         checks["model"] = {
             "ok": model_ok,
-            "detail": agent.model_name if model_ok else "no model loaded",
+            "detail": agent.model_name if agent is not None and model_ok else "no model loaded",
         }
         if agent is None:
             return checks

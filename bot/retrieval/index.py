@@ -20,7 +20,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.retrieval import ann
 from bot.retrieval.knowledge import (
@@ -110,7 +110,7 @@ class VectorIndex:
     entries: list[Entry]
     row_entry: list[int]
     row_role: list[str]
-    faiss_index: object
+    faiss_index: Any  # a faiss.Index (faiss has no type information)
 
     @property
     def count(self) -> int:

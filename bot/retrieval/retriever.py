@@ -213,6 +213,7 @@ class Retriever:
         # (docs/performance.md).
         faiss.omp_set_num_threads(1)
         try:
+            expected: str | None
             if knowledge_dir is not None:
                 files = knowledge_files(Path(knowledge_dir))
                 expected = hash_files(files, Path(knowledge_dir)) if files else "no knowledge files"

@@ -94,7 +94,8 @@ class CrisisEventStore:
                     # A crisis event must never hang a worker on an unreachable database.
                     kwargs["connect_args"] = {"connect_timeout": 3}
                 if url.get_backend_name() == "sqlite" and on_disk:
-                    os.makedirs(os.path.dirname(os.path.abspath(url.database)), exist_ok=True)
+                    os.makedirs(os.path.dirname(os.path.abspath(url.database or "")),
+                                exist_ok=True)  # fmt: skip
                     kwargs["connect_args"] = {"timeout": 5}
                 try:
                     engine = create_engine(url, **kwargs)
