@@ -127,3 +127,14 @@ async def test_medical_refusal_makes_a_yes_start_the_form(tracker_for, domain):
     slots = {e["name"]: e["value"] for e in result}
     assert slots == {"booking_offered": True, "human_offered": False}
     assert "booking_offered" in domain["slots"]
+
+
+def test_the_database_file_is_readable_by_its_owner_only_when_events_create_it(tmp_path, cipher):
+    import stat
+
+    path = tmp_path / "sub" / "requests.db"
+    store = CrisisEventStore(url=f"sqlite:///{path}",
+                             pseudonymise=lambda s: cipher.keyed_hash(s, "conversation"))  # fmt: skip
+    store.record("web-1", "webchat", ["suicidal_ideation"])
+    store.dispose()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600

@@ -31,6 +31,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 
 from bot.config import PROJECT_ROOT
 from bot.privacy.crypto import Cipher, get_cipher
+from bot.privacy.files import create_owner_only
 from bot.settings import settings
 
 logger = logging.getLogger(__name__)
@@ -350,15 +351,10 @@ class RequestStore:
 
 
 def _create_private_file(path: str) -> None:
-    """Create the SQLite file owner-only before SQLite creates it with the umask's mode."""
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return
+        create_owner_only(path)
     except OSError as exc:
         raise StorageError(f"cannot create the requests database file ({exc.strerror})") from exc
-    os.close(fd)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -34,6 +34,7 @@ from sqlalchemy import inspect as sql_inspect
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from bot.privacy.files import create_owner_only
 from bot.settings import settings
 
 logger = logging.getLogger(__name__)
@@ -59,15 +60,6 @@ class VoteStorageError(RuntimeError):
 _engines: dict[str, Engine] = {}
 _tables_made: set[str] = set()
 _lock = threading.Lock()
-
-
-def _private_file(path: str) -> None:
-    """Create the SQLite file readable by its owner only (as bot.booking.store does)."""
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    try:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
-        pass
 
 
 def _sqlite_file(url: str) -> str | None:
@@ -97,7 +89,7 @@ def _engine(url: str, create: bool) -> Engine:
             if create:
                 path = _sqlite_file(url)
                 if path:
-                    _private_file(path)
+                    create_owner_only(path)
                 _metadata.create_all(engine)
                 _tables_made.add(url)
         except (SQLAlchemyError, ImportError, OSError) as exc:

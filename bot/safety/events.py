@@ -13,7 +13,6 @@ via ``bot.booking.store.database_url``), its own table, created on first use.
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -24,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from bot.booking.store import database_url
+from bot.privacy.files import create_owner_only
 
 CONVERSATION_PURPOSE = "conversation"  # the same pseudonym purpose as bot.booking.store
 _CATEGORY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz_,")
@@ -94,8 +94,12 @@ class CrisisEventStore:
                     # A crisis event must never hang a worker on an unreachable database.
                     kwargs["connect_args"] = {"connect_timeout": 3}
                 if url.get_backend_name() == "sqlite" and on_disk:
-                    os.makedirs(os.path.dirname(os.path.abspath(url.database or "")),
-                                exist_ok=True)  # fmt: skip
+                    try:  # the requests database: owner-only, whoever creates it first
+                        create_owner_only(url.database or "")
+                    except OSError as exc:
+                        raise EventStorageError(
+                            f"cannot create the events database file ({exc.strerror})"
+                        ) from exc
                     kwargs["connect_args"] = {"timeout": 5}
                 try:
                     engine = create_engine(url, **kwargs)
