@@ -133,8 +133,9 @@ def test_the_database_file_is_readable_by_its_owner_only_when_events_create_it(t
     import stat
 
     path = tmp_path / "sub" / "requests.db"
-    store = CrisisEventStore(url=f"sqlite:///{path}",
-                             pseudonymise=lambda s: cipher.keyed_hash(s, "conversation"))  # fmt: skip
+    store = CrisisEventStore(
+        url=f"sqlite:///{path}", pseudonymise=lambda s: cipher.keyed_hash(s, "conversation")
+    )
     store.record("web-1", "webchat", ["suicidal_ideation"])
     store.dispose()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
