@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from bot.paths import KNOWLEDGE_DIR, PROJECT_ROOT
+from bot.paths import DEFAULT_INDEX_DIR, KNOWLEDGE_DIR, PROJECT_ROOT
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -95,6 +95,10 @@ VARIABLES: tuple[Variable, ...] = (
     # clinic, retrieval, debugging
     Variable("BOT_CLINIC_FILE", str(KNOWLEDGE_DIR / "clinic.yml"), "the clinic's name, "
              "locations, hours and phone numbers"),
+    Variable("BOT_KNOWLEDGE_DIR", "", "the FAQ and articles the index is built from (default: "
+             "knowledge/ of the checkout)"),
+    Variable("BOT_INDEX_DIR", "", "the retrieval index the action server answers from "
+             "(default: var/index/)"),
     Variable("BOT_EMBEDDING_BACKEND", "", "onnx or torch (default: onnx when exported)"),
     Variable("BOT_EMBEDDING_CACHE", "", "directory of the embedding cache (default in var/)"),
     Variable("BOT_TORCH_THREADS", "1", "PyTorch threads per query embedding"),
@@ -109,6 +113,18 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("BOT_SMTP_STARTTLS", "true", "use STARTTLS"),
     Variable("BOT_SMTP_CA_FILE", "", "extra CA bundle for a private relay"),
     Variable("BOT_SMTP_TIMEOUT", "10", "seconds"),
+    # staff console (bot.staff.console)
+    Variable("BOT_STAFF_HOST", "127.0.0.1", "the staff console's listening address (keep it on "
+             "loopback, behind the reverse proxy)"),
+    Variable("BOT_STAFF_PORT", "5056", "its port"),
+    Variable("BOT_STAFF_SECURE_COOKIES", "auto", "auto (Secure when the proxy says HTTPS), "
+             "always or never"),
+    Variable("BOT_STAFF_IDLE_MINUTES", "15", "minutes without a click before staff sign in "
+             "again"),
+    Variable("BOT_STAFF_TRUSTED_PROXIES", "1", "reverse proxies in front of the console whose "
+             "X-Forwarded-For/-Proto are believed (0 = none)"),
+    Variable("BOT_RASA_URL", "http://127.0.0.1:5005", "the Rasa server, for the console's health "
+             "page"),
     Variable("BOT_NOTIFY_INCLUDE_CONTACT", "false", "true = the e-mail carries the patient's "
              "name and contact (default: staff open the request)"),
 )
@@ -137,11 +153,19 @@ class Settings:
     rate_limit_per_conversation: str
     rate_limit_per_address: str
     clinic_file: Path
+    knowledge_dir: Path | None  # None: the checkout's knowledge/ (bot.paths.KNOWLEDGE_DIR)
+    index_dir: Path | None  # None: bot.paths.DEFAULT_INDEX_DIR
     embedding_backend: str
     embedding_cache: str
     torch_threads: int
     debug_retrieval: bool
     smtp: dict[str, str]  # the BOT_SMTP_* / BOT_NOTIFY_* values, parsed by bot.booking.notify
+    staff_host: str
+    staff_port: int
+    staff_secure_cookies: str
+    staff_idle_minutes: float
+    staff_trusted_proxies: int
+    rasa_url: str
 
     @property
     def development(self) -> bool:
@@ -156,6 +180,13 @@ def _number(values: dict[str, str], name: str, kind: type, minimum: float) -> fl
         raise SettingsError(f"{name} must be a number (got {values[name]!r})") from None
     if value < minimum:
         raise SettingsError(f"{name} must be at least {minimum} (got {values[name]!r})")
+    return value
+
+
+def _choice(values: dict[str, str], name: str, allowed: tuple[str, ...]) -> str:
+    value = values[name].lower()
+    if value not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)} (got {values[name]!r})")
     return value
 
 
@@ -182,13 +213,32 @@ def _parse(raw: tuple[str | None, ...]) -> Settings:
         rate_limit_per_conversation=values["RATE_LIMIT_PER_CONVERSATION"],
         rate_limit_per_address=values["RATE_LIMIT_PER_ADDRESS"],
         clinic_file=Path(values["BOT_CLINIC_FILE"]),
+        knowledge_dir=Path(values["BOT_KNOWLEDGE_DIR"]) if values["BOT_KNOWLEDGE_DIR"] else None,
+        index_dir=Path(values["BOT_INDEX_DIR"]) if values["BOT_INDEX_DIR"] else None,
         embedding_backend=values["BOT_EMBEDDING_BACKEND"].lower(),
         embedding_cache=values["BOT_EMBEDDING_CACHE"],
         torch_threads=int(_number(values, "BOT_TORCH_THREADS", int, 1)),
         debug_retrieval=values["BOT_DEBUG_RETRIEVAL"].lower() in _TRUE,
         smtp={name: values[name] for name in NAMES
               if name.startswith(("BOT_SMTP_", "BOT_NOTIFY_"))},  # fmt: skip
+        staff_host=values["BOT_STAFF_HOST"],
+        staff_port=int(_number(values, "BOT_STAFF_PORT", int, 1)),
+        staff_secure_cookies=_choice(values, "BOT_STAFF_SECURE_COOKIES",
+                                     ("auto", "always", "never")),
+        staff_idle_minutes=_number(values, "BOT_STAFF_IDLE_MINUTES", float, 1),
+        staff_trusted_proxies=int(_number(values, "BOT_STAFF_TRUSTED_PROXIES", int, 0)),
+        rasa_url=values["BOT_RASA_URL"].rstrip("/"),
     )
+
+
+def served_knowledge_dir() -> Path:
+    """The knowledge the served index is built from: ``BOT_KNOWLEDGE_DIR`` or knowledge/."""
+    return settings().knowledge_dir or KNOWLEDGE_DIR
+
+
+def served_index_dir() -> Path:
+    """The index the action server answers from: ``BOT_INDEX_DIR`` or var/index/."""
+    return settings().index_dir or DEFAULT_INDEX_DIR
 
 
 def settings() -> Settings:

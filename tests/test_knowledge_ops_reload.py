@@ -164,8 +164,8 @@ async def test_the_answer_action_follows_a_rebuilt_index_without_a_restart(
 
     knowledge_dir, index_dir = tmp_path / "knowledge", tmp_path / "var" / "index"
     write_and_index(knowledge_dir, index_dir, SESSION_V1)
-    monkeypatch.setattr(bot.retrieval.retriever, "KNOWLEDGE_DIR", knowledge_dir)
-    monkeypatch.setattr(bot.retrieval.retriever, "DEFAULT_INDEX_DIR", index_dir)
+    monkeypatch.setenv("BOT_KNOWLEDGE_DIR", str(knowledge_dir))
+    monkeypatch.setenv("BOT_INDEX_DIR", str(index_dir))
     monkeypatch.setenv("BOT_INDEX_RELOAD_SECONDS", "0")
     bot.retrieval.retriever.reset_retriever()
     action = ActionAnswerQuestion()  # created once, like the running action server's

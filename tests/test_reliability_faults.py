@@ -262,20 +262,15 @@ def test_patient_channels_refuse_to_run_without_the_reliability_layer(tmp_path):
 
 
 def test_action_server_without_an_index_refuses_to_start(tmp_path):
-    # The real action server, with the retrieval layer's index directory pointed at an empty
-    # directory (the same as a deleted var/index).
+    # The real action server, with BOT_INDEX_DIR pointed at an empty directory (the same as a
+    # deleted var/index).
     empty = tmp_path / "no-index"
     empty.mkdir()
-    code = (
-        "import pathlib, runpy, sys\n"
-        "import bot.retrieval.retriever\n"
-        f"bot.retrieval.retriever.DEFAULT_INDEX_DIR = pathlib.Path({str(empty)!r})\n"
-        "sys.argv = ['action_server', '--port', sys.argv[1]]\n"
-        "runpy.run_module('bot.reliability.action_server', run_name='__main__')\n"
-    )
     result = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "python"), "-c", code, str(free_port())],
-        cwd=ROOT, env=base_env({"BOT_DATA_KEY": generate_key(), "BOT_ENV": "production"}),
+        [str(ROOT / ".venv" / "bin" / "python"), "-m", "bot.reliability.action_server",
+         "--port", str(free_port())],
+        cwd=ROOT, env=base_env({"BOT_DATA_KEY": generate_key(), "BOT_ENV": "production",
+                                "BOT_INDEX_DIR": str(empty)}),
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     output = result.stdout + result.stderr

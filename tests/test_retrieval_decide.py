@@ -7,7 +7,6 @@ from dataclasses import replace
 
 import pytest
 
-import bot.retrieval.retriever as retrieval_module
 from bot.config import load_clinic, load_retrieval_settings
 from bot.retrieval.retriever import (
     MAX_QUERY_CHARS,
@@ -138,8 +137,8 @@ def test_thresholds_come_from_the_clinic_configuration(small_retriever):
 def test_get_retriever_is_one_lazy_thread_safe_instance(
     monkeypatch, retrieval_small_index, retrieval_small_kb, retrieval_encoder
 ):
-    monkeypatch.setattr(retrieval_module, "DEFAULT_INDEX_DIR", retrieval_small_index)
-    monkeypatch.setattr(retrieval_module, "KNOWLEDGE_DIR", retrieval_small_kb)
+    monkeypatch.setenv("BOT_INDEX_DIR", str(retrieval_small_index))
+    monkeypatch.setenv("BOT_KNOWLEDGE_DIR", str(retrieval_small_kb))
     reset_retriever()
     try:
         results: list[Retriever] = []
@@ -158,14 +157,14 @@ def test_get_retriever_is_one_lazy_thread_safe_instance(
 def test_missing_index_raises_retrieval_unavailable_and_recovers(
     monkeypatch, tmp_path, retrieval_small_index, retrieval_small_kb
 ):
-    monkeypatch.setattr(retrieval_module, "DEFAULT_INDEX_DIR", tmp_path / "missing")
-    monkeypatch.setattr(retrieval_module, "KNOWLEDGE_DIR", retrieval_small_kb)
+    monkeypatch.setenv("BOT_INDEX_DIR", str(tmp_path / "missing"))
+    monkeypatch.setenv("BOT_KNOWLEDGE_DIR", str(retrieval_small_kb))
     reset_retriever()
     try:
         with pytest.raises(RetrievalUnavailable, match="make index"):
             get_retriever()
         # After staff build the index, the next call succeeds (failures are not cached).
-        monkeypatch.setattr(retrieval_module, "DEFAULT_INDEX_DIR", retrieval_small_index)
+        monkeypatch.setenv("BOT_INDEX_DIR", str(retrieval_small_index))
         assert get_retriever().get("cost") is not None
     finally:
         reset_retriever()

@@ -29,7 +29,7 @@ import sys
 from collections.abc import Sequence
 from functools import partial
 
-from bot.settings import settings
+from bot.settings import served_index_dir, settings
 
 TOKEN_ENV = "ACTION_SERVER_TOKEN"  # noqa: S105 - a name, not a secret
 HOST_ENV = "ACTION_SERVER_HOST"
@@ -59,7 +59,6 @@ def token_matches(expected: str, presented: str | None) -> bool:
 def startup_problem() -> str | None:
     """Why the action server must not start (no usable data key, no usable index), or None."""
     from bot.privacy.crypto import KeyConfigurationError, load_key
-    from bot.retrieval import retriever
     from bot.retrieval.index import index_problem
 
     try:
@@ -68,7 +67,7 @@ def startup_problem() -> str | None:
         return f"{type(error).__name__}: {error}"
     if settings().allow_missing_index:  # tests of that state only
         return None
-    return index_problem(retriever.DEFAULT_INDEX_DIR)  # the directory the retriever will read
+    return index_problem(served_index_dir())  # the directory the retriever will read
 
 
 def configure_logging() -> None:

@@ -322,16 +322,17 @@ def index_problem(index_dir: Path | None = None) -> str | None:
     from other knowledge or by another indexer it stops with what to run, instead of starting
     and telling every patient it cannot answer.
     """
-    from bot.config import DEFAULT_INDEX_DIR, KNOWLEDGE_DIR
     from bot.retrieval.knowledge import hash_files, knowledge_files
+    from bot.settings import served_index_dir, served_knowledge_dir
 
-    index_dir = Path(index_dir or DEFAULT_INDEX_DIR)
+    index_dir = Path(index_dir or served_index_dir())
+    knowledge_dir = served_knowledge_dir()
     meta = read_meta(index_dir)
     if meta is None or not (index_dir.resolve() / INDEX_FILE).exists():
         return f"no readable retrieval index in {index_dir}: {REBUILD_HINT}"
-    files = knowledge_files(KNOWLEDGE_DIR)
+    files = knowledge_files(knowledge_dir)
     try:
-        check_meta(meta, knowledge_hash=hash_files(files, KNOWLEDGE_DIR) if files else None)
+        check_meta(meta, knowledge_hash=hash_files(files, knowledge_dir) if files else None)
     except IndexMismatch as error:
         return str(error)
     return None

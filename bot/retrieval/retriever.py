@@ -27,7 +27,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.config import DEFAULT_INDEX_DIR, KNOWLEDGE_DIR, RetrievalSettings
+from bot.config import RetrievalSettings
+from bot.settings import served_index_dir, served_knowledge_dir
 
 if TYPE_CHECKING:  # pragma: no cover
     from bot.retrieval.embedding import Encoder
@@ -205,8 +206,8 @@ class Retriever:
         from bot.retrieval.knowledge import hash_files, knowledge_files
 
         if index_dir is None and knowledge_dir is None:
-            knowledge_dir = KNOWLEDGE_DIR
-        index_dir = Path(index_dir or DEFAULT_INDEX_DIR)
+            knowledge_dir = served_knowledge_dir()
+        index_dir = Path(index_dir or served_index_dir())
         encoder = encoder or get_encoder()
         # Queries are searched one at a time and FAISS parallelises over queries, so a second
         # thread only adds OpenMP wake-ups: on a busy 2-core server 0.3 ms became 90 ms
@@ -372,7 +373,7 @@ def get_retriever() -> Retriever:
             if _hot is None:
                 from bot.retrieval.reload import HotIndex
 
-                _hot = HotIndex(Retriever.load, DEFAULT_INDEX_DIR)
+                _hot = HotIndex(Retriever.load, served_index_dir())
     return _hot.current()
 
 

@@ -38,7 +38,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.config import DEFAULT_INDEX_DIR, KNOWLEDGE_DIR, PROJECT_ROOT, clinic_file, load_clinic
+from bot.config import KNOWLEDGE_DIR, PROJECT_ROOT, clinic_file, load_clinic
 from bot.retrieval.knowledge import (
     ARTICLES_DIR,
     FAQ_FILE,
@@ -47,6 +47,7 @@ from bot.retrieval.knowledge import (
     load_knowledge,
     split_article,
 )
+from bot.settings import served_index_dir, served_knowledge_dir
 
 ERROR, WARNING = "error", "warning"
 DEFAULT_MAX_ANSWER_CHARS = 320
@@ -349,8 +350,8 @@ def _retriever_for(knowledge, knowledge_dir: Path | None, encoder, scratch: Path
 
     if (
         knowledge_dir is not None
-        and Path(knowledge_dir).resolve() == KNOWLEDGE_DIR.resolve()
-        and is_up_to_date(DEFAULT_INDEX_DIR, knowledge, encoder.name)
+        and Path(knowledge_dir).resolve() == served_knowledge_dir().resolve()
+        and is_up_to_date(served_index_dir(), knowledge, encoder.name)
     ):
         return Retriever.load(encoder=encoder), "the clinic's index"
     build_index(knowledge, scratch / "index", encoder, progress=False)

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from bot.config import DEFAULT_INDEX_DIR, PROJECT_ROOT
+from bot.settings import served_index_dir, served_knowledge_dir
 
 # Other features add their module here (one line each), e.g. "bot.staff.requests_cli".
 COMMAND_MODULES: list[str] = [
@@ -119,9 +120,9 @@ def cmd_index(args) -> int:
 
     if args.faq and not args.index_dir:
         return _fail("--faq needs --index-dir (the default directory holds the clinic's index)")
-    index_dir = args.index_dir or DEFAULT_INDEX_DIR
+    index_dir = args.index_dir or served_index_dir()
     try:
-        knowledge = load_faq_file(args.faq) if args.faq else load_knowledge()
+        knowledge = load_faq_file(args.faq) if args.faq else load_knowledge(served_knowledge_dir())
     except (KnowledgeError, OSError) as error:
         return _fail(str(error))
     started = time.perf_counter()

@@ -22,6 +22,7 @@ import re
 import shutil
 import tempfile
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
@@ -463,24 +464,131 @@ def import_files(
             new_articles[new_id] = text
             result.article_ids.append(new_id)
 
-    with tempfile.TemporaryDirectory(prefix="knowledge-import-") as scratch:
+    apply_change(knowledge_dir, lambda root: _plan_writes(root, new_faq, new_articles),
+                 dry_run=dry_run, written=result.written)
+    return result
+
+
+def apply_change(
+    knowledge_dir: Path,
+    plan: Callable[[Path], dict[Path, str]],
+    *,
+    dry_run: bool = False,
+    written: list[Path] | None = None,
+    verify: Callable[[Path], None] | None = None,
+) -> None:
+    """Write what ``plan(root)`` returns ({file: new content}) into ``knowledge_dir``, all or
+    nothing.
+
+    The change is made first in a copy, which must load with the index's own loader and pass
+    ``verify(copy)`` (raise :class:`ImportProblem` to refuse); only then are the real files
+    replaced, each atomically. Every change to the clinic's knowledge (``bot import``, the
+    staff console's accepted suggestions and edits) goes through here.
+    """
+    knowledge_dir = Path(knowledge_dir)
+    with tempfile.TemporaryDirectory(prefix="knowledge-change-") as scratch:
         trial = Path(scratch) / "knowledge"
         if knowledge_dir.is_dir():
             shutil.copytree(knowledge_dir, trial)
-        writes = _plan_writes(trial, new_faq, new_articles)
-        for target, content in writes.items():
+        for target, content in plan(trial).items():
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(content, encoding="utf-8")
         try:
             load_knowledge(trial)
         except KnowledgeError as error:
-            raise ImportProblem(f"the imported knowledge would not load: {error}") from error
+            raise ImportProblem(f"the changed knowledge would not load: {error}") from error
+        if verify is not None:
+            verify(trial)
         if dry_run:
-            return result
-        for target, content in _plan_writes(knowledge_dir, new_faq, new_articles).items():
+            return
+        for target, content in plan(knowledge_dir).items():
             _write_atomically(target, content)
-            result.written.append(target)
-    return result
+            if written is not None:
+                written.append(target)
+
+
+# --- changing one FAQ entry in place ------------------------------------------------------------
+
+_ENTRY_START = re.compile(r"^- id:", re.MULTILINE)
+
+
+def _entry_blocks(text: str) -> tuple[str, list[str]]:
+    """``faq.yml`` as its header (comments) and one text block per entry, in file order."""
+    starts = [m.start() for m in _ENTRY_START.finditer(text)]
+    if not starts:
+        return text, []
+    ends = [*starts[1:], len(text)]
+    return text[: starts[0]], [text[a:b] for a, b in zip(starts, ends, strict=True)]
+
+
+def _replace_entry(faq_path: Path, entry_id: str, change: Callable[[dict], dict]) -> str:
+    """The text of ``faq_path`` with entry ``entry_id`` rewritten as ``change(entry)`` returns
+    it; every other entry keeps its text byte for byte."""
+    header, blocks = _entry_blocks(faq_path.read_text(encoding="utf-8"))
+    for number, block in enumerate(blocks):
+        parsed = yaml.safe_load(block)
+        entry = parsed[0] if isinstance(parsed, list) and parsed else None
+        if not isinstance(entry, dict) or str(entry.get("id")) != entry_id:
+            continue
+        current = {
+            "id": entry_id,
+            "question": str(entry.get("question") or ""),
+            "paraphrases": [str(p) for p in entry.get("paraphrases") or []],
+            "answer": " ".join(str(entry.get("answer") or "").split()),
+            "source": str(entry.get("source") or ""),
+            "reviewed": str(entry.get("reviewed") or ""),
+        }
+        trailing = block[len(block.rstrip("\n")):] or "\n"
+        blocks[number] = faq_yaml(change(current)).rstrip("\n") + trailing
+        return header + "".join(blocks)
+    raise ImportProblem(f"no FAQ entry with id {entry_id!r}")
+
+
+def add_paraphrase(
+    entry_id: str, paraphrase: str, knowledge_dir: Path = KNOWLEDGE_DIR, *,
+    verify: Callable[[Path], None] | None = None,
+) -> None:
+    """Add ``paraphrase`` to FAQ entry ``entry_id`` (checked like an import, then written)."""
+    text = " ".join(paraphrase.split())
+    if not text:
+        raise ImportProblem("the paraphrase is empty")
+
+    def plan(root: Path) -> dict[Path, str]:
+        def added(entry: dict) -> dict:
+            known = {p.casefold() for p in [entry["question"], *entry["paraphrases"]]}
+            if text.casefold() in known:
+                raise ImportProblem(f"{entry_id!r} already has the paraphrase {text!r}")
+            return {**entry, "paraphrases": [*entry["paraphrases"], text]}
+
+        return {root / FAQ_FILE: _replace_entry(root / FAQ_FILE, entry_id, added)}
+
+    apply_change(knowledge_dir, plan, verify=verify)
+
+
+def revise_answer(
+    entry_id: str, answer: str, reviewed: str, knowledge_dir: Path = KNOWLEDGE_DIR, *,
+    verify: Callable[[Path], None] | None = None,
+) -> dict:
+    """Give FAQ entry ``entry_id`` a new answer text and review date; returns the entry as it
+    was before (its ``answer`` and ``reviewed``), so the caller can keep the previous text."""
+    text = " ".join(answer.split())
+    if not text:
+        raise ImportProblem("the answer is empty")
+    try:
+        date.fromisoformat(reviewed)
+    except ValueError:
+        raise ImportProblem(f"the review date {reviewed!r} is not a date (YYYY-MM-DD)") from None
+    before: dict = {}
+
+    def plan(root: Path) -> dict[Path, str]:
+        def revised(entry: dict) -> dict:
+            before.update(answer=entry["answer"], reviewed=entry["reviewed"])
+            return {**entry, "answer": text, "reviewed": reviewed}
+
+        return {root / FAQ_FILE: _replace_entry(root / FAQ_FILE, entry_id, revised)}
+
+    apply_change(knowledge_dir, plan, verify=verify)
+    return before
 
 
 def _plan_writes(knowledge_dir: Path, new_faq: list[str], new_articles: dict[str, str]) -> dict:
