@@ -23,6 +23,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.booking.store import StorageError, get_store
+from bot.retrieval.reload import version_of
 from bot.retrieval.retriever import RetrievalUnavailable, get_retriever
 
 CHECK_ACTION = "action_check_readiness"
@@ -31,12 +32,14 @@ STORAGE_CHECK_SECONDS = 2.5
 
 
 def readiness() -> dict[str, Any]:
-    """``{"ready": True, "entries": n, "vectors": m}`` or ``{"ready": False, "reason": ...}``."""
+    """``{"ready": True, "entries": n, "vectors": m, "index_version": v}`` or
+    ``{"ready": False, "reason": ...}``."""
     try:
         retriever = get_retriever()
     except RetrievalUnavailable as error:
         return {"ready": False, "reason": str(error)}
-    return {"ready": True, "entries": len(retriever.entries), "vectors": retriever.index.count}
+    return {"ready": True, "entries": len(retriever.entries), "vectors": retriever.index.count,
+            "index_version": version_of(retriever)}
 
 
 class ActionCheckReadiness(Action):

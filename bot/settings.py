@@ -143,6 +143,7 @@ class Settings:
     data_key_file: Path
     database_url: str
     tracker_db_url: str
+    action_server_url: str
     action_server_token: str
     action_server_host: str
     action_timeout_seconds: float
@@ -203,6 +204,7 @@ def _parse(raw: tuple[str | None, ...]) -> Settings:
         data_key_file=Path(values["BOT_DATA_KEY_FILE"]),
         database_url=values["BOT_DATABASE_URL"],
         tracker_db_url=values["BOT_TRACKER_DB_URL"],
+        action_server_url=values["ACTION_SERVER_URL"],
         action_server_token=values["ACTION_SERVER_TOKEN"],
         action_server_host=values["ACTION_SERVER_HOST"],
         action_timeout_seconds=_number(values, "ACTION_TIMEOUT_SECONDS", float, 0.1),

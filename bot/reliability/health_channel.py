@@ -89,7 +89,8 @@ async def check_action_server(
         return False, "action server did not report its index", None
     if not report["ready"]:
         return False, f"retrieval index not loaded: {report.get('reason')}", report
-    return True, f"index loaded ({report.get('entries')} entries)", report
+    version = f", version {report['index_version']}" if report.get("index_version") else ""
+    return True, f"index loaded ({report.get('entries')} entries{version})", report
 
 
 async def check_tracker_store(agent: Any) -> tuple[bool, str]:

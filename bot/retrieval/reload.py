@@ -58,7 +58,11 @@ def version_of(retriever: Any) -> str | None:
     ``<first 12 hex of the knowledge hash>@<build time>``: which knowledge, built when. None
     when the object carries no index metadata (a test double).
     """
-    meta = getattr(getattr(retriever, "index", None), "meta", None)
+    return meta_version(getattr(getattr(retriever, "index", None), "meta", None))
+
+
+def meta_version(meta: Any) -> str | None:
+    """The version (see :func:`version_of`) of an index's metadata; None without metadata."""
     if not isinstance(meta, dict):
         return None
     knowledge = str(meta.get("knowledge_hash") or "unknown")[:12]

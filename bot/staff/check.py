@@ -152,6 +152,28 @@ def configured_settings(path: Path | None = None) -> dict:
 # --- checks on the files alone --------------------------------------------------------------------
 
 
+def configured_check_settings(
+    max_answer_chars: int | None = None,
+    max_review_age_days: int | None = None,
+    collision_similarity: float | None = None,
+    strict: bool = False,
+    use_model: bool = True,
+) -> CheckSettings:
+    """The check's limits: each given value, else the clinic's configuration, else the
+    default."""
+    configured = configured_settings()
+    return CheckSettings(
+        max_answer_chars=int(max_answer_chars or configured.get(
+            "max_answer_chars", DEFAULT_MAX_ANSWER_CHARS)),
+        max_review_age_days=int(max_review_age_days or configured.get(
+            "max_review_age_days", DEFAULT_MAX_REVIEW_AGE_DAYS)),
+        collision_similarity=float(collision_similarity or configured.get(
+            "collision_similarity", DEFAULT_COLLISION_SIMILARITY)),
+        strict=strict,
+        use_model=use_model,
+    )
+
+
 def _review_finding(entry: str, value, settings: CheckSettings) -> Finding | None:
     if value in (None, ""):
         return Finding("stale-review", WARNING, entry, "no 'reviewed' date")
@@ -513,14 +535,10 @@ def add_parser(subparsers) -> None:
 
 def cmd_check(args) -> int:
     """Run the check; exit status 1 when it fails, 0 when it passes."""
-    configured = configured_settings()
-    settings = CheckSettings(
-        max_answer_chars=int(args.max_answer_chars or configured.get(
-            "max_answer_chars", DEFAULT_MAX_ANSWER_CHARS)),
-        max_review_age_days=int(args.max_review_age_days or configured.get(
-            "max_review_age_days", DEFAULT_MAX_REVIEW_AGE_DAYS)),
-        collision_similarity=float(args.collision_similarity or configured.get(
-            "collision_similarity", DEFAULT_COLLISION_SIMILARITY)),
+    settings = configured_check_settings(
+        max_answer_chars=args.max_answer_chars,
+        max_review_age_days=args.max_review_age_days,
+        collision_similarity=args.collision_similarity,
         strict=args.strict,
         use_model=not args.no_model,
     )

@@ -31,6 +31,7 @@ COMMAND_MODULES: list[str] = [
     "bot.staff.report",
     "benchmarks.benchmark",
     "bot.privacy.rotation",
+    "bot.staff.console.cli",
 ]
 
 EVAL_INDEX_ROOT = PROJECT_ROOT / "var" / "eval-index"

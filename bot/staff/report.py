@@ -124,6 +124,14 @@ class Gap:
 
 
 @dataclass
+class Choice:
+    """A question the assistant answered with options, and the entry the patient picked."""
+
+    text: str
+    entry: str
+
+
+@dataclass
 class Cluster:
     """Questions of one meaning: how often, examples, and what retrieval offered instead."""
 
@@ -153,6 +161,7 @@ class Summary:
     crisis_conversations: int = 0
     crisis_replies: int = 0
     clusters: list[Cluster] = field(default_factory=list)
+    choices: list[Choice] = field(default_factory=list)
     # entry id -> {"helpful": n, "not_helpful": n, "versions": {index version: [yes, no]}}
     votes: dict = field(default_factory=dict)
 
@@ -171,6 +180,7 @@ def summarise(events: Iterable[dict]) -> Summary:
     crisis_senders: set[str] = set()
     latest_user: dict[str, dict] = {}
     asked: dict[str, object] = {}  # the form question each conversation's next message answers
+    clarified: dict[str, str] = {}  # each conversation's question last answered with options
     for event in events:
         sender, kind, data = event["sender_id"], event["type_name"], event["data"] or {}
         if SIDE_CONVERSATION_MARK in (sender or ""):
@@ -194,7 +204,9 @@ def summarise(events: Iterable[dict]) -> Summary:
                 crisis_senders.add(sender)
         elif kind == "bot":
             metadata = data.get("metadata") or {}
+            gaps_before = len(summary.gaps)
             _count_bot_message(summary, metadata, latest_user.get(sender))
+            _note_choice(summary, metadata, sender, clarified, gaps_before)
         elif kind == "action":
             name = event["action_name"] or data.get("name") or ""
             if CRISIS_ACTION.match(name):
@@ -208,6 +220,19 @@ def summarise(events: Iterable[dict]) -> Summary:
     summary.conversations = len(senders)
     summary.crisis_conversations = len(crisis_senders)
     return summary
+
+
+def _note_choice(summary: Summary, metadata: dict, sender: str, clarified: dict[str, str],
+                 gaps_before: int) -> None:
+    """Pair a question answered with options with the option the patient then picked."""
+    record = metadata.get(METADATA_KEY)
+    if len(summary.gaps) > gaps_before and summary.gaps[-1].decision == "clarify":
+        clarified[sender] = summary.gaps[-1].text
+    elif isinstance(record, dict) and record.get("decision") == "chosen" and record.get("entry"):
+        if sender in clarified:
+            summary.choices.append(Choice(redact(clarified.pop(sender)), str(record["entry"])))
+    elif isinstance(record, dict) and record.get("decision"):
+        clarified.pop(sender, None)  # another question: the options are no longer the topic
 
 
 def _count_bot_message(summary: Summary, metadata: dict, user: dict | None) -> None:
@@ -236,7 +261,9 @@ def _count_bot_message(summary: Summary, metadata: dict, user: dict | None) -> N
 # --- grouping by meaning ------------------------------------------------------------------------
 
 
-def _normalised(text: str) -> str:
+def normalised_question(text: str) -> str:
+    """The words of ``text``, lower case: questions that differ only in case or punctuation
+    are the same question."""
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
@@ -253,7 +280,7 @@ def cluster_gaps(gaps: list[Gap], encoder, similarity: float = DEFAULT_SIMILARIT
 
     by_text: dict[str, list[Gap]] = {}
     for gap in gaps:
-        by_text.setdefault(_normalised(gap.text) or gap.text, []).append(gap)
+        by_text.setdefault(normalised_question(gap.text) or gap.text, []).append(gap)
     keys = list(by_text)
     if len(keys) == 1:
         labels = np.zeros(1, dtype=int)

@@ -109,7 +109,7 @@ def _dispatch(store: RequestStore, args: argparse.Namespace, out) -> int:
     elif command == "show":
         out.write(_details(store.get(args.id)))
     elif command == "export":
-        text = _export(store.list(status=args.status), args.format)
+        text = export_requests(store.list(status=args.status), args.format)
         if args.output:
             fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
@@ -155,7 +155,8 @@ def spreadsheet_safe(value: object) -> object:
     return value
 
 
-def _export(requests: list[ConsultationRequest], fmt: str) -> str:
+def export_requests(requests: list[ConsultationRequest], fmt: str) -> str:
+    """``requests`` as CSV (spreadsheet-safe cells) or JSON."""
     if fmt == "json":
         return json.dumps([r.as_dict() for r in requests], ensure_ascii=False, indent=2) + "\n"
     buffer = io.StringIO()
