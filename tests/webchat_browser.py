@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -58,21 +59,29 @@ def _clinic_page(rasa_url: str, title: str) -> bytes:
 </body></html>""".encode()
 
 
+@contextmanager
+def clinic_site(rasa_url: str, port: int = 0, title: str = "clinic site") -> Iterator[str]:
+    """Serve a page embedding the widget of the Rasa server at ``rasa_url``; yields its URL."""
+    site = _Site(("127.0.0.1", port), _PageHandler)
+    site.page = _clinic_page(rasa_url, title)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{site.server_port}/"
+    finally:
+        site.shutdown()
+        site.server_close()
+
+
 @pytest.fixture(scope="module")
 def sites(assistant) -> Iterator[dict[str, str]]:
     """The clinic's website (an allowed origin) and another site (not allowed), both embedding
     the widget from the assistant's server."""
     settings = channel_settings()
-    servers = {}
-    for name, port in (("clinic", settings.site_port), ("other", settings.other_site_port)):
-        site = _Site(("127.0.0.1", port), _PageHandler)
-        site.page = _clinic_page(assistant.rasa_url, f"{name} site")
-        threading.Thread(target=site.serve_forever, daemon=True).start()
-        servers[name] = site
-    yield {name: f"http://127.0.0.1:{site.server_port}/" for name, site in servers.items()}
-    for site in servers.values():
-        site.shutdown()
-        site.server_close()
+    with (
+        clinic_site(assistant.rasa_url, settings.site_port, "clinic site") as clinic,
+        clinic_site(assistant.rasa_url, settings.other_site_port, "other site") as other,
+    ):
+        yield {"clinic": clinic, "other": other}
 
 
 @pytest.fixture(scope="module")
