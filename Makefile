@@ -34,7 +34,7 @@ $(LOCAL_GOALS): export BOT_ENV = $(LOCAL_BOT_ENV)
 # Where the Rasa server finds the action server (endpoints.yml reads it).
 export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
-.PHONY: settings help install onnx benchmark index test lint eval bench safety train run shell validate test-rasa nlu-cv nlu-stability FORCE
+.PHONY: staff settings help install onnx benchmark index test lint eval bench safety train run shell validate test-rasa nlu-cv nlu-stability FORCE
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  make %-10s %s\n", $$1, $$2}'
@@ -108,6 +108,9 @@ FORCE:
 
 run: install index train widget ## Start the assistant: action server on 5055, Rasa (rest + socketio) on 5005; Ctrl-C stops both
 	scripts/run.sh
+
+staff: install index ## The staff console on 127.0.0.1:5056 (production mode: BOT_DATA_KEY; first account: see README)
+	$(BOT) staff serve
 
 shell: install index train ## Talk to the assistant in the terminal (Rasa's console, with the patients' checks)
 	scripts/shell.sh

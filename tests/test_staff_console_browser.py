@@ -272,12 +272,18 @@ def test_front_desk_cannot_reach_admin_pages(context, console):
     assert "changed" not in (console.knowledge / "faq.yml").read_text()
 
 
-def test_the_health_page_shows_both_servers(context, console):
+def test_the_health_page_shows_both_servers_and_counts_crisis_events(context, console):
+    crisis = reply_text(console.assistant, "staff-console-crisis", "I want to end my life tonight")
+    assert "988" in crisis
     desk = sign_in(context, console, DESK)
     desk.get_by_role("link", name="Health").click()
     assert "Everything is up." in desk.content()
     text = desk.get_by_role("table").first.inner_text()
-    assert "Rasa: model" in text and "Action server" in text and "index loaded" in text
+    assert "Rasa: model" in text and "trained" in text and "Action server" in text
+    assert re.search(r"index loaded \(\d+ entries, version \w{12}@", text)
+    today = desk.get_by_role("table").nth(1).get_by_role("row").nth(1).inner_text()
+    assert today.split() == [time.strftime("%Y-%m-%d", time.gmtime()), "1"], today
+    assert "end my life" not in desk.content()
     shot(desk, "health")
 
 

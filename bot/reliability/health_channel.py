@@ -222,7 +222,8 @@ class HealthInput(InputChannel):
         model_ok = agent is not None and agent.is_ready()
         checks["model"] = {
             "ok": model_ok,
-            "detail": agent.model_name if agent is not None and model_ok else "no model loaded",
+            "detail": _model_version(agent) if agent is not None and model_ok
+            else "no model loaded",
         }
         if agent is None:
             return checks
@@ -243,6 +244,18 @@ class HealthInput(InputChannel):
                     "required": False,
                 }
         return checks
+
+
+def _model_version(agent: Any) -> str:
+    """The model's file, id and training time (what staff compare after a deployment)."""
+    metadata = getattr(agent.processor, "model_metadata", None)
+    trained = getattr(metadata, "trained_at", None)
+    parts = [str(agent.model_name)]
+    if agent.model_id:
+        parts.append(f"id {str(agent.model_id)[:8]}")
+    if trained is not None:
+        parts.append(f"trained {trained:%Y-%m-%d %H:%M}")
+    return ", ".join(parts)
 
 
 def install_resilient_endpoint(agent: Any, timeout_seconds: float | None = None) -> None:

@@ -113,10 +113,17 @@ def cmd_list_users(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    """Run the console until Ctrl-C."""
+    """Run the console until Ctrl-C; without a usable data key it does not start (exit 78)."""
     import logging
 
+    from bot.privacy.crypto import KeyConfigurationError, load_key
     from bot.staff.console.app import serve
+
+    try:
+        load_key()
+    except KeyConfigurationError as error:
+        print(f"The staff console cannot start: {error}", file=sys.stderr)
+        return 78  # EX_CONFIG: a process manager should not restart into it
 
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

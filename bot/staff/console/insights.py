@@ -96,9 +96,10 @@ def build_insights(tracker_url: str | None, votes: dict, encoder, hidden: set[st
         key = suggestion_key("unanswered", cluster.examples[0])
         if key in hidden:
             continue
-        entry, score = cluster.nearest[0] if cluster.nearest else (None, None)
+        nearest: str | None = cluster.nearest[0][0] if cluster.nearest else None
+        score: float | None = cluster.nearest[0][1] if cluster.nearest else None
         insights.suggestions.append(Suggestion(key, "unanswered", cluster.examples[0],
-                                               cluster.examples, cluster.count, entry, score))
+                                               cluster.examples, cluster.count, nearest, score))
     insights.suggestions.sort(key=lambda s: (-s.count, s.kind, s.paraphrase.lower()))
     del insights.suggestions[MAX_SUGGESTIONS:]
     return insights

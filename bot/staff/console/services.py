@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.settings import Settings, served_index_dir, served_knowledge_dir, settings
 from bot.staff.console.accounts import Accounts
@@ -27,22 +28,23 @@ class Services:
     audit: AuditLog
     desk: KnowledgeDesk
     index_dir: Path
+    _opened: dict[str, Any] = field(default_factory=dict)
 
     def request_store(self):
         """The consultation requests (bot.booking.store), opened on first use."""
         from bot.booking.store import RequestStore
 
-        if not hasattr(self, "_requests"):
-            self._requests = RequestStore(self.config.database_url)
-        return self._requests
+        if "requests" not in self._opened:
+            self._opened["requests"] = RequestStore(self.config.database_url)
+        return self._opened["requests"]
 
     def event_store(self):
         """The crisis events (bot.safety.events), opened on first use."""
         from bot.safety.events import CrisisEventStore
 
-        if not hasattr(self, "_events"):
-            self._events = CrisisEventStore(self.config.database_url)
-        return self._events
+        if "events" not in self._opened:
+            self._opened["events"] = CrisisEventStore(self.config.database_url)
+        return self._opened["events"]
 
 
 def build_services(config: Settings | None = None, limits: Limits | None = None,
