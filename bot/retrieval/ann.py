@@ -159,7 +159,7 @@ def build(
     count, dimension = vectors.shape
     started = time.perf_counter()
     if count <= exact_limit:
-        index = faiss.IndexFlatIP(dimension)
+        index: faiss.Index = faiss.IndexFlatIP(dimension)
         index.add(vectors)
         return index, AnnInfo("flat", count, build_seconds=time.perf_counter() - started)
 

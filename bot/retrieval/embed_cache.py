@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from bot.config import PROJECT_ROOT
 from bot.settings import settings
@@ -70,7 +70,7 @@ class EmbeddingCache:
         self.model = model
         self.dimension = dimension
         self._rows: dict[str, int] = {}
-        self._vectors = None  # numpy array of the stored rows
+        self._vectors: np.ndarray | None = None  # numpy array of the stored rows
         self._pending: list = []  # (keys, vectors) added since load
         self._loaded = False
         self._lock = threading.Lock()
@@ -130,7 +130,7 @@ class EmbeddingCache:
                     found_at.append(position)
                     found_rows.append(row)
             if found_rows:
-                out[found_at] = self._vectors[found_rows]
+                out[found_at] = cast("np.ndarray", self._vectors)[found_rows]  # set by _load
             return out, missing
 
     def add(self, keys: Sequence[str], vectors: np.ndarray) -> None:
@@ -145,14 +145,15 @@ class EmbeddingCache:
 
         if not self._pending:
             return
-        new_vectors = []
+        stored = cast("np.ndarray", self._vectors)  # set by _load, which runs first
+        new_vectors: list[np.ndarray] = []
         for keys, vectors in self._pending:
             for key, vector in zip(keys, vectors, strict=True):
                 if key not in self._rows:
-                    self._rows[key] = len(self._vectors) + len(new_vectors)
+                    self._rows[key] = len(stored) + len(new_vectors)
                     new_vectors.append(vector)
         if new_vectors:
-            self._vectors = np.vstack([self._vectors, np.asarray(new_vectors, dtype=np.float32)])
+            self._vectors = np.vstack([stored, np.asarray(new_vectors, dtype=np.float32)])
         self._pending = []
 
     def save(self, keep: Iterable[str] | None = None) -> None:
@@ -166,9 +167,9 @@ class EmbeddingCache:
             if keep is not None:
                 wanted = [k for k in dict.fromkeys(keep) if k in self._rows]
                 rows = [self._rows[k] for k in wanted]
-                self._vectors = np.ascontiguousarray(self._vectors[rows])
+                self._vectors = np.ascontiguousarray(cast("np.ndarray", self._vectors)[rows])
                 self._rows = {key: row for row, key in enumerate(wanted)}
-            keys = [None] * len(self._rows)
+            keys: list[str | None] = [None] * len(self._rows)
             for key, row in self._rows.items():
                 keys[row] = key
             self.directory.mkdir(parents=True, exist_ok=True)

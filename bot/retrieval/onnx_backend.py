@@ -28,7 +28,7 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.config import PROJECT_ROOT
 from bot.retrieval.model import MODEL_DIMENSION, MODEL_NAME, model_path
@@ -152,8 +152,8 @@ class OnnxEncoder:
         self.backend = "onnx" if variant == "fp32" else f"onnx-{variant}"
         self._dir = Path(model_dir or ONNX_MODEL_DIR)
         self._threads = threads
-        self._session = None
-        self._tokenizer = None
+        self._session: Any = None  # onnxruntime.InferenceSession once loaded
+        self._tokenizer: Any = None  # tokenizers.Tokenizer once loaded
         self._feeds: tuple[str, ...] = ()
         self._lock = threading.Lock()
 
