@@ -144,6 +144,18 @@ def retrieval_small_index(tmp_path_factory, retrieval_small_kb, retrieval_encode
 
 
 # --- performance: tests never read or write the project's embedding cache (var/cache) ---
+@pytest.fixture(scope="session")
+def clinic_retriever(tmp_path_factory, retrieval_encoder):
+    """A fresh index of the clinic's knowledge (independent of var/index)."""
+    from bot.retrieval.index import build_index
+    from bot.retrieval.knowledge import load_knowledge
+    from bot.retrieval.retriever import Retriever
+
+    index_dir = tmp_path_factory.mktemp("clinic-eval") / "index"
+    build_index(load_knowledge(), index_dir, retrieval_encoder, progress=False)
+    return Retriever.load(index_dir, encoder=retrieval_encoder)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _private_embedding_cache(tmp_path_factory) -> Iterator[None]:
     """Index builds in tests embed into a per-session cache, so a test never gets vectors

@@ -13,20 +13,12 @@ import pytest
 
 from benchmarks.evaluation import evaluate, load_clinic_set, load_queries
 from bot.retrieval.index import build_index
-from bot.retrieval.knowledge import load_faq_file, load_knowledge
+from bot.retrieval.knowledge import load_faq_file
 from bot.retrieval.retriever import Retriever
 
 COVIDFAQ = Path(__file__).resolve().parents[2] / "shared" / "data" / "covidfaq"
 if not COVIDFAQ.exists():  # the shared data sits next to the checkout; also accept /work/shared
     COVIDFAQ = Path("/work/shared/data/covidfaq")
-
-
-@pytest.fixture(scope="module")
-def clinic_retriever(tmp_path_factory, retrieval_encoder) -> Retriever:
-    """A fresh index of the clinic's knowledge (independent of var/index)."""
-    index_dir = tmp_path_factory.mktemp("clinic-eval") / "index"
-    build_index(load_knowledge(), index_dir, retrieval_encoder, progress=False)
-    return Retriever.load(index_dir, encoder=retrieval_encoder)
 
 
 def test_clinic_set_meets_the_targets(clinic_retriever, capsys):
