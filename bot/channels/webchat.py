@@ -27,9 +27,9 @@ import asyncio
 import html
 import logging
 import re
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint
@@ -175,6 +175,8 @@ class WebchatInput(InputChannel):
         """Build the channel from its credentials.yml section."""
         if not credentials:
             cls.raise_missing_credentials_exception()
+        # Not None past this point: that call raises (NoReturn in Rasa, which mypy does not see).
+        credentials = cast("dict[str, Any]", credentials)
         return cls(
             allowed_origins=parse_origins(credentials.get("allowed_origins")),
             session_key=credentials.get("session_key"),
@@ -313,7 +315,7 @@ class WebchatInput(InputChannel):
             if problem:  # empty, invisible, unreadable or too long: never reaches NLU
                 await sio.emit(BOT_EVENT, {"text": problem}, room=sid)
                 return
-            text = without_controls(text)
+            text = without_controls(cast(str, text))  # not a str: refused just above
             agent = blueprint.ctx.app.ctx.agent
             urgent = help_now_responses(getattr(agent, "domain", None), text, CHANNEL)
             if self.limits.admit(sender_id, session.get("address")) and not urgent:
@@ -415,7 +417,7 @@ class WebchatInput(InputChannel):
             return _html_page(WEB_DIR / "privacy.html")
 
 
-def _asset_handler(name: str) -> Callable[[Request], Awaitable[HTTPResponse]]:
+def _asset_handler(name: str) -> Callable[[Request], Coroutine[Any, Any, HTTPResponse]]:
     path, content_type = _ASSETS[name]
 
     async def asset(_: Request) -> HTTPResponse:

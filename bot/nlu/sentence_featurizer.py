@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from threading import Lock
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -100,7 +100,8 @@ class MiniLMSentenceFeaturizer(DenseFeaturizer, GraphComponent):
             for i, row in zip(missing, fresh, strict=True):
                 vectors[i] = row
                 self._cache.put(texts[i], row)
-        return np.vstack(vectors).astype(np.float32)
+        # Every row is filled by now (from the cache or just encoded).
+        return np.vstack(cast("list[np.ndarray]", vectors)).astype(np.float32)
 
     def _featurize(self, messages: list[Message]) -> None:
         with_text = [m for m in messages if m.get(TEXT)]

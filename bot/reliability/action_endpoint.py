@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
@@ -84,13 +84,14 @@ class ResilientActionEndpoint(EndpointConfig):
 
     def copy(self) -> ResilientActionEndpoint:
         """A copy that keeps the failure handling."""
-        clone = ResilientActionEndpoint.wrap(super().copy())
+        # wrap() returns None only for None, and a copy is an endpoint.
+        clone = cast(ResilientActionEndpoint, ResilientActionEndpoint.wrap(super().copy()))
         clone.timeout_seconds = self.timeout_seconds
         return clone
 
     async def request(self, method: str = "post", subpath: str | None = None, **kwargs: Any) -> Any:
         """Call the action server; a failure becomes :func:`fallback_answer` for action calls."""
-        body = kwargs.get("json")
+        body: Any = kwargs.get("json")  # any JSON value; a dict for action calls
         is_action_call = isinstance(body, dict) and "next_action" in body
         deadline = self.timeout_seconds
         if is_action_call:
