@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 
 def add_parser(subparsers) -> None:
@@ -25,13 +26,14 @@ def cmd_safety(args) -> int:
 
     panels = [load_panel(p) for p in args.panels] if args.panels else load_panels()
     mode = f"end to end via {args.url}" if args.url else "deterministic layer"
-    rows = []
+    rows: list[dict[str, Any]] = []
     for panel in panels:
         result = score_rest(panel, args.url) if args.url else score_deterministic(panel)
         metric, value = result.headline()
-        row = {"panel": panel.name, "file": panel.path.name if panel.path else None,
-               "expect": panel.expect, "n": result.n, "metric": metric, "value": round(value, 4),
-               "misses": [m.text for m in result.misses]}
+        row: dict[str, Any] = {
+            "panel": panel.name, "file": panel.path.name if panel.path else None,
+            "expect": panel.expect, "n": result.n, "metric": metric, "value": round(value, 4),
+            "misses": [m.text for m in result.misses]}
         if panel.expect == "not_crisis":
             clinic = [m.kind for m in panel.messages if m.kind == "clinic"]
             if clinic:

@@ -27,6 +27,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import (
     MetaData,
@@ -38,6 +39,9 @@ from sqlalchemy.engine import Engine, make_url
 
 from bot.privacy.tracker_events import events_table, open_stored_event
 from bot.settings import settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sqlalchemy import Select
 
 TRACKER_DB_ENV = "BOT_TRACKER_DB_URL"
 SMS_KEY_ENV = "SMS_SENDER_KEY"
@@ -95,15 +99,15 @@ class TrackerEvents:
         """Each conversation's newest event time (Unix seconds)."""
         from sqlalchemy import func
 
-        query = select(self.events.c.sender_id, func.max(self.events.c.timestamp)).group_by(
-            self.events.c.sender_id
-        )
+        query: Select[str, float | None] = select(
+            self.events.c.sender_id, func.max(self.events.c.timestamp)
+        ).group_by(self.events.c.sender_id)
         with self.engine.connect() as conn:
             return {sender: float(ts or 0) for sender, ts in conn.execute(query)}
 
     def user_texts(self) -> Iterable[tuple[str, str]]:
         """(sender id, text) of every user message."""
-        query = select(self.events.c.sender_id, self.events.c.data).where(
+        query: Select[str, str | None] = select(self.events.c.sender_id, self.events.c.data).where(
             self.events.c.type_name == "user"
         )
         with self.engine.connect() as conn:
@@ -221,7 +225,7 @@ def _requests_engine() -> Engine:
     # The store's own engine, so SQLite's secure_delete pragma overwrites deleted rows.
     store = RequestStore()
     store._session_factory()  # opens the engine (and creates the tables) on first use
-    return store._engine
+    return cast(Engine, store._engine)  # set by _session_factory()
 
 
 def _expire_rows(kind: str, cutoff: datetime, report: Report, dry_run: bool) -> None:
