@@ -33,6 +33,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 from benchmarks.datasets import DATA_DIR, medquad_records
 from benchmarks.harness import free_port
@@ -48,6 +49,8 @@ BACKENDS = ("torch", "onnx", "onnx-int8")
 SECTIONS = ("encoder", "retrieval", "build", "ann", "server", "e2e", "liveqa")
 DEFAULT_ANN_SIZES = (10_000, 30_000, 100_000, 300_000, 1_000_000)
 
+T = TypeVar("T")
+
 
 # --- helpers -------------------------------------------------------------------------------------
 
@@ -57,7 +60,7 @@ def percentiles(samples_ms: Sequence[float]) -> dict:
     return latency_summary(list(samples_ms))
 
 
-def timed(function: Callable, *args, **kwargs) -> tuple[object, float]:
+def timed(function: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T, float]:
     """``(result, seconds)`` of one call."""
     started = time.perf_counter()
     result = function(*args, **kwargs)
@@ -168,7 +171,7 @@ def bench_encoder(args) -> dict:
     sample = [t for t in index_texts(medquad_knowledge(medquad_records(3000)))]
     random.Random(0).shuffle(sample)
     sample = sample[: args.batch_texts]
-    results = {}
+    results: dict = {}
     for backend in args.backends:
         script = (
             "import time; t = time.perf_counter()\n"
@@ -311,8 +314,8 @@ def bench_build(args) -> dict:
     encoder = encoder_for(args.backend)
     encoder.encode(["warm up"])
     results: dict = {"backend": args.backend}
-    with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp_name:
+        tmp = Path(tmp_name)
         clinic = load_knowledge()
         texts = list(dict.fromkeys(index_texts(clinic)))
         raw = raw_throughput(encoder, texts)
@@ -723,8 +726,8 @@ def bench_e2e(args) -> dict:
         return {"skipped": f"no trained model at {model.relative_to(PROJECT_ROOT)}"}
     results: dict = {"model": str(model.relative_to(PROJECT_ROOT)), "levels": []}
     questions = [q for q in clinic_questions()[:120]]
-    with tempfile.TemporaryDirectory(prefix="bench-e2e-") as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix="bench-e2e-") as tmp_name:
+        tmp = Path(tmp_name)
         actions, action_url, action_cold = start_action_server(tmp, args.backend)
         port = free_port()
         rasa_url = f"http://127.0.0.1:{port}"

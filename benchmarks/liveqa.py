@@ -129,7 +129,9 @@ def run(encoder, answers: bool = True, verbose: bool = False) -> dict:
     questions = load_questions()
     qrels = load_qrels()
     started = time.perf_counter()
-    rankings = {q["qid"]: [c.id for c in retriever.rank(q["text"], 10)] for q in questions}
+    rankings: dict[str, Sequence[str]] = {
+        q["qid"]: [c.id for c in retriever.rank(q["text"], 10)] for q in questions
+    }
     seconds = time.perf_counter() - started
     numbers = score(rankings, qrels, [q["qid"] for q in questions])
     result = {
