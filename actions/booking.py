@@ -31,6 +31,7 @@ from bot.booking.form import (
     request_from_slots,
 )
 from bot.booking.notify import send_new_request_notification
+from bot.booking.on_behalf import opening_message, relation_in
 from bot.booking.slots import ATTEMPT_SLOT, FORM
 from bot.booking.store import get_store
 from bot.config import load_clinic
@@ -120,17 +121,26 @@ class ValidateConsultationForm(FormValidationAction):
         if answered is not None:
             return {**answered, "booking_consent": None}
         if isinstance(value, bool):
-            return {"booking_consent": value}
+            return {"booking_consent": value, **self._booking_for(tracker, value)}
         if isinstance(value, str):
             answer = validators.read_yes_no(value)
             if answer is not None:
-                return {"booking_consent": answer}
+                return {"booking_consent": answer, **self._booking_for(tracker, answer)}
             if looks_like_question(value):
                 answered = await self._answer_instead(dispatcher, tracker, domain)
                 return {**answered, "booking_consent": None}
         if value is not None:
             dispatcher.utter_message(text=replies.invalid_reply("consent_unclear"))
         return {"booking_consent": None}
+
+    @staticmethod
+    def _booking_for(tracker: Tracker, consent: bool) -> dict[str, Any]:
+        """Who the booking is for, from the message that opened the form ("can I book for my
+        mom?"); nothing when it is for the writer."""
+        if not consent:
+            return {}
+        relation = relation_in(opening_message(tracker.events, FORM) or "")
+        return {"booking_for": relation} if relation else {}
 
     def _step_answer(self, tracker: Tracker, slot: str) -> dict[str, Any]:
         """What the patient typed at ``slot``'s question, when it answers it, whatever the NLU
@@ -282,6 +292,43 @@ class ValidateConsultationForm(FormValidationAction):
         return {slot: None}
 
 
+class ActionAskFullName(Action):
+    """Asks for the name: the patient's own, or the person's the booking is for."""
+
+    def name(self) -> str:
+        """Rasa calls ``action_ask_<slot>`` to request the slot."""
+        return "action_ask_full_name"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """domain.yml's question, or the one for someone else's booking."""
+        booking_for = tracker.get_slot("booking_for")
+        if booking_for:
+            dispatcher.utter_message(text=replies.name_prompt(booking_for))
+        else:
+            dispatcher.utter_message(response="utter_ask_full_name")
+        return []
+
+
+class ActionAskContact(Action):
+    """Asks for a phone number or e-mail: the caller's, when booking for someone else."""
+
+    def name(self) -> str:
+        """Rasa calls ``action_ask_<slot>`` to request the slot."""
+        return "action_ask_contact"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """domain.yml's question, or the one for someone else's booking."""
+        if tracker.get_slot("booking_for"):
+            dispatcher.utter_message(text=replies.contact_prompt_for_someone_else())
+        else:
+            dispatcher.utter_message(response="utter_ask_contact")
+        return []
+
+
 class ActionAskLocation(Action):
     """Asks for the location with one button per location of the clinic profile."""
 
@@ -329,6 +376,7 @@ class ActionAskBookingReview(Action):
                 contact_kind=tracker.get_slot("contact_kind"),
                 preferred_time=tracker.get_slot("preferred_time") or "",
                 location_id=tracker.get_slot("location") or "",
+                booking_for=tracker.get_slot("booking_for"),
             ),
             buttons=replies.review_buttons(),
         )

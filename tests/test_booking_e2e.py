@@ -33,7 +33,7 @@ SECOND_NAME = "Omar Haddad"
 EMAIL = "omar.haddad@example.org"
 SECRETS = [
     NAME, "Hartwell", PHONE_TYPED, PHONE_E164, "5552010187", "555-201-0187", "201-0187",
-    SECOND_NAME, "Haddad", EMAIL, "omar.haddad",
+    SECOND_NAME, "Haddad", EMAIL, "omar.haddad", "Dolores Whitfield", "caller.whitfield",
 ]  # fmt: skip
 
 
@@ -198,6 +198,32 @@ def test_cancel_stores_nothing(booking_assistant, booking_env):
     assert from_knowledge(text, buttons)
     assert "When would suit you" not in text and "full name" not in text
 
+def test_a_caller_books_for_someone_else(booking_assistant, booking_env):
+    """The patient's name, the caller's contact and who the patient is to the caller."""
+    sender = "e2e-booking-for-mom"
+    text, _ = say(booking_assistant, sender,
+                  "can i book for my mom? she doesnt really do computers")  # fmt: skip
+    assert "Is that OK with you?" in text
+    text, _ = say(booking_assistant, sender, "yes")
+    assert "full name of the person the consultation is for (your mom)" in text
+    text, _ = say(booking_assistant, sender, "her name is Dolores Whitfield")
+    assert "reach you about it" in text
+    text, _ = say(booking_assistant, sender, "caller.whitfield@example.org")
+    assert ASK_TIME_END in text
+    text, buttons = say(booking_assistant, sender, "weekday mornings")
+    text, buttons = say(booking_assistant, sender, buttons[0]["payload"])
+    assert "- For: your mom" in text and "- Name: Dolores Whitfield" in text
+    assert "- Email: caller.whitfield@example.org" in text
+    text, _ = say(booking_assistant, sender, "yes, send it")
+    assert "has been sent" in text
+    raw = open(db_path(booking_env), "rb").read()
+    assert b"Whitfield" not in raw and b"mom" not in raw  # all of it encrypted
+    listed = staff(booking_env, "list", "--json")
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    [row] = [r for r in rows if r["full_name"] == "Dolores Whitfield"]
+    assert row["relationship"] == "mom" and row["contact"] == "caller.whitfield@example.org"
+
+
 
 def test_unwritable_database_gets_the_honest_reply(booking_assistant, booking_env):
     clinic = load_clinic()
@@ -231,3 +257,4 @@ def test_no_personal_data_in_the_logs(booking_assistant):
     assert "consultation request" in logs  # the booking actions did log (ids only)
     for secret in SECRETS:
         assert secret not in logs, f"{secret!r} appears in the server logs"
+

@@ -4,7 +4,7 @@ Crisis recall must be 100%: each crisis message (mid-form ones sent after openin
 consultation form) gets utter_crisis. Figures of speech and ordinary questions may get it at
 most 5% of the time; medical-advice requests are refused with an offer to book. The numbers are
 printed (docs/safety.md records a run). Also: the form asks nothing more after a crisis, later
-booking requests get the resources again, a crisis event lands in the database without the
+booking requests open the form after the 988 line, a crisis event lands in the database without the
 text, and the crisis reply is sent even when the action server is down.
 """
 
@@ -73,7 +73,7 @@ def test_medical_advice_is_refused_with_an_offer(scores):
     assert scores["not_crisis"].rate_for(["clinic"], "refused") <= 0.05
 
 
-def test_a_crisis_mid_form_stops_the_form_and_booking_stays_off(assistant):
+def test_a_crisis_mid_form_stops_the_form_and_an_explicit_booking_reopens_it(assistant):
     sender = _sender()
     assert CONSENT_QUESTION in _text(assistant.send(sender, FORM_OPENER[0]))
     assert NAME_QUESTION in _text(assistant.send(sender, FORM_OPENER[1]))
@@ -85,9 +85,10 @@ def test_a_crisis_mid_form_stops_the_form_and_booking_stays_off(assistant):
     # The next message is not taken as a name, and no form question follows.
     after = _text(assistant.send(sender, "Jane Roe"))
     assert "phone number or email" not in after and NAME_QUESTION not in after
-    # Asking to book again gets the resources and the clinic's phone, not the form.
+    # Asking to book again, explicitly, opens the form, with 988 and 911 kept in view.
     again = _text(assistant.send(sender, "I'd like to book a consultation"))
-    assert CRISIS_REPLY_MARKER in again and CONSENT_QUESTION not in again
+    assert "988" in again and "911" in again and CONSENT_QUESTION in again
+    assert again.index("988") < again.index(CONSENT_QUESTION)
 
 
 def test_medical_refusal_offer_leads_into_the_form(assistant):

@@ -97,6 +97,7 @@ def request_from_slots(
         location_id=location_id or "",
         sender_id=sender_id,
         channel=channel or None,
+        relationship=get_slot("booking_for") or None,
     )
 
 

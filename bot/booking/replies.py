@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from bot.booking.on_behalf import SOMEONE_ELSE, described
 from bot.config import ClinicProfile, Location
 
 FIELDS = ("full_name", "contact", "preferred_time", "location")
@@ -116,6 +117,20 @@ def format_contact(contact: str, kind: str | None) -> str:
     return contact
 
 
+def name_prompt(booking_for: str | None) -> str:
+    """The name question when the booking is for someone else (else domain.yml's own)."""
+    who = described(booking_for)
+    return (f"Thank you. What is the full name of the person the consultation is for "
+            f"({who})?" if booking_for != SOMEONE_ELSE else
+            "Thank you. What is the full name of the person the consultation is for?")
+
+
+def contact_prompt_for_someone_else() -> str:
+    """The contact question when the booking is for someone else: the caller's details do."""
+    return ("What's the best phone number or email address to reach you about it? Our care "
+            "team will contact you to arrange the consultation.")
+
+
 def summary(
     profile: ClinicProfile,
     full_name: str,
@@ -123,13 +138,16 @@ def summary(
     contact_kind: str | None,
     preferred_time: str,
     location_id: str,
+    booking_for: str | None = None,
 ) -> str:
     """The request as it will be sent, for the patient to check before submitting."""
     location = next((loc for loc in profile.locations if loc.id == location_id), None)
     contact_label = "Email" if contact_kind == "email" else "Phone"
+    patient = [f"- For: {described(booking_for)}"] if booking_for else []
     return "\n".join(
         [
             "Here is your consultation request:",
+            *patient,
             f"- Name: {full_name}",
             f"- {contact_label}: {format_contact(contact, contact_kind)}",
             f"- Preferred time: {preferred_time}",

@@ -15,6 +15,7 @@ PERSONAL_SLOTS = (
     "preferred_time",
     "preferred_time_normalized",
     "location",
+    "booking_for",  # who the patient is to the caller, when booking for someone else
 )
 FORM_SLOTS = ("booking_consent", *PERSONAL_SLOTS, "booking_review")
 # After a failed submit: the idempotency key of that attempt, so that a retry stores the

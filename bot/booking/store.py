@@ -74,6 +74,8 @@ class ConsultationRequestRow(Base):
     conversation_ref: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
     channel: Mapped[str | None] = mapped_column(String(32))
     idempotency_key: Mapped[str] = mapped_column(String(128), nullable=False, unique=True)
+    # Who the patient is to the person who booked ("mom"), when booking for someone else.
+    relationship_encrypted: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class NewRequest:
     location_id: str
     sender_id: str
     channel: str | None = None
+    relationship: str | None = None  # set when booking for someone else ("mom")
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,7 @@ class ConsultationRequest:
     location_id: str
     conversation_ref: str
     channel: str | None
+    relationship: str | None = None
 
     def as_dict(self) -> dict:
         """JSON-ready fields (datetimes as ISO 8601)."""
@@ -151,6 +155,7 @@ class RequestStore:
                 try:
                     engine = self._create_engine()
                     Base.metadata.create_all(engine)
+                    _add_missing_columns(engine)
                 except (SQLAlchemyError, ImportError) as exc:
                     if engine is not None:
                         engine.dispose()
@@ -220,6 +225,9 @@ class RequestStore:
                 conversation_ref=self.conversation_ref(request.sender_id),
                 channel=request.channel,
                 idempotency_key=idempotency_key,
+                relationship_encrypted=cipher.encrypt(
+                    request.relationship, "relationship", idempotency_key
+                ) if request.relationship else None,
             )
             session.add(row)
             try:
@@ -265,12 +273,13 @@ class RequestStore:
         """
         cipher, rewritten = self.cipher, 0
         columns = {"name_encrypted": "full_name", "contact_encrypted": "contact",
-                   "preferred_time_encrypted": "preferred_time"}  # fmt: skip
+                   "preferred_time_encrypted": "preferred_time",
+                   "relationship_encrypted": "relationship"}  # fmt: skip
         with self._session() as session:
             for row in session.scalars(select(ConsultationRequestRow)):
                 for column, field in columns.items():
                     token = getattr(row, column)
-                    if cipher.is_current(token):
+                    if token is None or cipher.is_current(token):
                         continue
                     plain = cipher.decrypt(token, field, row.idempotency_key)
                     setattr(row, column, cipher.encrypt(plain, field, row.idempotency_key))
@@ -339,6 +348,9 @@ class RequestStore:
             location_id=row.location_id,
             conversation_ref=row.conversation_ref,
             channel=row.channel,
+            relationship=cipher.decrypt(row.relationship_encrypted, "relationship",
+                                        row.idempotency_key)
+            if row.relationship_encrypted else None,
         )
 
     def dispose(self) -> None:
@@ -348,6 +360,25 @@ class RequestStore:
                 self._engine.dispose()
             self._engine = None
             self._sessions = None
+
+
+# Columns added after the table was first created: (name, SQL type). A database made by an
+# earlier version gets them on first use (create_all never alters an existing table).
+ADDED_COLUMNS = (("relationship_encrypted", "TEXT"),)
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    from sqlalchemy import inspect as sql_inspect
+    from sqlalchemy import text
+
+    present = {c["name"] for c in sql_inspect(engine).get_columns(
+        ConsultationRequestRow.__tablename__)}  # fmt: skip
+    with engine.begin() as connection:
+        for name, sql_type in ADDED_COLUMNS:
+            if name not in present:
+                connection.execute(text(
+                    f"ALTER TABLE {ConsultationRequestRow.__tablename__} "  # noqa: S608 - constants
+                    f"ADD COLUMN {name} {sql_type}"))
 
 
 def _create_private_file(path: str) -> None:

@@ -33,6 +33,7 @@ EXPORT_FIELDS = [
     "status",
     "contacted_at",
     "full_name",
+    "relationship",
     "contact_kind",
     "contact",
     "preferred_time",

@@ -1,0 +1,79 @@
+"""Bookings for someone else: "can I book for my mom?", "on behalf of my husband", "can i book
+for her?". The request then carries the patient's name, the caller's contact, and who the
+patient is to the caller, so the care team knows whom they are calling and about whom.
+Standard library only; no side effects.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+# Who the patient can be to the caller, as people write it; each maps to the word shown to
+# staff ("mom" and "mum" stay as written: the care team repeats the caller's own word).
+RELATIONS = (
+    "wife husband partner spouse fiance fiancee fiancé fiancée girlfriend boyfriend "
+    "mother mom mum mommy mama father dad daddy papa parent parents "
+    "son daughter child kid kids stepson stepdaughter teen teenager "
+    "brother sister sibling twin grandmother grandma granny grandfather grandpa grandson "
+    "granddaughter aunt uncle niece nephew cousin "
+    "friend roommate flatmate neighbor neighbour colleague coworker co-worker boss employee "
+    "client patient veteran"
+).split()
+_RELATION = "|".join(sorted((re.escape(r) for r in RELATIONS), key=len, reverse=True))
+_FOR_MY = re.compile(
+    rf"\b(?:for|on\s+behalf\s+of|behalf\s+of)\s+(?:my|our)\s+(?:\w+\s+)?(?P<relation>{_RELATION})\b",
+    re.IGNORECASE,
+)
+_MY_X_NEEDS = re.compile(
+    rf"\bmy\s+(?P<relation>{_RELATION})\s+(?:wants|needs|would\s+like|is\s+looking|has\s+been|"
+    r"should|might|could)\b",
+    re.IGNORECASE,
+)
+_FOR_PRONOUN = re.compile(
+    r"\b(?:book|booking|appointment|consultation|consult|request|sign|schedule|set\s+up)\b"
+    r"[^.?!]{0,30}?\b(?:for|on\s+behalf\s+of)\s+(?:her|him|them|someone\s+else|somebody\s+else|"
+    r"another\s+person|a\s+(?:friend|family\s+member|relative|loved\s+one))\b",
+    re.IGNORECASE,
+)
+_GENERIC = {"friend": "friend", "family member": "family member", "relative": "relative",
+            "loved one": "loved one"}  # fmt: skip
+SOMEONE_ELSE = "someone else"
+
+
+def relation_in(text: str) -> str | None:
+    """Who the booking is for when ``text`` says it is for someone else ("mom", "husband",
+    "someone else"); None when it is for the writer or does not say."""
+    text = text or ""
+    for pattern in (_FOR_MY, _MY_X_NEEDS):
+        match = pattern.search(text)
+        if match:
+            return match.group("relation").lower()
+    match = _FOR_PRONOUN.search(text)
+    if match:
+        tail = match.group(0).lower()
+        for phrase, relation in _GENERIC.items():
+            if tail.endswith(phrase):
+                return relation
+        return SOMEONE_ELSE
+    return None
+
+
+def opening_message(events: Iterable[Mapping[str, Any]], form: str) -> str | None:
+    """The text of the message that started the latest run of ``form`` (from tracker events)."""
+    last_user, opening = None, None
+    for event in events:
+        kind = event.get("event")
+        if kind == "user":
+            last_user = event.get("text")
+        elif kind == "active_loop" and event.get("name") == form:
+            opening = last_user
+    return opening
+
+
+def described(relation: str | None) -> str:
+    """The relation as the replies and staff pages say it: "your mom", "someone else"."""
+    if not relation:
+        return ""
+    return relation if relation == SOMEONE_ELSE else f"your {relation}"
