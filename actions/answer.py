@@ -28,6 +28,8 @@ from bot.retrieval.answer_log import (
 from bot.retrieval.choices import pick_offered
 from bot.retrieval.reload import version_of
 from bot.retrieval.retriever import RetrievalUnavailable, get_retriever
+from bot.safety.distress import CHECK_IN, RESOURCES, distress_response
+from bot.safety.events import get_event_store
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +116,15 @@ class ActionAnswerQuestion(Action):
             # Only the type: an exception message could quote what the patient wrote.
             logger.error("retrieval failed with %s", type(exc).__name__)
             return self._reply_unavailable(dispatcher, profile)
+        distress = distress_response(tracker.events, tracker.latest_message,
+                                     bool(tracker.get_slot("crisis_mode")))
+        if distress == RESOURCES:
+            return await self._reply_distress_resources(dispatcher, tracker, profile)
+        if distress == CHECK_IN and decision.kind != "answer":
+            # Hopelessness the knowledge cannot answer: no "I don't know", a person instead.
+            logger.info("distress check-in (retrieval decision=%s)", decision.kind)
+            dispatcher.utter_message(response="utter_distress_check_in")
+            return [SlotSet("human_offered", True)]
         if tracker.get_slot("crisis_mode") and decision.kind != "answer":
             # After a crisis, a message the knowledge does not answer gets the resources again,
             # never "I don't know" or a list of FAQ buttons.
@@ -129,12 +140,35 @@ class ActionAnswerQuestion(Action):
                 events += self._reply_decision(dispatcher, profile, part, version_of(retriever))
         else:
             events = self._reply_decision(dispatcher, profile, decision, version_of(retriever))
-        if tracker.get_slot("crisis_mode"):
+        if distress == CHECK_IN:
+            dispatcher.utter_message(response="utter_distress_check_in")
+            events.append(SlotSet("human_offered", True))
+        elif tracker.get_slot("crisis_mode"):
             # Earlier in this conversation someone was in danger: every answer keeps the way
             # to help in view.
             dispatcher.utter_message(response="utter_safety_resources")
         retrieval_debug.show(dispatcher, decision, tracker)  # staff shell only (make shell-debug)
         return events
+
+    @staticmethod
+    async def _reply_distress_resources(
+        dispatcher: CollectingDispatcher, tracker: Tracker, profile: Any
+    ) -> list[EventType]:
+        """A second message of hopelessness (or one after a crisis reply): the crisis
+        resources, crisis mode from now on, and a crisis event (no text) for the staff."""
+        if tracker.get_slot("crisis_mode"):
+            dispatcher.utter_message(response="utter_crisis_followup")
+            dispatcher.utter_message(text=with_open_note(replies.contact_details(profile), profile))
+            return [SlotSet("human_offered", False)]
+        logger.info("distress built up over the conversation: crisis resources")
+        dispatcher.utter_message(response="utter_crisis")
+        try:
+            await asyncio.to_thread(get_event_store().record, tracker.sender_id,
+                                    tracker.get_latest_input_channel(), ["distress"],
+                                    "distress")  # fmt: skip
+        except Exception as exc:  # the patient has the resources; never fail the turn
+            logger.error("crisis event not recorded (%s)", type(exc).__name__)
+        return [SlotSet("crisis_mode", True), SlotSet("human_offered", False)]
 
     @staticmethod
     def _answers_per_question(retriever: Any, text: str, whole: Any) -> list[Any]:

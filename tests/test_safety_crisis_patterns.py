@@ -16,9 +16,11 @@ import yaml
 
 from bot.safety.crisis import (
     BLANK_CATEGORIES,
+    DISTRESS,
     PATTERNS_FILE,
     RULE_CATEGORIES,
     detect_crisis,
+    detect_distress,
     has_figure_or_denial,
     load_pattern_table,
 )
@@ -27,6 +29,7 @@ from bot.safety.normalize import normalize_variants
 TABLE = load_pattern_table()
 RULES = TABLE.of(*RULE_CATEGORIES)
 BLANKS = TABLE.of(*BLANK_CATEGORIES)
+DISTRESS_ENTRIES = TABLE.of(DISTRESS)
 
 
 def _cases(patterns, field):
@@ -64,6 +67,17 @@ def test_figure_negation_or_denial_leaves_its_must_not_match_cases(pattern, text
     assert not _matches(pattern, text)
 
 
+@pytest.mark.parametrize(("pattern", "text"), _cases(DISTRESS_ENTRIES, "must_match"))
+def test_distress_entry_marks_its_must_match_cases_without_a_crisis(pattern, text):
+    assert pattern.id in detect_distress(text)
+    assert not detect_crisis(text).needs_resources, detect_crisis(text)
+
+
+@pytest.mark.parametrize(("pattern", "text"), _cases(DISTRESS_ENTRIES, "must_not_match"))
+def test_distress_entry_leaves_its_must_not_match_cases(pattern, text):
+    assert pattern.id not in detect_distress(text)
+
+
 def test_ids_are_unique_and_every_pattern_has_a_must_match_case():
     raw = yaml.safe_load(PATTERNS_FILE.read_text(encoding="utf-8"))["patterns"]
     ids = [entry["id"] for entry in raw]
@@ -74,7 +88,7 @@ def test_ids_are_unique_and_every_pattern_has_a_must_match_case():
 
 def test_every_category_has_patterns_and_the_table_is_read_once():
     categories = {pattern.category for pattern in TABLE.patterns}
-    assert categories == set(RULE_CATEGORIES) | set(BLANK_CATEGORIES)
+    assert categories == set(RULE_CATEGORIES) | set(BLANK_CATEGORIES) | {DISTRESS}
     assert len(RULES) >= 30 and len(BLANKS) >= 30
     assert load_pattern_table() is TABLE
     # every {NAME} was replaced by its vocabulary entry

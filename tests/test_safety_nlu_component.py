@@ -81,6 +81,15 @@ def results():
         # 9: below the threshold the semantic score does not count
         {"text": "I feel stuck and flat lately", "model": "ask_question", "confidence": 0.8,
          "ranking": [["ask_question", 0.8]], "semantic": [0.5, 0.5, 0.3]},
+        # 10: hopelessness in small talk goes to the answer action, marked as distress
+        {"text": "thanks. whats the point anyway", "model": "thanks", "confidence": 0.9,
+         "ranking": [["thanks", 0.9]]},
+        # 11: hopelessness the medical-advice rules would refuse ("for me") is distress
+        {"text": "nothing is ever going to get better for me", "model": "ask_question",
+         "confidence": 0.7, "ranking": [["ask_question", 0.7]]},
+        # 12: hopelessness with a booking request keeps the booking
+        {"text": "i feel so hopeless, can i book a consultation", "model": "book_consultation",
+         "confidence": 0.9, "ranking": [["book_consultation", 0.9]]},
     ]
     return run_cases(cases)
 
@@ -127,3 +136,13 @@ def test_figures_of_speech_and_low_scores_do_not_count(results):
     assert results[8]["intent"]["name"] == "ask_question"
     assert results[9]["intent"]["name"] == "ask_question"
     assert results[9]["safety"]["decided_by"] == "model"
+
+
+def test_distress_is_marked_and_small_talk_with_it_reaches_the_answer_action(results):
+    for number in (10, 11):
+        assert results[number]["intent"]["name"] == "ask_question", results[number]
+        assert results[number]["safety"]["distress"], results[number]
+        assert results[number]["safety"]["decided_by"] == "distress"
+    assert results[12]["intent"]["name"] == "book_consultation"
+    assert results[12]["safety"]["distress"] == ["hopeless_worthless_empty"]
+    assert results[9]["safety"]["distress"] == []

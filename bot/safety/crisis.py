@@ -59,6 +59,8 @@ FIGURE_OF_SPEECH = "figure_of_speech"  # before every rule
 NEGATED_ACT = "negated_act"  # before every rule, after the figures of speech
 DENIAL = "denial"  # before the mention_only rules only
 BLANK_CATEGORIES = (FIGURE_OF_SPEECH, NEGATED_ACT, DENIAL)
+# Hopelessness that is not a crisis on its own (bot/safety/distress.py decides what it gets).
+DISTRESS = "distress"
 
 PATTERNS_FILE = Path(__file__).with_name("crisis_patterns.yml")
 
@@ -171,7 +173,7 @@ def load_pattern_table(path: Path = PATTERNS_FILE) -> PatternTable:
         if pattern_id in seen:
             raise ValueError(f"{where}: duplicate id")
         seen.add(pattern_id)
-        if category not in RULE_CATEGORIES + BLANK_CATEGORIES:
+        if category not in RULE_CATEGORIES + BLANK_CATEGORIES + (DISTRESS,):
             raise ValueError(f"{where}: unknown category {category!r}")
         mention_only = entry.get("mention_only", False)
         if not isinstance(mention_only, bool) or (mention_only and category not in
@@ -202,6 +204,7 @@ _RULES: list[tuple[str, str, re.Pattern, bool]] = [
 # mention they deny, for the topicable rules.
 _FIGURES_RE = [p.regex for p in _TABLE.of(FIGURE_OF_SPEECH) + _TABLE.of(NEGATED_ACT)]
 _DENIALS_RE = [p.regex for p in _TABLE.of(DENIAL)]
+_DISTRESS: list[tuple[str, re.Pattern]] = [(p.id, p.regex) for p in _TABLE.of(DISTRESS)]
 
 
 # --- logic that is not a plain pattern list ----------------------------------------------
@@ -308,6 +311,19 @@ def has_figure_or_denial(text: str) -> bool:
                 or _ACCIDENT_RE.search(form)):
             return True
     return False
+
+
+def detect_distress(text: str) -> tuple[str, ...]:
+    """The distress entries (ids) a message matches, when it is not already a crisis or a
+    question about the topic; figures of speech, negated acts and denials do not count."""
+    if not text or not text.strip() or detect_crisis(text).needs_resources:
+        return ()
+    found: list[str] = []
+    for form in normalize_variants(text):
+        cleaned = _blank(_blank(form, _FIGURES_RE), _DENIALS_RE)
+        found.extend(name for name, pattern in _DISTRESS
+                     if name not in found and pattern.search(cleaned))
+    return tuple(found)
 
 
 def is_crisis(text: str) -> bool:

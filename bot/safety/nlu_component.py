@@ -17,7 +17,12 @@ crisis. For each message, in this order:
    to some crisis example (cosine >= ``semantic_min_similarity``) and closer to it than to
    every other training example and FAQ question. This adds recall for
    phrasing no rule knows, without raising alarms on "killing it at work" or "I'm not suicidal";
-4. otherwise a request for individual medical advice (``bot.safety.medical``) becomes
+4. otherwise hopelessness that is not a crisis on its own (``detect_distress``) is marked in
+   the verdict (``distress``: the entries matched); small talk or a medical-advice request with
+   it ("thanks, but what's the point", "nothing will get better for me") becomes
+   ``ask_question``, so that the answer action, which reads the whole conversation, decides
+   between a check-in and the crisis resources (``bot.safety.distress``);
+5. otherwise a request for individual medical advice (``bot.safety.medical``) becomes
    ``medical_advice`` with confidence 1.0.
 
 The verdict is stored in the message under ``safety`` (levels, categories, rule names and
@@ -42,7 +47,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety.crisis import CONCERN, detect_crisis, has_figure_or_denial
+from bot.safety.crisis import CONCERN, detect_crisis, detect_distress, has_figure_or_denial
 from bot.safety.medical import detect_medical_advice
 from bot.safety.urgent import is_urgent
 
@@ -51,6 +56,10 @@ CRISIS_TOPIC_INTENT = "crisis_topic"
 MEDICAL_ADVICE_INTENT = "medical_advice"
 URGENT_INTENT = "urgent_medical"
 SAFETY_KEY = "safety"
+ASK_QUESTION_INTENT = "ask_question"
+# Intents that say nothing a distressed message needs: it goes to the answer action instead.
+SMALL_TALK_INTENTS = frozenset({"greet", "goodbye", "thanks", "affirm", "deny", "out_of_scope",
+                                "bot_challenge", "nlu_fallback"})
 
 
 def semantic_crisis_vote(message: Message, text: str, threshold: float,
@@ -118,6 +127,7 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
         if text.startswith("/"):
             return  # a button payload, e.g. /affirm: no typed text to check
         crisis = detect_crisis(text)
+        distress = list(detect_distress(text))
         model_intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         medical = detect_medical_advice(text)
         if crisis.is_crisis:
@@ -133,6 +143,12 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
             _set_intent(message, CRISIS_INTENT,
                         float((message.get("semantic_crisis") or {}).get("probability", 1.0)))
             decided_by = "semantic"
+        elif distress:
+            # Hopelessness goes to the answer action, which reads the whole conversation; a
+            # "for me" that the medical-advice rules would refuse is not what this person needs.
+            if model_intent in SMALL_TALK_INTENTS or medical.is_advice_request:
+                _set_intent(message, ASK_QUESTION_INTENT)
+            decided_by = "distress"
         elif medical.is_advice_request:
             _set_intent(message, MEDICAL_ADVICE_INTENT)
             decided_by = "rules"
@@ -140,6 +156,7 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
             decided_by = "model"
         message.set(SAFETY_KEY, {
             "crisis": crisis.as_dict(),
+            "distress": distress,
             "medical": medical.as_dict(),
             "model_intent": model_intent,
             "semantic_crisis": message.get("semantic_crisis"),

@@ -428,6 +428,7 @@ def _usable_knowledge(knowledge_dir: Path):
 CRISIS_RESPONSES = {"utter_crisis": ("crisis_line", "emergency_number"),
                     "utter_crisis_followup": ("crisis_line",),
                     "utter_crisis_booking": ("crisis_line", "emergency_number"),
+                    "utter_distress_check_in": ("crisis_line",),
                     "utter_safety_resources": ("crisis_line",),
                     "utter_urgent_medical": ("emergency_number",)}  # fmt: skip
 

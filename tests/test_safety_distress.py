@@ -1,0 +1,83 @@
+"""Distress across a conversation (bot/safety/distress.py) and what the answer action does with
+it: a check-in with 988 the first time, the crisis resources (and crisis mode, and a crisis event
+without the text) the second time in a session."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+import actions.answer
+from actions.answer import ActionAnswerQuestion
+from bot.safety.distress import CHECK_IN, RESOURCES, distress_messages, distress_response
+from bot.safety.events import CrisisEventStore
+
+CALM = {"safety": {"distress": []}}
+LOW = {"safety": {"distress": ["no_point_in_anything"]}}
+
+
+def user(parse_data: dict) -> dict:
+    return {"event": "user", "text": "(not read)", "parse_data": parse_data}
+
+
+SESSION_START = {"event": "action", "name": "action_session_start"}
+
+
+def test_distress_is_counted_per_session():
+    events = [user(LOW), user(CALM), SESSION_START, user(CALM), user(LOW)]
+    assert distress_messages(events) == 1
+    assert distress_messages([*events, user(LOW)]) == 2
+
+
+def test_the_first_gets_a_check_in_the_second_the_resources():
+    assert distress_response([user(LOW)], LOW, crisis_mode=False) == CHECK_IN
+    assert distress_response([user(LOW), user(LOW)], LOW, crisis_mode=False) == RESOURCES
+    assert distress_response([user(LOW)], LOW, crisis_mode=True) == RESOURCES
+    assert distress_response([user(LOW), user(CALM)], CALM, crisis_mode=False) is None
+
+
+def tracker(text: str, events: list[dict], slots: dict | None = None) -> Tracker:
+    latest = {"text": text, "intent": {"name": "ask_question", "confidence": 1.0},
+              "entities": [], **LOW}
+    return Tracker("distress-test", dict(slots or {}), latest, [*events, user(latest)], False,
+                   None, {}, "action_listen")
+
+
+@pytest.fixture
+def event_store(tmp_path, monkeypatch):
+    store = CrisisEventStore(f"sqlite:///{tmp_path / 'events.db'}", pseudonymise=lambda s: "p")
+    monkeypatch.setattr(actions.answer, "get_event_store", lambda: store)
+    yield store
+    store.dispose()
+
+
+async def run(action, tracker_, domain):
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker_, domain)
+    return dispatcher.messages, {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+async def test_a_first_hopeless_message_gets_a_check_in_not_i_dont_know(domain, event_store):
+    messages, slots = await run(ActionAnswerQuestion(),
+                                tracker("honestly whats the point of anything", []), domain)
+    assert [m.get("response") for m in messages] == ["utter_distress_check_in"]
+    assert slots["human_offered"] is True and "crisis_mode" not in slots
+    assert event_store.list() == []
+
+
+async def test_a_question_with_hopelessness_gets_its_answer_and_the_check_in(domain, event_store):
+    messages, _ = await run(ActionAnswerQuestion(),
+                            tracker("how much does it cost, not that anything helps", []), domain)
+    assert "Source:" in messages[0]["text"]
+    assert messages[-1].get("response") == "utter_distress_check_in"
+
+
+async def test_a_second_hopeless_message_gets_the_crisis_resources(domain, event_store):
+    earlier = [user(LOW), {"event": "bot", "text": "check-in"}]
+    messages, slots = await run(ActionAnswerQuestion(),
+                                tracker("nothing is ever going to get better", earlier), domain)
+    assert [m.get("response") for m in messages] == ["utter_crisis"]
+    assert slots["crisis_mode"] is True
+    [event] = event_store.list()
+    assert event.categories == ("distress",) and event.decided_by == "distress"
