@@ -87,9 +87,17 @@ def results():
         # 11: hopelessness the medical-advice rules would refuse ("for me") is distress
         {"text": "nothing is ever going to get better for me", "model": "ask_question",
          "confidence": 0.7, "ranking": [["ask_question", 0.7]]},
+        # 13 (below): a high semantic score short of a crisis, about as close to a crisis
+        # example as to anything else, marks distress
         # 12: hopelessness with a booking request keeps the booking
         {"text": "i feel so hopeless, can i book a consultation", "model": "book_consultation",
          "confidence": 0.9, "ranking": [["book_consultation", 0.9]]},
+        {"text": "Drinking most nights now to shut my head off", "model": "ask_question",
+         "confidence": 0.6, "ranking": [["ask_question", 0.6]], "semantic": [0.85, 0.35, 0.38]},
+        # 14: the same score on a figure of speech marks nothing
+        {"text": "my kids are going to be the death of me, drinking most nights",
+         "model": "ask_question",
+         "confidence": 0.6, "ranking": [["ask_question", 0.6]], "semantic": [0.85, 0.35, 0.38]},
     ]
     return run_cases(cases)
 
@@ -146,3 +154,6 @@ def test_distress_is_marked_and_small_talk_with_it_reaches_the_answer_action(res
     assert results[12]["intent"]["name"] == "book_consultation"
     assert results[12]["safety"]["distress"] == ["hopeless_worthless_empty"]
     assert results[9]["safety"]["distress"] == []
+    assert results[13]["safety"]["distress"] == ["semantic"]
+    assert results[13]["intent"]["name"] == "ask_question"
+    assert results[14]["safety"]["distress"] == []

@@ -17,8 +17,9 @@ crisis. For each message, in this order:
    to some crisis example (cosine >= ``semantic_min_similarity``) and closer to it than to
    every other training example and FAQ question. This adds recall for
    phrasing no rule knows, without raising alarms on "killing it at work" or "I'm not suicidal";
-4. otherwise hopelessness that is not a crisis on its own (``detect_distress``) is marked in
-   the verdict (``distress``: the entries matched); small talk or a medical-advice request with
+4. otherwise hopelessness that is not a crisis on its own (``detect_distress``, or the semantic
+   score below the crisis bar: ``semantic_distress_vote``) is marked in the verdict
+   (``distress``: the entries matched, or ``semantic``); small talk or a medical-advice request with
    it ("thanks, but what's the point", "nothing will get better for me") becomes
    ``ask_question``, so that the answer action, which reads the whole conversation, decides
    between a check-in and the crisis resources (``bot.safety.distress``);
@@ -78,6 +79,22 @@ def semantic_crisis_vote(message: Message, text: str, threshold: float,
     return not has_figure_or_denial(text)
 
 
+def semantic_distress_vote(message: Message, text: str, threshold: float, margin: float,
+                           min_similarity: float = 0.3) -> bool:
+    """True when the semantic crisis score, below the crisis bar, still reads this message as
+    distress: a high probability, about as close to a crisis example as to anything else
+    (within ``margin``), and no figure of speech or denial. Used for the conversation-level
+    check (``bot.safety.distress``), never for a crisis reply on its own."""
+    score = message.get("semantic_crisis") or {}
+    if float(score.get("probability", 0.0)) < threshold:
+        return False
+    nearest = float(score.get("nearest_similarity", 0.0))
+    if nearest < min_similarity or nearest < float(score.get("nearest_other_similarity", 1.0)) \
+            - margin:
+        return False
+    return not has_figure_or_denial(text)
+
+
 def _set_intent(message: Message, intent: str, confidence: float = 1.0) -> None:
     chosen = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: confidence}
     ranking = [e for e in message.get(INTENT_RANKING_KEY) or []
@@ -98,11 +115,14 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """``semantic_crisis_threshold``: the semantic crisis probability that also counts."""
-        return {"semantic_crisis_threshold": 0.8, "semantic_min_similarity": 0.4}
+        return {"semantic_crisis_threshold": 0.8, "semantic_min_similarity": 0.4,
+                "semantic_distress_threshold": 0.75, "semantic_distress_margin": 0.05}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self._threshold = float(config.get("semantic_crisis_threshold", 0.8))
         self._min_similarity = float(config.get("semantic_min_similarity", 0.4))
+        self._distress_threshold = float(config.get("semantic_distress_threshold", 0.75))
+        self._distress_margin = float(config.get("semantic_distress_margin", 0.05))
 
     @classmethod
     def create(
@@ -128,6 +148,9 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
             return  # a button payload, e.g. /affirm: no typed text to check
         crisis = detect_crisis(text)
         distress = list(detect_distress(text))
+        if not distress and not crisis.needs_resources and semantic_distress_vote(
+                message, text, self._distress_threshold, self._distress_margin):
+            distress = ["semantic"]
         model_intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         medical = detect_medical_advice(text)
         if crisis.is_crisis:
