@@ -338,21 +338,21 @@ def _parse_day(text: str, today: date) -> tuple[str | None, date | None]:
 
     match = re.search(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", text)
     if match:
-        day = _upcoming(today, int(match[2]), int(match[3]), int(match[1]))
-        return (day.isoformat(), day) if day else (None, None)
+        found = _upcoming(today, int(match[2]), int(match[3]), int(match[1]))
+        return (found.isoformat(), found) if found else (None, None)
     # US order: month/day[/year].
     match = re.search(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?(?![\d/])", text)
     if match:
-        day = _upcoming(today, int(match[1]), int(match[2]), _full_year(match[3]))
-        return (day.isoformat(), day) if day else (None, None)
+        found = _upcoming(today, int(match[1]), int(match[2]), _full_year(match[3]))
+        return (found.isoformat(), found) if found else (None, None)
     match = re.search(rf"\b{_MONTH_NAME}\.?\s+(?:the\s+)?{_ORD}\b(?:,?\s+(\d{{4}}))?", text)
     if match:
-        day = _upcoming(today, _MONTHS[match[1]], int(match[2]), _full_year(match[3]))
-        return (day.isoformat(), day) if day else (None, None)
+        found = _upcoming(today, _MONTHS[match[1]], int(match[2]), _full_year(match[3]))
+        return (found.isoformat(), found) if found else (None, None)
     match = re.search(rf"\b(?:the\s+)?{_ORD}\s+(?:of\s+)?{_MONTH_NAME}\b(?:,?\s+(\d{{4}}))?", text)
     if match:
-        day = _upcoming(today, _MONTHS[match[2]], int(match[1]), _full_year(match[3]))
-        return (day.isoformat(), day) if day else (None, None)
+        found = _upcoming(today, _MONTHS[match[2]], int(match[1]), _full_year(match[3]))
+        return (found.isoformat(), found) if found else (None, None)
 
     if re.search(r"\bnext week\b", text):
         monday = today + timedelta(days=7 - today.weekday())
