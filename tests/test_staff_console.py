@@ -358,6 +358,8 @@ def test_accepting_a_paraphrase_writes_it_checks_and_reindexes(desk):
     after = (desk.knowledge_dir / "faq.yml").read_text()
     assert after.startswith("# Test FAQ (this comment stays)")
     assert '"whats the damage money wise"' in after
+    # One line added, every other byte as it was (comments and wrapping included).
+    assert after.replace('    - "whats the damage money wise"\n', "", 1) == before
     # The other entries keep their exact text.
     for entry in ("- id: session_length", "- id: parking"):
         block = before[before.index(entry):].split("\n\n")[0]

@@ -560,9 +560,41 @@ def add_paraphrase(
                 raise ImportProblem(f"{entry_id!r} already has the paraphrase {text!r}")
             return {**entry, "paraphrases": [*entry["paraphrases"], text]}
 
-        return {root / FAQ_FILE: _replace_entry(root / FAQ_FILE, entry_id, added)}
+        faq_path = root / FAQ_FILE
+        rewritten = _replace_entry(faq_path, entry_id, added)  # checks, and the fallback
+        return {faq_path: _with_paraphrase_line(faq_path.read_text(encoding="utf-8"), entry_id,
+                                                text) or rewritten}
 
     apply_change(knowledge_dir, plan, verify=verify)
+
+
+def _with_paraphrase_line(text: str, entry_id: str, paraphrase: str) -> str | None:
+    """``text`` with one line added under the entry's paraphrases, every other byte kept; None
+    when the entry is not written in the usual layout (the caller then rewrites the entry)."""
+    header, blocks = _entry_blocks(text)
+    for number, block in enumerate(blocks):
+        parsed = yaml.safe_load(block)
+        entry = parsed[0] if isinstance(parsed, list) and parsed else None
+        if not isinstance(entry, dict) or str(entry.get("id")) != entry_id:
+            continue
+        lines = block.split("\n")
+        start = next((i for i, line in enumerate(lines) if line.startswith("  paraphrases:")),
+                     None)
+        if start is None or lines[start].strip() not in ("paraphrases:", "paraphrases: []"):
+            return None
+        end = start + 1
+        while end < len(lines) and lines[end].startswith("    - "):
+            end += 1
+        lines[start] = "  paraphrases:"
+        lines.insert(end, f"    - {_quoted(paraphrase)}")
+        changed = "\n".join(lines)
+        result = yaml.safe_load(changed)[0]
+        if [str(p) for p in result.get("paraphrases") or []] != [
+                *[str(p) for p in entry.get("paraphrases") or []], paraphrase]:
+            return None
+        blocks[number] = changed
+        return header + "".join(blocks)
+    return None
 
 
 def revise_answer(
