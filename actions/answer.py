@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import replies
 from bot.booking import validators
+from bot.booking.form import asks_to_book
 from bot.config import load_clinic, load_retrieval_settings
 from bot.feedback.votes import ALTERNATIVES_KEY, alternatives
 from bot.language import looks_spanish
@@ -73,7 +74,8 @@ class ActionAnswerQuestion(Action):
         it (the policy would run it again, up to ten replies to one message).
         """
         events = await self._answer(dispatcher, tracker)
-        if not (tracker.active_loop or {}).get("name"):
+        chose_next = any(event.get("event") == "followup" for event in events)
+        if not (tracker.active_loop or {}).get("name") and not chose_next:
             events.append(FollowupAction("action_listen"))
         return events
 
@@ -125,6 +127,13 @@ class ActionAnswerQuestion(Action):
             logger.info("distress check-in (retrieval decision=%s)", decision.kind)
             dispatcher.utter_message(response="utter_distress_check_in")
             return [SlotSet("human_offered", True)]
+        if tracker.get_slot("crisis_mode") and asks_to_book(text) and not (
+                tracker.active_loop or {}).get("name"):
+            # "just venting. can I still book something": booking stays possible after a
+            # crisis when asked for, with help kept in view (as data/rules/safety.yml does for
+            # a message read as a booking request).
+            dispatcher.utter_message(response="utter_crisis_booking")
+            return [FollowupAction("consultation_form")]
         if tracker.get_slot("crisis_mode") and decision.kind != "answer":
             # After a crisis, a message the knowledge does not answer gets the resources again,
             # never "I don't know" or a list of FAQ buttons.

@@ -253,3 +253,15 @@ async def test_one_question_with_and_inside_stays_one_question(domain, tracker_f
                           intent="ask_question")
     messages, _ = await run_action(ActionAnswerQuestion(), tracker, domain)
     assert len(messages) == 1
+
+
+async def test_after_a_crisis_an_explicit_booking_opens_the_form_with_help_in_view(
+        domain, tracker_for):
+    tracker = tracker_for("just venting. can i still book something", intent="ask_question",
+                          slots={"crisis_mode": True})
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerQuestion().run(dispatcher, tracker, domain)
+
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_crisis_booking"]
+    assert [(e["event"], e.get("name")) for e in events if e["event"] == "followup"] == [
+        ("followup", "consultation_form")]
