@@ -36,7 +36,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from benchmarks.datasets import DATA_DIR, medquad_records
-from benchmarks.harness import free_port
+from benchmarks.harness import (
+    action_server_command,
+    action_server_healthy,
+    free_port,
+    rasa_command,
+    spawn,
+    wait_until,
+)
+from benchmarks.harness import stop as _stop
 from benchmarks.stats import latency_summary
 from bot.config import KNOWLEDGE_DIR, PROJECT_ROOT
 
@@ -557,20 +565,6 @@ def _post(url: str, payload, timeout: float = 120.0):
         return json.loads(response.read() or b"null")
 
 
-def _wait(check: Callable[[], bool], process, timeout: float, what: str) -> float:
-    started = time.perf_counter()
-    while time.perf_counter() - started < timeout:
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} exited with status {process.returncode}")
-        try:
-            if check():
-                return time.perf_counter() - started
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(f"{what} not ready after {timeout:.0f} s")
-
-
 def _server_env(workdir: Path, action_url: str, backend: str | None) -> dict:
     import base64
     import secrets
@@ -626,18 +620,6 @@ def _status_kb(pid: int) -> dict:
     return values
 
 
-def _stop(process) -> None:
-    import signal
-
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-
-
 def _answer_action_call(text: str) -> dict:
     import yaml
 
@@ -658,23 +640,13 @@ def _answer_action_call(text: str) -> dict:
 
 def start_action_server(workdir: Path, backend: str | None):
     """Start the action server on a free 127.0.0.1 port; ``(process, url, cold start s)``."""
-    import urllib.request
-
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    log = open(workdir / f"actions-{backend or 'default'}.log", "wb")  # noqa: SIM115
-    process = subprocess.Popen(
-        [str(PROJECT_ROOT / ".venv" / "bin" / "python"), "-m", "bot.reliability.action_server",
-         "--port", str(port)],
-        cwd=PROJECT_ROOT, env=_server_env(workdir, url, backend), stdout=log,
-        stderr=subprocess.STDOUT, start_new_session=True,
-    )
-
-    def healthy() -> bool:
-        with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
-            return response.status == 200
-
-    cold = _wait(healthy, process, 300, "the action server")
+    name = f"actions-{backend or 'default'}"
+    process = spawn(name, action_server_command(port), workdir,
+                    _server_env(workdir, url, backend))  # fmt: skip
+    cold = wait_until(lambda: action_server_healthy(url), {name: process}, workdir,
+                      "the action server", 300)  # fmt: skip
     return process, url, cold
 
 
@@ -731,21 +703,16 @@ def bench_e2e(args) -> dict:
         actions, action_url, action_cold = start_action_server(tmp, args.backend)
         port = free_port()
         rasa_url = f"http://127.0.0.1:{port}"
-        log = open(tmp / "rasa.log", "wb")  # noqa: SIM115
-        server = subprocess.Popen(
-            [str(rasa), "run", "--model", str(model), "--interface", "127.0.0.1", "--port",
-             str(port), "--credentials", str(PROJECT_ROOT / "credentials.yml"),
-             "--endpoints", str(PROJECT_ROOT / "endpoints.yml")],
-            cwd=PROJECT_ROOT, env=_server_env(tmp, action_url, args.backend), stdout=log,
-            stderr=subprocess.STDOUT, start_new_session=True,
-        )
+        server = spawn("rasa", rasa_command(port, model, PROJECT_ROOT / "credentials.yml",
+                                            PROJECT_ROOT / "endpoints.yml"),
+                       tmp, _server_env(tmp, action_url, args.backend))  # fmt: skip
         try:
             def round_trip() -> bool:
                 body = _post(f"{rasa_url}/webhooks/rest/webhook",
                              {"sender": "probe", "message": "hello"}, timeout=30)
                 return isinstance(body, list) and len(body) > 0
 
-            rasa_cold = _wait(round_trip, server, 600, "the Rasa server")
+            rasa_cold = wait_until(round_trip, {"rasa": server}, tmp, "the Rasa server", 600)
             results["action_server_cold_start_s"] = round(action_cold, 2)
             results["rasa_cold_start_s"] = round(rasa_cold, 2)
             _, first = timed(_post, f"{rasa_url}/webhooks/rest/webhook",

@@ -26,18 +26,19 @@ from pathlib import Path
 from typing import Any
 
 from servers import (
-    ACTION_PYTHON,
     ACTION_SERVER_TOKEN,
-    RASA,
     ROOT,
     _action_server_healthy,
     _stop,
     _wait_until,
+    action_server_command,
     fetch,
     free_port,
     post_json,
     prepare_model,
+    spawn,
 )
+from servers import rasa_command as _rasa_command
 
 API_TOKEN = "reliability-test-token"
 # A trained model to use instead of `make train` (e.g. a copy, while others retrain): iteration
@@ -112,33 +113,10 @@ def run_until_it_stops(workdir: Path, model: Path) -> tuple[int, str]:
     return code, (workdir / "rasa.log").read_text(errors="replace")
 
 
-def spawn(name: str, command: list[str], workdir: Path, env: Mapping[str, str]) -> subprocess.Popen:
-    """Start ``command`` in its own process group, logging to ``workdir/<name>.log``."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    with open(workdir / f"{name}.log", "ab") as log:
-        return subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=dict(env),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-
-def action_server_command(port: int) -> list[str]:
-    """The action server, as scripts/run.sh starts it."""
-    return [str(ACTION_PYTHON), "-m", "bot.reliability.action_server", "--port", str(port)]
-
-
 def rasa_command(port: int, workdir: Path, model: Path, enable_api: bool = True) -> list[str]:
     """The Rasa server with this run's credentials/endpoints copies (API on, token-protected)."""
-    command = [str(RASA), "run", "--model", str(model), "--interface", "127.0.0.1",
-               "--port", str(port), "--credentials", str(workdir / "credentials.yml"),
-               "--endpoints", str(workdir / "endpoints.yml")]  # fmt: skip
-    if enable_api:
-        command += ["--enable-api", "--auth-token", API_TOKEN]
-    return command
+    return _rasa_command(port, model, workdir / "credentials.yml", workdir / "endpoints.yml",
+                         API_TOKEN if enable_api else None)  # fmt: skip
 
 
 def write_config(workdir: Path, credentials: str | None = None, endpoints: str | None = None):

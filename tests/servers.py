@@ -29,13 +29,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks.harness import free_port
+from benchmarks.harness import (  # noqa: F401 - re-exported for the test modules
+    ACTION_PYTHON,
+    RASA,
+    action_server_command,
+    action_server_healthy,
+    free_port,
+    rasa_command,
+    spawn,
+    wait_until,
+)
 from benchmarks.harness import stop as _stop
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "clinic.tar.gz"
-ACTION_PYTHON = ROOT / ".venv" / "bin" / "python"
-RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 START_TIMEOUT_S = float(os.environ.get("E2E_START_TIMEOUT", "300"))
 
 
@@ -107,36 +114,12 @@ def prepare_model() -> Path:
     return MODEL
 
 
-def _tail(path: Path, lines: int = 40) -> str:
-    if not path.exists():
-        return ""
-    return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
-
-
 def _wait_until(ready, processes: Mapping[str, subprocess.Popen], logs: Path, what: str) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        for name, process in processes.items():
-            if process.poll() is not None:
-                raise RuntimeError(
-                    f"{name} exited with {process.returncode} while waiting for {what}:\n"
-                    + _tail(logs / f"{name}.log")
-                )
-        if ready():
-            return
-        time.sleep(0.5)
-    raise TimeoutError(
-        f"{what} not ready after {START_TIMEOUT_S:.0f} s\n"
-        + "\n".join(_tail(logs / f"{name}.log") for name in processes)
-    )
+    wait_until(ready, processes, logs, what, START_TIMEOUT_S)
 
 
-def _action_server_healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
-            return response.status == 200
-    except (OSError, urllib.error.URLError):
-        return False
+# The name the test modules use.
+_action_server_healthy = action_server_healthy
 
 
 def _round_trip_works(url: str) -> bool:
@@ -208,24 +191,13 @@ def start_assistant(
         **(extra_env or {}),
     }
     commands = {
-        "actions": [str(ACTION_PYTHON), "-m", "bot.reliability.action_server",
-                    "--port", str(action_port)],
-        "rasa": [str(RASA), "run", "--model", str(model), "--interface", "127.0.0.1",
-                 "--port", str(rasa_port), "--credentials", str(credentials),
-                 "--endpoints", str(endpoints)],
-    }  # fmt: skip
+        "actions": action_server_command(action_port),
+        "rasa": rasa_command(rasa_port, model, credentials, endpoints),
+    }
     processes: dict[str, subprocess.Popen] = {}
     try:
         for name, command in commands.items():
-            with open(workdir / f"{name}.log", "wb") as log:
-                processes[name] = subprocess.Popen(
-                    command,
-                    cwd=ROOT,
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,  # its own process group, stopped as a whole
-                )
+            processes[name] = spawn(name, command, workdir, env)
         _wait_until(
             lambda: _action_server_healthy(action_url), processes, workdir, "the action server"
         )
