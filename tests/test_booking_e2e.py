@@ -217,7 +217,11 @@ def test_a_caller_books_for_someone_else(booking_assistant, booking_env):
     text, _ = say(booking_assistant, sender, "yes, send it")
     assert "has been sent" in text
     raw = open(db_path(booking_env), "rb").read()
-    assert b"Whitfield" not in raw and b"mom" not in raw  # all of it encrypted
+    assert b"Whitfield" not in raw and b"caller.whitfield" not in raw  # all of it encrypted
+    with sqlite3.connect(db_path(booking_env)) as conn:
+        [stored] = conn.execute("select relationship_encrypted from consultation_requests "
+                                "where relationship_encrypted is not null").fetchone()
+    assert stored.startswith("v2.")  # a sealed token, not the word
     listed = staff(booking_env, "list", "--json")
     rows = [json.loads(line) for line in listed.stdout.splitlines()]
     [row] = [r for r in rows if r["full_name"] == "Dolores Whitfield"]
