@@ -37,6 +37,7 @@ from sanic.response import HTTPResponse
 
 from bot.reliability.action_endpoint import ResilientActionEndpoint, action_token_headers
 from bot.reliability.required import EXIT_CONFIG
+from bot.reliability.response_check import install_compiled_response_check
 from bot.reliability.tracker_store import TrackerStoreMisconfigured, install_strict_tracker_store
 
 logger = logging.getLogger(__name__)
@@ -190,6 +191,7 @@ class HealthInput(InputChannel):
                 logging.shutdown()
                 os._exit(EXIT_NO_MODEL)  # Sanic's stop() would exit 0, as if all was well
             install_resilient_endpoint(agent, self.action_timeout_seconds)
+            install_compiled_response_check()
             try:
                 install_strict_tracker_store(agent, self.require_persistent_tracker_store)
             except TrackerStoreMisconfigured as error:
