@@ -35,6 +35,7 @@ from bot.booking.on_behalf import opening_message, relation_in
 from bot.booking.slots import ATTEMPT_SLOT, FORM
 from bot.booking.store import get_store
 from bot.config import load_clinic
+from bot.opening_hours import outside_hours
 from bot.replies import CHOOSE_ANSWER_INTENT
 from bot.retrieval.choices import pick_offered
 
@@ -215,11 +216,15 @@ class ValidateConsultationForm(FormValidationAction):
             return {**answered, "preferred_time": None, "preferred_time_normalized": None}
         if not isinstance(value, str):
             return {"preferred_time": None, "preferred_time_normalized": None}
+        profile = load_clinic()
         try:
-            parsed = validators.parse_preferred_time(value, clinic_today(load_clinic()))
+            parsed = validators.parse_preferred_time(value, clinic_today(profile))
         except validators.Invalid as invalid:
             result = await self._reject("preferred_time", invalid, dispatcher, tracker, domain)
             return {**result, "preferred_time_normalized": None}
+        closed = outside_hours(parsed.normalized, profile)
+        if closed:
+            dispatcher.utter_message(text=replies.outside_hours_note(profile, closed))
         return {"preferred_time": parsed.text, "preferred_time_normalized": parsed.normalized}
 
     async def validate_location(

@@ -10,6 +10,7 @@ Standard library only (``zoneinfo``): both the Rasa process and the action serve
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -114,3 +115,58 @@ def with_open_note(text: str, profile: ClinicProfile, now: datetime | None = Non
     paragraph as a message of its own (Rasa's REST collector) keep the two together."""
     note = open_note(profile, now)
     return f"{text}\n{note}" if note else text
+
+
+# What a preferred time's words cover ("evening": 17:00 to 21:00), in the clinic's time.
+_PARTS_OF_DAY = {"morning": (time(8), time(12)), "midday": (time(11, 30), time(13, 30)),
+                 "afternoon": (time(12), time(17)), "evening": (time(17), time(21))}  # fmt: skip
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_NORMALIZED = re.compile(
+    r"^(?P<day>.*?)\s*(?P<time>(?:(?P<rel>after|before|around|by) )?(?P<clock>\d{2}:\d{2})|"
+    r"morning|midday|afternoon|evening)?$"
+)
+
+
+def _window(time_part: str | None, rel: str | None, clock: str | None) -> tuple[time, time]:
+    if clock:
+        at = time.fromisoformat(clock)
+        if rel == "after":
+            return at, time.max
+        if rel in ("before", "by"):
+            return time.min, at
+        return at, at
+    if time_part in _PARTS_OF_DAY:
+        return _PARTS_OF_DAY[time_part]
+    return time.min, time.max
+
+
+def _days(day_part: str, profile: ClinicProfile) -> list[int] | None:
+    """The weekdays a preferred day means (0 = Monday); None when it means any open day."""
+    if day_part == "weekends":
+        return [5, 6]
+    if day_part.endswith("s") and day_part[:-1] in _WEEKDAY_NAMES:
+        return [_WEEKDAY_NAMES.index(day_part[:-1])]
+    try:
+        day = date.fromisoformat(day_part)
+    except ValueError:
+        return None
+    return [] if day in profile.closed_dates else [day.weekday()]
+
+
+def outside_hours(normalized: str | None, profile: ClinicProfile) -> str | None:
+    """``"closed_day"`` or ``"outside_hours"`` when a preferred time (as ``parse_preferred_time``
+    normalises it: "weekends", "2026-12-05 morning", "weekdays after 18:00") falls wholly where
+    the clinic is closed; None when it may fit, cannot be read, or no hours are configured."""
+    if not normalized or not profile.opening_hours:
+        return None
+    match = _NORMALIZED.match(normalized)
+    if match is None:
+        return None
+    days = _days(match["day"].strip(), profile)
+    periods = [p for p in profile.opening_hours if days is None or p.weekday in days]
+    if not periods:
+        return "closed_day"
+    start, end = _window(match["time"], match["rel"], match["clock"])
+    if any(p.opens <= end and start < p.closes for p in periods):
+        return None
+    return "outside_hours"

@@ -160,6 +160,27 @@ async def test_preferred_time_keeps_text_and_normalised_form(booking, domain):
     }
 
 
+@pytest.mark.parametrize(("value", "note"), [
+    ("saturday mornings", "closed on that day"),
+    ("weekday evenings", "closed at that time"),
+    ("after 6pm on weekdays", "closed at that time"),
+    ("tuesday afternoon", None),
+    ("asap", None),
+])
+async def test_a_time_when_the_clinic_is_closed_is_kept_with_a_gentle_note(booking, domain,
+                                                                          value, note):
+    dispatcher = CollectingDispatcher()
+    result = await booking.ValidateConsultationForm().validate_preferred_time(
+        value, dispatcher, tracker(), domain
+    )
+    assert result["preferred_time"] == value  # kept: the care team decides
+    if note:
+        [message] = texts(dispatcher).splitlines() or [""]
+        assert note in message and load_clinic().hours_text in message
+    else:
+        assert dispatcher.messages == []
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [("north", "north"), ("main", "main"), ("the North office", "north"),

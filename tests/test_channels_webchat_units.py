@@ -17,7 +17,7 @@ from servers import ROOT
 from bot.channels import keywords, presentation
 from bot.config import load_clinic, load_widget_settings
 from bot.feedback import store, votes
-from bot.opening_hours import open_note, status, with_open_note
+from bot.opening_hours import open_note, outside_hours, status, with_open_note
 from bot.retrieval.knowledge import fill_placeholders, load_knowledge
 from bot.retrieval.retriever import get_retriever
 from bot.staff import report
@@ -50,6 +50,19 @@ def utc(text: str) -> datetime:
 )
 def test_the_clinic_says_whether_it_is_open_and_when_it_opens_again(now, note):
     assert open_note(CLINIC, utc(now)) == note
+
+
+@pytest.mark.parametrize(("normalized", "verdict"), [
+    ("weekends", "closed_day"), ("saturdays", "closed_day"), ("2026-12-05 morning", "closed_day"),
+    ("2026-12-25", "closed_day"),  # Christmas Day is in closed_dates
+    ("weekdays evening", "outside_hours"), ("weekdays after 18:00", "outside_hours"),
+    ("any day 07:00", "outside_hours"),
+    ("2026-12-07 morning", None), ("weekdays after 15:00", None), ("any day before 09:00", None),
+    ("tuesdays", None), ("asap", None), ("week of 2026-12-07", None), (None, None),
+])
+def test_a_preferred_time_is_checked_against_the_opening_hours(normalized, verdict):
+    assert outside_hours(normalized, CLINIC) == verdict
+    assert outside_hours(normalized, replace(CLINIC, opening_hours=())) is None
 
 
 def test_summer_time_and_far_reopening_and_no_hours():

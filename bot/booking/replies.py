@@ -72,6 +72,14 @@ def invalid_reply(reason: str) -> str:
     return INVALID_REPLIES.get(reason, "Sorry, I couldn't use that answer.")
 
 
+def outside_hours_note(profile: ClinicProfile, reason: str) -> str:
+    """A gentle note when the preferred time is when the clinic is closed (it is kept)."""
+    when = "on that day" if reason == "closed_day" else "at that time"
+    return (f"Just so you know, the clinic is usually closed {when} (our hours are "
+            f"{profile.hours_text}). I'll pass your preference on, and the care team will "
+            "suggest the closest time they can.")
+
+
 def location_prompt() -> str:
     """The location question (the buttons carry the choices)."""
     return "Which of our locations would suit you best?"
