@@ -139,6 +139,21 @@ def test_failed_sign_ins_are_limited_per_account_and_per_address(client):
     assert answer.status_code == 429  # this address guessed too often, whatever the account
 
 
+
+def test_failed_sign_ins_are_stored_as_keyed_hashes(client, env):
+    import hashlib
+
+    client.post("/login", headers={"X-Forwarded-For": "203.0.113.9"}, data={
+        "email": DESK[0], "password": "not it at all", "login_token": login_token(client)})
+    with sqlite3.connect(env / "clinic.db") as db:
+        keys = [row[0] for row in db.execute("select key from staff_login_failures")]
+    assert len(keys) == 2
+    plain = {hashlib.sha256(v.encode()).hexdigest() for v in ("203.0.113.9", DESK[0])}
+    for key in keys:
+        assert "203.0.113.9" not in key and DESK[0] not in key
+        assert key.split(":", 1)[1] not in plain  # not an unkeyed hash anyone could recompute
+
+
 def test_behind_https_the_cookie_is_secure_and_host_only(client):
     answer = sign_in(client, ADMIN, headers={"X-Forwarded-Proto": "https"})
     cookie = next(c for c in answer.headers.getlist("Set-Cookie") if "staff_session=" in c)

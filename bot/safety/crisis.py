@@ -313,10 +313,13 @@ def has_figure_or_denial(text: str) -> bool:
     return False
 
 
-def detect_distress(text: str) -> tuple[str, ...]:
+def detect_distress(text: str, verdict: CrisisVerdict | None = None) -> tuple[str, ...]:
     """The distress entries (ids) a message matches, when it is not already a crisis or a
-    question about the topic; figures of speech, negated acts and denials do not count."""
-    if not text or not text.strip() or detect_crisis(text).needs_resources:
+    question about the topic (``verdict``: its :func:`detect_crisis`, when the caller has it);
+    figures of speech, negated acts and denials do not count."""
+    if not text or not text.strip():
+        return ()
+    if (verdict or detect_crisis(text)).needs_resources:
         return ()
     found: list[str] = []
     for form in normalize_variants(text):

@@ -138,9 +138,11 @@ class CrisisEventStore:
             raise EventStorageError(f"the events database failed ({reason})") from exc
         return _to_event(row)
 
-    def list(self, limit: int | None = None) -> list[CrisisEvent]:
-        """Recorded events, newest first."""
+    def list(self, limit: int | None = None, since: datetime | None = None) -> list[CrisisEvent]:
+        """Recorded events, newest first (only those from ``since`` on, when given)."""
         query = select(CrisisEventRow).order_by(CrisisEventRow.id.desc())
+        if since is not None:
+            query = query.where(CrisisEventRow.created_at >= since)
         if limit:
             query = query.limit(limit)
         try:

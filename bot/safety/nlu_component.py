@@ -147,7 +147,7 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
         if text.startswith("/"):
             return  # a button payload, e.g. /affirm: no typed text to check
         crisis = detect_crisis(text)
-        distress = list(detect_distress(text))
+        distress = list(detect_distress(text, crisis))
         if not distress and not crisis.needs_resources and semantic_distress_vote(
                 message, text, self._distress_threshold, self._distress_margin):
             distress = ["semantic"]

@@ -561,9 +561,10 @@ def add_paraphrase(
             return {**entry, "paraphrases": [*entry["paraphrases"], text]}
 
         faq_path = root / FAQ_FILE
-        rewritten = _replace_entry(faq_path, entry_id, added)  # checks, and the fallback
-        return {faq_path: _with_paraphrase_line(faq_path.read_text(encoding="utf-8"), entry_id,
-                                                text) or rewritten}
+        current = faq_path.read_text(encoding="utf-8")
+        # One added line when the entry has the usual layout; else the entry is rewritten.
+        return {faq_path: _with_paraphrase_line(current, entry_id, text)
+                or _replace_entry(faq_path, entry_id, added)}
 
     apply_change(knowledge_dir, plan, verify=verify)
 
@@ -577,6 +578,9 @@ def _with_paraphrase_line(text: str, entry_id: str, paraphrase: str) -> str | No
         entry = parsed[0] if isinstance(parsed, list) and parsed else None
         if not isinstance(entry, dict) or str(entry.get("id")) != entry_id:
             continue
+        known = [str(entry.get("question") or ""), *map(str, entry.get("paraphrases") or [])]
+        if paraphrase.casefold() in {k.casefold() for k in known}:
+            raise ImportProblem(f"{entry_id!r} already has the paraphrase {paraphrase!r}")
         lines = block.split("\n")
         start = next((i for i, line in enumerate(lines) if line.startswith("  paraphrases:")),
                      None)

@@ -49,6 +49,8 @@ def clear_cookie(response: Response, name: str) -> None:
 def load_signed_in() -> None:
     """Before each request: ``g.account`` and ``g.session`` when a live session is presented."""
     g.account, g.session = None, None
+    if request.endpoint == "static":
+        return  # the stylesheet needs no session (and renews no idle clock)
     found = services().sessions.find(request.cookies.get(cookie_name(SESSION_COOKIE)))
     if found is None:
         return

@@ -8,7 +8,7 @@ import urllib.error
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from bot.retrieval.index import read_meta
@@ -91,7 +91,8 @@ def gather(rasa_url: str, action_server_url: str, index_dir: Path, event_store,
     health = Health(checks=server_checks(rasa_url, action_server_url))
     health.index_on_disk = meta_version(read_meta(index_dir))
     try:
-        health.crisis_per_day = crisis_counts(event_store.list(), days)
+        since = datetime.now(timezone.utc) - timedelta(days=days + 1)  # a day of time-zone slack
+        health.crisis_per_day = crisis_counts(event_store.list(since=since), days)
     except Exception as error:  # noqa: BLE001 - the rest of the page still shows
         health.crisis_error = f"crisis events unavailable ({type(error).__name__})"
     return health

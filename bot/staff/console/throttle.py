@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -24,17 +24,22 @@ class Limits:
 class LoginThrottle:
     """Counts failed sign-ins; an account or address over its limit waits out the window."""
 
-    def __init__(self, database: Database, limits: Limits | None = None):
+    def __init__(self, database: Database, limits: Limits | None = None,
+                 keyed_hash: Callable[[str, str], str] | None = None):  # fmt: skip
         self.database = database
         self.limits = limits or Limits()
+        self._keyed_hash = keyed_hash
 
-    @staticmethod
-    def _keys(email: str, address: str) -> tuple[str, str]:
-        # Hashes, so the table lists neither typed addresses nor client IPs.
-        def digest(kind: str, value: str) -> str:
-            return f"{kind}:" + hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
+    def _keys(self, email: str, address: str) -> tuple[str, str]:
+        # Keyed hashes (the data key's HMAC): the table holds neither typed addresses nor client
+        # IPs, and a plain hash of an IPv4 address could be reversed by trying them all.
+        if self._keyed_hash is None:
+            from bot.privacy.crypto import get_cipher
 
-        return digest("account", (email or "").strip().lower()), digest("address", address or "")
+            self._keyed_hash = get_cipher().keyed_hash
+        account = self._keyed_hash((email or "").strip().lower(), "staff-login-account")
+        client = self._keyed_hash(address or "", "staff-login-address")
+        return f"account:{account}", f"address:{client}"
 
     def retry_after(self, email: str, address: str) -> int:
         """Seconds until a sign-in may be tried again (0: it may now)."""
