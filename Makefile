@@ -122,7 +122,7 @@ test-rasa: train ## Conversation tests in tests/conversations/ (rasa test --fail
 	$(RASA) test core --model $(MODEL) --stories tests/conversations \
 	  --fail-on-prediction-errors --out results/conversations
 
-nlu-cv: $(STAMPS)/venv-rasa ## NLU intent cross-validation (5 folds); numbers go to docs/nlu.md
+nlu-cv: $(STAMPS)/venv-rasa $(ONNX_EXPORT) ## NLU intent cross-validation (5 folds); numbers go to docs/nlu.md
 	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 \
 	  --successes --out results/nlu-cv
 	$(RASA_VENV)/bin/python scripts/nlu_summary.py results/nlu-cv

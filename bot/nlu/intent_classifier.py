@@ -14,7 +14,11 @@ What it decides, and what it leaves to others:
 - ``out_of_scope`` is merged into ``ask_question``: both go to the retrieval layer, which
   decides from the clinic's knowledge whether it can answer.
 - The clinic's FAQ questions and paraphrases (``knowledge/faq.yml``) are extra, lightly
-  weighted ``ask_question`` examples, so the classifier knows what the knowledge covers.
+  weighted ``ask_question`` examples, so the classifier knows what the knowledge covers. An
+  entry that describes a dialogue act the assistant performs itself (``knowledge_acts``: "How
+  do I book?" opens the consultation form, "How can I speak to someone?" gives the contact
+  details) teaches that act instead, and is not part of the knowledge the routing rule protects:
+  the FAQ and the intents then agree instead of pulling the same words two ways.
 
 The routing rule (one rule, here; tested in tests/test_nlu_routing.py). Let *k* be the highest
 cosine similarity between the message and an FAQ question or paraphrase. The message goes to
@@ -60,6 +64,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from bot.config import KNOWLEDGE_DIR
+from bot.nlu.crisis_model import CrisisModel
 from bot.nlu.sentence_featurizer import MiniLMSentenceFeaturizer
 from bot.retrieval.knowledge import load_faq_yaml
 from bot.retrieval.onnx_backend import OnnxEncoder
@@ -101,6 +106,7 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
             "explicit_intents": ["book_consultation", "ask_human", "cancel_booking"],
             "knowledge_file": str(KNOWLEDGE_DIR / "faq.yml"),
             "knowledge_weight": 0.25,
+            "knowledge_acts": {},
             "knowledge_similarity": 0.8,
             "unsure_confidence": 0.6,
             "unsure_knowledge_similarity": 0.6,
@@ -154,16 +160,23 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
             vectors.append(vector)
             labels.append(retrieval if intent in merged else intent)
             is_crisis.append(intent in crisis_intents)
-        # The FAQ questions and paraphrases, read by the project's own knowledge loader.
-        knowledge = [question for entry in load_faq_yaml(Path(self._config["knowledge_file"]))
-                     for question in entry.questions if question.strip()]
+        # The FAQ questions and paraphrases, read by the project's own knowledge loader. An
+        # entry that stands for a dialogue act (knowledge_acts) teaches that act instead.
+        acts = dict(self._config["knowledge_acts"])
+        knowledge, knowledge_labels = [], []
+        for entry in load_faq_yaml(Path(self._config["knowledge_file"])):
+            for question in entry.questions:
+                if question.strip():
+                    knowledge.append(question)
+                    knowledge_labels.append(acts.get(entry.id, retrieval))
         knowledge_vectors = OnnxEncoder("fp32", threads=1).encode(knowledge)
+        answers_itself = np.array([label == retrieval for label in knowledge_labels])
         all_vectors = np.vstack([np.vstack(vectors), knowledge_vectors])
         all_crisis = np.array(is_crisis + [False] * len(knowledge))
 
         keep = [i for i, label in enumerate(labels) if label not in excluded]
         intent_texts = [texts[i] for i in keep] + knowledge
-        intent_labels = [labels[i] for i in keep] + [retrieval] * len(knowledge)
+        intent_labels = [labels[i] for i in keep] + knowledge_labels
         intent_vectors = np.vstack([np.vstack([vectors[i] for i in keep]), knowledge_vectors])
         weights = np.array([1.0] * len(keep) + [float(self._config["knowledge_weight"])]
                            * len(knowledge))
@@ -174,18 +187,14 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
         intents.fit(self._features(intent_vectors, intent_texts, vectorizer), intent_labels,
                     sample_weight=weights)
 
-        crisis = LogisticRegression(C=float(self._config["C"]), max_iter=5000,
-                                    class_weight="balanced")
-        crisis.fit(all_vectors, all_crisis)
+        crisis = CrisisModel.fit(all_vectors, all_crisis, C=float(self._config["C"]))
         log.info("intent model: %d examples, %d knowledge texts, %d crisis examples",
                  len(keep), len(knowledge), int(all_crisis.sum()))
         self._model = {
             "vectorizer": vectorizer,
             "intents": intents,
             "crisis": crisis,
-            "crisis_examples": all_vectors[all_crisis],
-            "other_examples": all_vectors[~all_crisis],
-            "knowledge_vectors": knowledge_vectors,
+            "knowledge_vectors": knowledge_vectors[answers_itself],
         }
         with self._storage.write_to(self._resource) as directory:
             with open(directory / MODEL_FILE, "wb") as handle:
@@ -264,10 +273,4 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
         message.set(ROUTING_KEY, {"by": reason,
                                   "knowledge_similarity": round(knowledge_similarity, 4)},
                     add_to_output=True)
-        crisis_probability = float(model["crisis"].predict_proba(vector[None, :])[0][1])
-        nearest = float(np.max(model["crisis_examples"] @ vector))
-        nearest_other = float(np.max(model["other_examples"] @ vector))
-        message.set(SEMANTIC_CRISIS_KEY, {"probability": round(crisis_probability, 4),
-                                          "nearest_similarity": round(nearest, 4),
-                                          "nearest_other_similarity": round(nearest_other, 4)},
-                    add_to_output=True)
+        message.set(SEMANTIC_CRISIS_KEY, model["crisis"].score(vector), add_to_output=True)
