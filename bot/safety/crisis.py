@@ -217,7 +217,10 @@ _CONCERN_PHRASES = re.compile(
     r")?(?:suicide|overdose)\b|\bsuicide (?:loss|survivors?|bereavement)\b")
 
 _THIRD_PERSON_RE = re.compile(_TABLE.vocabulary["THIRD_PERSON"])
-_FIRST_PERSON_RE = re.compile(r"\b(?:i|im|ive|id|ill|me|my|myself|mine)\b")
+# English, and Spanish first-person words and verbs ("tuve una sobredosis" is about me).
+_FIRST_PERSON_RE = re.compile(
+    r"\b(?:i|im|ive|id|ill|me|my|myself|mine|yo|mi|mis|estoy|estuve|quiero|tengo|tuve|voy|tome|"
+    r"trague|hice|siento|pienso|creo|he|hago|corte|necesito|puedo|mio|mia)\b")
 # Frames that put "I" into a question without making it personal ("I read that...").
 _INFO_FRAMES = re.compile(
     r"\b(?:(?:can|could|would) you (?:please )?(?:tell|explain to|help) me|tell me|explain to "
@@ -229,11 +232,24 @@ _INFO_FRAMES = re.compile(
     r"keep reading|came across|found|noticed|understand)(?: that| about| somewhere| online| on|"
     r" in)?|ive (?:read|heard|seen|been reading|been told)(?: that| about| somewhere| online)?|"
     r"i have a question|my question is|for my (?:research|paper|thesis|class|essay|studies|"
-    r"course|job|work|patients|clients|students)|do you know|(?:can|could) i ask)\b")
+    r"course|job|work|patients|clients|students)|do you know|(?:can|could) i ask|"
+    # a hypothetical about people in general: "what should I do if someone tells me they..."
+    r"(?:what (?:should|do|can|would|could) (?:i|we|you|one|families|parents) do(?= (?:if|when))|"
+    r"how (?:do|can|should|would|could) (?:i|we|you|one|families|parents) (?:best )?(?:support|"
+    r"help|talk to|approach|respond to|care for|recognise|recognize))|(?:if|when|after) "
+    r"(?:someone|somebody|a (?:person|patient|client|loved one|family member|friend|child|teen|"
+    r"teenager|veteran)|people|anyone|patients)(?: \w+){0,2}? (?:tells? (?:me|you|us)|says?|"
+    r"said|is|are|was|were|feels?|becomes?|gets?|has|have|had|talks? about|mentions?|expresses|"
+    r"admits?|discloses?|reveals?|attempts?|attempted|tries|tried)(?: that)?(?: they| he| she| "
+    r"theyre| hes| shes)?|(?:support|help|care for) (?:someone|somebody|a (?:person|loved one|"
+    r"family member|friend)) (?:after|with|through|who)\b)\b")
 _QUESTION_START = re.compile(
     r"^(?:can|could|does|do|is|are|will|would|should|how|what|whats|why|when|which|who|where|"
     r"has|have|did|any|tell|explain|info|information|i want to know|i was wondering|im "
-    r"wondering|im curious|do you|is there|are there|whats the|hows|wondering|question)\b")
+    r"wondering|im curious|do you|is there|are there|whats the|hows|wondering|question|"
+    # Spanish questions ("es peligrosa la ketamina en sobredosis", "ustedes preguntan por...")
+    r"que|como|cuanto\w*|cual\w*|donde|cuando|por que|es peligros\w*|es seguro|es segura|se "
+    r"puede|pueden|hay|ustedes|usted|tienen|ofrecen|hacen|preguntan|sirve|funciona|ayuda)\b")
 _TOPIC_CONTEXT = re.compile(
     r"\b(?:ketamine|esketamine|spravato|infusions?|treatment|treatments|therapy|therapies|treat|"
     r"treats|treated|treating|help|helps|helping|helpful|reduce|reduces|reducing|research|"

@@ -21,7 +21,13 @@ _SYMPTOMS = [
     r"(?:breathe|breathing|catch my breath)\b",
     r"\b(?:isnt|is not|not|stopped|stop) breathing\b",
     rf"\b{_NOT}(?:chest pains?|pain in (?:my|his|her) chest|(?:my|his|her) chest "
-    r"(?:hurts|is (?:tight|heavy|hurting)|feels (?:tight|heavy|like))|crushing chest)\b",
+    r"(?:really |so |very |still )?(?:hurts|is (?:tight|heavy|hurting)|feels (?:tight|heavy|like))"
+    r"|crushing chest)\b",
+    # signs of a heart attack or a stroke: a numb arm or face, a drooping face, slurred speech
+    r"\b(?:my|his|her) (?:left |right )?(?:arm|face|side) (?:is |went |feels |has gone |"
+    r"keeps going )?(?:numb|drooping|tingling)\b(?! (?:from|after) (?:sleeping|lying|sitting|"
+    r"leaning))|\bslurr(?:ed|ing) (?:speech|(?:my|his|her) "
+    r"words)\b|\b(?:cant|cannot) (?:feel|move) (?:my|his|her) (?:arm|leg|face|side)\b",
     r"\b(?:my|his|her) heart (?:is |keeps |feels like its )?(?:pounding|racing|beating (?:so |"
     r"really |very |super )?(?:fast|hard|weird)|skipping|going crazy|out of my chest)\b"
     r"(?! (?:to see|for you|with (?:excitement|joy|love)))",
