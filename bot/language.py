@@ -12,7 +12,10 @@ _SPANISH_WORDS = frozenset(
     "donde dónde tienen tiene puedo quiero necesito hola gracias cita citas precio horario seguro "
     "usted ustedes mi mis con una un y o pero también tambien hablan habla español espanol "
     "buenos buenas dias días tardes noches ayuda médico medico tratamiento sesión sesion "
-    "ketamina aceptan hacer cambiar mañana manana semana sábado sabado domingo".split()
+    "ketamina aceptan hacer cambiar mañana manana semana sábado sabado domingo "
+    # words of a crisis or an emergency, so that one is recognised and answered in Spanish
+    "morir vivir matarme suicidarme quitarme vida nada nadie estoy todo todos más mas pastillas "
+    "pecho respirar duele ya".split()
 )
 _ENGLISH_WORDS = frozenset(
     "the is are do does can i you my what how when where which who a an to of and or for with "
@@ -39,3 +42,11 @@ def looks_spanish(text: str) -> bool:
     if marked and spanish >= 1 and english == 0:
         return True
     return spanish >= 2 and spanish > english
+
+
+def message_language(text: str, rule_ids: tuple[str, ...] = ()) -> str:
+    """"es" for a message in Spanish, else "en". ``rule_ids``: the crisis rules the message
+    matched; a Spanish rule (``es_...``) settles it even for a message of two words."""
+    if any(rule.startswith("es_") for rule in rule_ids) or looks_spanish(text):
+        return "es"
+    return "en"

@@ -19,6 +19,7 @@ from collections.abc import Awaitable
 from typing import Any, TypeVar
 
 from bot.config import load_clinic
+from bot.language import message_language
 from bot.replies import help_now_line
 from bot.safety.crisis import detect_crisis
 from bot.safety.urgent import is_urgent
@@ -27,28 +28,46 @@ logger = logging.getLogger(__name__)
 
 CRISIS_RESPONSE = "utter_crisis"
 URGENT_RESPONSE = "utter_urgent_medical"
+LANGUAGE_SLOT = "message_language"
 REPLY_BUDGET_SECONDS = {"rest": 1.5, "webchat": 1.5, "twilio_sms": 4.0}
 T = TypeVar("T")
 
 
 def help_now_responses(domain: Any, text: str, channel: str) -> list[dict[str, Any]]:
     """The crisis / emergency response for ``text`` on ``channel``; [] when it needs neither."""
-    if detect_crisis(text).is_crisis:
+    verdict = detect_crisis(text)
+    if verdict.is_crisis:
         name = CRISIS_RESPONSE
     elif is_urgent(text):
         name = URGENT_RESPONSE
     else:
         return []
     variants = list((getattr(domain, "responses", None) or {}).get(name) or [])
-    chosen = next((v for v in variants if v.get("channel") == channel), None) or next(
-        (v for v in variants if not v.get("channel")), None
-    )
+    chosen = _variant(variants, channel, message_language(text, verdict.rules))
     if chosen is None:  # a domain without the response: still never silence
         return [{"text": help_now_line(load_clinic()), "custom": {"kind": "crisis"}}]
     message = {"text": chosen.get("text") or ""}
     if isinstance(chosen.get("custom"), dict):
         message["custom"] = dict(chosen["custom"])
     return [message]
+
+
+def _variant(variants: list[dict[str, Any]], channel: str, language: str) -> dict | None:
+    """The variation Rasa would pick: the message's language (a ``message_language`` slot
+    condition) first, then this channel's own text, then the general one."""
+    def language_of(variant: dict[str, Any]) -> str:
+        for condition in variant.get("condition") or []:
+            if condition.get("name") == LANGUAGE_SLOT:
+                return str(condition.get("value"))
+        return "en"
+
+    for wanted in (language, "en"):
+        of_language = [v for v in variants if language_of(v) == wanted]
+        chosen = next((v for v in of_language if v.get("channel") == channel), None) or next(
+            (v for v in of_language if not v.get("channel")), None)
+        if chosen is not None:
+            return chosen
+    return None
 
 
 def has_help_now_reply(messages: list[dict[str, Any]]) -> bool:

@@ -242,13 +242,19 @@ _INFO_FRAMES = re.compile(
     r"said|is|are|was|were|feels?|becomes?|gets?|has|have|had|talks? about|mentions?|expresses|"
     r"admits?|discloses?|reveals?|attempts?|attempted|tries|tried)(?: that)?(?: they| he| she| "
     r"theyre| hes| shes)?|(?:support|help|care for) (?:someone|somebody|a (?:person|loved one|"
-    r"family member|friend)) (?:after|with|through|who)\b)\b")
+    r"family member|friend)) (?:after|with|through|who)\b|"
+    # "will the intake form ask me about...", "the lozenges they give you", "I'm asking for a paper"
+    r"(?:ask|asks|asking|asked) (?:me|you|us|people|patients) about|(?:that |which )?(?:they|you|"
+    r"the clinic|doctors) (?:give|gives|prescribe|prescribes|send|sends|provide|provides)(?: you| "
+    r"people| patients| me)?|(?:im|i am) asking (?:for|because of|as part of) (?:a|my) (?:research|"
+    r"paper|thesis|class|essay|project|study|article|school))\b")
 _QUESTION_START = re.compile(
     r"^(?:can|could|does|do|is|are|will|would|should|how|what|whats|why|when|which|who|where|"
     r"has|have|did|any|tell|explain|info|information|i want to know|i was wondering|im "
     r"wondering|im curious|do you|is there|are there|whats the|hows|wondering|question|"
     # Spanish questions ("es peligrosa la ketamina en sobredosis", "ustedes preguntan por...")
-    r"que|como|cuanto\w*|cual\w*|donde|cuando|por que|es peligros\w*|es seguro|es segura|se "
+    r"que|como|cuanto\w*|cual\w*|donde|cuando|por que|es peligros\w*|es seguro|es segura|es "
+    r"cierto|es verdad|se "
     r"puede|pueden|hay|ustedes|usted|tienen|ofrecen|hacen|preguntan|sirve|funciona|ayuda)\b")
 _TOPIC_CONTEXT = re.compile(
     r"\b(?:ketamine|esketamine|spravato|infusions?|treatment|treatments|therapy|therapies|treat|"
@@ -258,7 +264,8 @@ _TOPIC_CONTEXT = re.compile(
     r"person|common|signs?|symptoms?|warning|causes?|link|linked|associated|mean|means|meaning|"
     r"definition|statistics|antidepressants?|ssris?|medications?|medicine|depression|ptsd|"
     r"anxiety|bipolar|possible|happen|happens|dangerous|safe|safety|difference|protocol|"
-    r"screen|screening|ask about|questions? about|policy|handle|hotline|lifeline|resources?)\b")
+    r"screen|screening|ask about|questions? about|policy|handle|hotline|lifeline|resources?|"
+    r"ketamina|tratamiento|terapia|infusion|infusiones|ayuda|riesgo|estudios?)\b")
 
 
 def _blank(text: str, patterns: list[re.Pattern]) -> str:

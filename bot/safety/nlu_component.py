@@ -26,6 +26,10 @@ crisis. For each message, in this order:
 5. otherwise a request for individual medical advice (``bot.safety.medical``) becomes
    ``medical_advice`` with confidence 1.0.
 
+Every typed message also gets a ``message_language`` entity (``en`` or ``es``, from
+``bot.language``), which fills the slot of the same name, so that a crisis or an emergency in
+Spanish gets the Spanish variation of its response.
+
 The verdict is stored in the message under ``safety`` (levels, categories, rule names and
 scores, never the text) and reaches the action server as ``tracker.latest_message["safety"]``.
 """
@@ -40,6 +44,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import (
+    ENTITIES,
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
@@ -48,6 +53,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.language import message_language
 from bot.safety.crisis import CONCERN, detect_crisis, detect_distress, has_figure_or_denial
 from bot.safety.medical import detect_medical_advice
 from bot.safety.urgent import is_urgent
@@ -58,6 +64,7 @@ MEDICAL_ADVICE_INTENT = "medical_advice"
 URGENT_INTENT = "urgent_medical"
 SAFETY_KEY = "safety"
 ASK_QUESTION_INTENT = "ask_question"
+LANGUAGE_ENTITY = "message_language"
 # Intents that say nothing a distressed message needs: it goes to the answer action instead.
 SMALL_TALK_INTENTS = frozenset({"greet", "goodbye", "thanks", "affirm", "deny", "out_of_scope",
                                 "bot_challenge", "nlu_fallback"})
@@ -101,6 +108,15 @@ def _set_intent(message: Message, intent: str, confidence: float = 1.0) -> None:
                if e.get(INTENT_NAME_KEY) != intent]
     message.set(INTENT, chosen, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [dict(chosen), *ranking], add_to_output=True)
+
+
+def _set_language(message: Message, text: str, language: str) -> None:
+    """The message's language as an entity, which fills the ``message_language`` slot: the
+    crisis and emergency responses have Spanish variations conditioned on it."""
+    entities = [e for e in message.get(ENTITIES) or [] if e.get("entity") != LANGUAGE_ENTITY]
+    entities.append({"entity": LANGUAGE_ENTITY, "value": language, "start": 0, "end": len(text),
+                     "extractor": "SafetyClassifier"})
+    message.set(ENTITIES, entities, add_to_output=True)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -177,6 +193,7 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
             decided_by = "rules"
         else:
             decided_by = "model"
+        _set_language(message, text, message_language(text, crisis.rules))
         message.set(SAFETY_KEY, {
             "crisis": crisis.as_dict(),
             "distress": distress,
