@@ -1,11 +1,12 @@
 """Out-of-fold crisis detection on the training data: rules + semantic score, per setting.
 
-Chooses the semantic crisis model's settings from the training data only (no panel in
-tests/panels/ is read): the NLU examples of data/nlu/ and the FAQ questions of knowledge/ are
-split into folds; for each fold the semantic crisis model is fitted on the other folds exactly as
-``SemanticIntentClassifier`` fits it, and each held-out message is decided as the safety
-component decides it (rules first, then the semantic vote). Prints, per setting, the recall on
-crisis examples and the false alarms on everything else, both beyond the rules.
+Chooses the semantic crisis settings from the training data only (no panel in tests/panels/ is
+read): the NLU examples of data/nlu/ and the FAQ questions of knowledge/ are split into folds;
+for each fold ``CrisisModel`` is fitted on the other folds exactly as the intent classifier fits
+it, and each held-out message is decided as the safety component decides it (the rules first,
+then the semantic vote on what the rules leave). Prints, per fold seed, threshold and margin,
+how many of the crisis examples the rules miss the semantic vote adds, and how many of the
+other messages the rules leave alone it marks (false alarms).
 
     .venv-rasa/bin/python scripts/crisis_cv.py [--folds 5] [--seeds 0 1 2]
 """
@@ -30,6 +31,9 @@ from bot.safety.crisis import detect_crisis, has_figure_or_denial  # noqa: E402
 from bot.safety.urgent import is_urgent  # noqa: E402
 
 CRISIS_INTENTS = {"crisis"}
+THRESHOLDS = (0.7, 0.8, 0.9)
+MARGINS = (0.0, 0.03, 0.06)
+MIN_SIMILARITY = 0.4
 
 
 def load_examples() -> tuple[list[str], np.ndarray]:
@@ -42,6 +46,18 @@ def load_examples() -> tuple[list[str], np.ndarray]:
     return texts + faq, np.array(crisis + [False] * len(faq))
 
 
+def out_of_fold_scores(vectors: np.ndarray, texts: list[str], is_crisis: np.ndarray,
+                       folds: int, seed: int) -> np.ndarray:
+    """[probability, nearest crisis, nearest other] for every text, from models that did not
+    see it."""
+    scores = np.zeros((len(texts), 3))
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    for train, test in splitter.split(vectors, is_crisis):
+        model = CrisisModel.fit(vectors[train], [texts[i] for i in train], is_crisis[train])
+        scores[test] = model.scores(vectors[test], [texts[i] for i in test])
+    return scores
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print recall and false alarms per setting, out of fold."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -50,28 +66,27 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     texts, is_crisis = load_examples()
     vectors = OnnxEncoder("fp32", threads=1).encode(texts)
-    by_rules = np.array([detect_crisis(t).needs_resources or is_urgent(t) for t in texts])
+    verdicts = [detect_crisis(t) for t in texts]
+    urgent = np.array([is_urgent(t) for t in texts])
+    rule_crisis = np.array([v.is_crisis for v in verdicts]) | urgent
+    handled = np.array([v.needs_resources for v in verdicts]) | urgent
     figure = np.array([has_figure_or_denial(t) for t in texts])
-    print(f"{len(texts)} texts, {int(is_crisis.sum())} crisis examples; the rules alone catch "
-          f"{int((by_rules & is_crisis).sum())} of them and mark {int((by_rules & ~is_crisis).sum())}"
-          " others")
-    thresholds = [0.5, 0.6, 0.7, 0.8, 0.9]
+    missed = is_crisis & ~handled
+    clean = ~is_crisis & ~handled
+    print(f"{len(texts)} texts, {int(is_crisis.sum())} crisis examples: the rules give the "
+          f"crisis reply to {int((rule_crisis & is_crisis).sum())} of them and to "
+          f"{int((rule_crisis & ~is_crisis).sum())} other messages; left to the semantic vote: "
+          f"{int(missed.sum())} crisis examples, {int(clean.sum())} others")
     for seed in args.seeds:
-        scores = np.zeros((len(texts), 3))
-        folds = StratifiedKFold(args.folds, shuffle=True, random_state=seed)
-        for train, test in folds.split(vectors, is_crisis):
-            model = CrisisModel.fit(vectors[train], is_crisis[train])
-            scores[test] = model.scores(vectors[test])
-        missed_by_rules = is_crisis & ~by_rules
-        clean = ~is_crisis & ~by_rules
-        line = []
-        for threshold in thresholds:
-            vote = ((scores[:, 0] >= threshold) & (scores[:, 1] >= 0.4)
-                    & (scores[:, 1] > scores[:, 2]) & ~figure)
-            line.append(f"{threshold}: +{int((vote & missed_by_rules).sum())}/"
-                        f"{int(missed_by_rules.sum())} fa {int((vote & clean).sum())}/"
-                        f"{int(clean.sum())}")
-        print(f"seed {seed}: " + " | ".join(line))
+        scores = out_of_fold_scores(vectors, texts, is_crisis, args.folds, seed)
+        cells = []
+        for threshold in THRESHOLDS:
+            for margin in MARGINS:
+                vote = ((scores[:, 0] >= threshold) & (scores[:, 1] >= MIN_SIMILARITY)
+                        & (scores[:, 1] > scores[:, 2] - margin) & ~figure)
+                cells.append(f"{threshold}/{margin}: +{int((vote & missed).sum())} "
+                             f"fa {int((vote & clean).sum())}")
+        print(f"seed {seed} (threshold/margin): " + " | ".join(cells))
     return 0
 
 

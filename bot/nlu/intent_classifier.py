@@ -187,7 +187,8 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
         intents.fit(self._features(intent_vectors, intent_texts, vectorizer), intent_labels,
                     sample_weight=weights)
 
-        crisis = CrisisModel.fit(all_vectors, all_crisis, C=float(self._config["C"]))
+        crisis = CrisisModel.fit(all_vectors, texts + knowledge, all_crisis,
+                                 C=float(self._config["C"]))
         log.info("intent model: %d examples, %d knowledge texts, %d crisis examples",
                  len(keep), len(knowledge), int(all_crisis.sum()))
         self._model = {
@@ -273,4 +274,4 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
         message.set(ROUTING_KEY, {"by": reason,
                                   "knowledge_similarity": round(knowledge_similarity, 4)},
                     add_to_output=True)
-        message.set(SEMANTIC_CRISIS_KEY, model["crisis"].score(vector), add_to_output=True)
+        message.set(SEMANTIC_CRISIS_KEY, model["crisis"].score(vector, text), add_to_output=True)

@@ -14,8 +14,9 @@ crisis. For each message, in this order:
 3. the semantic crisis score (``bot.nlu.intent_classifier``: the probability that the message
    means what the crisis examples mean) at or above ``semantic_crisis_threshold`` also makes a
    ``crisis``, but only when the message holds no figure of speech and no denial, is close
-   to some crisis example (cosine >= ``semantic_min_similarity``) and closer to it than to
-   every other training example and FAQ question. This adds recall for
+   to some crisis example (cosine >= ``semantic_min_similarity``) and about as close to it as
+   to every other training example and FAQ question (within ``semantic_crisis_margin``), or
+   closer. This adds recall for
    phrasing no rule knows, without raising alarms on "killing it at work" or "I'm not suicidal";
 4. otherwise hopelessness that is not a crisis on its own (``detect_distress``, or the semantic
    score below the crisis bar: ``semantic_distress_vote``) is marked in the verdict
@@ -71,17 +72,18 @@ SMALL_TALK_INTENTS = frozenset({"greet", "goodbye", "thanks", "affirm", "deny", 
 
 
 def semantic_crisis_vote(message: Message, text: str, threshold: float,
-                         min_similarity: float = 0.4) -> bool:
+                         min_similarity: float = 0.4, margin: float = 0.0) -> bool:
     """True when the semantic crisis score alone makes this message a crisis (rule 3 above)."""
     score = message.get("semantic_crisis") or {}
     if float(score.get("probability", 0.0)) < threshold:
         return False
+    nearest = float(score.get("nearest_similarity", 0.0))
     # Far from every example ("Destiny Hope", a name), the regression only extrapolates.
-    if float(score.get("nearest_similarity", 0.0)) < min_similarity:
+    if nearest < min_similarity:
         return False
-    # Closer in meaning to some crisis example than to every other example and FAQ question.
-    if float(score.get("nearest_similarity", 0.0)) <= float(
-            score.get("nearest_other_similarity", 1.0)):
+    # About as close in meaning to some crisis example as to every other example and FAQ
+    # question (within ``margin``), or closer.
+    if nearest <= float(score.get("nearest_other_similarity", 1.0)) - margin:
         return False
     return not has_figure_or_denial(text)
 
@@ -132,11 +134,13 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
     def get_default_config() -> dict[str, Any]:
         """``semantic_crisis_threshold``: the semantic crisis probability that also counts."""
         return {"semantic_crisis_threshold": 0.8, "semantic_min_similarity": 0.4,
-                "semantic_distress_threshold": 0.75, "semantic_distress_margin": 0.05}
+                "semantic_crisis_margin": 0.0, "semantic_distress_threshold": 0.75,
+                "semantic_distress_margin": 0.05}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self._threshold = float(config.get("semantic_crisis_threshold", 0.8))
         self._min_similarity = float(config.get("semantic_min_similarity", 0.4))
+        self._margin = float(config.get("semantic_crisis_margin", 0.0))
         self._distress_threshold = float(config.get("semantic_distress_threshold", 0.75))
         self._distress_margin = float(config.get("semantic_distress_margin", 0.05))
 
@@ -178,7 +182,8 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
         elif crisis.level == CONCERN:
             _set_intent(message, CRISIS_TOPIC_INTENT)
             decided_by = "rules"
-        elif semantic_crisis_vote(message, text, self._threshold, self._min_similarity):
+        elif semantic_crisis_vote(message, text, self._threshold, self._min_similarity,
+                                  self._margin):
             _set_intent(message, CRISIS_INTENT,
                         float((message.get("semantic_crisis") or {}).get("probability", 1.0)))
             decided_by = "semantic"
