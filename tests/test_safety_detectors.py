@@ -66,6 +66,11 @@ def test_medical_advice_requests_are_refused(medical_score):
         "can ketamine help with suicidal thoughts?",
         "Is there evidence that esketamine reduces suicidal ideation",
         "what happens if someone overdoses on ketamine",
+        # personal, but history, a hypothetical or a question about care
+        "does a suicide attempt last year rule my daughter out of ketamine treatment?",
+        "If I feel suicidal after the infusion, who do I call?",
+        "will the intake form ask if I've ever had suicidal thoughts?",
+        "I had suicidal thoughts in the past, is that confidential with the clinician?",
     ],
 )
 def test_questions_about_the_topic_are_a_concern_not_a_crisis(text):
@@ -80,6 +85,12 @@ def test_questions_about_the_topic_are_a_concern_not_a_crisis(text):
         "can ketamine help my suicidal thoughts?",     # a disclosure inside a question
         "I'm suicidal, can ketamine help?",
         "my friend is suicidal, does ketamine help?",  # a specific person in danger
+        "I've been suicidal for weeks, can I book an appointment?",
+        "I have suicidal thoughts every day, is ketamine treatment right for me?",
+        "I attempted suicide last night, can I still start ketamine?",
+        "I overdosed on my meds, should I call my doctor?",
+        "my son is suicidal, do you treat teenagers?",
+        "I had suicidal thoughts years ago and they're back again, can ketamine help?",
     ],
 )
 def test_personal_disclosures_inside_questions_are_crises(text):

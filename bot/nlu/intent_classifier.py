@@ -65,13 +65,15 @@ from sklearn.linear_model import LogisticRegression
 
 from bot.config import KNOWLEDGE_DIR
 from bot.nlu.crisis_model import CrisisModel
-from bot.nlu.sentence_featurizer import MiniLMSentenceFeaturizer
+from bot.nlu.clauses import split_clauses
+from bot.nlu.sentence_featurizer import CLAUSE_VECTORS, MiniLMSentenceFeaturizer
 from bot.retrieval.knowledge import load_faq_yaml
 from bot.retrieval.onnx_backend import OnnxEncoder
 
 log = logging.getLogger(__name__)
 
 SEMANTIC_CRISIS_KEY = "semantic_crisis"
+SEMANTIC_CRISIS_CLAUSES_KEY = "semantic_crisis_clauses"
 ROUTING_KEY = "routing"
 MODEL_FILE = "intent_model.pkl"
 
@@ -275,3 +277,11 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
                                   "knowledge_similarity": round(knowledge_similarity, 4)},
                     add_to_output=True)
         message.set(SEMANTIC_CRISIS_KEY, model["crisis"].score(vector, text), add_to_output=True)
+        # Each clause of a longer message on its own (numbers only, in clause order).
+        clause_vectors = message.get(CLAUSE_VECTORS)
+        if clause_vectors is not None:
+            clauses = split_clauses(text)
+            message.set(SEMANTIC_CRISIS_CLAUSES_KEY,
+                        [model["crisis"].score(v, c) for v, c in zip(clause_vectors, clauses,
+                                                                      strict=True)],
+                        add_to_output=True)

@@ -22,7 +22,10 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.clauses import split_clauses
 from bot.retrieval.onnx_backend import OnnxEncoder
+
+CLAUSE_VECTORS = "clause_vectors"
 
 
 class EmbeddingCache:
@@ -112,8 +115,13 @@ class MiniLMSentenceFeaturizer(DenseFeaturizer, GraphComponent):
             self.add_features_to_message(None, vector[None, :], TEXT, message)
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Featurize incoming messages."""
+        """Featurize incoming messages, and the clauses of a message that has several
+        (``CLAUSE_VECTORS``: read by the semantic crisis score, never stored)."""
         self._featurize(messages)
+        for message in messages:
+            clauses = split_clauses(message.get(TEXT) or "")
+            if clauses:
+                message.set(CLAUSE_VECTORS, self.embed(clauses))
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

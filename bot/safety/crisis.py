@@ -226,7 +226,7 @@ _INFO_FRAMES = re.compile(
     r"\b(?:(?:can|could|would) you (?:please )?(?:tell|explain to|help) me|tell me|explain to "
     r"me|help me understand|let me know|i (?:want|wanted|would like|d like|need) to (?:know|ask|"
     r"understand|learn|find out|read)|im (?:curious|wondering|interested|asking|a (?:nurse|doctor|"
-    r"therapist|student|researcher|counselor|clinician|psychologist|social worker|journalist|"
+    r"therapist|(?:\w+ )?student|researcher|counselor|clinician|psychologist|social worker|journalist|"
     r"writer|pharmacist|teacher|parent))|i (?:was|am) (?:curious|wondering|asking)|i wonder|"
     r"i (?:read|heard|saw|have read|have heard|ve read|ve heard|was told|learned|keep hearing|"
     r"keep reading|came across|found|noticed|understand)(?: that| about| somewhere| online| on|"
@@ -244,7 +244,8 @@ _INFO_FRAMES = re.compile(
     r"theyre| hes| shes)?|(?:support|help|care for) (?:someone|somebody|a (?:person|loved one|"
     r"family member|friend)) (?:after|with|through|who)\b|"
     # "will the intake form ask me about...", "the lozenges they give you", "I'm asking for a paper"
-    r"(?:ask|asks|asking|asked) (?:me|you|us|people|patients) about|(?:that |which )?(?:they|you|"
+    r"(?:ask|asks|asking|asked) (?:me|you|us|people|patients) about|i (?:asked|am asking|was "
+    r"asking) about|(?:that |which )?(?:they|you|"
     r"the clinic|doctors) (?:give|gives|prescribe|prescribes|send|sends|provide|provides)(?: you| "
     r"people| patients| me)?|(?:im|i am) asking (?:for|because of|as part of) (?:a|my) (?:research|"
     r"paper|thesis|class|essay|project|study|article|school))\b")
@@ -277,10 +278,53 @@ def _blank(text: str, patterns: list[re.Pattern]) -> str:
 def _is_informational(form: str, raw: str) -> bool:
     """True when the message reads as a general question about the topic, not a disclosure."""
     framed = _INFO_FRAMES.sub(" _ ", form)
-    if _FIRST_PERSON_RE.search(framed) or _THIRD_PERSON_RE.search(framed):
-        return False
     question = "?" in raw or bool(_QUESTION_START.match(form)) or framed != form
+    if _FIRST_PERSON_RE.search(framed) or _THIRD_PERSON_RE.search(framed):
+        # Personal, but a question about care that names the topic only as history, as a
+        # hypothetical or as somebody else's past ("does a suicide attempt last year rule her
+        # out?", "will the intake form ask if I've ever self-harmed?") is still a question.
+        return question and bool(_CARE_CONTEXT.search(form)) and not _names_it_as_present(form)
     return question or bool(_TOPIC_CONTEXT.search(form))
+
+
+# What a question about care mentions: the treatment, the clinic, its steps and its people.
+_CARE_CONTEXT = re.compile(
+    r"\b(?:ketamine|esketamine|spravato|infusions?|treatment|therapy|clinic|clinician|"
+    r"psychiatrist|therapist|doctor|nurse|intake|assessment|consult\w*|appointment|session|"
+    r"sessions|referral|insurance|qualify|eligible|candidate|rule \w+ out|start|starting|"
+    r"confidential|interact\w*|contraindicat\w*|physical exam|form|paper|thesis|study|studies|"
+    r"research|support|resources|number|ketamina|tratamiento|terapia|atienden|adolescentes)\b")
+_MENTION = re.compile(r"\b(?:suicid\w*|self harm\w*|overdos\w*|sobredosis)\b")
+_PRONOUN_NOW = frozenset("i im ive id me my myself he she they hes shes theyre him her his".split())
+# Words that put a mention in the past, a hypothetical, a denial or a question about someone
+# in general; "last night", "again", "right now" put it back in the present.
+_NOT_NOW = frozenset(
+    "had was were history past ago previous previously used before ever old once if whether "
+    "not isnt arent wasnt never no asked ask asks asking about read heard".split())
+_HAVE = frozenset("ive have has hes shes weve theyve".split())
+_NOW = re.compile(r"\b(?:tonight|today|yesterday|last night|this (?:week|morning|weekend)|right "
+                  r"now|again|lately|recently|currently|these days|anymore)\b")
+
+
+def _names_it_as_present(form: str) -> bool:
+    """True when a person (I, she, my son...) stands within five words before a mention of the
+    topic with nothing in between that makes it history, a hypothetical or a denial, or when
+    the message says it is happening now."""
+    if _NOW.search(form):
+        return True
+    words = form.split()
+    for index, word in enumerate(words):
+        if not _MENTION.fullmatch(word) and not (word == "self" and index + 1 < len(words)
+                                                 and words[index + 1].startswith("harm")):
+            continue
+        start = max(0, index - 5)
+        before = words[start:index]
+        # "had" is history, but "I've had" / "she has had" goes on today
+        markers = [word for position, word in enumerate(before, start) if word in _NOT_NOW
+                   and not (word == "had" and position > 0 and words[position - 1] in _HAVE)]
+        if not markers and any(word in _PRONOUN_NOW for word in before):
+            return True
+    return False
 
 
 def detect_crisis(text: str) -> CrisisVerdict:

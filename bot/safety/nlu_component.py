@@ -55,6 +55,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.language import message_language
+from bot.nlu.clauses import split_clauses
 from bot.safety.crisis import CONCERN, detect_crisis, detect_distress, has_figure_or_denial
 from bot.safety.medical import detect_medical_advice
 from bot.safety.urgent import is_urgent
@@ -66,6 +67,7 @@ URGENT_INTENT = "urgent_medical"
 SAFETY_KEY = "safety"
 ASK_QUESTION_INTENT = "ask_question"
 LANGUAGE_ENTITY = "message_language"
+MIN_CLAUSE_WORDS = 4
 # Intents that say nothing a distressed message needs: it goes to the answer action instead.
 SMALL_TALK_INTENTS = frozenset({"greet", "goodbye", "thanks", "affirm", "deny", "out_of_scope",
                                 "bot_challenge", "nlu_fallback"})
@@ -73,8 +75,23 @@ SMALL_TALK_INTENTS = frozenset({"greet", "goodbye", "thanks", "affirm", "deny", 
 
 def semantic_crisis_vote(message: Message, text: str, threshold: float,
                          min_similarity: float = 0.4, margin: float = 0.0) -> bool:
-    """True when the semantic crisis score alone makes this message a crisis (rule 3 above)."""
-    score = message.get("semantic_crisis") or {}
+    """True when the semantic crisis score alone makes this message, or one of its clauses
+    (``bot.nlu.clauses``), a crisis (rule 3 above)."""
+    if _vote(message.get("semantic_crisis") or {}, text, threshold, min_similarity, margin):
+        return True
+    clauses = split_clauses(text)
+    clause_scores = message.get("semantic_crisis_clauses") or []
+    if len(clause_scores) != len(clauses):
+        return False
+    # A clause has less context than the message: it must be closer to a crisis example than
+    # to anything else (no margin) and have at least four words ("I feel broken" is not enough).
+    return any(_vote(score, clause, threshold, min_similarity, 0.0)
+               for score, clause in zip(clause_scores, clauses, strict=True)
+               if len(clause.split()) >= MIN_CLAUSE_WORDS)
+
+
+def _vote(score: dict[str, Any], text: str, threshold: float, min_similarity: float,
+          margin: float) -> bool:
     if float(score.get("probability", 0.0)) < threshold:
         return False
     nearest = float(score.get("nearest_similarity", 0.0))
