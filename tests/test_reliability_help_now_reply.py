@@ -1,0 +1,31 @@
+"""The channel's own crisis / emergency reply (used when a turn is slow or failing) is the same
+variation Rasa would send: the channel's text, in the message's language."""
+
+from types import SimpleNamespace
+
+import pytest
+import yaml
+from servers import ROOT
+
+from bot.reliability.help_now_reply import help_now_responses
+
+DOMAIN = SimpleNamespace(
+    responses=yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"])
+
+
+@pytest.mark.parametrize(("text", "channel", "expected"), [
+    ("I want to kill myself", "rest", "I'm really sorry"),
+    ("I want to kill myself", "twilio_sms", "I'm so sorry"),
+    ("me quiero morir", "rest", "Siento mucho"),
+    ("me quiero morir", "twilio_sms", "Llama o escribe al 988 y oprime 2"),
+    ("no puedo respirar y me duele el pecho", "webchat", "emergencia médica"),
+    ("I can't breathe and my chest hurts", "rest", "medical emergency"),
+])
+def test_the_reply_is_in_the_language_and_form_of_the_channel(text, channel, expected):
+    [reply] = help_now_responses(DOMAIN, text, channel)
+    assert expected in reply["text"]
+    assert reply["custom"]["kind"] == "crisis"
+
+
+def test_an_ordinary_message_needs_no_help_now_reply():
+    assert help_now_responses(DOMAIN, "how much does a session cost", "rest") == []
