@@ -27,7 +27,7 @@ from_operator = $(filter environment command,$(firstword $(origin $(1))))
 # Production is the default everywhere; only the explicitly local commands (LOCAL_GOALS) run in
 # development mode, where a missing BOT_DATA_KEY makes an owner-only key in var/secrets/ (and
 # says so). Deployments set BOT_DATA_KEY (`make keygen`); see docs/booking.md.
-LOCAL_GOALS := run shell shell-debug test
+LOCAL_GOALS := run shell shell-debug test load
 LOCAL_BOT_ENV := $(if $(call from_operator,BOT_ENV),$(BOT_ENV),development)
 export BOT_ENV ?= production
 $(LOCAL_GOALS): export BOT_ENV = $(LOCAL_BOT_ENV)
