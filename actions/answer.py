@@ -91,7 +91,9 @@ class ActionAnswerQuestion(Action):
             return []
         if intent != replies.CHOOSE_ANSWER_INTENT and looks_spanish(text):
             logger.info("message in Spanish: answered with the Spanish note")
-            dispatcher.utter_message(text=replies.spanish_note(profile))
+            # Whole on every channel: it names 988 and 911 (an SMS page must not cut them off).
+            dispatcher.utter_message(text=replies.spanish_note(profile),
+                                     json_message={"whole": True})
             return [SlotSet("human_offered", False)]
         try:
             # The retriever loads its model on first use and embedding is CPU work: run both

@@ -297,6 +297,35 @@ class ValidateConsultationForm(FormValidationAction):
         return {slot: None}
 
 
+class ActionAskBookingConsent(Action):
+    """Asks for consent to the privacy notice; when the clinic is closed, also says when it
+    reopens and when the team will call (once per request)."""
+
+    def name(self) -> str:
+        """Rasa calls ``action_ask_<slot>`` to request the slot."""
+        return "action_ask_booking_consent"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """domain.yml's question, and the closed-now note the first time it is asked."""
+        dispatcher.utter_message(response="utter_ask_booking_consent")
+        note = replies.closed_now_note(load_clinic())
+        if note and not _said_since_form_start(tracker, note):
+            dispatcher.utter_message(text=note)
+        return []
+
+
+def _said_since_form_start(tracker: Tracker, text: str) -> bool:
+    """True when the assistant already sent ``text`` since the consultation form last started."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot" and event.get("text") == text:
+            return True
+        if event.get("event") == "active_loop" and event.get("name") == FORM:
+            return False
+    return False
+
+
 class ActionAskFullName(Action):
     """Asks for the name: the patient's own, or the person's the booking is for."""
 

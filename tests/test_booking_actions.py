@@ -555,3 +555,30 @@ async def test_a_tapped_answer_option_mid_form_is_answered_not_stored(booking, d
     assert result["preferred_time"] is None and result["preferred_time_normalized"] is None
     assert result["human_offered"] is False  # the answer action's own slots are kept
     assert "Source:" in texts(dispatcher)
+
+
+def test_the_closed_now_note_says_when_the_clinic_reopens_and_offers_988():
+    from datetime import datetime, timezone
+
+    from bot.booking.replies import closed_now_note
+
+    profile = load_clinic()
+    saturday_night = datetime(2026, 12, 5, 8, 0, tzinfo=timezone.utc)  # 2 am Central
+    note = closed_now_note(profile, saturday_night)
+    assert "closed now" in note and "Monday at 8:00 am" in note and "988" in note
+    thursday_afternoon = datetime(2026, 12, 3, 16, 0, tzinfo=timezone.utc)
+    assert closed_now_note(profile, thursday_afternoon) == ""
+
+
+async def test_the_consent_question_carries_the_closed_note_once_per_request(booking, domain,
+                                                                             monkeypatch):
+    monkeypatch.setattr(booking.replies, "closed_now_note", lambda profile: "CLOSED NOTE")
+    action = booking.ActionAskBookingConsent()
+    first = CollectingDispatcher()
+    await action.run(first, tracker(), domain)
+    assert [m.get("response") for m in first.messages][0] == "utter_ask_booking_consent"
+    assert "CLOSED NOTE" in texts(first)
+    again = CollectingDispatcher()
+    said = [ACTIVATION, {"event": "bot", "text": "CLOSED NOTE"}, {"event": "user"}]
+    await action.run(again, tracker(events=said), domain)
+    assert "CLOSED NOTE" not in texts(again)

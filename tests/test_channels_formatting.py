@@ -350,3 +350,14 @@ def test_a_restored_history_masks_what_the_form_collected() -> None:
     assert "Quentin" not in shown and "555" not in shown and "+1214" not in shown
     assert "North office" in shown and "what does it cost" in shown
     assert "I'd like to book a consultation" in shown
+
+
+def test_a_message_marked_whole_is_never_paged():
+    from bot.config import load_clinic
+    from bot.replies import spanish_note
+
+    note = spanish_note(load_clinic())  # accented: 70-character segments
+    reply = formatting.plan_reply([{"text": note, "custom": {"whole": True}}], max_segments=2)
+    assert reply.messages == [note] and reply.remainder == ""
+    cut = formatting.plan_reply([{"text": note}], max_segments=2)
+    assert cut.remainder  # without the mark the same text would wait for MORE

@@ -170,16 +170,18 @@ def test_every_crisis_message_over_sms_gets_the_sms_crisis_reply(assistant):
 # written blind by a separate author (2026-12-03) and heldout7 likewise on 2026-12-04, before
 # the semantic score on character n-grams, the clause score and the rules for histories and
 # hypotheticals. heldout7 first score after the semantic change: recall 96.7%, false alarms 9%;
-# second, after the rule and clause changes chosen on the dev panels: 97.8% / 11%. heldout4
-# now: 98.6% / 4.4% (docs/safety.md). The false-alarm limits are wider than the 1% the product
-# aims for: those alarms are sad or negated messages that the semantic score reads as crisis.
+# second, after the rule and clause changes chosen on the dev panels: 97.8% / 11%; third, with
+# 510 more training examples and the threshold chosen on them (0.9, margin 0.06): 97.8% / 7%.
+# heldout4 now: 95.7% / 4.4% (docs/safety.md). The false-alarm limits are wider than the 1%
+# the product aims for: those alarms are sad or negated messages the semantic score reads as
+# crisis.
 HELDOUT_LIMITS = {
     # development panels (a separate author, 2026-12-04; the rules and the clause score were
     # tuned on them): asserted tight
     "dev_crisis": ("recall", 0.95),
     "dev_not_crisis": ("false_alarms", 0.03),
-    "heldout_crisis": ("recall", 0.95),
-    "heldout2_crisis": ("recall", 0.95),
+    "heldout_crisis": ("recall", 0.98),
+    "heldout2_crisis": ("recall", 0.98),
     "heldout3_crisis": ("recall", 0.90),
     "heldout4_crisis": ("recall", 0.95),
     "heldout7_crisis": ("recall", 0.95),
@@ -187,7 +189,7 @@ HELDOUT_LIMITS = {
     "heldout2_not_crisis": ("false_alarms", 0.05),
     "heldout3_not_crisis": ("false_alarms", 0.10),
     "heldout4_not_crisis": ("false_alarms", 0.06),
-    "heldout7_not_crisis": ("false_alarms", 0.12),
+    "heldout7_not_crisis": ("false_alarms", 0.08),
 }
 
 

@@ -8,9 +8,11 @@ because those are configuration. Nothing here logs anything.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from bot.booking.on_behalf import SOMEONE_ELSE, described
 from bot.config import ClinicProfile, Location
+from bot.opening_hours import open_note, status
 
 FIELDS = ("full_name", "contact", "preferred_time", "location")
 FIELD_LABELS = {
@@ -78,6 +80,17 @@ def outside_hours_note(profile: ClinicProfile, reason: str) -> str:
     return (f"Just so you know, the clinic is usually closed {when} (our hours are "
             f"{profile.hours_text}). I'll pass your preference on, and the care team will "
             "suggest the closest time they can.")
+
+
+def closed_now_note(profile: ClinicProfile, now: datetime | None = None) -> str:
+    """When the clinic is closed at the start of a request: when it reopens, and that the team
+    calls back after that (988 for anything that cannot wait). "" while it is open."""
+    current = status(profile, now)
+    if current is None or current.open:
+        return ""
+    return (f"{open_note(profile, now)} I can take your request now, and the care team will "
+            "contact you once the clinic is open. If you need to talk to someone right away, "
+            "call or text 988, any time.")
 
 
 def location_prompt() -> str:

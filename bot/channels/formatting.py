@@ -106,6 +106,13 @@ def is_crisis(message: Mapping[str, Any]) -> bool:
     return isinstance(custom, Mapping) and custom.get("kind") == CRISIS_KIND
 
 
+def is_whole(message: Mapping[str, Any]) -> bool:
+    """True for a reply that must arrive uncut: a crisis reply, or one that names the crisis
+    line ({"custom": {"whole": true}}, e.g. the Spanish note with 988 and 911)."""
+    custom = message.get("custom")
+    return is_crisis(message) or (isinstance(custom, Mapping) and custom.get("whole") is True)
+
+
 @dataclass(frozen=True)
 class SmsTurn:
     """One bot turn rendered for SMS: the full text and whether it may be paged."""
@@ -147,7 +154,8 @@ def plan_reply(messages: Iterable[Mapping[str, Any]], max_segments: int) -> Repl
     """Each bot message of a turn as its own SMS of at most ``max_segments`` segments.
 
     A message that is longer is cut (see ``paginate``) and everything after the cut waits for
-    MORE, in order. A crisis message is never cut: 988 and 911 must arrive in full.
+    MORE, in order. A crisis message, or one marked whole, is never cut: 988 and 911 must
+    arrive in full.
     """
     sent: list[str] = []
     held: list[str] = []
@@ -157,7 +165,7 @@ def plan_reply(messages: Iterable[Mapping[str, Any]], max_segments: int) -> Repl
             continue
         if held:
             held.append(text)
-        elif is_crisis(message):
+        elif is_whole(message):
             sent.append(text)
         else:
             page = paginate(text, max_segments)

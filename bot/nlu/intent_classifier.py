@@ -64,8 +64,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from bot.config import KNOWLEDGE_DIR
-from bot.nlu.crisis_model import CrisisModel
 from bot.nlu.clauses import split_clauses
+from bot.nlu.crisis_model import CrisisModel
 from bot.nlu.sentence_featurizer import CLAUSE_VECTORS, MiniLMSentenceFeaturizer
 from bot.retrieval.knowledge import load_faq_yaml
 from bot.retrieval.onnx_backend import OnnxEncoder

@@ -68,6 +68,8 @@ SAFETY_KEY = "safety"
 ASK_QUESTION_INTENT = "ask_question"
 LANGUAGE_ENTITY = "message_language"
 MIN_CLAUSE_WORDS = 4
+CLAUSE_THRESHOLD = 0.85
+CLAUSE_MIN_LEAD = 0.02
 # Intents that say nothing a distressed message needs: it goes to the answer action instead.
 SMALL_TALK_INTENTS = frozenset({"greet", "goodbye", "thanks", "affirm", "deny", "out_of_scope",
                                 "bot_challenge", "nlu_fallback"})
@@ -83,9 +85,12 @@ def semantic_crisis_vote(message: Message, text: str, threshold: float,
     clause_scores = message.get("semantic_crisis_clauses") or []
     if len(clause_scores) != len(clauses):
         return False
-    # A clause has less context than the message: it must be closer to a crisis example than
-    # to anything else (no margin) and have at least four words ("I feel broken" is not enough).
-    return any(_vote(score, clause, threshold, min_similarity, 0.0)
+    # A clause has less context than the message: it must be clearly closer to a crisis
+    # example than to anything else, more probable, and have at least four words ("I feel
+    # broken" is not enough). Chosen on the development panels and the conversation review of
+    # 2026-12-04 ("I've been on sertraline for 3 years and it's not doing much": 0.89, 0.009).
+    return any(_vote(score, clause, max(threshold, CLAUSE_THRESHOLD), min_similarity,
+                     -CLAUSE_MIN_LEAD)
                for score, clause in zip(clause_scores, clauses, strict=True)
                if len(clause.split()) >= MIN_CLAUSE_WORDS)
 
