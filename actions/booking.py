@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.answer import ActionAnswerQuestion
 from bot.booking import replies, validators
+from bot.booking.corrections import inline_value
 from bot.booking.form import (
     COMPANION_SLOTS,
     DISCARD,
@@ -427,11 +428,22 @@ class ActionChangeConsultationField(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Forget the named detail (and the summary answer); ask which one when unnamed."""
+        """Take a new value given in the same message; else forget the named detail (and the
+        summary answer) so the form asks again; ask which one when unnamed."""
         if tracker.active_loop_name != FORM:
             dispatcher.utter_message(text=replies.nothing_to_change(load_clinic()))
             return []
         field = next(tracker.get_latest_entity_values("booking_field"), None)
+        profile = load_clinic()
+        given = inline_value(field if field in replies.FIELDS else None,
+                             (tracker.latest_message or {}).get("text") or "",
+                             clinic_today(profile), profile.locations)
+        if given is not None:
+            # "change the email to ...": take the new value; the form goes on from there.
+            changed, values = given
+            dispatcher.utter_message(text=replies.changed_detail_ack(changed))
+            return [*(SlotSet(slot, value) for slot, value in values.items()),
+                    SlotSet("booking_review", None), SlotSet(ATTEMPT_SLOT, None)]
         if field not in replies.FIELDS:
             dispatcher.utter_message(
                 text=replies.which_detail_prompt(),

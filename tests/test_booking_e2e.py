@@ -229,6 +229,28 @@ def test_a_caller_books_for_someone_else(booking_assistant, booking_env):
 
 
 
+def test_a_correction_that_names_the_new_value_takes_it(booking_assistant, booking_env):
+    """'make it Thursday morning instead' at the location step, 'change the email to ...' at the
+    summary: the new value is taken, not asked for again, and the summary shows it."""
+    sender = "e2e-booking-corrections"
+    say(booking_assistant, sender, "I'd like to book a consultation")
+    say(booking_assistant, sender, "yes")
+    say(booking_assistant, sender, "Jordan Lee")
+    say(booking_assistant, sender, "jordan.lee@example.org")
+    text, buttons = say(booking_assistant, sender, "tuesday afternoon")
+    assert buttons, text  # the location question
+    text, buttons = say(booking_assistant, sender,
+                        "actually can we make it Thursday morning instead?")
+    assert "changed your preferred time" in text and buttons, text  # the location again
+    text, _ = say(booking_assistant, sender, buttons[0]["payload"])
+    assert "Thursday morning" in text and "tuesday afternoon" not in text
+    text, _ = say(booking_assistant, sender, "wait, can you change the email to jlee77@example.org")
+    assert "changed your phone number or email" in text, text
+    assert "- Email: jlee77@example.org" in text and "jordan.lee@example.org" not in text
+    text, _ = say(booking_assistant, sender, "yes, send it")
+    assert "has been sent" in text
+
+
 def test_unwritable_database_gets_the_honest_reply(booking_assistant, booking_env):
     clinic = load_clinic()
     sender = "e2e-booking-failure"

@@ -188,6 +188,11 @@ def change_detail_ack(field: str) -> str:
     return f"Sure, let's change your {FIELD_LABELS[field]}."
 
 
+def changed_detail_ack(field: str) -> str:
+    """Said when a correction gave its new value: the summary that follows shows it."""
+    return f"Done, I've changed your {FIELD_LABELS[field]}."
+
+
 def nothing_to_change(profile: ClinicProfile) -> str:
     """A correction asked for when no request is being filled in."""
     return (

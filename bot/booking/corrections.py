@@ -1,0 +1,66 @@
+"""A correction that names its new value in the same message ("change the email to
+jlee77@example.org", "use my phone instead: 555-778-1200", "can we make it Thursday morning
+instead?"): read the value, so the form takes it instead of asking for it again.
+
+Plain functions, no Rasa; the values go through the same validators as the form's answers.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from bot.booking import validators
+from bot.booking.form import match_location
+from bot.config import Location
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)")
+# The new value follows one of these; "instead", "please" and punctuation close it.
+_NEW_VALUE = re.compile(
+    r"\b(?:to|make it|for|on|at|use|with|be|is|rather|prefer)\s+(?P<value>.+?)"
+    r"(?:\s+(?:instead|please|then|thanks|thank you))*[\s?.!]*$", re.IGNORECASE)
+_NAME_VALUE = re.compile(
+    r"\bname\b.*?\b(?:to|is|should be|as)\s+(?P<value>.+?)[\s?.!]*$", re.IGNORECASE)
+
+
+def inline_value(field: str | None, text: str, today: date,
+                 locations: tuple[Location, ...]) -> tuple[str, dict[str, Any]] | None:
+    """(field, slot values) for the detail a correction message also gives, when one can be
+    read and is valid; None otherwise (the form then asks for the detail again). ``field`` is
+    the detail the message names ("email" -> contact), or None when it names none."""
+    if field in (None, "contact"):
+        found = _EMAIL.search(text) or _PHONE.search(text)
+        if found:
+            try:
+                contact = validators.validate_contact(found.group(0))
+            except validators.Invalid:
+                return None
+            return "contact", {"contact": contact.value, "contact_kind": contact.kind}
+    if field == "full_name":
+        named = _NAME_VALUE.search(text)
+        if named:
+            try:
+                return "full_name", {"full_name": validators.validate_full_name(
+                    named.group("value"))}
+            except validators.Invalid:
+                return None
+        return None
+    phrase = _NEW_VALUE.search(text)
+    if phrase is None:
+        return None
+    value = phrase.group("value")
+    if field in (None, "location"):
+        location = match_location(value, locations)
+        if location is not None:
+            return "location", {"location": location.id}
+    if field in (None, "preferred_time"):
+        try:
+            parsed = validators.parse_preferred_time(value, today)
+        except validators.Invalid:
+            return None
+        if parsed.normalized:
+            return "preferred_time", {"preferred_time": parsed.text,
+                                      "preferred_time_normalized": parsed.normalized}
+    return None

@@ -1,0 +1,37 @@
+"""Corrections that name their new value (bot/booking/corrections.py)."""
+
+from datetime import date
+
+import pytest
+
+from bot.booking.corrections import inline_value
+from bot.config import load_clinic
+
+TODAY = date(2026, 12, 4)  # a Friday
+LOCATIONS = load_clinic().locations
+
+
+@pytest.mark.parametrize(("field", "text", "expected"), [
+    ("contact", "wait, can you change the email to jlee77@example.org",
+     ("contact", {"contact": "jlee77@example.org", "contact_kind": "email"})),
+    (None, "actually hold on, use my phone instead: 555-778-1200",
+     ("contact", {"contact": "+15557781200", "contact_kind": "phone"})),
+    (None, "actually can we make it Thursday morning instead?",
+     ("preferred_time", {"preferred_time": "Thursday morning",
+                         "preferred_time_normalized": "2026-12-10 morning"})),
+    ("full_name", "change my name to Ivy Hall", ("full_name", {"full_name": "Ivy Hall"})),
+    ("location", f"switch it to the {LOCATIONS[-1].name}",
+     ("location", {"location": LOCATIONS[-1].id})),
+])
+def test_the_new_value_is_read(field, text, expected):
+    assert inline_value(field, text, TODAY, LOCATIONS) == expected
+
+
+@pytest.mark.parametrize(("field", "text"), [
+    ("contact", "my number is wrong"),
+    (None, "can I change something"),
+    ("contact", "change the phone to 555-0187"),        # no area code: asked again instead
+    ("preferred_time", "change the time to something else"),  # no time to read
+])
+def test_without_a_valid_new_value_the_form_asks_again(field, text):
+    assert inline_value(field, text, TODAY, LOCATIONS) is None
