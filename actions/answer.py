@@ -27,6 +27,7 @@ from bot.retrieval.answer_log import (
     unavailable_record,
 )
 from bot.retrieval.choices import pick_offered
+from bot.retrieval.followup import previous_entry, reads_better, resolved_query
 from bot.retrieval.reload import version_of
 from bot.retrieval.retriever import RetrievalUnavailable, get_retriever
 from bot.safety.distress import CHECK_IN, RESOURCES, distress_response
@@ -112,6 +113,8 @@ class ActionAnswerQuestion(Action):
                         dispatcher, profile, chosen, candidate, version_of(retriever), others
                     )
             decision = await asyncio.to_thread(retriever.decide, text)
+            decision = await asyncio.to_thread(self._with_previous_topic, retriever, text,
+                                               decision, tracker.events)
             parts = await asyncio.to_thread(self._answers_per_question, retriever, text, decision)
         except RetrievalUnavailable:
             logger.warning("retrieval unavailable; told the patient to call the clinic")
@@ -180,6 +183,19 @@ class ActionAnswerQuestion(Action):
         except Exception as exc:  # the patient has the resources; never fail the turn
             logger.error("crisis event not recorded (%s)", type(exc).__name__)
         return [SlotSet("crisis_mode", True), SlotSet("human_offered", False)]
+
+    @staticmethod
+    def _with_previous_topic(retriever: Any, text: str, decision: Any,
+                             events: list[dict[str, Any]]) -> Any:
+        """The decision for a follow-up that points back ("how long do they last?"), read with
+        the topic of the previous answer when that reads better (bot.retrieval.followup)."""
+        previous = previous_entry(events)
+        entry = retriever.get(previous) if previous else None
+        query = resolved_query(text, entry.title) if entry is not None else None
+        if query is None:
+            return decision
+        resolved = retriever.decide(query)
+        return resolved if reads_better(decision, resolved) else decision
 
     @staticmethod
     def _answers_per_question(retriever: Any, text: str, whole: Any) -> list[Any]:

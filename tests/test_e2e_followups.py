@@ -1,0 +1,24 @@
+"""End to end over REST: a follow-up that points back is answered about the previous topic."""
+
+import uuid
+
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+def _text(replies):
+    return "\n".join(str(r.get("text") or "") for r in replies)
+
+
+def test_how_long_do_they_last_after_the_side_effects(assistant):
+    sender = f"followup-{uuid.uuid4().hex[:8]}"
+    first = _text(assistant.send(sender, "what side effects can ketamine have?"))
+    assert "dizzy" in first
+    follow = _text(assistant.send(sender, "how long do they last?"))
+    assert "within a few hours" in follow, follow  # the side effects answer, not the benefits
+
+
+def test_the_same_words_alone_ask_about_the_benefits(assistant):
+    alone = _text(assistant.send(f"followup-{uuid.uuid4().hex[:8]}", "how long do they last?"))
+    assert "within a few hours" not in alone

@@ -1,0 +1,37 @@
+"""Reading a follow-up with the previous answer's topic (bot/retrieval/followup.py)."""
+
+from types import SimpleNamespace
+
+from bot.retrieval.followup import previous_entry, reads_better, resolved_query, topic_words
+
+
+def _bot(entry, decision="answer"):
+    return {"event": "bot", "text": "...", "metadata": {"retrieval": {"decision": decision,
+                                                                      "entry": entry}}}
+
+
+def test_the_previous_answer_is_found_within_two_turns():
+    events = [{"event": "user"}, _bot("common_side_effects"), {"event": "user"}]
+    assert previous_entry(events) == "common_side_effects"
+    older = [{"event": "user"}, _bot("cost"), {"event": "user"}, {"event": "bot", "text": "hi"},
+             {"event": "user"}, {"event": "bot", "text": "ok"}, {"event": "user"}]
+    assert previous_entry(older) is None
+    assert previous_entry([{"event": "user"}, _bot("cost", "clarify"), {"event": "user"}]) is None
+
+
+def test_a_short_plural_follow_up_is_read_with_the_topic():
+    title = "What are the side effects of ketamine therapy?"
+    assert topic_words(title) == "side effects"
+    assert resolved_query("how long do they last", title) == "how long do side effects last"
+    assert resolved_query("is it legal", title) is None  # "it" is the treatment itself
+    assert resolved_query("how long do they last, and what should I do if they get worse "
+                          "after I get home", title) is None  # long: a question of its own
+
+
+def test_the_resolved_reading_wins_only_when_it_answers_better():
+    answer = lambda score: SimpleNamespace(kind="answer", best=SimpleNamespace(score=score))  # noqa: E731
+    none = SimpleNamespace(kind="none", best=None)
+    assert reads_better(none, answer(0.6))
+    assert reads_better(answer(0.6), answer(0.7))
+    assert not reads_better(answer(0.7), answer(0.6))
+    assert not reads_better(answer(0.7), none)
