@@ -284,3 +284,17 @@ def test_no_personal_data_in_the_logs(booking_assistant):
     for secret in SECRETS:
         assert secret not in logs, f"{secret!r} appears in the server logs"
 
+
+
+def test_a_goodbye_at_the_privacy_question_is_not_consent(booking_assistant, booking_env):
+    sender = "e2e-booking-goodbye"
+    text, _ = say(booking_assistant, sender, "I'd like to book a consultation")
+    assert "Is that OK with you?" in text
+    text, _ = say(booking_assistant, sender, "ok thanks bye")
+    assert "full name" not in text
+
+
+def test_asking_about_a_request_already_sent_does_not_start_a_new_one(booking_assistant):
+    text, _ = say(booking_assistant, "e2e-booking-status",
+                  "I requested a consultation last week and still no call")
+    assert "Is that OK with you?" not in text and load_clinic().phone_display in text, text

@@ -250,3 +250,19 @@ def test_the_spanish_crisis_reply_does_not_need_the_action_server(without_action
 ])
 def test_one_sentence_of_crisis_inside_a_longer_message_gets_the_crisis_reply(assistant, text):
     assert CRISIS_REPLY_MARKER in _text(assistant.send(_sender(), text))
+
+
+@pytest.mark.parametrize("text", [
+    "I used to cut myself when I was younger, haven't for about 5 years. can I still get ketamine?",
+    "I also had an overdose attempt back in 2019. does that rule me out?",
+])
+def test_a_history_asked_about_as_eligibility_gets_an_answer_not_the_crisis_card(assistant,
+                                                                               text):
+    reply = _text(assistant.send(_sender(), text))
+    assert CRISIS_REPLY_MARKER not in reply and reply.strip(), reply
+
+
+def test_the_same_history_that_is_back_gets_the_crisis_card(assistant):
+    text = ("I used to cut myself when I was younger and I started again this week, can ketamine "
+            "help?")
+    assert CRISIS_REPLY_MARKER in _text(assistant.send(_sender(), text))

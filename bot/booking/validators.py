@@ -74,9 +74,15 @@ _NO = re.compile(
 )
 
 
+_LEAVING = re.compile(r"\b(?:bye|goodbye|good bye|bye bye|gotta go|got to go|see you|see ya|cya|"
+                      r"ttyl|talk later|later then|leaving now|never mind|nevermind|nvm)\b")
+
+
 def read_yes_no(text: str) -> bool | None:
     """True for a yes ("sure", "looks good, submit it"), False for a no, None otherwise."""
     text = text.strip().lower()
+    if _LEAVING.search(text):
+        return False  # "ok thanks bye": leaving, not agreeing
     if re.match(r"^no (?:problem|worries)\b", text):
         return True
     if _NO.match(text):
