@@ -44,6 +44,10 @@ def looks_spanish(text: str) -> bool:
     return spanish >= 2 and spanish > english
 
 
+# The entity the safety component sets and the slot the Spanish response variations read.
+MESSAGE_LANGUAGE = "message_language"
+
+
 def message_language(text: str, rule_ids: tuple[str, ...] = ()) -> str:
     """"es" for a message in Spanish, else "en". ``rule_ids``: the crisis rules the message
     matched; a Spanish rule (``es_...``) settles it even for a message of two words."""

@@ -19,7 +19,7 @@ from collections.abc import Awaitable
 from typing import Any, TypeVar
 
 from bot.config import load_clinic
-from bot.language import message_language
+from bot.language import MESSAGE_LANGUAGE, message_language
 from bot.replies import help_now_line
 from bot.safety.crisis import detect_crisis
 from bot.safety.urgent import is_urgent
@@ -28,7 +28,6 @@ logger = logging.getLogger(__name__)
 
 CRISIS_RESPONSE = "utter_crisis"
 URGENT_RESPONSE = "utter_urgent_medical"
-LANGUAGE_SLOT = "message_language"
 REPLY_BUDGET_SECONDS = {"rest": 1.5, "webchat": 1.5, "twilio_sms": 4.0}
 T = TypeVar("T")
 
@@ -57,7 +56,7 @@ def _variant(variants: list[dict[str, Any]], channel: str, language: str) -> dic
     condition) first, then this channel's own text, then the general one."""
     def language_of(variant: dict[str, Any]) -> str:
         for condition in variant.get("condition") or []:
-            if condition.get("name") == LANGUAGE_SLOT:
+            if condition.get("name") == MESSAGE_LANGUAGE:
                 return str(condition.get("value"))
         return "en"
 

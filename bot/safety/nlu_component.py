@@ -54,7 +54,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.language import message_language
+from bot.language import MESSAGE_LANGUAGE, message_language
 from bot.nlu.clauses import split_clauses
 from bot.safety.crisis import CONCERN, detect_crisis, detect_distress, has_figure_or_denial
 from bot.safety.medical import detect_medical_advice
@@ -66,9 +66,8 @@ MEDICAL_ADVICE_INTENT = "medical_advice"
 URGENT_INTENT = "urgent_medical"
 SAFETY_KEY = "safety"
 ASK_QUESTION_INTENT = "ask_question"
-LANGUAGE_ENTITY = "message_language"
+LANGUAGE_ENTITY = MESSAGE_LANGUAGE
 MIN_CLAUSE_WORDS = 4
-CLAUSE_THRESHOLD = 0.85
 CLAUSE_MIN_LEAD = 0.02
 # Intents that say nothing a distressed message needs: it goes to the answer action instead.
 SMALL_TALK_INTENTS = frozenset({"greet", "goodbye", "thanks", "affirm", "deny", "out_of_scope",
@@ -86,11 +85,10 @@ def semantic_crisis_vote(message: Message, text: str, threshold: float,
     if len(clause_scores) != len(clauses):
         return False
     # A clause has less context than the message: it must be clearly closer to a crisis
-    # example than to anything else, more probable, and have at least four words ("I feel
-    # broken" is not enough). Chosen on the development panels and the conversation review of
-    # 2026-12-04 ("I've been on sertraline for 3 years and it's not doing much": 0.89, 0.009).
-    return any(_vote(score, clause, max(threshold, CLAUSE_THRESHOLD), min_similarity,
-                     -CLAUSE_MIN_LEAD)
+    # example than to anything else and have at least four words ("I feel broken" is not
+    # enough). Chosen on the development panels and the conversation review of 2026-12-04
+    # ("I've been on sertraline for 3 years and it's not doing much": lead 0.009).
+    return any(_vote(score, clause, threshold, min_similarity, -CLAUSE_MIN_LEAD)
                for score, clause in zip(clause_scores, clauses, strict=True)
                if len(clause.split()) >= MIN_CLAUSE_WORDS)
 
