@@ -442,6 +442,9 @@ class ActionChangeConsultationField(Action):
             # "change the email to ...": take the new value; the form goes on from there.
             changed, values = given
             dispatcher.utter_message(text=replies.changed_detail_ack(changed))
+            closed = outside_hours(values.get("preferred_time_normalized"), profile)
+            if closed:  # the same gentle note the time step gives
+                dispatcher.utter_message(text=replies.outside_hours_note(profile, closed))
             return [*(SlotSet(slot, value) for slot, value in values.items()),
                     SlotSet("booking_review", None), SlotSet(ATTEMPT_SLOT, None)]
         if field not in replies.FIELDS:

@@ -582,3 +582,14 @@ async def test_the_consent_question_carries_the_closed_note_once_per_request(boo
     said = [ACTIVATION, {"event": "bot", "text": "CLOSED NOTE"}, {"event": "user"}]
     await action.run(again, tracker(events=said), domain)
     assert "CLOSED NOTE" not in texts(again)
+
+
+async def test_a_corrected_time_outside_the_hours_gets_the_same_note(booking, domain):
+    dispatcher = CollectingDispatcher()
+    events = await booking.ActionChangeConsultationField().run(
+        dispatcher, tracker(text="can we make it Saturday morning instead?",
+                            intent="correct_booking"), domain)
+    assert {"event": "slot", "name": "preferred_time", "value": "Saturday morning"} in [
+        {k: e[k] for k in ("event", "name", "value")} for e in events]
+    assert "changed your preferred time" in texts(dispatcher)
+    assert "closed" in texts(dispatcher).lower()
