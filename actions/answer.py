@@ -17,7 +17,7 @@ from bot.booking import validators
 from bot.booking.form import asks_to_book
 from bot.config import load_clinic, load_retrieval_settings
 from bot.feedback.votes import ALTERNATIVES_KEY, alternatives
-from bot.language import looks_spanish
+from bot.language import MESSAGE_LANGUAGE, looks_spanish
 from bot.opening_hours import with_open_note
 from bot.retrieval import debug as retrieval_debug
 from bot.retrieval.answer_log import (
@@ -27,6 +27,7 @@ from bot.retrieval.answer_log import (
     unavailable_record,
 )
 from bot.retrieval.choices import pick_offered
+from bot.retrieval.clinic_topic import names_clinic_topic
 from bot.retrieval.followup import previous_entry, reads_better, resolved_query
 from bot.retrieval.reload import version_of
 from bot.retrieval.retriever import RetrievalUnavailable, get_retriever
@@ -90,7 +91,9 @@ class ActionAnswerQuestion(Action):
         if validators.form_step_answer(tracker.get_slot("requested_slot"), intent, text):
             # The form asked a question and this answers it: the form takes it, nothing to say.
             return []
-        if intent != replies.CHOOSE_ANSWER_INTENT and looks_spanish(text):
+        if intent != replies.CHOOSE_ANSWER_INTENT and (
+                looks_spanish(text) or tracker.get_slot(MESSAGE_LANGUAGE) == "es"):
+            # The slot is "es" also for a short reply ("sí", "ok") in a Spanish conversation.
             logger.info("message in Spanish: answered with the Spanish note")
             # Whole on every channel: it names 988 and 911 (an SMS page must not cut them off).
             dispatcher.utter_message(text=replies.spanish_note(profile),
@@ -139,9 +142,11 @@ class ActionAnswerQuestion(Action):
             # a message read as a booking request).
             dispatcher.utter_message(response="utter_crisis_booking")
             return [FollowupAction("consultation_form")]
-        if tracker.get_slot("crisis_mode") and decision.kind != "answer":
+        if tracker.get_slot("crisis_mode") and decision.kind != "answer" and not (
+                decision.kind == "clarify" and names_clinic_topic(text)):
             # After a crisis, a message the knowledge does not answer gets the resources again,
-            # never "I don't know" or a list of FAQ buttons.
+            # never "I don't know" or a list of FAQ buttons; a question about the clinic that
+            # the knowledge nearly answers gets its choice, with the resources line below.
             logger.info("retrieval decision=%s in crisis mode: resources again", decision.kind)
             dispatcher.utter_message(response="utter_crisis_followup")
             dispatcher.utter_message(text=with_open_note(replies.contact_details(profile), profile))

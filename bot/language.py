@@ -15,7 +15,7 @@ _SPANISH_WORDS = frozenset(
     "ketamina aceptan hacer cambiar mañana manana semana sábado sabado domingo "
     # words of a crisis or an emergency, so that one is recognised and answered in Spanish
     "morir vivir matarme suicidarme quitarme vida nada nadie estoy todo todos más mas pastillas "
-    "pecho respirar duele ya".split()
+    "pecho respirar duele ya si sí vale bueno claro adiós adios".split()
 )
 _ENGLISH_WORDS = frozenset(
     "the is are do does can i you my what how when where which who a an to of and or for with "
@@ -54,3 +54,16 @@ def message_language(text: str, rule_ids: tuple[str, ...] = ()) -> str:
     if any(rule.startswith("es_") for rule in rule_ids) or looks_spanish(text):
         return "es"
     return "en"
+
+
+MAX_UNDECIDED_WORDS = 3
+
+
+def language_undecided(text: str, rule_ids: tuple[str, ...] = ()) -> bool:
+    """True for a short reply that is not Spanish by itself and has no English function word
+    ("sí", "gracias", "ok", "no"): it is in the language the conversation was already in, so
+    the ``message_language`` slot keeps its value."""
+    if message_language(text, rule_ids) == "es":
+        return False
+    words = [w.lower() for w in _WORD.findall(text or "")]
+    return len(words) <= MAX_UNDECIDED_WORDS and not any(w in _ENGLISH_WORDS for w in words)

@@ -22,3 +22,11 @@ def test_how_long_do_they_last_after_the_side_effects(assistant):
 def test_the_same_words_alone_ask_about_the_benefits(assistant):
     alone = _text(assistant.send(f"followup-{uuid.uuid4().hex[:8]}", "how long do they last?"))
     assert "within a few hours" not in alone
+
+
+def test_do_you_offer_it_after_the_nasal_spray_asks_about_the_spray(assistant):
+    sender = f"followup-{uuid.uuid4().hex[:8]}"
+    first = _text(assistant.send(sender, "what is esketamine"))
+    assert "nasal spray" in first
+    follow = _text(assistant.send(sender, "do you offer it?"))
+    assert "nasal spray" in follow and "couples" not in follow.lower(), follow

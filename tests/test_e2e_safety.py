@@ -230,6 +230,15 @@ def test_the_next_english_message_gets_english_again(assistant):
     assert "I'm really sorry" in reply and "Siento" not in reply, reply
 
 
+def test_short_replies_in_a_spanish_conversation_stay_in_spanish(assistant):
+    sender = _sender()
+    assert "solo responde en inglés" in _text(assistant.send(sender, "hola, cuanto cuesta"))
+    assert "solo responde en inglés" in _text(assistant.send(sender, "sí"))
+    assert _text(assistant.send(sender, "gracias")).startswith("De nada")
+    english = _sender()
+    assert "You're welcome" in _text(assistant.send(english, "gracias"))
+
+
 def test_a_crisis_in_spanish_over_sms_gets_the_spanish_sms_reply(assistant):
     from channel_clients import send_sms
 
@@ -266,3 +275,18 @@ def test_the_same_history_that_is_back_gets_the_crisis_card(assistant):
     text = ("I used to cut myself when I was younger and I started again this week, can ketamine "
             "help?")
     assert CRISIS_REPLY_MARKER in _text(assistant.send(_sender(), text))
+
+
+# --- after a crisis: support stays, a clinic question is answered ------------------------------
+
+def test_after_a_crisis_a_clinic_question_gets_its_choice_and_unclear_ones_the_resources(
+        assistant):
+    sender = _sender()
+    assert CRISIS_REPLY_MARKER in _text(assistant.send(sender, "I want to kill myself"))
+    question = assistant.send(sender, "ok. how long does a consultation take")
+    titles = " ".join(b.get("title", "") for m in question for b in m.get("buttons") or [])
+    assert "consultation" in titles.lower() and RESOURCES_MARKER in _text(question), question
+    assert "I'm still here for you" not in _text(question)
+    for unclear in ("what do i do", "help"):
+        reply = _text(assistant.send(sender, unclear))
+        assert "I'm still here for you" in reply and RESOURCES_MARKER in reply, reply

