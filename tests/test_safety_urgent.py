@@ -19,6 +19,9 @@ URGENT = [
     "she is having a seizure",
     "no puedo respirar",
     "me duele el pecho",
+    "mixed vodka with my oxy, feeling really weird now",
+    "had a few beers on top of my xanax and im so dizzy",
+    "I took way more of my lithium than i should have",
 ]
 NOT_URGENT = [
     "can ketamine cause chest pain?",
@@ -28,6 +31,8 @@ NOT_URGENT = [
     "my heart is racing to see you lol",
     "how much does a session cost",
     "I was breathing slowly during meditation",
+    "is it ok to have wine with my sleeping pills",
+    "I had wine with dinner and feel great",
 ]
 
 

@@ -16,6 +16,15 @@ from bot.safety.normalize import normalize_variants
 
 _NOT = r"(?<!no )(?<!not )(?<!without )(?<!never )(?<!any )"
 
+_ALCOHOL = (r"vodka|alcohol|wine|beers?|whiske?y|tequila|rum|gin|booze|liquor|drinks|"
+            r"drinking|shots")
+_SEDATING = (r"oxy\w*|opioids?|opiates?|percocets?|vicodin|xanax|benzos?|valium|klonopin|"
+             r"ativan|ambien|sleeping pills?|pills|meds|painkillers?|pain pills|fentanyl|heroin|"
+             r"ketamine|k|gabapentin|morphine|codeine|tramadol|seroquel|trazodone")
+_UNWELL = (r"\b(?:feel\w*|im|i am|getting|gone) (?:really |so |very |super |kinda |kind of |a bit "
+           r"|pretty )?(?:weird|strange|off|wrong|sick|dizzy|out of it|confused|drowsy|faint|"
+           r"awful|terrible|scared|numb|sleepy|like im dying)\b")
+
 _SYMPTOMS = [
     rf"\b{_NOT}(?:cant|cannot|can barely|can hardly|struggling to|hard to|trouble|difficulty) "
     r"(?:breathe|breathing|catch my breath)\b",
@@ -40,6 +49,12 @@ _SYMPTOMS = [
     r"from|i bought) (?:a |my |some )?(?:friend|dealer|party|guy|online|the street|someone)\b",
     r"\b(?:took|taken|used|had) (?:way )?(?:too much|too many|more than i (?:should|was "
     r"supposed to))\b",
+    r"\b(?:took|taken|swallowed|had) (?:way |a lot |much )?more (?:of )?(?:\w+ ){0,3}than (?:i "
+    r"(?:should|was supposed to|am supposed to)|im supposed to|(?:was |is )?prescribed)\b",
+    # alcohol with a sedating drug, and feeling unwell: "mixed vodka with my oxy, feel weird"
+    rf"\b(?:{_ALCOHOL}) (?:with|and|on top of|plus) (?:\w+ ){{0,2}}(?:{_SEDATING})\b.{{0,60}}"
+    rf"{_UNWELL}|\b(?:{_SEDATING}) (?:with|and|on top of|plus) (?:\w+ ){{0,2}}(?:{_ALCOHOL})\b"
+    rf".{{0,60}}{_UNWELL}",
     # Spanish
     r"\bno puedo respirar\b|\b(?:dolor en el pecho|me duele el pecho)\b|\bel corazon (?:me "
     r"late (?:muy )?(?:rapido|fuerte)|acelerado)\b|\bme (?:desmaye|voy a desmayar)\b|\bno "
