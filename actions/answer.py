@@ -27,7 +27,7 @@ from bot.retrieval.answer_log import (
     unavailable_record,
 )
 from bot.retrieval.choices import pick_offered
-from bot.retrieval.clinic_topic import names_clinic_topic
+from bot.retrieval.clinic_topic import moves_on_to_the_clinic
 from bot.retrieval.followup import previous_entry, reads_better, resolved_query
 from bot.retrieval.reload import version_of
 from bot.retrieval.retriever import RetrievalUnavailable, get_retriever
@@ -142,11 +142,9 @@ class ActionAnswerQuestion(Action):
             # a message read as a booking request).
             dispatcher.utter_message(response="utter_crisis_booking")
             return [FollowupAction("consultation_form")]
-        if tracker.get_slot("crisis_mode") and decision.kind != "answer" and not (
-                decision.kind == "clarify" and names_clinic_topic(text)):
-            # After a crisis, a message the knowledge does not answer gets the resources again,
-            # never "I don't know" or a list of FAQ buttons; a question about the clinic that
-            # the knowledge nearly answers gets its choice, with the resources line below.
+        if tracker.get_slot("crisis_mode") and not moves_on_to_the_clinic(text, decision.kind):
+            # After a crisis, a message that is not a clinic question gets the resources again,
+            # never "I don't know" or a list of FAQ buttons (bot/retrieval/clinic_topic.py).
             logger.info("retrieval decision=%s in crisis mode: resources again", decision.kind)
             dispatcher.utter_message(response="utter_crisis_followup")
             dispatcher.utter_message(text=with_open_note(replies.contact_details(profile), profile))

@@ -31,7 +31,7 @@ from bot.safety.crisis import detect_crisis, has_figure_or_denial  # noqa: E402
 from bot.safety.urgent import is_urgent  # noqa: E402
 
 CRISIS_INTENTS = {"crisis"}
-THRESHOLDS = (0.7, 0.8, 0.9)
+THRESHOLDS = (0.7, 0.8, 0.85, 0.9)
 MARGINS = (0.0, 0.03, 0.06)
 MIN_SIMILARITY = 0.4
 

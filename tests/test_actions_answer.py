@@ -228,6 +228,15 @@ async def test_after_a_crisis_an_answer_keeps_the_resources_in_view(domain, trac
     assert messages[-1].get("response") == "utter_safety_resources"
 
 
+async def test_after_a_crisis_a_short_reply_gets_the_resources_even_when_some_answer_fits(
+        domain, tracker_for):
+    tracker = tracker_for("i mean me", intent="ask_question", slots={"crisis_mode": True})
+    messages, _ = await run_action(ActionAnswerQuestion(), tracker, domain)
+
+    assert [m.get("response") for m in messages][0] == "utter_crisis_followup"
+    assert not any("Source:" in (m.get("text") or "") for m in messages)
+
+
 async def test_a_spanish_message_gets_the_spanish_note_with_the_phone(domain, tracker_for):
     tracker = tracker_for("¿Cuánto cuesta el tratamiento?", intent="ask_question")
     messages, _ = await run_action(ActionAnswerQuestion(), tracker, domain)

@@ -20,6 +20,9 @@ LOCATIONS = load_clinic().locations
      ("preferred_time", {"preferred_time": "Thursday morning",
                          "preferred_time_normalized": "2026-12-10 morning"})),
     ("full_name", "change my name to Ivy Hall", ("full_name", {"full_name": "Ivy Hall"})),
+    ("full_name", "sorry I misspelled my name, it's John Smyth",
+     ("full_name", {"full_name": "John Smyth"})),
+    ("full_name", "my name is actually Jon Smith", ("full_name", {"full_name": "Jon Smith"})),
     ("location", f"switch it to the {LOCATIONS[-1].name}",
      ("location", {"location": LOCATIONS[-1].id})),
 ])

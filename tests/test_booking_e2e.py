@@ -298,3 +298,30 @@ def test_asking_about_a_request_already_sent_does_not_start_a_new_one(booking_as
     text, _ = say(booking_assistant, "e2e-booking-status",
                   "I requested a consultation last week and still no call")
     assert "Is that OK with you?" not in text and load_clinic().phone_display in text, text
+
+
+def test_not_now_at_a_step_leaves_the_form_and_saves_nothing(booking_assistant, booking_env):
+    sender = "e2e-booking-not-now"
+    before = count_requests(booking_env)
+    say(booking_assistant, sender, "I'd like to book a consultation")
+    text, _ = say(booking_assistant, sender, "yes")
+    assert "full name" in text
+    text, _ = say(booking_assistant, sender, "no actually not now")
+    assert "nothing you entered has been saved" in text and "full name" not in text, text
+    assert count_requests(booking_env) == before
+
+
+def test_a_name_corrected_at_the_contact_step_is_taken(booking_assistant):
+    sender = "e2e-booking-name-fix"
+    say(booking_assistant, sender, "I'd like to book a consultation")
+    say(booking_assistant, sender, "yes")
+    say(booking_assistant, sender, "Jon Smith")
+    text, _ = say(booking_assistant, sender, "sorry I misspelled my name, it's John Smyth")
+    assert "full name" not in text.lower() or "John Smyth" in text, text
+    say(booking_assistant, sender, "john.smyth@example.org")
+    say(booking_assistant, sender, "monday morning")
+    text, buttons = say(booking_assistant, sender, "the main office")
+    text = text if "- Name:" in text else say(booking_assistant, sender,
+                                                buttons[0]["payload"])[0]
+    assert "- Name: John Smyth" in text and "Jon Smith" not in text, text
+    say(booking_assistant, sender, "never mind")

@@ -239,8 +239,14 @@ def test_mid_booking_a_sentence_cancels_the_request_but_cancel_alone_unsubscribe
 
     send_sms(assistant, phone, "I'd like to book a consultation")
     send_sms(assistant, phone, "1")
-    assert "unsubscribed" in one(send_sms(assistant, phone, "CANCEL"))
+    send_sms(assistant, phone, "Jane Example")
+    opted_out = one(send_sms(assistant, phone, "CANCEL"))
+    assert "unsubscribed" in opted_out and "request was stopped" in opted_out
     assert send_sms(assistant, phone, "Jane Example") == []  # nothing more is sent
+    # Back after START: the interrupted request is gone, not waiting at its next step.
+    send_sms(assistant, phone, "START")
+    reply = " ".join(send_sms(assistant, phone, "hi"))
+    assert "phone number or email" not in reply and "full name" not in reply, reply
 
 
 @pytest.mark.parametrize("word", ["STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"])

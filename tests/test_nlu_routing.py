@@ -103,3 +103,17 @@ def test_out_of_scope_messages_never_reach_a_form_or_small_talk(evaluation):
     wrong = [(text, result["intent"]) for text, result in zip(out_of_scope, parsed, strict=True)
              if result["intent"] not in RETRIEVAL_INTENTS]
     assert wrong == []
+
+
+def test_a_clause_that_asks_to_book_or_for_a_person_is_that_act():
+    """One clause of a longer message asks for an explicit act; the rest is no question the
+    knowledge is close to. A question the knowledge answers keeps its route."""
+    messages = {
+        "can I book for my husband? he hates talking on the phone": "book_consultation",
+        "I want to talk to someone. my insurance is aetna": "ask_human",
+        "is ketamine safe? my friend said its addictive": "ask_question",
+        "I have anxiety and depression, can ketamine help with both": "ask_question",
+    }
+    parsed = _run(PARSE_SCRIPT, list(messages), str(prepare_model()))
+    assert [p["intent"] for p in parsed] == list(messages.values()), parsed
+    assert parsed[0]["routing"]["by"] == "clause"

@@ -128,6 +128,18 @@ def test_crisis_wins_over_medical_advice_in_the_panel_scoring():
     assert outcome.crisis and not outcome.refused          # ... but the crisis reply wins
 
 
+@pytest.mark.parametrize("text", ["is there anything safer you would recommend for me?",
+                                  "what do you recommend for someone like me with ptsd"])
+def test_asking_what_to_recommend_for_me_is_advice(text):
+    assert detect_medical_advice(text).is_advice_request
+
+
+@pytest.mark.parametrize("text", ["what time would you recommend for me to arrive",
+                                  "which location would you recommend"])
+def test_asking_for_a_recommendation_about_the_visit_is_not(text):
+    assert not detect_medical_advice(text).is_advice_request
+
+
 def test_general_side_effect_question_is_not_advice():
     assert not detect_medical_advice("What are common side effects?").is_advice_request
     assert detect_medical_advice("What side effects will I get with my lithium?").is_advice_request

@@ -22,6 +22,9 @@ URGENT = [
     "mixed vodka with my oxy, feeling really weird now",
     "had a few beers on top of my xanax and im so dizzy",
     "I took way more of my lithium than i should have",
+    "my friend took some ketamine at a party and now he's barely responding and breathing weird",
+    "he's breathing but it's really slow",
+    "she's really hard to wake up",
 ]
 NOT_URGENT = [
     "can ketamine cause chest pain?",
@@ -33,6 +36,8 @@ NOT_URGENT = [
     "I was breathing slowly during meditation",
     "is it ok to have wine with my sleeping pills",
     "I had wine with dinner and feel great",
+    "my phone is barely responding today",
+    "she's barely awake before her coffee lol",
 ]
 
 

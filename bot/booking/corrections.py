@@ -22,7 +22,9 @@ _NEW_VALUE = re.compile(
     r"\b(?:to|make it|for|on|at|use|with|be|is|rather|prefer)\s+(?P<value>.+?)"
     r"(?:\s+(?:instead|please|then|thanks|thank you))*[\s?.!]*$", re.IGNORECASE)
 _NAME_VALUE = re.compile(
-    r"\bname\b.*?\b(?:to|is|should be|as)\s+(?P<value>.+?)[\s?.!]*$", re.IGNORECASE)
+    r"\bname\b.*?\b(?:to|is|should be|as|it'?s)\s+(?:actually\s+|really\s+)?"
+    r"(?P<value>.+?)[\s?.!]*$",
+    re.IGNORECASE)
 
 
 def inline_value(field: str | None, text: str, today: date,

@@ -11,7 +11,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from rasa.shared.core.events import BotUttered
+from rasa.shared.core.events import ActiveLoop, BotUttered, SlotSet
+
+from bot.booking.slots import FORM, REQUEST_SLOTS
 
 logger = logging.getLogger(__name__)
 
@@ -59,3 +61,24 @@ async def save_state(agent: Any, sender_id: str, channel: str, state: dict[str, 
             tracker = await store.create_tracker(conversation, append_action_listen=False)
         tracker.update(BotUttered(text=None, metadata={STATE_KEY: dict(state)}))
         await store.save(tracker)
+
+
+async def forget_open_request(agent: Any, sender_id: str) -> bool:
+    """End an unfinished consultation request in the conversation and forget its details
+    (after an SMS opt-out: the patient can no longer be asked the next step). True when there
+    was one."""
+    async with agent.lock_store.lock(sender_id):
+        tracker = await agent.tracker_store.retrieve(sender_id)
+        if tracker is None:
+            return False
+        open_form = tracker.active_loop_name == FORM
+        details = [slot for slot in REQUEST_SLOTS if tracker.get_slot(slot) is not None]
+        if not open_form and not details:
+            return False
+        if open_form:
+            tracker.update(ActiveLoop(None))
+        for slot in REQUEST_SLOTS:
+            tracker.update(SlotSet(slot, None))
+        await agent.tracker_store.save(tracker)
+    logger.info("an open consultation request was forgotten after an opt-out")
+    return True

@@ -60,11 +60,13 @@ def is_more(text: str | None) -> bool:
     return normalise(text) in {"MORE", "NEXT", "CONTINUE"}
 
 
-def opt_out_reply(profile: ClinicProfile) -> str:
-    """The one and only message after STOP."""
+def opt_out_reply(profile: ClinicProfile, request_stopped: bool = False) -> str:
+    """The one and only message after STOP (saying so when it ended an unfinished request)."""
+    stopped = ("Your unfinished consultation request was stopped and nothing was saved. "
+               if request_stopped else "")
     return (
         f"You're unsubscribed from {profile.name}'s assistant and will get no more texts. "
-        f"Reply START to chat again. {help_now_line(profile)}"
+        f"{stopped}Reply START to chat again. {help_now_line(profile)}"
     )
 
 

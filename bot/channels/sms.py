@@ -191,7 +191,9 @@ class TwilioSmsInput(InputChannel):
             if opted_out:
                 return []  # confirmed once already: carriers allow no further message
             await channel_state.save_state(agent, sender_id, CHANNEL, {"opted_out": True})
-            return [keywords.opt_out_reply(profile)]
+            # CANCEL is also an opt-out: a request it interrupts is ended and forgotten.
+            stopped = await channel_state.forget_open_request(agent, sender_id)
+            return [keywords.opt_out_reply(profile, request_stopped=stopped)]
         if keyword is keywords.Keyword.OPT_IN:
             await channel_state.save_state(agent, sender_id, CHANNEL, {"opted_out": False})
             return [keywords.opt_in_reply(profile)]

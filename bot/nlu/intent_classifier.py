@@ -30,6 +30,10 @@ the retrieval layer instead of the classifier's intent when
   k >= ``unsure_knowledge_similarity`` (0.60): an unsure guess does not take a message that is
   close to the knowledge, not even for an explicit act.
 
+A longer message that reads as a question the knowledge is not close to (k below 0.60) but has
+one clause that asks for booking or a person with confidence >= 0.8 ("can I book for my husband?
+he hates talking on the phone") gets that act (routing reason "clause").
+
 A confident explicit dialogue act (book, talk to a person, cancel) keeps priority; crisis is
 decided before any of this by the safety component. Below ``fallback_confidence`` (0.4) the
 classifier's guess counts for nothing: the intent is ``nlu_fallback``, which the retrieval layer
@@ -115,6 +119,8 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
             "fallback_confidence": 0.4,
             "fallback_intent": "nlu_fallback",
             "crisis_intents": ["crisis"],
+            "clause_acts": ["book_consultation", "ask_human"],
+            "clause_act_confidence": 0.8,
         }
 
     def __init__(
@@ -271,6 +277,13 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
             top = {INTENT_NAME_KEY: self._config["fallback_intent"],
                    PREDICTED_CONFIDENCE_KEY: top[PREDICTED_CONFIDENCE_KEY]}
             reason = "unsure"
+        clause_vectors = message.get(CLAUSE_VECTORS)
+        if (top[INTENT_NAME_KEY] in (retrieval, self._config["fallback_intent"])
+                and clause_vectors is not None and knowledge_similarity
+                < float(self._config["unsure_knowledge_similarity"])):
+            act = self._clause_act(clause_vectors, split_clauses(text))
+            if act is not None:
+                top, reason = act, "clause"
         message.set(INTENT, top, add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         message.set(ROUTING_KEY, {"by": reason,
@@ -278,10 +291,25 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
                     add_to_output=True)
         message.set(SEMANTIC_CRISIS_KEY, model["crisis"].score(vector, text), add_to_output=True)
         # Each clause of a longer message on its own (numbers only, in clause order).
-        clause_vectors = message.get(CLAUSE_VECTORS)
         if clause_vectors is not None:
             clauses = split_clauses(text)
             message.set(SEMANTIC_CRISIS_CLAUSES_KEY,
                         [model["crisis"].score(v, c) for v, c in zip(clause_vectors, clauses,
                                                                       strict=True)],
                         add_to_output=True)
+
+    def _clause_act(self, clause_vectors: np.ndarray, clauses: list[str]) -> dict | None:
+        """An explicit act that one clause of a longer message asks for with confidence ("can
+        I book for my husband? he hates talking on the phone"), when the whole message reads
+        as a question the knowledge is not close to; None otherwise."""
+        model = self._model
+        probabilities = model["intents"].predict_proba(
+            self._features(np.asarray(clause_vectors), clauses, model["vectorizer"]))
+        classes = list(model["intents"].classes_)
+        best = None
+        for act in self._config["clause_acts"]:
+            confidence = float(np.max(probabilities[:, classes.index(act)]))
+            if confidence >= float(self._config["clause_act_confidence"]) and (
+                    best is None or confidence > best[PREDICTED_CONFIDENCE_KEY]):
+                best = {INTENT_NAME_KEY: act, PREDICTED_CONFIDENCE_KEY: confidence}
+        return best

@@ -116,7 +116,8 @@ class MiniLMSentenceFeaturizer(DenseFeaturizer, GraphComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Featurize incoming messages, and the clauses of a message that has several
-        (``CLAUSE_VECTORS``: read by the semantic crisis score, never stored)."""
+        (``CLAUSE_VECTORS``: read by the semantic crisis score and the clause act, never
+        stored)."""
         self._featurize(messages)
         for message in messages:
             clauses = split_clauses(message.get(TEXT) or "")

@@ -1,9 +1,9 @@
-"""Does a message name something of the clinic: its treatment, visits, costs or places.
+"""After a crisis reply: has the person moved on to a question about the clinic.
 
-After a crisis reply, a message the knowledge cannot answer outright gets the crisis resources
-again ("what do i do", "help"). A message that names the clinic's treatment or services ("ok.
-how long does a consultation take") has moved on to a clinic question: it gets the clinic's
-choice of answers, with the resources line kept.
+A message that names the clinic's treatment or services ("ok. how long does a consultation
+take") has: it gets the clinic's answer, or its choice of answers, with the resources line
+kept. A short message that names nothing of the clinic ("i mean me", "what do i do", "help")
+has not, even when retrieval finds some answer for its words: it gets the resources again.
 """
 
 from __future__ import annotations
@@ -22,3 +22,15 @@ _CLINIC_TOPIC = re.compile(
 def names_clinic_topic(text: str) -> bool:
     """True when the message names the clinic's treatment, visits, costs or places."""
     return bool(_CLINIC_TOPIC.search(text or ""))
+
+
+SHORT_MESSAGE_WORDS = 4
+
+
+def moves_on_to_the_clinic(text: str, decision_kind: str) -> bool:
+    """True when, after a crisis reply, this message is a clinic question to answer: an answer
+    for a message that names the clinic or is longer than a short reply, or a choice of answers
+    for one that names the clinic."""
+    if decision_kind == "answer":
+        return names_clinic_topic(text) or len((text or "").split()) > SHORT_MESSAGE_WORDS
+    return decision_kind == "clarify" and names_clinic_topic(text)

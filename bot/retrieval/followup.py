@@ -4,10 +4,12 @@ it?" after the nasal spray): read with the topic of the answer before.
 Measured on tests/eval/followups.yml (the tuned split; tests/test_retrieval_followups.py asserts
 both splits): replacing "they / them / those / these" in a short follow-up with the content words
 of the previous answer's question, and keeping that reading only when it answers more
-confidently, turns 17 of 20 into 18 of 20 and loses none. "it" and "that" mostly mean the
-treatment itself, which retrieval already assumes ("is it legal"), and reading them as the
-previous topic lost as much as it won; the exception is asking whether the clinic provides it
-("do you offer it?"), where "it" is the thing just described (tuned split still 18 of 20).
+confidently, turns 17 of 20 into 18 of 20 and loses none. "that" read the same way kept 18 of
+20 but lost a held-out case (13 -> 12 of 14: "does that include talk therapy"), so it is not
+read back. "it" mostly means the treatment itself, which retrieval already assumes ("is it
+legal"), and reading it as the previous topic lost as much as it won; the exception is asking
+whether the clinic provides it ("do you offer it?"), where "it" is the thing just described
+(tuned split still 18 of 20).
 Carrying the whole previous question into the query was tried before and made answers worse.
 """
 

@@ -5,7 +5,10 @@ answer and the semantic crisis score and can overrule them, and nothing after it
 crisis. For each message, in this order:
 
 1. the deterministic crisis detector (``bot.safety.crisis``): a ``crisis`` verdict sets the
-   intent to ``crisis`` with confidence 1.0, whatever the classifier said;
+   intent to ``crisis`` with confidence 1.0, whatever the classifier said, except that
+   someone else who took too much (an overdose about a third person, with no suicidal or
+   self-harm words: "my boyfriend took a bunch of pills and won't wake up") is
+   ``urgent_medical``: 911 first, and follow-ups that press for it;
    then an urgent medical situation (``bot.safety.urgent``: trouble breathing, chest pain, a
    racing heart, fainting, someone unresponsive, too much of a substance, ketamine from outside
    a clinic) sets ``urgent_medical`` (911 and Poison Control first);
@@ -65,6 +68,8 @@ CRISIS_INTENT = "crisis"
 CRISIS_TOPIC_INTENT = "crisis_topic"
 MEDICAL_ADVICE_INTENT = "medical_advice"
 URGENT_INTENT = "urgent_medical"
+OVERDOSE_CATEGORY = "overdose"
+THIRD_PARTY_CATEGORY = "third_party"
 SAFETY_KEY = "safety"
 ASK_QUESTION_INTENT = "ask_question"
 LANGUAGE_ENTITY = MESSAGE_LANGUAGE
@@ -123,6 +128,12 @@ def semantic_distress_vote(message: Message, text: str, threshold: float, margin
             - margin:
         return False
     return not has_figure_or_denial(text)
+
+
+def someone_else_took_too_much(categories: tuple[str, ...]) -> bool:
+    """An overdose about another person and nothing suicidal or self-harming: a medical
+    emergency for the person writing to handle (911 first), not their own crisis."""
+    return set(categories) == {OVERDOSE_CATEGORY, THIRD_PARTY_CATEGORY}
 
 
 def _set_intent(message: Message, intent: str, confidence: float = 1.0) -> None:
@@ -194,7 +205,10 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
             distress = ["semantic"]
         model_intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         medical = detect_medical_advice(text)
-        if crisis.is_crisis:
+        if crisis.is_crisis and someone_else_took_too_much(crisis.categories):
+            _set_intent(message, URGENT_INTENT)
+            decided_by = "rules"
+        elif crisis.is_crisis:
             _set_intent(message, CRISIS_INTENT)
             decided_by = "rules"
         elif is_urgent(text):

@@ -51,6 +51,17 @@ _SYMPTOMS = [
     r"supposed to))\b",
     r"\b(?:took|taken|swallowed|had) (?:way |a lot |much )?more (?:of )?(?:\w+ ){0,3}than (?:i "
     r"(?:should|was supposed to|am supposed to)|im supposed to|(?:was |is )?prescribed)\b",
+    # someone barely responding or breathing badly: "he's barely responding and breathing weird",
+    # "he's breathing but it's really slow"
+    r"\b(?:he|she|they|hes|shes|theyre|him|her|my (?:\w+ )?(?:friend|son|daughter|brother|"
+    r"sister|partner|boyfriend|girlfriend|husband|wife|mom|dad|roommate))\b.{0,30}\b(?:barely|"
+    r"hardly|not really|isnt really) (?:responding|responsive|conscious|breathing|making "
+    r"sense|moving)\b|\bbreathing (?:is |seems |sounds )?(?:really |very |so |super |too |kind of "
+    r"|kinda )?(?:weird|funny|strange|shallow|irregular|wrong|off|raspy|gurgl\w*|ragged)\b|"
+    r"\b(?:(?:his|her|their) breathing is|(?:hes|shes|theyre|he is|she is|they are) breathing "
+    r"(?:but )?(?:its |it is )?)(?:really |very |so |super |too )?(?:slow|slowly|shallow)\b|"
+    r"\b(?:hard|difficult|impossible) to wake\b|\b(?:cant|cannot|can barely) (?:keep|get) (?:him|"
+    r"her|them) (?:awake|to (?:respond|wake up|answer))\b",
     # alcohol with a sedating drug, and feeling unwell: "mixed vodka with my oxy, feel weird"
     rf"\b(?:{_ALCOHOL}) (?:with|and|on top of|plus) (?:\w+ ){{0,2}}(?:{_SEDATING})\b.{{0,60}}"
     rf"{_UNWELL}|\b(?:{_SEDATING}) (?:with|and|on top of|plus) (?:\w+ ){{0,2}}(?:{_ALCOHOL})\b"
