@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import replies
 from bot.booking import validators
-from bot.booking.form import asks_to_book
+from bot.booking.form import asks_to_book, clinic_today
 from bot.config import load_clinic, load_retrieval_settings
 from bot.feedback.votes import ALTERNATIVES_KEY, alternatives
 from bot.language import MESSAGE_LANGUAGE, looks_spanish
@@ -32,6 +32,7 @@ from bot.retrieval.followup import previous_entry, reads_better, resolved_query
 from bot.retrieval.reload import version_of
 from bot.retrieval.retriever import RetrievalUnavailable, get_retriever
 from bot.safety.distress import CHECK_IN, RESOURCES, distress_response
+from bot.safety.emergency import EMERGENCY_SLOT, in_emergency
 from bot.safety.events import get_event_store
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,8 @@ def split_questions(text: str) -> list[str]:
 
 # Knowledge entries whose answer offers to take a consultation request right here.
 BOOKING_ANSWERS = frozenset({"how_to_book", "consultation_process", "how_soon_to_start"})
+# Answers about when the clinic can be reached: they also say whether it is open right now.
+HOURS_ANSWERS = frozenset({"locations_hours", "contact_clinic"})
 
 
 class ActionAnswerQuestion(Action):
@@ -76,6 +79,8 @@ class ActionAnswerQuestion(Action):
         it (the policy would run it again, up to ten replies to one message).
         """
         events = await self._answer(dispatcher, tracker)
+        if tracker.get_slot(EMERGENCY_SLOT) and not in_emergency(tracker.events):
+            events.append(SlotSet(EMERGENCY_SLOT, False))  # the emergency is turns behind
         chose_next = any(event.get("event") == "followup" for event in events)
         if not (tracker.active_loop or {}).get("name") and not chose_next:
             events.append(FollowupAction("action_listen"))
@@ -88,9 +93,16 @@ class ActionAnswerQuestion(Action):
         message = tracker.latest_message or {}
         text = message.get("text") or ""
         intent = (message.get("intent") or {}).get("name")
-        if validators.form_step_answer(tracker.get_slot("requested_slot"), intent, text):
+        if validators.form_step_answer(tracker.get_slot("requested_slot"), intent, text,
+                                       clinic_today(profile)):
             # The form asked a question and this answers it: the form takes it, nothing to say.
             return []
+        if in_emergency(tracker.events):
+            # Someone may be in danger right now: 911, never a reassuring FAQ answer or the
+            # clinic as the place to go (bot/safety/emergency.py).
+            logger.info("message during a medical emergency: the emergency follow-up")
+            dispatcher.utter_message(response="utter_crisis_followup")
+            return [SlotSet("human_offered", False)]
         if intent != replies.CHOOSE_ANSWER_INTENT and (
                 looks_spanish(text) or tracker.get_slot(MESSAGE_LANGUAGE) == "es"):
             # The slot is "es" also for a short reply ("sí", "ok") in a Spanish conversation.
@@ -238,7 +250,11 @@ class ActionAnswerQuestion(Action):
             meta[ALTERNATIVES_KEY] = alternatives(
                 decision.candidates, best.id, load_retrieval_settings().answer_threshold
             )
-            dispatcher.utter_message(text=replies.format_answer(best.answer, best.source), **meta)
+            answer = best.answer
+            if best.id in HOURS_ANSWERS:
+                # "open now?": the hours, and whether the clinic is open at this moment.
+                answer = with_open_note(answer, profile)
+            dispatcher.utter_message(text=replies.format_answer(answer, best.source), **meta)
             if best.id in BOOKING_ANSWERS:
                 # These answers invite the patient to book here: a "yes" then starts the form.
                 return [SlotSet("human_offered", False), SlotSet("booking_offered", True)]

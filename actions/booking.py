@@ -151,7 +151,8 @@ class ValidateConsultationForm(FormValidationAction):
         if tracker.get_slot("requested_slot") != slot:
             return {}
         text = (tracker.latest_message or {}).get("text") or ""
-        value = validators.form_step_answer(slot, _latest_intent(tracker), text)
+        value = validators.form_step_answer(slot, _latest_intent(tracker), text,
+                                            clinic_today(load_clinic()))
         return {slot: value} if value is not None else {}
 
     async def extract_booking_consent(
@@ -171,6 +172,12 @@ class ValidateConsultationForm(FormValidationAction):
     ) -> dict[str, Any]:
         """A phone number or e-mail typed at the contact question, also inside a sentence."""
         return self._step_answer(tracker, "contact")
+
+    async def extract_preferred_time(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A day or time of day typed at the time question, also inside a sentence."""
+        return self._step_answer(tracker, "preferred_time")
 
     async def extract_booking_review(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -515,6 +522,9 @@ class ActionSubmitConsultationRequest(Action):
             dispatcher.utter_message(
                 text=replies.consent_declined(profile), booking_outcome="declined"
             )
+            if tracker.get_slot("crisis_mode"):
+                # Earlier in this conversation someone was in danger: help stays in view.
+                dispatcher.utter_message(response="utter_safety_resources")
             logger.info("consultation form ended without consent; nothing stored")
             return reset_booking_slots()
         if tracker.get_slot("booking_review") == DISCARD:

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot import replies
 from bot.config import load_clinic
 from bot.opening_hours import with_open_note
+from bot.safety.emergency import in_emergency
 
 
 class ActionGiveContactDetails(Action):
@@ -25,7 +26,10 @@ class ActionGiveContactDetails(Action):
     ) -> list[EventType]:
         """Send the contact details from the clinic profile, and whether the clinic is open."""
         profile = load_clinic()
-        dispatcher.utter_message(text=with_open_note(replies.contact_details(profile), profile))
+        if not in_emergency(tracker.events):
+            # In an emergency the clinic is not where to turn: the follow-up said 911.
+            dispatcher.utter_message(text=with_open_note(replies.contact_details(profile),
+                                                         profile))
         events: list[EventType] = [SlotSet("human_offered", False)]
         if not (tracker.active_loop or {}).get("name"):
             # The turn ends here: with rules only, a rule whose condition this action changed

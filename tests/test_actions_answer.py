@@ -274,3 +274,11 @@ async def test_after_a_crisis_an_explicit_booking_opens_the_form_with_help_in_vi
     assert [m.get("response") for m in dispatcher.messages] == ["utter_crisis_booking"]
     assert [(e["event"], e.get("name")) for e in events if e["event"] == "followup"] == [
         ("followup", "consultation_form")]
+
+
+async def test_the_hours_answer_says_whether_the_clinic_is_open_now(domain, tracker_for):
+    tracker = tracker_for("are you open right now?", intent="ask_question")
+    messages, _ = await run_action(ActionAnswerQuestion(), tracker, domain)
+
+    assert "The clinic is " in messages[0]["text"] and " now" in messages[0]["text"]
+    assert get_retriever().get("locations_hours").answer in messages[0]["text"]

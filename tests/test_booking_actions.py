@@ -466,6 +466,14 @@ async def test_no_consent_stores_nothing(booking, domain, env):
     assert not env.exists() or rows(env) == []
 
 
+async def test_no_consent_after_a_crisis_keeps_the_resources_in_view(booking, domain, env):
+    dispatcher = CollectingDispatcher()
+    await booking.ActionSubmitConsultationRequest().run(
+        dispatcher, tracker(slots={"booking_consent": False, "crisis_mode": True}), domain
+    )
+    assert [m.get("response") for m in dispatcher.messages][-1] == "utter_safety_resources"
+
+
 async def test_incomplete_form_is_never_confirmed(booking, domain, env):
     dispatcher = CollectingDispatcher()
     await booking.ActionSubmitConsultationRequest().run(

@@ -33,6 +33,8 @@ TODAY = date(2026, 11, 24)
         ("I'm Sam Lee", "Sam Lee"),
         ("it's Will Turner", "Will Turner"),
         ("Martin Luther King Jr.", "Martin Luther King Jr"),
+        ("I already told you my name, it's Priya Raman", "Priya Raman"),
+        ("sorry, my name is Jo Lee", "Jo Lee"),
     ],
 )
 def test_full_name_accepted(text, expected):
@@ -245,6 +247,9 @@ def test_relative_dates_follow_today():
     ("booking_consent", "ask_question", "no thanks, I'll ask my psychiatrist first", True),
     ("booking_consent", "ask_question", "what happens to my data?", False),
     ("preferred_time", "ask_question", "how long till someone calls me back", False),
+    ("preferred_time", "ask_question", "Tuesday evenings, it's the only time my shift is off",
+     True),
+    ("preferred_time", "ask_question", "whatever works for you guys is fine", False),
     (None, "ask_question", "Will Cost", False),
 ])
 def test_a_form_step_takes_its_own_answer_whatever_the_nlu_read(slot, intent, text, taken):

@@ -13,7 +13,10 @@ per channel: right/total; every wrong turn with the user text, the failed checks
 is printed and written to results/. Two suites: tests/e2e_conversations.yml (38 conversations,
 used while building, so a development set) and tests/e2e_conversations_heldout.yml (30
 conversations written blind afterwards by another author; its one blind run scored 82.4%, two
-fixes followed from it, see docs/e2e.md). Every crisis and
+fixes followed from it, see docs/e2e.md) and tests/e2e_conversations_heldout3.yml (32
+conversations, 198 turns, written blind on 2026-12-04 by another author; first run, scored as
+numbers only, 92.9% with 4 of 8 crisis turns over SMS wrong; fixes followed from its report, so
+it is a development suite now). Every crisis and
 urgent turn must be right in both; the share of all turns right must stay at or above the
 limit of each suite (the measured level, docs/e2e.md; the product's aim is 95%).
 """
@@ -46,6 +49,7 @@ REPORT_DIR = ROOT / "results"
 SUITES = {
     "e2e_conversations.yml": 0.90,
     "e2e_conversations_heldout.yml": 0.80,
+    "e2e_conversations_heldout3.yml": 0.95,
 }
 ALWAYS_RIGHT_KINDS = ("crisis", "urgent")
 

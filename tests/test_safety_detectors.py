@@ -129,13 +129,22 @@ def test_crisis_wins_over_medical_advice_in_the_panel_scoring():
 
 
 @pytest.mark.parametrize("text", ["is there anything safer you would recommend for me?",
-                                  "what do you recommend for someone like me with ptsd"])
+                                  "what do you recommend for someone like me with ptsd",
+                                  "My dad takes pills for his heart. He can have ketamine?",
+                                  "can my grandma still get infusions with her pacemaker",
+                                  "my blood pressure is high, would that be unsafe for me?",
+                                  "what if someone has a heart murmur, can they still get it?",
+                                  "what about my mom, she had a stroke two years ago",
+                                  "she's also on lexapro if that matters"])
 def test_asking_what_to_recommend_for_me_is_advice(text):
     assert detect_medical_advice(text).is_advice_request
 
 
 @pytest.mark.parametrize("text", ["what time would you recommend for me to arrive",
-                                  "which location would you recommend"])
+                                  "which location would you recommend",
+                                  "my dad had a heart attack when I was a kid, that's when my "
+                                  "depression started",
+                                  "she is on her way to the clinic now"])
 def test_asking_for_a_recommendation_about_the_visit_is_not(text):
     assert not detect_medical_advice(text).is_advice_request
 

@@ -29,7 +29,11 @@ NAME_MAX_WORDS = 6
 # Ways people introduce their name; stripped before the name itself is checked.
 _NAME_PREFIX = re.compile(
     r"^\s*(?:(?:hi|hello|hey)[,!.]?\s+)?"
-    r"(?:(?:my|his|her|their|the\s+patient'?s|the\s+patients)\s+(?:full\s+)?name\s+is|"
+    # "sorry, like I said", "I already told you": a lead-in before the introduction
+    r"(?:(?:sorry|oops|ok|okay|again|like\s+i\s+said)[,!.]?\s+)*"
+    r"(?:i\s+(?:already\s+)?(?:told|gave)\s+you(?=\s+my\s+name)\s+)?"
+    r"(?:(?:my|his|her|their|the\s+patient'?s|the\s+patients)\s+(?:full\s+)?name\s*"
+    r"(?:is|[,;-]\s*(?:it'?s|it\s+is))|"
     r"(?:my|his|her|their)\s+name'?s|name\s*:|i\s*am|i'?m|it'?s|this\s+is|call\s+me|"
     r"(?:she|he)\s+is|(?:she|he)'?s)\s+",
     re.IGNORECASE,
@@ -104,14 +108,23 @@ FORM_STEP_MISREADINGS = frozenset({
 YES_NO_STEPS = ("booking_consent", "booking_review")
 
 
-def form_step_answer(requested_slot: str | None, intent: str | None, text: str) -> str | None:
+def form_step_answer(requested_slot: str | None, intent: str | None, text: str,
+                     today: date | None = None) -> str | None:
     """The text, when it answers the form's current question (a name at the name step, a
-    phone number or e-mail at the contact step, a yes or no at the consent and summary steps),
-    whatever the NLU read it as; otherwise None."""
+    phone number or e-mail at the contact step, a day or time of day at the time step, a yes or
+    no at the consent and summary steps), whatever the NLU read it as; otherwise None."""
     if intent not in FORM_STEP_MISREADINGS or not text.strip():
         return None
     if requested_slot in YES_NO_STEPS:
         return text if read_yes_no(text) is not None else None
+    if requested_slot == "preferred_time":
+        # Only a time that names a day or a part of the day ("Saturday mornings, that's the only
+        # time I'm free"); free text at this step may be a question.
+        try:
+            read = parse_preferred_time(text, today or date.today())
+        except Invalid:
+            return None
+        return text if read.normalized else None
     checks = {"full_name": validate_full_name, "contact": validate_contact}
     check = checks.get(requested_slot or "")
     if check is None:

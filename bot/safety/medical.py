@@ -67,6 +67,9 @@ NAMED_DRUG = (r"(?:ssris?|snris?|maois?|tcas?|antidepressants?|anti depressants?
 DRUG = (rf"(?:{NAMED_DRUG}|my (?:\w+ )?"
         r"(?:medications?|meds|medicine|pills|prescriptions?|antidepressants?|dose|dosage|"
         r"tablets))")
+OTHER_PERSON = (r"(?:he|she|hes|shes|they|theyre|someone|somebody|a person|my (?:\w+ )?(?:mom|"
+                r"mother|dad|father|wife|husband|partner|son|daughter|brother|sister|grandma|"
+                r"grandpa|grandmother|grandfather|friend|aunt|uncle))")
 CONDITION = (r"(?:high blood pressure|hypertension|low blood pressure|heart (?:condition|disease|"
              r"problems?|issues?|murmur|failure|attack)|arrhythmia|afib|a fib|pacemaker|stroke|"
              r"aneurysm|seizures?|epilepsy|glaucoma|psychosis|psychotic|schizophrenia|"
@@ -124,7 +127,9 @@ _ADVICE_PATTERNS: list[tuple[str, re.Pattern]] = [(c, re.compile(p)) for c, p in
                   rf"esketamine|spravato|treatment|infusions?))\b|\b(?:i "
                   rf"take|i use|i have been taking|i was prescribed|my doctor prescribed|my "
                   rf"psychiatrist (?:put me on|prescribed))(?: \w+)? {DRUG}\b|\bmy (?:\w+ )?"
-                  rf"{NAMED_DRUG}\b|\b(?:me|myself|i) (?:\w+ )?off (?:of )?{DRUG}\b|\b(?:me|myself|"
+                  rf"{NAMED_DRUG}\b|\b(?:shes|hes|she is|he is|theyre|they are) (?:also |still |"
+                  rf"currently )?(?:on|taking) {NAMED_DRUG}\b|"
+                  rf"\b(?:me|myself|i) (?:\w+ )?off (?:of )?{DRUG}\b|\b(?:me|myself|"
                   rf"i) (?:\w+ )?on {DRUG}\b|\b(?:interact\w*|"
                   rf"interference|contraindicat\w*) (?:\w+ ){{0,3}}(?:medications?|meds|drugs|"
                   rf"medicines|pills|prescriptions?)\b"),
@@ -164,7 +169,8 @@ _ADVICE_PATTERNS: list[tuple[str, re.Pattern]] = [(c, re.compile(p)) for c, p in
                  rf"beer|wine|liquor|weed|marijuana|cannabis|thc|cbd|edibles|mdma|molly|ecstasy|"
                  rf"cocaine|coke|psilocybin|mushrooms|shrooms|lsd|psychedelics|kratom|meth|"
                  rf"heroin|recreational drugs|drugs|pot)\b.{{0,80}}\b{TREATMENT}\b"),
-    (SUITABILITY, rf"\b(?:right|good|better|best|safer|safest|suitable|safe|ok|okay|fine|"
+    (SUITABILITY, rf"\b(?:right|good|better|best|safer|safest|suitable|safe|unsafe|not safe|"
+                  rf"ok|okay|fine|"
                   rf"appropriate|a good idea|a good "
                   rf"fit|a good option|the right choice|the right option|worth it|effective|"
                   rf"helpful|dangerous|risky|bad|harmful|too risky|a risk) for (?:me|my (?:\w+ )?"
@@ -182,6 +188,13 @@ _ADVICE_PATTERNS: list[tuple[str, re.Pattern]] = [(c, re.compile(p)) for c, p in
                   rf"prescribe) (?:\w+ ){{0,2}}for (?:me|my|someone "
                   rf"like me)\b|\b(?:recommend|suggest|advise) (?:something|anything|what|a "
                   rf"treatment|a dose|which) (?:\w+ ){{0,2}}for me\b|"
+                  rf"\b(?:can|could|may|should) (?:she|he|my (?:\w+ )?(?:mom|mother|dad|father|"
+                  rf"wife|husband|son|daughter|partner|grandma|grandpa|grandmother|grandfather)) "
+                  rf"(?:still )?(?:have|take|get|do|try|use|start) (?:ketamine|esketamine|spravato|"
+                  rf"this treatment|the treatment|infusions?)\b(?! (?:at|in|from|near|on) )|"
+                  rf"\b(?:she|he) can (?:still )?(?:have|take|get|do|try) (?:ketamine|esketamine|"
+                  rf"spravato|this treatment|the treatment|infusions?)\b"
+                  rf"(?! (?:at|in|from|near|on) )|"
                   rf"\bdo i (?:qualify|"
                   rf"need to (?:stop|quit|"
                   rf"taper|change|come off|go off|lower|reduce|pause)|have to (?:stop|"
@@ -216,7 +229,15 @@ _ADVICE_PATTERNS: list[tuple[str, re.Pattern]] = [(c, re.compile(p)) for c, p in
                   rf"for me|for my)\b|\bwhich (?:treatment|option|one|dose|form|route) "
                   rf"(?:\w+ )?(?:should i|is (?:best|better|right) for me|would you recommend)\b|"
                   rf"\b(?:recommend|prescribe|suggest) (?:me |for me )?(?:a |some )?(?:dose|"
-                  rf"medication|meds|treatment|drug|something)\b"),
+                  rf"medication|meds|treatment|drug|something)\b|"
+                  # someone else's condition asked about ("what if someone has a heart murmur,
+                  # can they still get treatment?", "what about my dad, he had a heart attack")
+                  rf"\b{OTHER_PERSON} (?:\w+ ){{0,3}}(?:a |an )?{CONDITION}\b.{{0,60}}\b"
+                  rf"(?:ketamine|esketamine|spravato|treatment|infusions?|safe|ok|okay|can "
+                  rf"(?:they|he|she)|could (?:they|he|she)|still|risk|dangerous|eligible|"
+                  rf"allowed)\b|\b(?:what "
+                  rf"about|what if|how about) .{{0,40}}\b{OTHER_PERSON} (?:\w+ ){{0,4}}(?:a |an )?"
+                  rf"{CONDITION}\b"),
     (SYMPTOMS, r"\b(?:is (?:it|this|that) (?:normal|ok|okay|safe|bad|dangerous|concerning|a "
                r"problem|serious|expected)|should i (?:be )?(?:worried|concerned|go to|see)|do "
                r"i need to (?:worry|see|go)) (?:\w+ ){0,4}(?:i|im|ive|my|me)\b(?! (?:feel|get|"

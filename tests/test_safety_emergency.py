@@ -1,0 +1,29 @@
+"""A medical emergency lasts a few turns (bot/safety/emergency.py)."""
+
+from bot.safety.emergency import EMERGENCY_TURNS, in_emergency
+
+
+def user(intent):
+    return {"event": "user", "text": "...", "parse_data": {"intent": {"name": intent}}}
+
+
+def bot():
+    return {"event": "bot", "text": "..."}
+
+
+def test_the_turns_after_an_urgent_message_are_in_the_emergency():
+    events = [user("greet"), bot(), user("urgent_medical"), bot(), user("deny"), bot(),
+              user("ask_question")]
+    assert in_emergency(events)
+    assert in_emergency([user("urgent_medical")])
+
+
+def test_a_crisis_message_does_not_end_it():
+    assert in_emergency([user("urgent_medical"), bot(), user("crisis"), bot(), user("affirm")])
+
+
+def test_it_ends_some_turns_later_and_never_starts_without_an_urgent_message():
+    later = [user("urgent_medical"), bot()] + [user("ask_question"), bot()] * EMERGENCY_TURNS
+    assert not in_emergency(later)
+    assert not in_emergency([user("crisis"), bot(), user("ask_question")])
+    assert not in_emergency([])
