@@ -19,7 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.answer import ActionAnswerQuestion
 from bot.booking import replies, validators
-from bot.booking.corrections import inline_value
+from bot.booking.corrections import given_up_front, inline_value
 from bot.booking.form import (
     COMPANION_SLOTS,
     DISCARD,
@@ -138,11 +138,14 @@ class ValidateConsultationForm(FormValidationAction):
     @staticmethod
     def _booking_for(tracker: Tracker, consent: bool) -> dict[str, Any]:
         """Who the booking is for, from the message that opened the form ("can I book for my
-        mom?"); nothing when it is for the writer."""
+        mom?"; nothing when it is for the writer), and the contact or location it gave."""
         if not consent:
             return {}
-        relation = relation_in(opening_message(tracker.events, FORM) or "")
-        return {"booking_for": relation} if relation else {}
+        opening = opening_message(tracker.events, FORM) or ""
+        relation = relation_in(opening)
+        # A phone number, e-mail or location already typed in that message is not asked again.
+        given = given_up_front(opening, load_clinic().locations)
+        return {**given, "booking_for": relation} if relation else given
 
     def _step_answer(self, tracker: Tracker, slot: str) -> dict[str, Any]:
         """What the patient typed at ``slot``'s question, when it answers it, whatever the NLU

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from bot.booking.corrections import inline_value
+from bot.booking.corrections import given_up_front, inline_value
 from bot.config import load_clinic
 
 TODAY = date(2026, 12, 4)  # a Friday
@@ -38,3 +38,10 @@ def test_the_new_value_is_read(field, text, expected):
 ])
 def test_without_a_valid_new_value_the_form_asks_again(field, text):
     assert inline_value(field, text, TODAY, LOCATIONS) is None
+
+
+def test_a_contact_and_a_location_given_up_front_are_read():
+    north = next(loc for loc in LOCATIONS if "north" in loc.name.lower())
+    given = given_up_front(f"can I book at the {north.name}? my cell is 555-201-0187", LOCATIONS)
+    assert given == {"contact": "+15552010187", "contact_kind": "phone", "location": north.id}
+    assert given_up_front("I called on Tuesday and nobody answered, can I book?", LOCATIONS) == {}

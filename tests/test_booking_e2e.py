@@ -325,3 +325,18 @@ def test_a_name_corrected_at_the_contact_step_is_taken(booking_assistant):
                                                 buttons[0]["payload"])[0]
     assert "- Name: John Smyth" in text and "Jon Smith" not in text, text
     say(booking_assistant, sender, "never mind")
+
+
+def test_a_phone_and_location_given_up_front_are_not_asked_again(booking_assistant):
+    sender = "e2e-booking-up-front"
+    text, _ = say(booking_assistant, sender,
+                  "I'd like to book a consultation at the North office, my cell is 555-201-0187")
+    assert "Is that OK with you?" in text
+    say(booking_assistant, sender, "yes")
+    text, _ = say(booking_assistant, sender, "Rosa Delgado")
+    assert ASK_TIME_END in text and "phone number or email" not in text, text
+    text, buttons = say(booking_assistant, sender, "wednesday afternoon")
+    text = text if "- Name:" in text else say(booking_assistant, sender,
+                                                buttons[0]["payload"])[0]
+    assert "North office" in text and "555" in text and "Rosa Delgado" in text, text
+    say(booking_assistant, sender, "never mind")

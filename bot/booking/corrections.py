@@ -66,3 +66,24 @@ def inline_value(field: str | None, text: str, today: date,
             return "preferred_time", {"preferred_time": parsed.text,
                                       "preferred_time_normalized": parsed.normalized}
     return None
+
+
+def given_up_front(text: str, locations: tuple[Location, ...]) -> dict[str, Any]:
+    """Slot values the message that opened the form already gave, taken once the patient has
+    consented: a phone number or e-mail ("book me in, I'm on 555-201-0187") and a location
+    named in full ("the North office"). A time or a name is not read from it: "I called on
+    Tuesday" is no preferred time, and a name needs its own question."""
+    values: dict[str, Any] = {}
+    found = _EMAIL.search(text or "") or _PHONE.search(text or "")
+    if found:
+        try:
+            contact = validators.validate_contact(found.group(0))
+        except validators.Invalid:
+            contact = None
+        if contact is not None:
+            values.update(contact=contact.value, contact_kind=contact.kind)
+    lowered = (text or "").lower()
+    named = [location for location in locations if location.name.lower() in lowered]
+    if len(named) == 1:
+        values["location"] = named[0].id
+    return values
