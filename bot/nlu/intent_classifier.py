@@ -303,6 +303,8 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
         I book for my husband? he hates talking on the phone"), when the whole message reads
         as a question the knowledge is not close to; None otherwise."""
         model = self._model
+        if model is None:
+            return None
         probabilities = model["intents"].predict_proba(
             self._features(np.asarray(clause_vectors), clauses, model["vectorizer"]))
         classes = list(model["intents"].classes_)
