@@ -32,8 +32,9 @@ from bot.retrieval.followup import previous_entry, reads_better, resolved_query
 from bot.retrieval.reload import version_of
 from bot.retrieval.retriever import RetrievalUnavailable, get_retriever
 from bot.safety.distress import CHECK_IN, RESOURCES, distress_response
-from bot.safety.emergency import EMERGENCY_SLOT, in_emergency
+from bot.safety.emergency import EMERGENCY_SLOT, help_is_called, in_emergency
 from bot.safety.events import get_event_store
+from bot.safety.history import risk_is_back
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +98,13 @@ class ActionAnswerQuestion(Action):
                                        clinic_today(profile)):
             # The form asked a question and this answers it: the form takes it, nothing to say.
             return []
+        if risk_is_back(tracker.events, text):
+            # "not totally true, I started again this week" after a self-harm history.
+            logger.info("a risk from earlier in the conversation is back: crisis resources")
+            return await self._reply_crisis(dispatcher, tracker, profile, "risk_back")
+        help_called = help_is_called(text) and bool(tracker.get_slot(EMERGENCY_SLOT))
+        if help_called:
+            dispatcher.utter_message(response="utter_help_on_the_way")
         if in_emergency(tracker.events):
             # Someone may be in danger right now: 911, never a reassuring FAQ answer or the
             # clinic as the place to go (bot/safety/emergency.py).
@@ -154,6 +162,8 @@ class ActionAnswerQuestion(Action):
             # a message read as a booking request).
             dispatcher.utter_message(response="utter_crisis_booking")
             return [FollowupAction("consultation_form")]
+        if help_called and decision.kind != "answer":
+            return [SlotSet("human_offered", False)]  # the acknowledgement says it all
         if tracker.get_slot("crisis_mode") and not moves_on_to_the_clinic(text, decision.kind):
             # After a crisis, a message that is not a clinic question gets the resources again,
             # never "I don't know" or a list of FAQ buttons (bot/retrieval/clinic_topic.py).
@@ -190,11 +200,19 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(text=with_open_note(replies.contact_details(profile), profile))
             return [SlotSet("human_offered", False)]
         logger.info("distress built up over the conversation: crisis resources")
+        return await ActionAnswerQuestion._reply_crisis(dispatcher, tracker, profile, "distress")
+
+    @staticmethod
+    async def _reply_crisis(
+        dispatcher: CollectingDispatcher, tracker: Tracker, profile: Any, reason: str
+    ) -> list[EventType]:
+        """The crisis reply decided from the conversation (not from one message): the crisis
+        resources, crisis mode from now on, and a crisis event (``reason``, no text)."""
         dispatcher.utter_message(response="utter_crisis")
         try:
             await asyncio.to_thread(get_event_store().record, tracker.sender_id,
-                                    tracker.get_latest_input_channel(), ["distress"],
-                                    "distress")  # fmt: skip
+                                    tracker.get_latest_input_channel(), [reason],
+                                    reason)  # fmt: skip
         except Exception as exc:  # the patient has the resources; never fail the turn
             logger.error("crisis event not recorded (%s)", type(exc).__name__)
         return [SlotSet("crisis_mode", True), SlotSet("human_offered", False)]

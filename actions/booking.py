@@ -125,12 +125,13 @@ class ValidateConsultationForm(FormValidationAction):
         if isinstance(value, bool):
             return {"booking_consent": value, **self._booking_for(tracker, value)}
         if isinstance(value, str):
+            if looks_like_question(value):
+                # "ok. does it hurt?": the questions first; consent is a clear answer of its own.
+                answered = await self._answer_instead(dispatcher, tracker, domain)
+                return {**answered, "booking_consent": None}
             answer = validators.read_yes_no(value)
             if answer is not None:
                 return {"booking_consent": answer, **self._booking_for(tracker, answer)}
-            if looks_like_question(value):
-                answered = await self._answer_instead(dispatcher, tracker, domain)
-                return {**answered, "booking_consent": None}
         if value is not None:
             dispatcher.utter_message(text=replies.invalid_reply("consent_unclear"))
         return {"booking_consent": None}

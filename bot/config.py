@@ -78,6 +78,8 @@ class ClinicProfile:
             "hours": self.hours_text,
             "locations": "; ".join(f"{loc.name}, {loc.address}" for loc in self.locations),
             "booking_note": self.booking_note,
+            "crisis_line": self.crisis_line,
+            "emergency_number": self.emergency_number,
         }
 
 

@@ -340,3 +340,13 @@ def test_a_phone_and_location_given_up_front_are_not_asked_again(booking_assista
                                                 buttons[0]["payload"])[0]
     assert "North office" in text and "555" in text and "Rosa Delgado" in text, text
     say(booking_assistant, sender, "never mind")
+
+
+def test_questions_with_an_ok_at_the_privacy_question_are_not_consent(booking_assistant):
+    sender = "e2e-booking-ok-questions"
+    say(booking_assistant, sender, "I'd like to book a consultation")
+    text, _ = say(booking_assistant, sender, "ok. does it hurt? and how long does it take?")
+    assert "full name" not in text.lower(), text
+    text, _ = say(booking_assistant, sender, "yes")
+    assert "full name" in text.lower(), text
+    say(booking_assistant, sender, "never mind")

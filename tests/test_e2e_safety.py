@@ -326,3 +326,26 @@ def test_a_spanish_crisis_after_a_plea_for_help_and_the_replies_after_it(assista
     assert all(marker in first for marker in SPANISH_CRISIS_MARKERS), first
     follow = _text(assistant.send(sender, "no sé"))
     assert "988 y oprime 2" in follow and "No problem" not in follow, follow
+
+
+def test_a_history_said_to_be_back_gets_the_crisis_reply(assistant):
+    sender = _sender()
+    first = _text(assistant.send(
+        sender, "I used to cut myself, ten years ago, I'm fine now. can I still get ketamine?"))
+    assert CRISIS_REPLY_MARKER not in first
+    back = _text(assistant.send(sender, "honestly that's not totally true. I started again this "
+                                        "week."))
+    assert CRISIS_REPLY_MARKER in back, back
+
+
+def test_help_called_ends_the_emergency_follow_ups(assistant):
+    sender = _sender()
+    assert "911" in _text(assistant.send(sender, "my friend took a bunch of pills and won't wake "
+                                                 "up"))
+    called = _text(assistant.send(sender, "the ambulance is on its way"))
+    assert "glad help is on the way" in called and "call 911 now" not in called, called
+
+
+def test_the_crisis_lines_are_given_when_asked_for(assistant):
+    reply = _text(assistant.send(_sender(), "whats the veterans crisis line number"))
+    assert "press 1" in reply and "988" in reply, reply

@@ -1,6 +1,8 @@
 """A medical emergency lasts a few turns (bot/safety/emergency.py)."""
 
-from bot.safety.emergency import EMERGENCY_TURNS, in_emergency
+import pytest
+
+from bot.safety.emergency import EMERGENCY_TURNS, help_is_called, in_emergency
 
 
 def user(intent):
@@ -27,3 +29,19 @@ def test_it_ends_some_turns_later_and_never_starts_without_an_urgent_message():
     assert not in_emergency(later)
     assert not in_emergency([user("crisis"), bot(), user("ask_question")])
     assert not in_emergency([])
+
+
+def test_help_called_ends_it():
+    events = [user("urgent_medical"), bot(), {"event": "user", "text": "ok I called 911",
+                                              "parse_data": {"intent": {"name": "affirm"}}}]
+    assert not in_emergency(events)
+
+
+@pytest.mark.parametrize("text, called", [
+    ("ok i called them. can i still come on tuesday?", True),
+    ("the ambulance is on its way", True),
+    ("we're at the ER now", True),
+    ("i called the clinic yesterday and nobody answered", False),
+])
+def test_what_says_help_was_called(text, called):
+    assert help_is_called(text) is called

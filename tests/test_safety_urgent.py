@@ -25,6 +25,10 @@ URGENT = [
     "my friend took some ketamine at a party and now he's barely responding and breathing weird",
     "he's breathing but it's really slow",
     "she's really hard to wake up",
+    "I still feel really dizzy and confused and I threw up twice",
+    "i accidentally took my sertraline twice this morning",
+    "theres blood on the floor",
+    "I can't stop the bleeding",
 ]
 NOT_URGENT = [
     "can ketamine cause chest pain?",
@@ -38,6 +42,10 @@ NOT_URGENT = [
     "I had wine with dinner and feel great",
     "my phone is barely responding today",
     "she's barely awake before her coffee lol",
+    "I threw up after the flu shot, is that normal",
+    "I accidentally took the bus to the wrong office",
+    "my nose was bleeding this morning but it stopped",
+    "cut my thumb on the grater, blood everywhere but it's fine, just a band aid",
 ]
 
 

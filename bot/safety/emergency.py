@@ -9,8 +9,11 @@ with them, on their side), never a reassuring FAQ answer or the clinic's contact
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from bot.safety.normalize import normalize_variants
 
 URGENT_INTENT = "urgent_medical"
 # The slot the emergency variations of the follow-up replies are conditioned on (domain.yml).
@@ -19,9 +22,23 @@ EMERGENCY_SLOT = "emergency_mode"
 EMERGENCY_TURNS = 5
 
 
+# "ok I called them", "the ambulance is on its way", "we're at the ER": help is there.
+_HELP_CALLED = re.compile(
+    r"\b(?:called|calling|rang|phoned|dialed|dialled) (?:911|them|an ambulance|the ambulance|"
+    r"poison control|for help|the paramedics|emergency)\b|\b(?:ambulance|paramedics|emts?|"
+    r"help|911|police) (?:is|are) (?:here|on (?:the|their|its) way|coming)\b|\b(?:were|we are|"
+    r"im|i am|hes|shes|he is|she is) (?:at|in) the (?:er|hospital|emergency room)\b")
+
+
+def help_is_called(text: str) -> bool:
+    """True when the message says emergency help was called or has come."""
+    return any(_HELP_CALLED.search(form) for form in normalize_variants(text or ""))
+
+
 def in_emergency(events: Iterable[Mapping[str, Any]]) -> bool:
     """True when one of the latest ``EMERGENCY_TURNS`` patient messages (the current one
-    included) was read as an urgent medical situation."""
+    included) was read as an urgent medical situation, and no message since says help was
+    called."""
     seen = 0
     for event in reversed(list(events)):
         if event.get("event") != "user":
@@ -29,6 +46,8 @@ def in_emergency(events: Iterable[Mapping[str, Any]]) -> bool:
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
         if intent == URGENT_INTENT:
             return True
+        if help_is_called(str(event.get("text") or "")):
+            return False
         seen += 1
         if seen >= EMERGENCY_TURNS:
             return False

@@ -61,6 +61,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.language import MESSAGE_LANGUAGE, language_undecided, message_language
 from bot.nlu.clauses import split_clauses
 from bot.safety.crisis import CONCERN, detect_crisis, detect_distress, has_figure_or_denial
+from bot.safety.emergency import help_is_called
 from bot.safety.medical import detect_medical_advice
 from bot.safety.urgent import is_urgent
 
@@ -230,6 +231,10 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
             decided_by = "distress"
         elif medical.is_advice_request:
             _set_intent(message, MEDICAL_ADVICE_INTENT)
+            decided_by = "rules"
+        elif help_is_called(text) and model_intent in SMALL_TALK_INTENTS | {"inform"}:
+            # "ok I called them": the answer action ends the emergency and says so.
+            _set_intent(message, ASK_QUESTION_INTENT)
             decided_by = "rules"
         else:
             decided_by = "model"

@@ -62,6 +62,20 @@ _SYMPTOMS = [
     r"(?:but )?(?:its |it is )?)(?:really |very |so |super |too )?(?:slow|slowly|shallow)\b|"
     r"\b(?:hard|difficult|impossible) to wake\b|\b(?:cant|cannot|can barely) (?:keep|get) (?:him|"
     r"her|them) (?:awake|to (?:respond|wake up|answer))\b",
+    # being sick and confused or faint together ("still dizzy and confused and I threw up")
+    r"\b(?:confused|disoriented|dizzy|faint|cant stand|cant think)\b.{0,50}\b(?:threw up|throwing "
+    r"up|vomit\w*|puking|puked)\b|\b(?:threw up|throwing up|vomit\w*|puking|puked)\b.{0,50}"
+    r"\b(?:confused|disoriented|cant stand|cant think|passing out|blacking out)\b",
+    # a medicine taken twice or too much by mistake: Poison Control
+    r"\b(?:accidentally|by accident|by mistake|mistakenly|accidently) (?:took|taken|double "
+    r"dosed|gave)\b.{0,40}\b(?:twice|double|two doses|extra|again|too many|too much|wrong "
+    r"(?:pills?|meds|medicine))\b|\b(?:took|taken|gave (?:him|her|them)) (?:my |his |her |their "
+    r")?(?:\w+ )?(?:twice|two doses|a double dose) (?:by (?:accident|mistake))\b",
+    # bleeding that does not stop
+    r"\b(?:bleeding (?:a lot|heavily|badly|everywhere|so much)|(?:blood|bleeding) (?:everywhere|"
+    r"all over|on the floor|wont stop|will not stop|is pouring|keeps coming)|(?:cant|cannot) stop "
+    r"(?:the )?bleeding|lost a lot of blood|(?:cut|cuts) (?:too|way too|really) deep)\b"
+    r"(?!.{0,40}\b(?:but (?:its|it is|im|i am) (?:fine|ok|okay)|stopped|plaster|band ?aids?)\b)",
     # alcohol with a sedating drug, and feeling unwell: "mixed vodka with my oxy, feel weird"
     rf"\b(?:{_ALCOHOL}) (?:with|and|on top of|plus) (?:\w+ ){{0,2}}(?:{_SEDATING})\b.{{0,60}}"
     rf"{_UNWELL}|\b(?:{_SEDATING}) (?:with|and|on top of|plus) (?:\w+ ){{0,2}}(?:{_ALCOHOL})\b"
