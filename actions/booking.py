@@ -30,6 +30,7 @@ from bot.booking.form import (
     looks_like_question,
     match_location,
     request_from_slots,
+    request_was_sent,
 )
 from bot.booking.notify import send_new_request_notification
 from bot.booking.on_behalf import opening_message, relation_in
@@ -484,6 +485,25 @@ class ActionCancelConsultationRequest(Action):
         dispatcher.utter_message(text=replies.cancelled(load_clinic()))
         logger.info("consultation form cancelled at %s", tracker.get_slot("requested_slot"))
         return [ActiveLoop(None), *reset_booking_slots()]
+
+
+class ActionCancelOutsideForm(Action):
+    """A "cancel" with no request in progress: when this conversation already sent one, say
+    that it cannot be withdrawn here and give the phone; otherwise acknowledge it."""
+
+    def name(self) -> str:
+        """Run on ``cancel_booking`` when no form is active."""
+        return "action_cancel_outside_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Never a bare "No problem" for a request that was already sent."""
+        if request_was_sent(tracker.events):
+            dispatcher.utter_message(text=replies.already_sent(load_clinic()))
+        else:
+            dispatcher.utter_message(response="utter_no_problem")
+        return []
 
 
 class ActionOfferConsultation(Action):

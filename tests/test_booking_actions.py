@@ -601,3 +601,15 @@ async def test_a_corrected_time_outside_the_hours_gets_the_same_note(booking, do
         {k: e[k] for k in ("event", "name", "value")} for e in events]
     assert "changed your preferred time" in texts(dispatcher)
     assert "closed" in texts(dispatcher).lower()
+
+
+async def test_a_cancel_after_a_request_was_sent_points_to_the_phone(booking, domain):
+    sent = [{"event": "bot", "text": "sent", "metadata": {"booking_outcome": "stored"}}]
+    dispatcher = CollectingDispatcher()
+    await booking.ActionCancelOutsideForm().run(dispatcher, tracker(events=sent), domain)
+    assert "already been sent" in texts(dispatcher)
+    assert load_clinic().phone_display in texts(dispatcher)
+
+    nothing_sent = CollectingDispatcher()
+    await booking.ActionCancelOutsideForm().run(nothing_sent, tracker(), domain)
+    assert [m.get("response") for m in nothing_sent.messages] == ["utter_no_problem"]

@@ -159,6 +159,9 @@ def test_booking_lands_in_the_database_encrypted(booking_assistant, booking_env,
     assert "has been sent" in text and "reference #1" in text
     assert clinic.booking_note in text
     assert clinic.phone_display in text and clinic.hours_text in text
+    # Changing one's mind afterwards: not "No problem", the request is already with the clinic.
+    text, _ = say(booking_assistant, sender, "actually I changed my mind, cancel that")
+    assert "already been sent" in text and clinic.phone_display in text, text
 
     assert count_requests(booking_env) == 1
     raw = open(db_path(booking_env), "rb").read()

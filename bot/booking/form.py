@@ -125,3 +125,15 @@ def form_run(events: Iterable[Mapping[str, Any]], sender_id: str, request: NewRe
     # No activation event was sent (should not happen): the same details, once.
     return "\x00".join([sender_id, "content", request.full_name, request.contact,
                         request.preferred_time, request.location_id])  # fmt: skip
+
+
+# The bot message metadata the submit action sets (bot/staff/report.py counts it too).
+BOOKING_OUTCOME_KEY = "booking_outcome"
+STORED = "stored"
+
+
+def request_was_sent(events: Iterable[Mapping[str, Any]]) -> bool:
+    """True when this conversation already sent a consultation request to the clinic."""
+    return any(event.get("event") == "bot"
+               and (event.get("metadata") or {}).get(BOOKING_OUTCOME_KEY) == STORED
+               for event in events)

@@ -202,6 +202,15 @@ def nothing_to_change(profile: ClinicProfile) -> str:
     )
 
 
+def already_sent(profile: ClinicProfile) -> str:
+    """A cancel after this conversation's request was already sent to the clinic."""
+    return (
+        "Your consultation request has already been sent to the clinic, so I can't withdraw "
+        f"it here. To cancel or change it, please call {profile.name} at "
+        f"{profile.phone_display} ({profile.hours_text}), or email {profile.email}."
+    )
+
+
 def consent_declined(profile: ClinicProfile) -> str:
     """No consent: nothing is collected, and the patient can still reach a person."""
     return (
