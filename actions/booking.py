@@ -34,7 +34,7 @@ from bot.booking.form import (
 )
 from bot.booking.notify import send_new_request_notification
 from bot.booking.on_behalf import opening_message, relation_in
-from bot.booking.slots import ATTEMPT_SLOT, FORM
+from bot.booking.slots import ATTEMPT_SLOT, FORM, STORED
 from bot.booking.store import get_store
 from bot.config import load_clinic
 from bot.opening_hours import outside_hours
@@ -590,7 +590,7 @@ class ActionSubmitConsultationRequest(Action):
         if created:
             _notify_in_background(stored)
         dispatcher.utter_message(
-            text=replies.confirmed(profile, stored.id), booking_outcome="stored"
+            text=replies.confirmed(profile, stored.id), booking_outcome=STORED
         )
         return reset_booking_slots()
 

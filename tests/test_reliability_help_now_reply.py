@@ -20,6 +20,8 @@ DOMAIN = SimpleNamespace(
     ("me quiero morir", "twilio_sms", "Llama o escribe al 988 y oprime 2"),
     ("no puedo respirar y me duele el pecho", "webchat", "emergencia médica"),
     ("I can't breathe and my chest hurts", "rest", "medical emergency"),
+    # someone else's overdose: the emergency reply, as the NLU decides it
+    ("my boyfriend took a bunch of pills and won't wake up", "rest", "medical emergency"),
 ])
 def test_the_reply_is_in_the_language_and_form_of_the_channel(text, channel, expected):
     [reply] = help_now_responses(DOMAIN, text, channel)

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.booking import validators
-from bot.booking.slots import ATTEMPT_SLOT, FORM, FORM_SLOTS
+from bot.booking.slots import ATTEMPT_SLOT, BOOKING_OUTCOME_KEY, FORM, FORM_SLOTS, STORED
 from bot.booking.store import NewRequest
 from bot.config import ClinicProfile, Location
 
@@ -126,10 +126,6 @@ def form_run(events: Iterable[Mapping[str, Any]], sender_id: str, request: NewRe
     return "\x00".join([sender_id, "content", request.full_name, request.contact,
                         request.preferred_time, request.location_id])  # fmt: skip
 
-
-# The bot message metadata the submit action sets (bot/staff/report.py counts it too).
-BOOKING_OUTCOME_KEY = "booking_outcome"
-STORED = "stored"
 
 
 def request_was_sent(events: Iterable[Mapping[str, Any]]) -> bool:

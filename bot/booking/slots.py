@@ -21,5 +21,9 @@ FORM_SLOTS = ("booking_consent", *PERSONAL_SLOTS, "booking_review")
 # After a failed submit: the idempotency key of that attempt, so that a retry stores the
 # request at most once even if the failed attempt reached the database after all.
 ATTEMPT_SLOT = "booking_attempt_key"
+# The bot message metadata the submit action sets, and its value for a request sent
+# (read by the cancel outside the form and by `bot report`).
+BOOKING_OUTCOME_KEY = "booking_outcome"
+STORED = "stored"
 # Everything above, plus the form's bookkeeping.
 REQUEST_SLOTS = (*FORM_SLOTS, ATTEMPT_SLOT, "requested_slot")

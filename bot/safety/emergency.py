@@ -30,6 +30,17 @@ _HELP_CALLED = re.compile(
     r"im|i am|hes|shes|he is|she is) (?:at|in) the (?:er|hospital|emergency room)\b")
 
 
+OVERDOSE_CATEGORY = "overdose"
+THIRD_PARTY_CATEGORY = "third_party"
+
+
+def someone_else_took_too_much(categories: tuple[str, ...]) -> bool:
+    """A crisis verdict that is only an overdose about another person ("my boyfriend took a
+    bunch of pills and won't wake up"): a medical emergency for the writer to handle (911
+    first), not their own crisis. The NLU and the channels' fast reply both ask this."""
+    return set(categories) == {OVERDOSE_CATEGORY, THIRD_PARTY_CATEGORY}
+
+
 def help_is_called(text: str) -> bool:
     """True when the message says emergency help was called or has come."""
     return any(_HELP_CALLED.search(form) for form in normalize_variants(text or ""))

@@ -61,16 +61,13 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.language import MESSAGE_LANGUAGE, language_undecided, message_language
 from bot.nlu.clauses import split_clauses
 from bot.safety.crisis import CONCERN, detect_crisis, detect_distress, has_figure_or_denial
-from bot.safety.emergency import help_is_called
+from bot.safety.emergency import URGENT_INTENT, help_is_called, someone_else_took_too_much
 from bot.safety.medical import detect_medical_advice
 from bot.safety.urgent import is_urgent
 
 CRISIS_INTENT = "crisis"
 CRISIS_TOPIC_INTENT = "crisis_topic"
 MEDICAL_ADVICE_INTENT = "medical_advice"
-URGENT_INTENT = "urgent_medical"
-OVERDOSE_CATEGORY = "overdose"
-THIRD_PARTY_CATEGORY = "third_party"
 SAFETY_KEY = "safety"
 ASK_QUESTION_INTENT = "ask_question"
 LANGUAGE_ENTITY = MESSAGE_LANGUAGE
@@ -129,12 +126,6 @@ def semantic_distress_vote(message: Message, text: str, threshold: float, margin
             - margin:
         return False
     return not has_figure_or_denial(text)
-
-
-def someone_else_took_too_much(categories: tuple[str, ...]) -> bool:
-    """An overdose about another person and nothing suicidal or self-harming: a medical
-    emergency for the person writing to handle (911 first), not their own crisis."""
-    return set(categories) == {OVERDOSE_CATEGORY, THIRD_PARTY_CATEGORY}
 
 
 def _set_intent(message: Message, intent: str, confidence: float = 1.0) -> None:

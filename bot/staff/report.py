@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from bot.booking.slots import PERSONAL_SLOTS
+from bot.booking.slots import BOOKING_OUTCOME_KEY, PERSONAL_SLOTS
 from bot.config import PROJECT_ROOT
 from bot.privacy.crypto import DecryptionError, KeyConfigurationError
 from bot.privacy.tracker_events import open_stored_event
@@ -44,7 +44,6 @@ TRACKER_DB_ENV = "BOT_TRACKER_DB_URL"  # the same variable as bot.staff.retentio
 DEFAULT_HTML = PROJECT_ROOT / "var" / "reports" / "report.html"
 FORM = "consultation_form"
 SUBMIT_ACTION = "action_submit_consultation_request"
-BOOKING_OUTCOME_KEY = "booking_outcome"  # bot message metadata set by the submit action
 CRISIS_INTENTS = frozenset({"crisis"})
 # Never shown as examples: personal crises, questions about crisis topics, medical details.
 PRIVATE_INTENTS = frozenset(
