@@ -13,12 +13,15 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import replies
+from bot.booking import replies as booking_replies
 from bot.booking import validators
 from bot.booking.form import asks_to_book, clinic_today
+from bot.booking.midform import asks_what_was_given, correction_in
+from bot.booking.slots import FORM as BOOKING_FORM
 from bot.config import load_clinic, load_retrieval_settings
 from bot.feedback.votes import ALTERNATIVES_KEY, alternatives
 from bot.language import MESSAGE_LANGUAGE, looks_spanish
-from bot.opening_hours import with_open_note
+from bot.opening_hours import outside_hours, with_open_note
 from bot.retrieval import debug as retrieval_debug
 from bot.retrieval.answer_log import (
     chosen_record,
@@ -29,6 +32,7 @@ from bot.retrieval.answer_log import (
 from bot.retrieval.choices import pick_offered
 from bot.retrieval.clinic_topic import moves_on_to_the_clinic
 from bot.retrieval.followup import previous_entry, reads_better, resolved_query
+from bot.retrieval.question_clause import asked_question
 from bot.retrieval.reload import version_of
 from bot.retrieval.retriever import RetrievalUnavailable, get_retriever
 from bot.safety.distress import CHECK_IN, RESOURCES, distress_response
@@ -111,6 +115,10 @@ class ActionAnswerQuestion(Action):
             logger.info("message during a medical emergency: the emergency follow-up")
             dispatcher.utter_message(response="utter_crisis_followup")
             return [SlotSet("human_offered", False)]
+        if (tracker.active_loop or {}).get("name") == BOOKING_FORM:
+            about_the_request = self._about_the_request(dispatcher, tracker, text, profile)
+            if about_the_request is not None:
+                return about_the_request
         if intent != replies.CHOOSE_ANSWER_INTENT and (
                 looks_spanish(text) or tracker.get_slot(MESSAGE_LANGUAGE) == "es"):
             # The slot is "es" also for a short reply ("sí", "ok") in a Spanish conversation.
@@ -138,6 +146,8 @@ class ActionAnswerQuestion(Action):
             decision = await asyncio.to_thread(retriever.decide, text)
             decision = await asyncio.to_thread(self._with_previous_topic, retriever, text,
                                                decision, tracker.events)
+            decision = await asyncio.to_thread(self._the_question_alone, retriever, text,
+                                               decision)
             parts = await asyncio.to_thread(self._answers_per_question, retriever, text, decision)
         except RetrievalUnavailable:
             logger.warning("retrieval unavailable; told the patient to call the clinic")
@@ -190,6 +200,27 @@ class ActionAnswerQuestion(Action):
         return events
 
     @staticmethod
+    def _about_the_request(dispatcher: CollectingDispatcher, tracker: Tracker, text: str,
+                           profile: Any) -> list[EventType] | None:
+        """Mid-form, a message about the request itself (bot.booking.midform): a correction of
+        another detail that names the new value is applied ("actually, switch that to Thursday
+        mornings" at the location step), and "what did I tell you my name was?" is answered
+        with the details so far. None for anything else."""
+        correction = correction_in(text, tracker.get_slot("requested_slot"),
+                                   clinic_today(profile), profile.locations)
+        if correction is not None:
+            field, values = correction
+            dispatcher.utter_message(text=booking_replies.changed_detail_ack(field))
+            closed = outside_hours(values.get("preferred_time_normalized"), profile)
+            if closed:
+                dispatcher.utter_message(text=booking_replies.outside_hours_note(profile, closed))
+            return [SlotSet(slot, value) for slot, value in values.items()]
+        if asks_what_was_given(text):
+            dispatcher.utter_message(text=booking_replies.details_so_far(profile, tracker.slots))
+            return []
+        return None
+
+    @staticmethod
     async def _reply_distress_resources(
         dispatcher: CollectingDispatcher, tracker: Tracker, profile: Any
     ) -> list[EventType]:
@@ -224,11 +255,24 @@ class ActionAnswerQuestion(Action):
         the topic of the previous answer when that reads better (bot.retrieval.followup)."""
         previous = previous_entry(events)
         entry = retriever.get(previous) if previous else None
-        query = resolved_query(text, entry.title) if entry is not None else None
+        query = resolved_query(text, entry.title, entry.id) if entry is not None else None
         if query is None:
             return decision
         resolved = retriever.decide(query)
         return resolved if reads_better(decision, resolved) else decision
+
+    @staticmethod
+    def _the_question_alone(retriever: Any, text: str, decision: Any) -> Any:
+        """When the whole message gets no answer, the decision for its one question alone
+        ("waiting is killing me lol, how fast does it work"), if that one answers
+        (bot.retrieval.question_clause); otherwise the decision as it was."""
+        if decision.kind != "none":
+            return decision
+        question = asked_question(text)
+        if question is None:
+            return decision
+        alone = retriever.decide(question)
+        return alone if alone.kind == "answer" else decision
 
     @staticmethod
     def _answers_per_question(retriever: Any, text: str, whole: Any) -> list[Any]:

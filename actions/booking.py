@@ -32,6 +32,7 @@ from bot.booking.form import (
     request_from_slots,
     request_was_sent,
 )
+from bot.booking.midform import asks_what_was_given, correction_in
 from bot.booking.notify import send_new_request_notification
 from bot.booking.on_behalf import opening_message, relation_in
 from bot.booking.slots import ATTEMPT_SLOT, FORM, STORED
@@ -101,12 +102,20 @@ class ValidateConsultationForm(FormValidationAction):
     async def _answered_a_choice(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any] | None:
-        """A tap on (or "the second one" of) answer options offered mid-form is answered.
+        """A tap on (or "the second one" of) answer options offered mid-form is answered, and
+        a message about the request itself (bot.booking.midform) is handled as such.
 
         choose_answer is not a not_intent of the slots, because typed answers such as
         "the 20th" are sometimes classified as it; only a real pick is treated as one.
         """
         message = tracker.latest_message or {}
+        text = message.get("text") or ""
+        profile = load_clinic()
+        if correction_in(text, tracker.get_slot("requested_slot"), clinic_today(profile),
+                         profile.locations) or asks_what_was_given(text):
+            # "actually, switch that to Thursday mornings" at the location step, "what did I
+            # tell you my name was?": about the request, not an answer to this step.
+            return await self._answer_instead(dispatcher, tracker, domain)
         if _latest_intent(tracker) != CHOOSE_ANSWER_INTENT:
             return None
         picked = next(tracker.get_latest_entity_values("answer_id"), None) or pick_offered(

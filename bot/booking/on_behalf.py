@@ -37,6 +37,8 @@ _FOR_PRONOUN = re.compile(
     r"another\s+person|a\s+(?:friend|family\s+member|relative|loved\s+one))\b",
     re.IGNORECASE,
 )
+# "my son is 24 ... a consultation for him": the relation named earlier in the same message.
+_MY_RELATION = re.compile(rf"\b(?:my|our)\s+(?:\w+\s+)?(?P<relation>{_RELATION})\b", re.IGNORECASE)
 _GENERIC = {"friend": "friend", "family member": "family member", "relative": "relative",
             "loved one": "loved one"}  # fmt: skip
 SOMEONE_ELSE = "someone else"
@@ -56,7 +58,8 @@ def relation_in(text: str) -> str | None:
         for phrase, relation in _GENERIC.items():
             if tail.endswith(phrase):
                 return relation
-        return SOMEONE_ELSE
+        named = _MY_RELATION.search(text[:match.start()] + " " + text[match.end():])
+        return named.group("relation").lower() if named else SOMEONE_ELSE
     return None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 
 from bot.booking.on_behalf import SOMEONE_ELSE, described
 from bot.config import ClinicProfile, Location
@@ -30,6 +31,7 @@ INVALID_REPLIES = {
     "too_short": "Could you give your full first and last name?",
     "not_a_name": "That doesn't look like a name. Please type just your first and last name.",
     "sentence": 'I only need your name here, for example "Jane Smith".',
+    "time_not_name": "That sounds like a time; I'll ask for that in a moment.",
     "question": "I'll need an answer to my question before we go on.",
     "not_a_contact": (
         "I need a phone number or an email address here, for example (555) 555-0100 or "
@@ -63,8 +65,7 @@ INVALID_REPLIES = {
         "saved. Otherwise:"
     ),
     "review_unclear": (
-        "Please tell me whether to send the request, or use the buttons to change a detail or "
-        "cancel."
+        'Please tell me whether to send the request, which detail to change, or "cancel".'
     ),
 }
 
@@ -176,6 +177,28 @@ def summary(
             f"Shall I send it to {profile.name}?",
         ]
     )
+
+
+def details_so_far(profile: ClinicProfile, slots: dict[str, Any]) -> str:
+    """What the patient has given so far in this request, read back on request (only to the
+    same conversation, as the summary is)."""
+    lines = []
+    if slots.get("booking_for"):
+        lines.append(f"- For: {described(slots['booking_for'])}")
+    if slots.get("full_name"):
+        lines.append(f"- Name: {slots['full_name']}")
+    if slots.get("contact"):
+        label = "Email" if slots.get("contact_kind") == "email" else "Phone"
+        lines.append(f"- {label}: {format_contact(slots['contact'], slots.get('contact_kind'))}")
+    if slots.get("preferred_time"):
+        lines.append(f"- Preferred time: {slots['preferred_time']}")
+    location = next((loc for loc in profile.locations if loc.id == slots.get("location")), None)
+    if location is not None:
+        lines.append(f"- Location: {location_label(location)}")
+    if not lines:
+        return "You haven't given me any details yet."
+    return "\n".join(["Here is what I have so far:", *lines,
+                      'To change one, just tell me (for example "change my phone number").'])
 
 
 def which_detail_prompt() -> str:

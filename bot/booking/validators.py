@@ -34,7 +34,8 @@ _NAME_PREFIX = re.compile(
     r"(?:i\s+(?:already\s+)?(?:told|gave)\s+you(?=\s+my\s+name)\s+)?"
     r"(?:(?:my|his|her|their|the\s+patient'?s|the\s+patients)\s+(?:full\s+)?name\s*"
     r"(?:is|[,;-]\s*(?:it'?s|it\s+is))|"
-    r"(?:my|his|her|their)\s+name'?s|name\s*:|i\s*am|i'?m|it'?s|this\s+is|call\s+me|"
+    r"(?:my|his|her|their)\s+name'?s|name\s*:|i\s*am|i'?m|"
+    r"(?:it\s+)?should\s+(?:be|say|read)|(?:it'?s\s+)?actually(?:\s+it'?s)?|it'?s|this\s+is|call\s+me|"
     r"(?:she|he)\s+is|(?:she|he)'?s)\s+",
     re.IGNORECASE,
 )
@@ -59,6 +60,17 @@ _QUESTION_START = re.compile(
 _ADDRESS_WORDS = frozenset(
     "st street ave avenue rd road blvd boulevard ln lane dr suite apt hwy highway".split()
 )
+# Days and times of day: "Fridays after lunch" typed at the name step is a time, not a name.
+_TIME_WORDS = frozenset(
+    """
+    monday mondays tuesday tuesdays wednesday wednesdays thursday thursdays friday fridays
+    saturday saturdays sunday sundays weekday weekdays weekend weekends morning mornings
+    afternoon afternoons evening evenings night nights lunch lunchtime noon tonight today
+    tomorrow am pm asap anytime
+    """.split()
+)
+# "Priyanka Desai Moore, no hyphen": a remark after the name, after a comma.
+_AFTER_NAME_REMARK = re.compile(r"^(?P<name>[^,]+),\s*(?P<remark>.+)$")
 _NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[-'’.][^\W\d_]*)*\.?$")
 
 
@@ -157,6 +169,10 @@ def validate_full_name(text: str) -> str:
     if "?" in cleaned or (_QUESTION_START.match(cleaned) and not _written_as_name(cleaned)):
         raise Invalid("question")
     cleaned = _NAME_PREFIX.sub("", cleaned).strip(" .,!")
+    remark = _AFTER_NAME_REMARK.match(cleaned)
+    if remark and len(remark.group("name").split()) >= 2 and any(
+            word in _SENTENCE_WORDS for word in remark.group("remark").lower().split()):
+        cleaned = remark.group("name").strip()
     if any(ch.isdigit() for ch in cleaned) or "@" in cleaned:
         raise Invalid("not_a_name")
     words = cleaned.replace(",", " ").split()
@@ -169,6 +185,10 @@ def validate_full_name(text: str) -> str:
     if any(word.lower().strip(".") in _SENTENCE_WORDS and not word[:1].isupper()
            for word in words):
         raise Invalid("sentence")
+    timely = [word for word in words if word.lower().strip(".") in _TIME_WORDS]
+    # "Sunday Rose" and "Tuesday Weld" are names: written with capitals, a day word is allowed.
+    if timely and not _written_as_name(cleaned):
+        raise Invalid("time_not_name")
     if words[-1].lower().strip(".") in _ADDRESS_WORDS:
         raise Invalid("not_a_name")
     if not all(_NAME_CHARS.match(word) for word in words):

@@ -30,6 +30,12 @@ the retrieval layer instead of the classifier's intent when
   k >= ``unsure_knowledge_similarity`` (0.60): an unsure guess does not take a message that is
   close to the knowledge, not even for an explicit act.
 
+When the FAQ entry closest to the message is one that stands for a dialogue act
+(``knowledge_acts``: "How do I book?") and it is closer than any entry that answers itself, with
+similarity >= 0.60, the message is that act ("ok yes, a consultation then" opens the form instead
+of being told how to book; routing reason "knowledge_act"), unless the classifier is sure
+(>= 0.6) of another intent.
+
 A longer message that reads as a question the knowledge is not close to (k below 0.60) but has
 one clause that asks for booking or a person with confidence >= 0.8 ("can I book for my husband?
 he hates talking on the phone") gets that act (routing reason "clause").
@@ -204,6 +210,8 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
             "intents": intents,
             "crisis": crisis,
             "knowledge_vectors": knowledge_vectors[answers_itself],
+            "act_vectors": knowledge_vectors[~answers_itself],
+            "act_labels": [label for label in knowledge_labels if label != retrieval],
         }
         with self._storage.write_to(self._resource) as directory:
             with open(directory / MODEL_FILE, "wb") as handle:
@@ -268,7 +276,10 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
         top = dict(ranking[0])
         knowledge_similarity = float(np.max(model["knowledge_vectors"] @ vector))
         reason = "classifier"
-        if top[INTENT_NAME_KEY] != retrieval and self.goes_to_retrieval(
+        act = self._knowledge_act(vector, knowledge_similarity, top)
+        if act is not None:
+            top, reason = act, "knowledge_act"
+        elif top[INTENT_NAME_KEY] != retrieval and self.goes_to_retrieval(
                 top[INTENT_NAME_KEY], top[PREDICTED_CONFIDENCE_KEY], knowledge_similarity):
             top = {INTENT_NAME_KEY: retrieval, PREDICTED_CONFIDENCE_KEY: knowledge_similarity}
             reason = "knowledge"
@@ -297,6 +308,26 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
                         [model["crisis"].score(v, c) for v, c in zip(clause_vectors, clauses,
                                                                       strict=True)],
                         add_to_output=True)
+
+    def _knowledge_act(self, vector: np.ndarray, knowledge_similarity: float,
+                       top: dict[str, Any]) -> dict[str, Any] | None:
+        """The dialogue act of the closest FAQ entry, when that entry stands for an act and is
+        closer than the knowledge that answers itself (module docstring); None otherwise."""
+        model = self._model
+        labels = model.get("act_labels") if model else None
+        if model is None or not labels:
+            return None
+        similarities = model["act_vectors"] @ vector
+        best = int(np.argmax(similarities))
+        similarity = float(similarities[best])
+        sure_of_other = (top[INTENT_NAME_KEY] not in (self._config["retrieval_intent"],
+                                                      labels[best])
+                         and top[PREDICTED_CONFIDENCE_KEY]
+                         >= float(self._config["unsure_confidence"]))
+        if (similarity < float(self._config["unsure_knowledge_similarity"])
+                or similarity <= knowledge_similarity or sure_of_other):
+            return None
+        return {INTENT_NAME_KEY: labels[best], PREDICTED_CONFIDENCE_KEY: similarity}
 
     def _clause_act(self, clause_vectors: np.ndarray, clauses: list[str]) -> dict | None:
         """An explicit act that one clause of a longer message asks for with confidence ("can

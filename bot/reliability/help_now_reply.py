@@ -22,7 +22,7 @@ from bot.config import load_clinic
 from bot.language import MESSAGE_LANGUAGE, message_language
 from bot.replies import help_now_line
 from bot.safety.crisis import detect_crisis
-from bot.safety.emergency import someone_else_took_too_much
+from bot.safety.emergency import needs_emergency_reply
 from bot.safety.urgent import is_urgent
 
 logger = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ T = TypeVar("T")
 def help_now_responses(domain: Any, text: str, channel: str) -> list[dict[str, Any]]:
     """The crisis / emergency response for ``text`` on ``channel``; [] when it needs neither."""
     verdict = detect_crisis(text)
-    if verdict.is_crisis and not someone_else_took_too_much(verdict.categories):
+    if verdict.is_crisis and not needs_emergency_reply(verdict.categories, verdict.rules, text):
         name = CRISIS_RESPONSE
     elif verdict.is_crisis or is_urgent(text):
         name = URGENT_RESPONSE

@@ -137,6 +137,29 @@ def _to(sender: str, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"recipient_id": sender, **message} for message in messages]
 
 
+class WholeMessageCollector(CollectingOutputChannel):
+    """Collects each response as one message, its ``custom`` marker included.
+
+    Rasa's collector sends a response's ``custom`` payload as a message of its own, which a
+    plain REST client shows as an empty bubble after the crisis reply.
+    """
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """Send the response as Rasa would, then put its ``custom`` on the message it made."""
+        custom = message.get("custom")
+        if custom is None or not (message.get("text") or message.get("buttons")):
+            await super().send_response(recipient_id, message)
+            return
+        before = len(self.messages)
+        await super().send_response(
+            recipient_id, {key: value for key, value in message.items() if key != "custom"}
+        )
+        if len(self.messages) > before:
+            self.messages[-1]["custom"] = custom
+        else:
+            await self.send_custom_json(recipient_id, custom)
+
+
 class GuardedRestInput(InputChannel):
     """``/webhooks/rest/webhook`` with input checks before NLU (see the module docstring)."""
 
@@ -202,7 +225,7 @@ class GuardedRestInput(InputChannel):
                     [{"recipient_id": sender, "text": replies.too_fast(load_clinic())}],
                     status=429, headers={"Retry-After": str(math.ceil(wait))},
                 )
-            collector = CollectingOutputChannel()
+            collector = WholeMessageCollector()
             budget = self.help_now_budget if urgent else None
             try:
                 finished, early = await finish_within(
@@ -225,7 +248,7 @@ class GuardedRestInput(InputChannel):
         return blueprint
 
     async def _converse(self, agent: Any, sender: str, text: str, metadata: dict | None,
-                        collector: CollectingOutputChannel,
+                        collector: WholeMessageCollector,
                         on_new_message: Callable[[UserMessage], Awaitable[Any]],
                         ) -> list[dict[str, Any]] | None:  # fmt: skip
         """Hand the message to Rasa; returns a reply of its own only when Rasa must not see it."""

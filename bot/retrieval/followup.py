@@ -10,6 +10,10 @@ read back. "it" mostly means the treatment itself, which retrieval already assum
 legal"), and reading it as the previous topic lost as much as it won; the exception is asking
 whether the clinic provides it ("do you offer it?"), where "it" is the thing just described
 (tuned split still 18 of 20).
+Two narrower readings of "that" are taken back (tests/eval/followups.yml, fourth round): "that"
+or "this" before a noun that names an experience ("how long does that feeling last?" after
+dissociation), and "that" or "it" asked about how long it lasts or when it wears off ("how long
+does that last?" after the side effects). "does that include talk therapy" is neither.
 Carrying the whole previous question into the query was tried before and made answers worse.
 """
 
@@ -27,6 +31,14 @@ _PLURAL_REFERENCE = re.compile(r"\b(?:they|them|those|these)\b", re.IGNORECASE)
 _PROVIDED_REFERENCE = re.compile(
     r"\b(?:you|u|ya|y'all|you guys|your clinic|the clinic)\s+(?:also\s+|even\s+|still\s+)?"
     r"(?:offer|provide|do|have|give|carry)\s+(it|that|this)\b", re.IGNORECASE)
+# "that feeling", "this side effect": a demonstrative with a noun points at what was just said.
+_DEMONSTRATIVE_NOUN = re.compile(
+    r"\b(?:that|this)\s+(?:feeling|feelings|sensation|effect|side\s+effect|part|stuff|thing|"
+    r"experience|state|symptom|reaction)\b", re.IGNORECASE)
+# "how long does that last", "when does it wear off": the duration of the thing just described.
+_DURATION_REFERENCE = re.compile(
+    r"\b(that|it)\s+(?:usually\s+|normally\s+|typically\s+)?(?:last|lasts|wear\s+off|wears\s+off|"
+    r"go\s+away|goes\s+away|pass|passes|stop|stops)\b", re.IGNORECASE)
 MAX_WORDS = 8
 TURNS_BACK = 2
 ANSWERED = frozenset({"answer", "chosen"})
@@ -61,9 +73,10 @@ def topic_words(title: str) -> str:
     return " ".join(w for w in re.findall(r"[a-z]+", title.lower()) if w not in _STOP)
 
 
-def resolved_query(text: str, previous_title: str) -> str | None:
-    """``text`` with its plural pronoun (or the "it" of "do you offer it") replaced by the
-    previous topic, for a short follow-up that has one; None otherwise."""
+def resolved_query(text: str, previous_title: str, previous_id: str | None = None) -> str | None:
+    """``text`` with its plural pronoun (or the "it" of "do you offer it", "that feeling", the
+    "that" of "how long does that last") replaced by the previous topic, for a short follow-up
+    that has one; None otherwise."""
     if len(text.split()) > MAX_WORDS:
         return None
     topic = topic_words(previous_title)
@@ -71,6 +84,15 @@ def resolved_query(text: str, previous_title: str) -> str | None:
         return None
     if _PLURAL_REFERENCE.search(text):
         return _PLURAL_REFERENCE.sub(topic, text, count=1)
+    # "that feeling" after "What does a session feel like?" is the dissociation, not the
+    # session: these readings name the entry by its id ("dissociation", "common side effects").
+    named = previous_id.replace("_", " ") if previous_id else topic
+    demonstrative = _DEMONSTRATIVE_NOUN.search(text)
+    if demonstrative:
+        return text[:demonstrative.start()] + named + text[demonstrative.end():]
+    duration = _DURATION_REFERENCE.search(text)
+    if duration:
+        return text[:duration.start(1)] + named + text[duration.end(1):]
     provided = _PROVIDED_REFERENCE.search(text)
     if provided:
         return text[:provided.start(1)] + topic + text[provided.end(1):]

@@ -32,13 +32,41 @@ _HELP_CALLED = re.compile(
 
 OVERDOSE_CATEGORY = "overdose"
 THIRD_PARTY_CATEGORY = "third_party"
+# The crisis rule for someone else not breathing or not waking up (crisis_patterns.yml).
+UNRESPONSIVE_RULE = "unresponsive"
 
 
-def someone_else_took_too_much(categories: tuple[str, ...]) -> bool:
-    """A crisis verdict that is only an overdose about another person ("my boyfriend took a
-    bunch of pills and won't wake up"): a medical emergency for the writer to handle (911
-    first), not their own crisis. The NLU and the channels' fast reply both ask this."""
-    return set(categories) == {OVERDOSE_CATEGORY, THIRD_PARTY_CATEGORY}
+def someone_else_took_too_much(categories: tuple[str, ...], rules: tuple[str, ...] = ()) -> bool:
+    """A crisis verdict that is only about another person's body: an overdose ("my boyfriend
+    took a bunch of pills") or someone who cannot be woken ("my roommate used his spray and I
+    can't wake him up"). A medical emergency for the writer to handle (911 first, lay them on
+    their side), not their own crisis; someone else *talking* about suicide stays a crisis.
+    The NLU and the channels' fast reply both ask this."""
+    found = set(categories)
+    if found == {OVERDOSE_CATEGORY, THIRD_PARTY_CATEGORY}:
+        return True
+    return found == {THIRD_PARTY_CATEGORY} and bool(rules) and set(rules) == {UNRESPONSIVE_RULE}
+
+
+# A substance already taken ("i took like 20 of my sleeping pills", "I think I overdosed"), as
+# opposed to one about to be taken ("I'm going to take all of them"), which is the crisis reply.
+_ALREADY_TAKEN = re.compile(
+    r"\b(?:took|taken|swallowed|downed|overdosed|oded|odd|popped|snorted|injected|drank)\b")
+
+
+def took_too_much_already(categories: tuple[str, ...], text: str) -> bool:
+    """A crisis verdict that is only an overdose the writer has already taken, with no words of
+    wanting to die: a medical emergency first (911, Poison Control, don't sleep it off alone),
+    with 988 in the same reply for the case it was on purpose."""
+    return set(categories) == {OVERDOSE_CATEGORY} and any(
+        _ALREADY_TAKEN.search(form) for form in normalize_variants(text or ""))
+
+
+def needs_emergency_reply(categories: tuple[str, ...], rules: tuple[str, ...], text: str) -> bool:
+    """A crisis verdict that is a medical emergency (the urgent reply, 911 first, and the
+    emergency follow-ups) rather than the crisis reply: someone else's overdose or someone who
+    cannot be woken, or an overdose the writer already took."""
+    return someone_else_took_too_much(categories, rules) or took_too_much_already(categories, text)
 
 
 def help_is_called(text: str) -> bool:

@@ -61,7 +61,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.language import MESSAGE_LANGUAGE, language_undecided, message_language
 from bot.nlu.clauses import split_clauses
 from bot.safety.crisis import CONCERN, detect_crisis, detect_distress, has_figure_or_denial
-from bot.safety.emergency import URGENT_INTENT, help_is_called, someone_else_took_too_much
+from bot.safety.emergency import URGENT_INTENT, help_is_called, needs_emergency_reply
 from bot.safety.medical import detect_medical_advice
 from bot.safety.urgent import is_urgent
 
@@ -197,7 +197,7 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
             distress = ["semantic"]
         model_intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         medical = detect_medical_advice(text)
-        if crisis.is_crisis and someone_else_took_too_much(crisis.categories):
+        if crisis.is_crisis and needs_emergency_reply(crisis.categories, crisis.rules, text):
             _set_intent(message, URGENT_INTENT)
             decided_by = "rules"
         elif crisis.is_crisis:

@@ -1,0 +1,48 @@
+"""Messages typed during the consultation form that are about the request itself rather than
+an answer to the step's question: a correction of a detail already given ("actually, switch that
+to Thursday mornings") and a question about what was given ("what did I tell you my name was?").
+
+Plain functions, no Rasa. A correction needs a word that says so ("actually", "change", "switch",
+"instead"...) and a value that passes the form's own validators; without one, the message is
+what it looks like (an answer or a question) and the form goes on as before.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from bot.booking.corrections import inline_value
+from bot.config import Location
+
+_CORRECTION_MARKER = re.compile(
+    r"\b(?:actually|instead|change|changed|switch|swap|move|make it|update|rather|correction|"
+    r"scratch that|on second thought|wait)\b", re.IGNORECASE)
+_RECAP = re.compile(
+    r"\bwhat (?:did|have) i (?:just )?(?:tell|told|give|given|gave|say|said|put|type|typed)\b|"
+    r"\bwhat (?:name|number|phone(?: number)?|email|time|details?|info(?:rmation)?) "
+    r"(?:did|have) i\b|"
+    r"\bwhat (?:do|have) you (?:have|got)(?: down)?(?: for me| so far| as my \w+)\b|"
+    r"\bread (?:it|that|them|my details|everything) back\b|"
+    r"\bwhat(?:'s| is) my (?:name|number|email|time) again\b|"
+    r"\bdid you (?:get|catch) my (?:name|number|email|details)\b",
+    re.IGNORECASE)
+
+
+def correction_in(text: str, current_step: str | None, today: date,
+                  locations: tuple[Location, ...]) -> tuple[str, dict[str, Any]] | None:
+    """(field, slot values) when ``text`` corrects a detail other than the one the form is
+    asking for now, naming the new value; None otherwise."""
+    if not _CORRECTION_MARKER.search(text or ""):
+        return None
+    found = inline_value(None, text, today, locations)
+    if found is None or found[0] == current_step:
+        return None
+    return found
+
+
+def asks_what_was_given(text: str) -> bool:
+    """True when the patient asks what they have given so far ("what did I tell you my name
+    was?", "what do you have for me so far?")."""
+    return bool(_RECAP.search(text or ""))
