@@ -31,7 +31,7 @@ from bot.retrieval.answer_log import (
 )
 from bot.retrieval.choices import pick_offered
 from bot.retrieval.clinic_topic import moves_on_to_the_clinic
-from bot.retrieval.followup import previous_entry, reads_better, resolved_query
+from bot.retrieval.followup import asks_to_repeat, previous_entry, reads_better, resolved_query
 from bot.retrieval.question_clause import asked_question
 from bot.retrieval.reload import version_of
 from bot.retrieval.retriever import RetrievalUnavailable, get_retriever
@@ -143,6 +143,15 @@ class ActionAnswerQuestion(Action):
                     return self._reply_chosen(
                         dispatcher, profile, chosen, candidate, version_of(retriever), others
                     )
+            previous = previous_entry(tracker.events)
+            if previous and asks_to_repeat(text):
+                # "could you say that again in simpler words?": the reviewed answer again
+                # (it is all the assistant may say), and a person for other words.
+                candidate = await asyncio.to_thread(retriever.get, previous)
+                if candidate is not None:
+                    dispatcher.utter_message(text=replies.repeat_intro(profile))
+                    return self._reply_chosen(dispatcher, profile, previous, candidate,
+                                              version_of(retriever))
             decision = await asyncio.to_thread(retriever.decide, text)
             decision = await asyncio.to_thread(self._with_previous_topic, retriever, text,
                                                decision, tracker.events)

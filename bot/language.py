@@ -15,7 +15,11 @@ _SPANISH_WORDS = frozenset(
     "ketamina aceptan hacer cambiar mañana manana semana sábado sabado domingo "
     # words of a crisis or an emergency, so that one is recognised and answered in Spanish
     "morir vivir matarme suicidarme quitarme vida nada nadie estoy todo todos más mas pastillas "
-    "pecho respirar duele ya si sí vale bueno claro adiós adios".split()
+    "pecho respirar duele ya si sí vale bueno claro adiós adios "
+    # everyday words of a reply in a Spanish conversation ("no sé si llamar, me da vergüenza")
+    "se sé da miedo vergüenza verguenza llamar hablar tengo tienes esta está estás soy hay muy "
+    "porque cuando ahora aqui aquí mucho hijo hija esposo esposa madre padre nunca siempre "
+    "quien quién puede pueden saber creo".split()
 )
 _ENGLISH_WORDS = frozenset(
     "the is are do does can i you my what how when where which who a an to of and or for with "

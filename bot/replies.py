@@ -106,6 +106,13 @@ def spanish_note(profile: ClinicProfile) -> str:
     )
 
 
+def repeat_intro(profile: ClinicProfile) -> str:
+    """Before the last answer, given again on request ("say that again in simpler words?"):
+    the reviewed wording is all the assistant may give, so a person is offered for other words."""
+    return ("Of course, here it is again. I can only use the clinic's reviewed wording; if "
+            f"anything is unclear, the team is happy to explain on {profile.phone_display}.")
+
+
 def unknown_choice(profile: ClinicProfile) -> str:
     """The honest reply when a chosen option no longer exists in the knowledge base."""
     return (

@@ -254,6 +254,37 @@ def test_a_correction_that_names_the_new_value_takes_it(booking_assistant, booki
     assert "has been sent" in text
 
 
+def test_a_time_correction_typed_at_the_location_step_and_a_read_back(booking_assistant,
+                                                                         booking_env):
+    """'switch that to Thursday mornings' with no 'make it' at the location step is applied,
+    "what did I tell you my name was?" reads the details back, a time at the name step is
+    no name, and the stored request has the corrected time."""
+    sender = "e2e-booking-midform"
+    say(booking_assistant, sender, "i wana bok a apointmnt plz")
+    text, _ = say(booking_assistant, sender, "yes")
+    assert "full name" in text, text
+    text, _ = say(booking_assistant, sender, "Fridays after lunch")
+    assert "sounds like a time" in text and "full name" in text, text
+    say(booking_assistant, sender, "Priya Nair-Holt")
+    text, _ = say(booking_assistant, sender, "what did I tell you my name was?")
+    assert "- Name: Priya Nair-Holt" in text and "phone number or email" in text, text
+    say(booking_assistant, sender, "priya.nh@example.org")
+    text, buttons = say(booking_assistant, sender, "Fridays after lunch")
+    assert buttons, text  # the location question
+    text, buttons = say(booking_assistant, sender,
+                        "actually wait, switch that to Thursday mornings at 8")
+    assert "changed your preferred time" in text and buttons, text
+    text, _ = say(booking_assistant, sender, buttons[0]["payload"])
+    assert "- Preferred time: Thursday mornings at 8" in text, text
+    assert "- Name: Priya Nair-Holt" in text
+    text, _ = say(booking_assistant, sender, "yes, send it")
+    assert "has been sent" in text
+    listed = staff(booking_env, "list", "--json")
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    [row] = [r for r in rows if r["full_name"] == "Priya Nair-Holt"]
+    assert row["preferred_time"] == "Thursday mornings at 8"
+
+
 def test_unwritable_database_gets_the_honest_reply(booking_assistant, booking_env):
     clinic = load_clinic()
     sender = "e2e-booking-failure"

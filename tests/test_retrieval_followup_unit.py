@@ -44,3 +44,22 @@ def test_the_resolved_reading_wins_only_when_it_answers_better():
     assert reads_better(answer(0.6), answer(0.7))
     assert not reads_better(answer(0.7), answer(0.6))
     assert not reads_better(answer(0.7), none)
+
+
+def test_that_feeling_and_how_long_that_lasts_name_the_previous_entry():
+    title = "What does a ketamine session feel like?"
+    assert resolved_query("how long does that feeling last", title, "dissociation") == (
+        "how long does dissociation last")
+    assert resolved_query("how long does that last", "What are the side effects?",
+                          "common_side_effects") == "how long does common side effects last"
+    assert resolved_query("does that include talk therapy", title, "dissociation") is None
+
+
+def test_asking_to_hear_the_answer_again():
+    from bot.retrieval.followup import asks_to_repeat
+
+    for text in ("could you say that again in simpler words?", "repeat that please",
+                 "come again?", "can you explain it in plain english"):
+        assert asks_to_repeat(text), text
+    for text in ("say hi to the team", "how long does it last again", "what is ketamine"):
+        assert not asks_to_repeat(text), text

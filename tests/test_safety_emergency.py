@@ -45,3 +45,21 @@ def test_help_called_ends_it():
 ])
 def test_what_says_help_was_called(text, called):
     assert help_is_called(text) is called
+
+
+@pytest.mark.parametrize("text, emergency", [
+    ("my roommate used a bunch of his ketamine spray and i cant wake him up", True),
+    ("i took like 20 of my sleeping pills about an hour ago", True),
+    ("I think I overdosed on ketamine", True),
+    ("I swallowed the whole bottle", True),
+    ("im going to take all my pills tonight", False),  # not taken yet: the crisis reply
+    ("i took all my pills and i want to die", False),  # wanting to die: the crisis reply
+    ("my brother says he is going to kill himself", False),  # someone else's crisis
+])
+def test_which_crisis_verdicts_are_a_medical_emergency(text, emergency):
+    from bot.safety.crisis import detect_crisis
+    from bot.safety.emergency import needs_emergency_reply
+
+    verdict = detect_crisis(text)
+    assert verdict.is_crisis
+    assert needs_emergency_reply(verdict.categories, verdict.rules, text) is emergency

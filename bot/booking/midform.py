@@ -37,6 +37,10 @@ def correction_in(text: str, current_step: str | None, today: date,
     if not _CORRECTION_MARKER.search(text or ""):
         return None
     found = inline_value(None, text, today, locations)
+    if found is None:
+        # "can we do the North office instead": a location named in full needs no "to".
+        named = [location for location in locations if location.name.lower() in text.lower()]
+        found = ("location", {"location": named[0].id}) if len(named) == 1 else None
     if found is None or found[0] == current_step:
         return None
     return found

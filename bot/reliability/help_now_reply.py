@@ -22,7 +22,7 @@ from bot.config import load_clinic
 from bot.language import MESSAGE_LANGUAGE, message_language
 from bot.replies import help_now_line
 from bot.safety.crisis import detect_crisis
-from bot.safety.emergency import needs_emergency_reply
+from bot.safety.emergency import EMERGENCY_SLOT, needs_emergency_reply
 from bot.safety.urgent import is_urgent
 
 logger = logging.getLogger(__name__)
@@ -53,14 +53,22 @@ def help_now_responses(domain: Any, text: str, channel: str) -> list[dict[str, A
 
 
 def _variant(variants: list[dict[str, Any]], channel: str, language: str) -> dict | None:
-    """The variation Rasa would pick: the message's language (a ``message_language`` slot
-    condition) first, then this channel's own text, then the general one."""
+    """The variation Rasa would pick for a first message: the message's language (a
+    ``message_language`` slot condition) first, then this channel's own text, then the general
+    one; never one conditioned on an emergency in progress."""
     def language_of(variant: dict[str, Any]) -> str:
         for condition in variant.get("condition") or []:
             if condition.get("name") == MESSAGE_LANGUAGE:
                 return str(condition.get("value"))
         return "en"
 
+    def in_an_emergency(variant: dict[str, Any]) -> bool:
+        return any(condition.get("name") == EMERGENCY_SLOT and condition.get("value") is True
+                   for condition in variant.get("condition") or [])
+
+    # The channel does not know the conversation: a variation for the middle of an emergency
+    # (emergency_mode) is not the one for a first message.
+    variants = [v for v in variants if not in_an_emergency(v)]
     for wanted in (language, "en"):
         of_language = [v for v in variants if language_of(v) == wanted]
         chosen = next((v for v in of_language if v.get("channel") == channel), None) or next(

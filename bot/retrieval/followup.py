@@ -48,6 +48,20 @@ _STOP = frozenset(
     "some about ketamine therapy treatment get have has".split())
 
 
+# "could you say that again in simpler words?", "repeat that please", "come again?"
+_REPEAT = re.compile(
+    r"\b(?:say|tell me|explain|put) (?:that|it|this) (?:again|another way|more simply|in "
+    r"(?:simpler|plain|easier|other) (?:words|english|terms))\b|\brepeat (?:that|it|this|the "
+    r"answer)\b|^(?:come again|say again|pardon|sorry what|what was that)\W*$|\bin (?:simpler|"
+    r"plain|plainer|easier) (?:words|english|terms)\b", re.IGNORECASE)
+
+
+def asks_to_repeat(text: str) -> bool:
+    """True when the patient asks to hear the last answer again ("could you say that again in
+    simpler words?"); the reviewed text is all there is, so it is given again as it is."""
+    return bool(_REPEAT.search((text or "").strip()))
+
+
 def previous_entry(events: Iterable[Mapping[str, Any]]) -> str | None:
     """The knowledge entry the assistant answered with in the last two turns before the latest
     message (newest first), or None."""

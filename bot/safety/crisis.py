@@ -369,6 +369,16 @@ _ACCIDENT_RE = re.compile(r"\b(?:cut|cuts|cutting|burn\w*|hurt|hurting|injur\w*|
                           + _TABLE.vocabulary["ACCIDENT"] + r"\b")
 
 
+_RESOLVED_HISTORY_RE = [p.regex for p in _TABLE.of(NEGATED_ACT) if p.id == "resolved_history"]
+
+
+def is_resolved_history(text: str) -> bool:
+    """True when the message asks about care with a history that is over ("I took too many
+    pills when I was 17, I'm 34 now. Will that be a problem?"); the urgent rules skip it too."""
+    return any(pattern.search(form) for form in normalize_variants(text or "")
+               for pattern in _RESOLVED_HISTORY_RE)
+
+
 def has_figure_or_denial(text: str) -> bool:
     """True when the message holds a figure of speech ("dying to know"), a denial ("I'm not
     suicidal") or an accident ("cut myself shaving"). A learned similarity score must not raise

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from bot.safety.crisis import is_resolved_history
 from bot.safety.normalize import normalize_variants
 
 _NOT = r"(?<!no )(?<!not )(?<!without )(?<!never )(?<!any )"
@@ -95,7 +96,10 @@ _GENERAL_QUESTION = re.compile(
 
 
 def is_urgent(text: str) -> bool:
-    """True when the message describes a medical emergency happening now."""
+    """True when the message describes a medical emergency happening now (not a history that
+    is over: "I took too many pills when I was 17, will that be a problem?")."""
+    if is_resolved_history(text):
+        return False
     for form in normalize_variants(text or ""):
         if any(p.search(form) for p in _SYMPTOM_RES):
             return not _GENERAL_QUESTION.search(form)

@@ -1,0 +1,74 @@
+"""Messages about the request itself typed mid-form (bot/booking/midform.py), and what the name
+step refuses (bot/booking/validators.py)."""
+
+from datetime import date
+
+import pytest
+
+from bot.booking.midform import asks_what_was_given, correction_in
+from bot.booking.on_behalf import relation_in
+from bot.booking.validators import Invalid, validate_full_name
+from bot.config import Location
+
+TODAY = date(2026, 12, 4)
+LOCATIONS = (Location(id="main", name="Main Street office", address="100 Main Street"),
+             Location(id="north", name="North office", address="42 North Avenue"))
+
+
+def test_a_correction_of_another_detail_gives_its_new_value():
+    field, values = correction_in("actually wait, switch that to Thursday mornings at 8",
+                                  "location", TODAY, LOCATIONS)
+    assert field == "preferred_time"
+    assert values["preferred_time_normalized"] == "2026-12-10 morning"  # the next Thursday
+    field, values = correction_in("my number is actually 555-201-0187", "preferred_time",
+                                  TODAY, LOCATIONS)
+    assert (field, values["contact"]) == ("contact", "+15552010187")
+    field, values = correction_in("can we do the North office instead", "preferred_time",
+                                  TODAY, LOCATIONS)
+    assert (field, values) == ("location", {"location": "north"})
+
+
+@pytest.mark.parametrize("text, step", [
+    ("Thursday mornings", "preferred_time"),  # an answer to this step, not a correction
+    ("switch that to Thursday mornings", "preferred_time"),  # the step's own detail
+    ("what time do you open on thursday", "location"),  # no word that says it is a correction
+    ("actually, how long does a session take?", "location"),  # no value
+])
+def test_answers_questions_and_the_steps_own_detail_are_no_correction(text, step):
+    assert correction_in(text, step, TODAY, LOCATIONS) is None
+
+
+@pytest.mark.parametrize("text", ["what did I tell you my name was?",
+                                  "what number did I give you", "what do you have so far?",
+                                  "can you read it back", "did you get my email"])
+def test_asking_what_was_given(text):
+    assert asks_what_was_given(text)
+
+
+@pytest.mark.parametrize("text", ["what is ketamine", "what did the research find",
+                                  "Priya Nair"])
+def test_other_messages_do_not_ask_for_the_details(text):
+    assert not asks_what_was_given(text)
+
+
+@pytest.mark.parametrize("text", ["Fridays after lunch", "tomorrow morning",
+                                  "weekday mornings", "next tuesday pls"])
+def test_a_time_is_not_a_name(text):
+    with pytest.raises(Invalid) as refused:
+        validate_full_name(text)
+    assert refused.value.reason == "time_not_name"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Sunday Rose", "Sunday Rose"), ("Tuesday Weld", "Tuesday Weld"),
+    ("it should be Priyanka Desai Moore, no hyphen", "Priyanka Desai Moore"),
+    ("it's actually Ann Lee", "Ann Lee"), ("Hall, Ivy", "Hall Ivy"),
+])
+def test_names_with_day_words_and_names_with_a_remark(text, name):
+    assert validate_full_name(text) == name
+
+
+def test_the_relation_named_before_a_pronoun():
+    assert relation_in("my son is 24 and his meds stopped working. can someone call me at "
+                       "555-555-0188 about a consultation for him?") == "son"
+    assert relation_in("can i book for her? she doesnt do computers") == "someone else"

@@ -1,0 +1,23 @@
+"""The one question of a message that also makes a remark (bot/retrieval/question_clause.py)."""
+
+import pytest
+
+from bot.retrieval.question_clause import asked_question
+
+
+@pytest.mark.parametrize("text, question", [
+    ("waiting for results is killing me lol, how fast does it work", "how fast does it work"),
+    ("my wife says im crazy for trying this. is it even legal", "is it even legal"),
+    ("thanks, what are your hours", "what are your hours"),
+])
+def test_the_question_after_a_remark(text, question):
+    assert asked_question(text) == question
+
+
+@pytest.mark.parametrize("text", [
+    "how fast does it work",  # one sentence
+    "how much is it? and do you take insurance?",  # two questions: answered one by one
+    "I have been feeling low for months",  # no question
+])
+def test_no_single_question_after_a_remark(text):
+    assert asked_question(text) is None
