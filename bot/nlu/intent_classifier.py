@@ -32,9 +32,9 @@ the retrieval layer instead of the classifier's intent when
 
 When the FAQ entry closest to the message is one that stands for a dialogue act
 (``knowledge_acts``: "How do I book?") and it is closer than any entry that answers itself, with
-similarity >= 0.60, the message is that act ("ok yes, a consultation then" opens the form instead
-of being told how to book; routing reason "knowledge_act"), unless the classifier is sure
-(>= 0.6) of another intent.
+similarity >= 0.60, the message is a dialogue act: the explicit act the classifier ranks highest
+("ok yes, a consultation then" opens the form instead of being told how to book; routing reason
+"knowledge_act"), unless the classifier is sure (>= 0.6) of another intent.
 
 A longer message that reads as a question the knowledge is not close to (k below 0.60) but has
 one clause that asks for booking or a person with confidence >= 0.8 ("can I book for my husband?
@@ -276,7 +276,7 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
         top = dict(ranking[0])
         knowledge_similarity = float(np.max(model["knowledge_vectors"] @ vector))
         reason = "classifier"
-        act = self._knowledge_act(vector, knowledge_similarity, top)
+        act = self._knowledge_act(vector, text, knowledge_similarity, top)
         if act is not None:
             top, reason = act, "knowledge_act"
         elif top[INTENT_NAME_KEY] != retrieval and self.goes_to_retrieval(
@@ -309,7 +309,7 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
                                                                       strict=True)],
                         add_to_output=True)
 
-    def _knowledge_act(self, vector: np.ndarray, knowledge_similarity: float,
+    def _knowledge_act(self, vector: np.ndarray, text: str, knowledge_similarity: float,
                        top: dict[str, Any]) -> dict[str, Any] | None:
         """The dialogue act of the closest FAQ entry, when that entry stands for an act and is
         closer than the knowledge that answers itself (module docstring); None otherwise."""
@@ -327,7 +327,16 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
         if (similarity < float(self._config["unsure_knowledge_similarity"])
                 or similarity <= knowledge_similarity or sure_of_other):
             return None
-        return {INTENT_NAME_KEY: labels[best], PREDICTED_CONFIDENCE_KEY: similarity}
+        # The knowledge says the message is a dialogue act; the classifier says which one
+        # ("can someone from the clinic call me to go over the costs?" is a call-back request,
+        # though "how can I speak to someone?" is the closest entry).
+        probabilities = model["intents"].predict_proba(
+            self._features(vector[None, :], [text], model["vectorizer"]))[0]
+        classes = list(model["intents"].classes_)
+        acts = [act for act in set(labels) | set(self._config["explicit_intents"])
+                if act in classes]
+        chosen = max(acts, key=lambda act: probabilities[classes.index(act)])
+        return {INTENT_NAME_KEY: chosen, PREDICTED_CONFIDENCE_KEY: similarity}
 
     def _clause_act(self, clause_vectors: np.ndarray, clauses: list[str]) -> dict | None:
         """An explicit act that one clause of a longer message asks for with confidence ("can
