@@ -115,12 +115,19 @@ class ActionAnswerQuestion(Action):
             logger.info("message during a medical emergency: the emergency follow-up")
             dispatcher.utter_message(response="utter_crisis_followup")
             return [SlotSet("human_offered", False)]
-        if (tracker.active_loop or {}).get("name") == BOOKING_FORM:
+        if (tracker.active_loop or {}).get("name") == BOOKING_FORM and tracker.get_slot(
+                "booking_consent") is True:
+            # Only after consent: no detail is taken before the patient agreed to give them.
             about_the_request = self._about_the_request(dispatcher, tracker, text, profile)
             if about_the_request is not None:
                 return about_the_request
-        if intent != replies.CHOOSE_ANSWER_INTENT and (
-                looks_spanish(text) or tracker.get_slot(MESSAGE_LANGUAGE) == "es"):
+        spanish = looks_spanish(text) or tracker.get_slot(MESSAGE_LANGUAGE) == "es"
+        if spanish and tracker.get_slot("crisis_mode") and not asks_to_book(text):
+            # "no sé qué hacer", "tengo miedo" after a Spanish crisis reply: the Spanish
+            # follow-up (utter_crisis_followup has Spanish variations), not the English-only note.
+            dispatcher.utter_message(response="utter_crisis_followup")
+            return [SlotSet("human_offered", False)]
+        if intent != replies.CHOOSE_ANSWER_INTENT and spanish:
             # The slot is "es" also for a short reply ("sí", "ok") in a Spanish conversation.
             logger.info("message in Spanish: answered with the Spanish note")
             # Whole on every channel: it names 988 and 911 (an SMS page must not cut them off).

@@ -111,8 +111,10 @@ class ValidateConsultationForm(FormValidationAction):
         message = tracker.latest_message or {}
         text = message.get("text") or ""
         profile = load_clinic()
-        if correction_in(text, tracker.get_slot("requested_slot"), clinic_today(profile),
-                         profile.locations) or asks_what_was_given(text):
+        consented = tracker.get_slot("booking_consent") is True  # no detail before consent
+        if consented and (correction_in(text, tracker.get_slot("requested_slot"),
+                                        clinic_today(profile), profile.locations)
+                          or asks_what_was_given(text)):
             # "actually, switch that to Thursday mornings" at the location step, "what did I
             # tell you my name was?": about the request, not an answer to this step.
             return await self._answer_instead(dispatcher, tracker, domain)

@@ -19,7 +19,8 @@ _SPANISH_WORDS = frozenset(
     # everyday words of a reply in a Spanish conversation ("no sé si llamar, me da vergüenza")
     "se sé da miedo vergüenza verguenza llamar hablar tengo tienes esta está estás soy hay muy "
     "porque cuando ahora aqui aquí mucho hijo hija esposo esposa madre padre nunca siempre "
-    "quien quién puede pueden saber creo".split()
+    "quien quién puede pueden saber creo estan están ubicados ubicada ubicación ubicacion "
+    "dirección direccion clínica clinica abren cierran hora horas cuál cual".split()
 )
 _ENGLISH_WORDS = frozenset(
     "the is are do does can i you my what how when where which who a an to of and or for with "

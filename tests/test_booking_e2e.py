@@ -285,6 +285,30 @@ def test_a_time_correction_typed_at_the_location_step_and_a_read_back(booking_as
     assert row["preferred_time"] == "Thursday mornings at 8"
 
 
+def test_a_phone_correction_at_the_summary_and_a_name_after_i_already_gave_you_that(
+        booking_assistant, booking_env):
+    """'sorry, my number is actually ...' at the summary changes the number (it is no cancel),
+    and "I already gave you that, it's ..." at the name question is a name."""
+    sender = "e2e-booking-summary-correction"
+    say(booking_assistant, sender, "I'd like to book a consultation")
+    say(booking_assistant, sender, "yes")
+    text, _ = say(booking_assistant, sender, "I already gave you that, it's Marcus Oyelaran")
+    assert "phone number or email" in text, text
+    say(booking_assistant, sender, "312-555-0199")
+    text, buttons = say(booking_assistant, sender, "Thursday mornings")
+    text, _ = say(booking_assistant, sender, buttons[0]["payload"])
+    assert "- Phone: (312) 555-0199" in text, text
+    text, _ = say(booking_assistant, sender, "sorry, my number is actually 312-555-0191")
+    assert "changed your phone number or email" in text and "- Phone: (312) 555-0191" in text, text
+    assert "nothing you entered has been saved" not in text.lower()
+    text, _ = say(booking_assistant, sender, "yes, send it")
+    assert "has been sent" in text
+    listed = staff(booking_env, "list", "--json")
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    [row] = [r for r in rows if r["full_name"] == "Marcus Oyelaran"]
+    assert row["contact"] == "+13125550191"
+
+
 def test_unwritable_database_gets_the_honest_reply(booking_assistant, booking_env):
     clinic = load_clinic()
     sender = "e2e-booking-failure"

@@ -63,3 +63,11 @@ def test_asking_to_hear_the_answer_again():
         assert asks_to_repeat(text), text
     for text in ("say hi to the team", "how long does it last again", "what is ketamine"):
         assert not asks_to_repeat(text), text
+
+
+def test_asking_for_simpler_words():
+    from bot.retrieval.followup import asks_to_repeat
+
+    for text in ("that's way too complicated. can you say it simpler?",
+                 "explain that like I'm 10", "sorry can you repeat that"):
+        assert asks_to_repeat(text), text

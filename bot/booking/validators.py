@@ -31,7 +31,8 @@ _NAME_PREFIX = re.compile(
     r"^\s*(?:(?:hi|hello|hey)[,!.]?\s+)?"
     # "sorry, like I said", "I already told you": a lead-in before the introduction
     r"(?:(?:sorry|oops|ok|okay|again|like\s+i\s+said)[,!.]?\s+)*"
-    r"(?:i\s+(?:already\s+)?(?:told|gave)\s+you(?=\s+my\s+name)\s+)?"
+    r"(?:i\s+(?:already\s+)?(?:told|gave)\s+you(?:\s+(?:that|this|it))?[,.!]*"
+    r"(?=\s+(?:my\s+name|it'?s|it\s+is))\s+)?"
     r"(?:(?:my|his|her|their|the\s+patient'?s|the\s+patients)\s+(?:full\s+)?name\s*"
     r"(?:is|[,;-]\s*(?:it'?s|it\s+is))|"
     r"(?:my|his|her|their)\s+name'?s|name\s*:|i\s*am|i'?m|"

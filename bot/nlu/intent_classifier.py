@@ -32,9 +32,10 @@ the retrieval layer instead of the classifier's intent when
 
 When the FAQ entry closest to the message is one that stands for a dialogue act
 (``knowledge_acts``: "How do I book?") and it is closer than any entry that answers itself, with
-similarity >= 0.60, the message is a dialogue act: the explicit act the classifier ranks highest
-("ok yes, a consultation then" opens the form instead of being told how to book; routing reason
-"knowledge_act"), unless the classifier is sure (>= 0.6) of another intent.
+similarity >= 0.60, a message the classifier sends to retrieval is a dialogue act: the one of
+these acts the classifier ranks highest ("ok yes, a consultation then" opens the form instead of
+being told how to book; routing reason "knowledge_act"). A message it gives another intent
+("sorry its 217-555-0129" as a form answer) is not re-read.
 
 A longer message that reads as a question the knowledge is not close to (k below 0.60) but has
 one clause that asks for booking or a person with confidence >= 0.8 ("can I book for my husband?
@@ -320,12 +321,12 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
         similarities = model["act_vectors"] @ vector
         best = int(np.argmax(similarities))
         similarity = float(similarities[best])
-        sure_of_other = (top[INTENT_NAME_KEY] not in (self._config["retrieval_intent"],
-                                                      labels[best])
-                         and top[PREDICTED_CONFIDENCE_KEY]
-                         >= float(self._config["unsure_confidence"]))
+        # Only a message the classifier sends to retrieval (or to one of these acts) is
+        # re-read: "sorry its 217-555-0129" is a form answer, whatever entry it is near.
+        if top[INTENT_NAME_KEY] not in {self._config["retrieval_intent"], *labels}:
+            return None
         if (similarity < float(self._config["unsure_knowledge_similarity"])
-                or similarity <= knowledge_similarity or sure_of_other):
+                or similarity <= knowledge_similarity):
             return None
         # The knowledge says the message is a dialogue act; the classifier says which one
         # ("can someone from the clinic call me to go over the costs?" is a call-back request,
@@ -333,8 +334,7 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
         probabilities = model["intents"].predict_proba(
             self._features(vector[None, :], [text], model["vectorizer"]))[0]
         classes = list(model["intents"].classes_)
-        acts = [act for act in set(labels) | set(self._config["explicit_intents"])
-                if act in classes]
+        acts = sorted(act for act in set(labels) if act in classes)
         chosen = max(acts, key=lambda act: probabilities[classes.index(act)])
         return {INTENT_NAME_KEY: chosen, PREDICTED_CONFIDENCE_KEY: similarity}
 

@@ -50,10 +50,12 @@ _STOP = frozenset(
 
 # "could you say that again in simpler words?", "repeat that please", "come again?"
 _REPEAT = re.compile(
-    r"\b(?:say|tell me|explain|put) (?:that|it|this) (?:again|another way|more simply|in "
-    r"(?:simpler|plain|easier|other) (?:words|english|terms))\b|\brepeat (?:that|it|this|the "
-    r"answer)\b|^(?:come again|say again|pardon|sorry what|what was that)\W*$|\bin (?:simpler|"
-    r"plain|plainer|easier) (?:words|english|terms)\b", re.IGNORECASE)
+    r"\b(?:say|tell me|explain|put) (?:that|it|this) (?:again|simpler|simply|more simply|another "
+    r"way|in (?:simpler|plain|easier|other) (?:words|english|terms)|"
+    r"like i'?m (?:\d+|five|a kid))\b|"
+    r"\brepeat (?:that|it|this|the answer)\b|^(?:come again|say again|pardon|sorry what|what was "
+    r"that)\W*$|\bin (?:simpler|plain|plainer|easier) (?:words|english|terms)\b|\b(?:way |too |"
+    r"so )(?:complicated|technical|confusing)\b", re.IGNORECASE)
 
 
 def asks_to_repeat(text: str) -> bool:

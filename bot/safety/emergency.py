@@ -27,7 +27,8 @@ _HELP_CALLED = re.compile(
     r"\b(?:called|calling|rang|phoned|dialed|dialled) (?:911|them|an ambulance|the ambulance|"
     r"poison control|for help|the paramedics|emergency)\b|\b(?:ambulance|paramedics|emts?|"
     r"help|911|police) (?:is|are) (?:here|on (?:the|their|its) way|coming)\b|\b(?:were|we are|"
-    r"im|i am|hes|shes|he is|she is) (?:at|in) the (?:er|hospital|emergency room)\b")
+    r"im|i am|hes|shes|he is|she is) (?:at|in) the (?:er|hospital|emergency room)\b|"
+    r"\b(?:theyre|they are) (?:on (?:the|their) way|coming|here)\b")
 
 
 OVERDOSE_CATEGORY = "overdose"

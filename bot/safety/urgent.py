@@ -50,7 +50,7 @@ _SYMPTOMS = [
     r"from|i bought) (?:a |my |some )?(?:friend|dealer|party|guy|online|the street|someone)\b",
     r"\b(?:took|taken|used|had) (?:way )?(?:too much|too many|more than i (?:should|was "
     r"supposed to))\b",
-    r"\b(?:took|taken|swallowed|had) (?:way |a lot |much )?more (?:of )?(?:\w+ ){0,3}than (?:i "
+    r"\b(?:took|taken|swallowed|had) (?:way |a lot |much )?more (?:of )?(?:\w+ ){0,5}than (?:i "
     r"(?:should|was supposed to|am supposed to)|im supposed to|(?:was |is )?prescribed)\b",
     # someone barely responding or breathing badly: "he's barely responding and breathing weird",
     # "he's breathing but it's really slow"
@@ -74,7 +74,8 @@ _SYMPTOMS = [
     r")?(?:\w+ )?(?:twice|two doses|a double dose) (?:by (?:accident|mistake))\b",
     # bleeding that does not stop
     r"\b(?:bleeding (?:a lot|heavily|badly|everywhere|so much)|(?:blood|bleeding) (?:everywhere|"
-    r"all over|on the floor|wont stop|will not stop|is pouring|keeps coming)|(?:cant|cannot) stop "
+    r"all over|on the floor|wont stop|will not stop|is pouring|keeps coming)|(?:cant|cannot|wont|"
+    r"will not) stop "
     r"(?:the )?bleeding|lost a lot of blood|(?:cut|cuts) (?:too|way too|really) deep)\b"
     r"(?!.{0,40}\b(?:but (?:its|it is|im|i am) (?:fine|ok|okay)|stopped|plaster|band ?aids?)\b)",
     # alcohol with a sedating drug, and feeling unwell: "mixed vodka with my oxy, feel weird"
