@@ -63,7 +63,7 @@ def cmd_safety(args) -> int:
                     print(f"      miss: {text}")
     # The tuned panels are the deterministic layer's own targets; held-out and development
     # panels are measured end to end (the semantic score adds recall there).
-    core = [r for r in rows if not (r["file"] or "").startswith(("heldout", "dev_"))]
+    core = [r for r in rows if not (r["file"] or "").startswith(("heldout", "dev"))]
     ok = all((r["expect"] == "crisis" and r["value"] == 1.0)
              or (r["expect"] == "not_crisis" and r["value"] <= 0.05)
              or (r["expect"] == "medical_advice" and r["value"] >= 0.95) for r in core)
