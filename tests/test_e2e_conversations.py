@@ -50,7 +50,7 @@ SUITES = {
     "e2e_conversations.yml": 0.90,
     "e2e_conversations_heldout.yml": 0.80,
     "e2e_conversations_heldout3.yml": 0.95,
-    "e2e_conversations_heldout4.yml": 0.90,
+    "e2e_conversations_heldout4.yml": 0.95,
 }
 ALWAYS_RIGHT_KINDS = ("crisis", "urgent")
 
