@@ -34,7 +34,7 @@ from bot.booking.form import (
 )
 from bot.booking.midform import asks_what_was_given, correction_in
 from bot.booking.notify import send_new_request_notification
-from bot.booking.on_behalf import opening_message, relation_in
+from bot.booking.on_behalf import offer_accepted_after, opening_message, relation_in
 from bot.booking.slots import ATTEMPT_SLOT, FORM, STORED
 from bot.booking.store import get_store
 from bot.config import load_clinic
@@ -155,10 +155,15 @@ class ValidateConsultationForm(FormValidationAction):
         if not consent:
             return {}
         opening = opening_message(tracker.events, FORM) or ""
+        # "yes" to the offer after a message with every detail: that message opened it.
+        opening = " ".join(filter(None, [offer_accepted_after(tracker.events, FORM), opening]))
         relation = relation_in(opening)
-        # A phone number, e-mail or location already typed in that message is not asked again.
+        # A phone number, e-mail, location or introduced name already typed is not asked again.
         given = given_up_front(opening, load_clinic().locations)
-        return {**given, "booking_for": relation} if relation else given
+        if relation:
+            given.pop("full_name", None)  # "I'm Ann Lee, can I book for my son": Ann calls
+            return {**given, "booking_for": relation}
+        return given
 
     def _step_answer(self, tracker: Tracker, slot: str) -> dict[str, Any]:
         """What the patient typed at ``slot``'s question, when it answers it, whatever the NLU

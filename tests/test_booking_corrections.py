@@ -45,3 +45,14 @@ def test_a_contact_and_a_location_given_up_front_are_read():
     given = given_up_front(f"can I book at the {north.name}? my cell is 555-201-0187", LOCATIONS)
     assert given == {"contact": "+15552010187", "contact_kind": "phone", "location": north.id}
     assert given_up_front("I called on Tuesday and nobody answered, can I book?", LOCATIONS) == {}
+
+
+def test_a_name_introduced_up_front_is_read():
+    given = given_up_front("hi im Marcus Oyelaran, 312-555-0199, want a consult thursday "
+                           "mornings at the North office", LOCATIONS)
+    assert given["full_name"] == "Marcus Oyelaran" and given["contact"] == "+13125550199"
+    assert given_up_front("my name is Tom Reyes and i want to book", LOCATIONS) == {
+        "full_name": "Tom Reyes"}
+    for text in ("I'm feeling Low, can I book", "I am Very Anxious", "im tom reyes want appt",
+                 "Hi I'm Sarah. Can I book?"):
+        assert "full_name" not in given_up_front(text, LOCATIONS), text

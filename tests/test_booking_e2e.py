@@ -309,6 +309,23 @@ def test_a_phone_correction_at_the_summary_and_a_name_after_i_already_gave_you_t
     assert row["contact"] == "+13125550191"
 
 
+def test_every_detail_in_one_message_then_yes_to_the_offer(booking_assistant, booking_env):
+    """A message with the name, phone and location, then "yes" to the offer: only the time is
+    asked, and the summary has what was given."""
+    sender = "e2e-booking-all-in-one"
+    text, _ = say(booking_assistant, sender, "hi im Marcus Oyelaran, 312-555-0199, want a "
+                                             "consult thursday mornings at the North office")
+    if "Is that OK with you?" not in text:  # offered first: "yes" opens the form
+        text, _ = say(booking_assistant, sender, "yes")
+    assert "Is that OK with you?" in text, text
+    text, _ = say(booking_assistant, sender, "yes")
+    assert ASK_TIME_END in text and "full name" not in text, text
+    text, _ = say(booking_assistant, sender, "thursday mornings")
+    assert "- Name: Marcus Oyelaran" in text and "- Phone: (312) 555-0199" in text, text
+    assert "North office" in text
+    say(booking_assistant, sender, "cancel")
+
+
 def test_unwritable_database_gets_the_honest_reply(booking_assistant, booking_env):
     clinic = load_clinic()
     sender = "e2e-booking-failure"

@@ -68,12 +68,31 @@ def inline_value(field: str | None, text: str, today: date,
     return None
 
 
+# "my name is Tom Reyes", "hi im Marcus Oyelaran": an introduction with a capitalised name
+# ("I'm feeling low" is none).
+_INTRODUCTION = re.compile(
+    r"\b(?i:my name is|my names|my name's|name is|this is|i'?m|i am)\s+"
+    r"(?P<name>[A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)*(?:\s+[A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)*){1,3})")
+
+
+# Capitalised words that follow "I'm" and are not a name ("I'm Very Anxious").
+_NOT_NAME_WORDS = frozenset(
+    "very really so feeling anxious depressed sad tired interested looking calling writing here "
+    "new ready scared worried nervous curious desperate happy glad sorry sure not just".split())
+
+
 def given_up_front(text: str, locations: tuple[Location, ...]) -> dict[str, Any]:
     """Slot values the message that opened the form already gave, taken once the patient has
-    consented: a phone number or e-mail ("book me in, I'm on 555-201-0187") and a location
-    named in full ("the North office"). A time or a name is not read from it: "I called on
-    Tuesday" is no preferred time, and a name needs its own question."""
+    consented: a phone number or e-mail ("book me in, I'm on 555-201-0187"), a location named
+    in full ("the North office") and a name the writer introduced with capitals ("hi im Marcus
+    Oyelaran"). A time is not read from it: "I called on Tuesday" is no preferred time."""
     values: dict[str, Any] = {}
+    introduced = _INTRODUCTION.search(text or "")
+    if introduced and not _NOT_NAME_WORDS & set(introduced.group("name").lower().split()):
+        try:
+            values["full_name"] = validators.validate_full_name(introduced.group("name"))
+        except validators.Invalid:
+            pass
     found = _EMAIL.search(text or "") or _PHONE.search(text or "")
     if found:
         try:

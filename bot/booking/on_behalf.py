@@ -75,6 +75,20 @@ def opening_message(events: Iterable[Mapping[str, Any]], form: str) -> str | Non
     return opening
 
 
+def offer_accepted_after(events: Iterable[Mapping[str, Any]], form: str) -> str | None:
+    """The message before a short reply that started the latest run of ``form`` ("hi im Marcus
+    Oyelaran, 312-555-0199, want a consult ...", then "yes" to the offer), or None when the
+    form was started by a message of its own."""
+    before, last_user, found = None, None, None
+    for event in events:
+        kind = event.get("event")
+        if kind == "user":
+            before, last_user = last_user, event.get("text")
+        elif kind == "active_loop" and event.get("name") == form:
+            found = before if last_user and len(str(last_user).split()) <= 3 else None
+    return found
+
+
 def described(relation: str | None) -> str:
     """The relation as the replies and staff pages say it: "your mom", "someone else"."""
     if not relation:
