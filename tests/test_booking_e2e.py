@@ -122,6 +122,14 @@ def count_requests(booking_env) -> int:
             return 0
 
 
+def stored_request(booking_env, full_name: str) -> dict:
+    """The one stored request for ``full_name``, as the staff command lists it (decrypted)."""
+    listed = staff(booking_env, "list", "--json")
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    [row] = [r for r in rows if r["full_name"] == full_name]
+    return row
+
+
 def test_booking_lands_in_the_database_encrypted(booking_assistant, booking_env, inbox):
     clinic = load_clinic()
     sender = "e2e-booking-happy"
@@ -225,9 +233,7 @@ def test_a_caller_books_for_someone_else(booking_assistant, booking_env):
         [stored] = conn.execute("select relationship_encrypted from consultation_requests "
                                 "where relationship_encrypted is not null").fetchone()
     assert stored.startswith("v2.")  # a sealed token, not the word
-    listed = staff(booking_env, "list", "--json")
-    rows = [json.loads(line) for line in listed.stdout.splitlines()]
-    [row] = [r for r in rows if r["full_name"] == "Dolores Whitfield"]
+    row = stored_request(booking_env, "Dolores Whitfield")
     assert row["relationship"] == "mom" and row["contact"] == "caller.whitfield@example.org"
 
 
@@ -279,9 +285,7 @@ def test_a_time_correction_typed_at_the_location_step_and_a_read_back(booking_as
     assert "- Name: Priya Nair-Holt" in text
     text, _ = say(booking_assistant, sender, "yes, send it")
     assert "has been sent" in text
-    listed = staff(booking_env, "list", "--json")
-    rows = [json.loads(line) for line in listed.stdout.splitlines()]
-    [row] = [r for r in rows if r["full_name"] == "Priya Nair-Holt"]
+    row = stored_request(booking_env, "Priya Nair-Holt")
     assert row["preferred_time"] == "Thursday mornings at 8"
 
 
@@ -303,9 +307,7 @@ def test_a_phone_correction_at_the_summary_and_a_name_after_i_already_gave_you_t
     assert "nothing you entered has been saved" not in text.lower()
     text, _ = say(booking_assistant, sender, "yes, send it")
     assert "has been sent" in text
-    listed = staff(booking_env, "list", "--json")
-    rows = [json.loads(line) for line in listed.stdout.splitlines()]
-    [row] = [r for r in rows if r["full_name"] == "Marcus Oyelaran"]
+    row = stored_request(booking_env, "Marcus Oyelaran")
     assert row["contact"] == "+13125550191"
 
 

@@ -403,14 +403,6 @@ def test_a_spanish_reply_after_a_spanish_crisis_gets_the_spanish_follow_up(assis
         assert "Sigo aquí" in reply, reply
 
 
-def test_help_on_its_way_ends_the_emergency_follow_ups(assistant):
-    sender = _sender()
-    assert "911" in _text(assistant.send(sender, "my boyfriend collapsed after taking too many "
-                                                 "of his pills and hes hard to wake"))
-    reply = _text(assistant.send(sender, "ok I called, they're on their way"))
-    assert "help is on the way" in reply and "call 911 now" not in reply, reply
-
-
 def test_a_spanish_crisis_after_a_plea_for_help_and_the_replies_after_it(assistant):
     sender = _sender()
     first = _text(assistant.send(sender, "necesito ayuda, ya no puedo más con mi vida"))
@@ -429,11 +421,15 @@ def test_a_history_said_to_be_back_gets_the_crisis_reply(assistant):
     assert CRISIS_REPLY_MARKER in back, back
 
 
-def test_help_called_ends_the_emergency_follow_ups(assistant):
+@pytest.mark.parametrize("emergency, called", [
+    ("my friend took a bunch of pills and won't wake up", "the ambulance is on its way"),
+    ("my boyfriend collapsed after taking too many of his pills and hes hard to wake",
+     "ok I called, they're on their way"),
+])
+def test_help_called_ends_the_emergency_follow_ups(assistant, emergency, called):
     sender = _sender()
-    assert "911" in _text(assistant.send(sender, "my friend took a bunch of pills and won't wake "
-                                                 "up"))
-    called = _text(assistant.send(sender, "the ambulance is on its way"))
+    assert "911" in _text(assistant.send(sender, emergency))
+    called = _text(assistant.send(sender, called))
     assert "glad help is on the way" in called and "call 911 now" not in called, called
 
 

@@ -101,8 +101,14 @@ def given_up_front(text: str, locations: tuple[Location, ...]) -> dict[str, Any]
             contact = None
         if contact is not None:
             values.update(contact=contact.value, contact_kind=contact.kind)
+    location = named_location(text, locations)
+    if location is not None:
+        values["location"] = location.id
+    return values
+
+
+def named_location(text: str, locations: tuple[Location, ...]) -> Location | None:
+    """The one location whose full name the text contains ("the North office"), or None."""
     lowered = (text or "").lower()
     named = [location for location in locations if location.name.lower() in lowered]
-    if len(named) == 1:
-        values["location"] = named[0].id
-    return values
+    return named[0] if len(named) == 1 else None

@@ -13,7 +13,7 @@ import re
 from datetime import date
 from typing import Any
 
-from bot.booking.corrections import inline_value
+from bot.booking.corrections import inline_value, named_location
 from bot.config import Location
 
 _CORRECTION_MARKER = re.compile(
@@ -39,8 +39,8 @@ def correction_in(text: str, current_step: str | None, today: date,
     found = inline_value(None, text, today, locations)
     if found is None:
         # "can we do the North office instead": a location named in full needs no "to".
-        named = [location for location in locations if location.name.lower() in text.lower()]
-        found = ("location", {"location": named[0].id}) if len(named) == 1 else None
+        location = named_location(text, locations)
+        found = ("location", {"location": location.id}) if location is not None else None
     if found is None or found[0] == current_step:
         return None
     return found

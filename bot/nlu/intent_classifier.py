@@ -277,7 +277,8 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
         top = dict(ranking[0])
         knowledge_similarity = float(np.max(model["knowledge_vectors"] @ vector))
         reason = "classifier"
-        act = self._knowledge_act(vector, text, knowledge_similarity, top)
+        probability = dict(zip(classes, probabilities, strict=True))
+        act = self._knowledge_act(vector, probability, knowledge_similarity, top)
         if act is not None:
             top, reason = act, "knowledge_act"
         elif top[INTENT_NAME_KEY] != retrieval and self.goes_to_retrieval(
@@ -310,10 +311,11 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
                                                                       strict=True)],
                         add_to_output=True)
 
-    def _knowledge_act(self, vector: np.ndarray, text: str, knowledge_similarity: float,
-                       top: dict[str, Any]) -> dict[str, Any] | None:
+    def _knowledge_act(self, vector: np.ndarray, probability: dict[str, float],
+                       knowledge_similarity: float, top: dict[str, Any]) -> dict[str, Any] | None:
         """The dialogue act of the closest FAQ entry, when that entry stands for an act and is
-        closer than the knowledge that answers itself (module docstring); None otherwise."""
+        closer than the knowledge that answers itself (module docstring); None otherwise.
+        ``probability``: the classifier's probability per intent for this message."""
         model = self._model
         labels = model.get("act_labels") if model else None
         if model is None or not labels:
@@ -331,11 +333,8 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
         # The knowledge says the message is a dialogue act; the classifier says which one
         # ("can someone from the clinic call me to go over the costs?" is a call-back request,
         # though "how can I speak to someone?" is the closest entry).
-        probabilities = model["intents"].predict_proba(
-            self._features(vector[None, :], [text], model["vectorizer"]))[0]
-        classes = list(model["intents"].classes_)
-        acts = sorted(act for act in set(labels) if act in classes)
-        chosen = max(acts, key=lambda act: probabilities[classes.index(act)])
+        acts = sorted(act for act in set(labels) if act in probability)
+        chosen = max(acts, key=lambda act: probability[act])
         return {INTENT_NAME_KEY: chosen, PREDICTED_CONFIDENCE_KEY: similarity}
 
     def _clause_act(self, clause_vectors: np.ndarray, clauses: list[str]) -> dict | None:
