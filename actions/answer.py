@@ -31,6 +31,7 @@ from bot.retrieval.answer_log import (
 )
 from bot.retrieval.choices import pick_offered
 from bot.retrieval.clinic_topic import moves_on_to_the_clinic
+from bot.retrieval.feelings import shares_how_they_feel
 from bot.retrieval.followup import asks_to_repeat, previous_entry, reads_better, resolved_query
 from bot.retrieval.question_clause import asked_question
 from bot.retrieval.reload import version_of
@@ -197,6 +198,13 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(response="utter_crisis_followup")
             dispatcher.utter_message(text=with_open_note(replies.contact_details(profile), profile))
             return [SlotSet("human_offered", False)]
+        if not parts and decision.kind == "none" and not decision.notice and (
+                shares_how_they_feel(text)):
+            # "I've been really depressed this season": no question to answer, and "I don't
+            # know" would be the wrong reply; an acknowledgement and an offer to book instead.
+            logger.info("feelings shared: acknowledged")
+            dispatcher.utter_message(response="utter_acknowledge_feelings")
+            return [SlotSet("human_offered", False), SlotSet("booking_offered", True)]
         if parts:
             # Two questions in one message ("does it help with PTSD, and how much is it?"):
             # each gets its own reviewed answer.

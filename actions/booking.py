@@ -135,7 +135,7 @@ class ValidateConsultationForm(FormValidationAction):
         if answered is not None:
             return {**answered, "booking_consent": None}
         if isinstance(value, bool):
-            return {"booking_consent": value, **self._booking_for(tracker, value)}
+            return self._consented(dispatcher, tracker, value)
         if isinstance(value, str):
             if looks_like_question(value):
                 # "ok. does it hurt?": the questions first; consent is a clear answer of its own.
@@ -143,10 +143,22 @@ class ValidateConsultationForm(FormValidationAction):
                 return {**answered, "booking_consent": None}
             answer = validators.read_yes_no(value)
             if answer is not None:
-                return {"booking_consent": answer, **self._booking_for(tracker, answer)}
+                return self._consented(dispatcher, tracker, answer)
         if value is not None:
             dispatcher.utter_message(text=replies.invalid_reply("consent_unclear"))
         return {"booking_consent": None}
+
+    def _consented(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                   consent: bool) -> dict[str, Any]:
+        """The answer to the privacy question with what the opening message already gave; a
+        time given there that falls outside the clinic's hours gets the same note as at its
+        own step."""
+        values = {"booking_consent": consent, **self._booking_for(tracker, consent)}
+        profile = load_clinic()
+        closed = outside_hours(values.get("preferred_time_normalized"), profile)
+        if closed:
+            dispatcher.utter_message(text=replies.outside_hours_note(profile, closed))
+        return values
 
     @staticmethod
     def _booking_for(tracker: Tracker, consent: bool) -> dict[str, Any]:
@@ -159,7 +171,8 @@ class ValidateConsultationForm(FormValidationAction):
         opening = " ".join(filter(None, [offer_accepted_after(tracker.events, FORM), opening]))
         relation = relation_in(opening)
         # A phone number, e-mail, location or introduced name already typed is not asked again.
-        given = given_up_front(opening, load_clinic().locations)
+        profile = load_clinic()
+        given = given_up_front(opening, profile.locations, clinic_today(profile))
         if relation:
             given.pop("full_name", None)  # "I'm Ann Lee, can I book for my son": Ann calls
             return {**given, "booking_for": relation}

@@ -53,6 +53,30 @@ def test_a_name_introduced_up_front_is_read():
     assert given["full_name"] == "Marcus Oyelaran" and given["contact"] == "+13125550199"
     assert given_up_front("my name is Tom Reyes and i want to book", LOCATIONS) == {
         "full_name": "Tom Reyes"}
+    assert "preferred_time" not in given  # without today no time is read
     for text in ("I'm feeling Low, can I book", "I am Very Anxious", "im tom reyes want appt",
                  "Hi I'm Sarah. Can I book?"):
         assert "full_name" not in given_up_front(text, LOCATIONS), text
+
+
+@pytest.mark.parametrize("text, said", [
+    ("hi im Marcus Oyelaran, 312-555-0199, want a consult thursday mornings", "thursday mornings"),
+    ("book me for tuesday afternoon please", "tuesday afternoon"),
+    ("can i get an appointment next monday at 3pm", "next monday at 3pm"),
+    ("could someone call me back tomorrow morning", "tomorrow morning"),
+    ("book a consult for saturdays or sundays", "saturdays or sundays"),
+])
+def test_a_time_right_after_the_request_is_read_up_front(text, said):
+    assert given_up_front(text, LOCATIONS, TODAY)["preferred_time"] == said
+
+
+@pytest.mark.parametrize("text", [
+    "I called on Tuesday and nobody answered, can I book?",
+    "my appointment on Monday got cancelled, can i book another",
+    "I had an appointment on friday, can I book again",
+    "I missed my session monday",
+    "I want to book. I work mornings so afternoons are best",
+    "book for my mom, she is free on fridays",
+])
+def test_a_day_that_is_not_the_time_asked_for_is_not_read(text):
+    assert "preferred_time" not in given_up_front(text, LOCATIONS, TODAY)

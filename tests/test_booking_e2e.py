@@ -312,8 +312,8 @@ def test_a_phone_correction_at_the_summary_and_a_name_after_i_already_gave_you_t
 
 
 def test_every_detail_in_one_message_then_yes_to_the_offer(booking_assistant, booking_env):
-    """A message with the name, phone and location, then "yes" to the offer: only the time is
-    asked, and the summary has what was given."""
+    """A message with the name, phone, time and location, then "yes" to the offer: nothing is
+    asked again, and the summary has what was given."""
     sender = "e2e-booking-all-in-one"
     text, _ = say(booking_assistant, sender, "hi im Marcus Oyelaran, 312-555-0199, want a "
                                              "consult thursday mornings at the North office")
@@ -321,10 +321,32 @@ def test_every_detail_in_one_message_then_yes_to_the_offer(booking_assistant, bo
         text, _ = say(booking_assistant, sender, "yes")
     assert "Is that OK with you?" in text, text
     text, _ = say(booking_assistant, sender, "yes")
-    assert ASK_TIME_END in text and "full name" not in text, text
-    text, _ = say(booking_assistant, sender, "thursday mornings")
+    assert ASK_TIME_END not in text and "full name" not in text, text
     assert "- Name: Marcus Oyelaran" in text and "- Phone: (312) 555-0199" in text, text
-    assert "North office" in text
+    assert "- Preferred time: thursday mornings" in text and "North office" in text, text
+    say(booking_assistant, sender, "cancel")
+
+
+def test_a_time_asked_for_in_the_opening_message_is_not_asked_again(booking_assistant):
+    """"book me for tuesday afternoon" keeps the time; "I called on Tuesday" does not."""
+    sender = "e2e-booking-time-up-front"
+    text, _ = say(booking_assistant, sender, "can you book me a consultation for tuesday afternoon")
+    if "Is that OK with you?" not in text:
+        text, _ = say(booking_assistant, sender, "yes")
+    say(booking_assistant, sender, "yes")
+    say(booking_assistant, sender, SECOND_NAME)
+    text, _ = say(booking_assistant, sender, EMAIL)
+    assert ASK_TIME_END not in text and "Which of our locations" in text, text
+    say(booking_assistant, sender, "cancel")
+
+    sender = "e2e-booking-past-day-up-front"
+    text, _ = say(booking_assistant, sender, "I called on Tuesday and nobody answered, can I book?")
+    if "Is that OK with you?" not in text:
+        text, _ = say(booking_assistant, sender, "yes")
+    say(booking_assistant, sender, "yes")
+    say(booking_assistant, sender, SECOND_NAME)
+    text, _ = say(booking_assistant, sender, EMAIL)
+    assert ASK_TIME_END in text, text
     say(booking_assistant, sender, "cancel")
 
 

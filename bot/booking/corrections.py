@@ -81,12 +81,48 @@ _NOT_NAME_WORDS = frozenset(
     "new ready scared worried nervous curious desperate happy glad sorry sure not just".split())
 
 
-def given_up_front(text: str, locations: tuple[Location, ...]) -> dict[str, Any]:
+# A time right after the words of the request ("want a consult thursday mornings", "book me
+# for tuesday afternoon"); "I called on Tuesday" or "my appointment on Monday" is none.
+_DAY = (r"(?:(?:this|next|coming)\s+)?(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)"
+        r"(?:day)?s?|weekends?|weekdays?|tomorrow|next week")
+_PART = (r"mornings?|afternoons?|evenings?"
+         r"|(?:after|before|around|at)\s+\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?")
+_REQUEST_THEN_TIME = re.compile(
+    r"\b(?:consult(?:ation)?s?|appointments?|appts?|sessions?|visits?|book(?:\s+me)?(?:\s+in)?"
+    r"|schedule(?:\s+me)?(?:\s+in)?|come in|call\s+me\s+back|callback)"
+    r"\s+(?:(?:for|on|in|sometime|some time|any|preferably|ideally|maybe|a|the)\s+)*"
+    rf"(?P<time>(?:{_DAY}|{_PART})(?:,?\s+(?:or\s+|and\s+)?(?:{_DAY}|{_PART}))*)\b",
+    re.IGNORECASE)
+# Words just before the request that make it an appointment already had, not one asked for.
+_NOT_A_REQUEST = re.compile(r"\b(?:my|had|have|missed|last|previous|cancel(?:l?ed)?|existing|"
+                            r"our|his|her|their|your|the|was|were)\s+(?:\w+\s+)?$",
+                            re.IGNORECASE)
+
+
+def time_up_front(text: str, today: date) -> dict[str, Any]:
+    """The preferred time that follows the request in the opening message ("want a consult
+    thursday mornings"), as slot values, or nothing."""
+    for found in _REQUEST_THEN_TIME.finditer(text or ""):
+        if _NOT_A_REQUEST.search(text[:found.start()]):
+            continue
+        try:
+            parsed = validators.parse_preferred_time(found.group("time"), today)
+        except validators.Invalid:
+            continue
+        if parsed.normalized:
+            return {"preferred_time": parsed.text,
+                    "preferred_time_normalized": parsed.normalized}
+    return {}
+
+
+def given_up_front(text: str, locations: tuple[Location, ...],
+                   today: date | None = None) -> dict[str, Any]:
     """Slot values the message that opened the form already gave, taken once the patient has
     consented: a phone number or e-mail ("book me in, I'm on 555-201-0187"), a location named
-    in full ("the North office") and a name the writer introduced with capitals ("hi im Marcus
-    Oyelaran"). A time is not read from it: "I called on Tuesday" is no preferred time."""
-    values: dict[str, Any] = {}
+    in full ("the North office"), a name the writer introduced with capitals ("hi im Marcus
+    Oyelaran") and, given ``today``, a time right after the request ("want a consult thursday
+    mornings"; "I called on Tuesday" is no preferred time)."""
+    values: dict[str, Any] = time_up_front(text, today) if today is not None else {}
     introduced = _INTRODUCTION.search(text or "")
     if introduced and not _NOT_NAME_WORDS & set(introduced.group("name").lower().split()):
         try:

@@ -1,0 +1,41 @@
+"""A patient telling how they feel, with no question ("I've been really depressed this season",
+"my anxiety has been through the roof lately"): the knowledge has no answer to it, and "I don't
+know the answer to that" would be the wrong reply. The answer action acknowledges it instead
+(``utter_acknowledge_feelings``). Hopelessness is not read here: the safety layer's distress
+patterns take it first (bot/safety/distress.py).
+
+Standard library only; the action server imports it.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MOOD = (r"(?:depress\w*|anxi\w*|panick?\w*|ptsd|traumati[sz]ed|sad|overwhelm\w*"
+         r"|stressed out|burn(?:ed|t) out|burnt-out|exhausted|drained|numb|empty|lonely"
+         r"|(?:down|low|blue|struggling)(?=\s*(?:$|[.,!]|lately|recently|a lot|all the time|and"
+         r"|these days|for|since|with (?:my )?(?:depression|anxiety|ptsd|mood)))"
+         r"|(?:having |had )?(?:a )?(?:really |very )?(?:hard|rough|tough|bad|dark) "
+         r"(?:time|patch|stretch|year|month|week|few \w+|place)(?!\s+\w+ing\b)"
+         r"|not (?:doing |feeling )?(?:great|well|good|okay|ok|myself)(?!\s+(?:with|about|to)\b)"
+         r"|grieving|miserable"
+         r"|worn (?:out|down)|on edge|in a funk|in a rut)")
+_FEELING_NOW = re.compile(
+    r"(?:\b(?:i'?ve been|i have been|i'?m|i am|im|i feel|i'?ve felt|i have felt|feeling"
+    r"|i keep feeling|i get so|i'?ve had|i have had)|^been|[.!]\s*been)"
+    r"\s+(?:\w+\s+){0,4}?" + _MOOD + r"\b",
+    re.IGNORECASE)
+_MY_CONDITION = re.compile(
+    r"\bmy (?:depression|anxiety|ptsd|panic attacks|mood|mental health|ocd)\s+"
+    r"(?:\w+\s+){0,3}?(?:is|has been|have been|are|got|keeps|feels)\b"
+    r"|\bi (?:have|live with|struggle with|deal with|suffer from|suffer with)\s+"
+    r"(?:\w+\s+){0,2}?(?:depression|anxiety|ptsd|panic attacks|ocd)\b", re.IGNORECASE)
+_QUESTION_START = re.compile(
+    r"^(?:what|how|why|who|where|which|when|is|are|do|does|did|can|could|would|should|will)\b",
+    re.IGNORECASE)
+def shares_how_they_feel(text: str) -> bool:
+    """True for a statement about the writer's own mood or mental health, with no question."""
+    text = (text or "").strip()
+    if not text or "?" in text or _QUESTION_START.match(text):
+        return False
+    return bool(_FEELING_NOW.search(text) or _MY_CONDITION.search(text))

@@ -1,0 +1,35 @@
+"""A patient telling how they feel, with no question, is recognised (bot/retrieval/feelings.py)."""
+
+import pytest
+
+from bot.retrieval.feelings import shares_how_they_feel
+
+
+@pytest.mark.parametrize("text", [
+    "I've been really depressed this season",
+    "my anxiety has been through the roof lately",
+    "im just so tired and down all the time",
+    "i feel like im not doing great",
+    "been struggling a lot",
+    "i have really bad depression",
+    "I've had a rough year",
+    "ugh. been so anxious",
+])
+def test_a_statement_of_how_one_feels_is_recognised(text):
+    assert shares_how_they_feel(text)
+
+
+@pytest.mark.parametrize("text", [
+    "is it good for depression?",
+    "can ketamine help if I'm depressed",
+    "I'm down to book",
+    "i'm low on cash",
+    "my son has been so depressed",
+    "I'm having a hard time choosing a location",
+    "I'm not okay with needles",
+    "im struggling with the form",
+    "I'm interested in ketamine",
+    "",
+])
+def test_questions_other_people_and_other_meanings_are_not(text):
+    assert not shares_how_they_feel(text)
