@@ -35,11 +35,13 @@ from bot.retrieval.feelings import shares_how_they_feel
 from bot.retrieval.followup import asks_to_repeat, previous_entry, reads_better, resolved_query
 from bot.retrieval.question_clause import asked_question
 from bot.retrieval.reload import version_of
+from bot.retrieval.remarks import THANKS, kind_of_remark
 from bot.retrieval.retriever import RetrievalUnavailable, get_retriever
 from bot.safety.distress import CHECK_IN, RESOURCES, distress_response
 from bot.safety.emergency import EMERGENCY_SLOT, help_is_called, in_emergency
 from bot.safety.events import get_event_store
 from bot.safety.history import risk_is_back
+from bot.safety.medical import asks_about_own_case_again
 
 logger = logging.getLogger(__name__)
 
@@ -198,13 +200,33 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(response="utter_crisis_followup")
             dispatcher.utter_message(text=with_open_note(replies.contact_details(profile), profile))
             return [SlotSet("human_offered", False)]
-        if not parts and decision.kind == "none" and not decision.notice and (
-                shares_how_they_feel(text)):
-            # "I've been really depressed this season": no question to answer, and "I don't
-            # know" would be the wrong reply; an acknowledgement and an offer to book instead.
-            logger.info("feelings shared: acknowledged")
-            dispatcher.utter_message(response="utter_acknowledge_feelings")
+        if decision.kind != "answer" and asks_about_own_case_again(
+                text, _previous_intent(tracker.events)):
+            # "what if i just skip it the morning of" right after a declined dosing question:
+            # declined the same way, never "I don't know".
+            logger.info("medical follow-up declined")
+            if (tracker.active_loop or {}).get("name"):
+                dispatcher.utter_message(response="utter_medical_advice_in_form")
+                return [SlotSet("human_offered", False)]
+            dispatcher.utter_message(response="utter_medical_advice")
             return [SlotSet("human_offered", False), SlotSet("booking_offered", True)]
+        if not parts and decision.kind == "none" and not decision.notice and not (
+                tracker.active_loop or {}).get("name"):
+            # A message that asks nothing, outside the form (whose question comes next): "I
+            # don't know the answer to that" would be the wrong reply. Feelings get an
+            # acknowledgement and an offer to book; thanks, frustration and remarks a reply of
+            # their own with the clinic's phone.
+            if shares_how_they_feel(text):
+                logger.info("feelings shared: acknowledged")
+                dispatcher.utter_message(response="utter_acknowledge_feelings")
+                return [SlotSet("human_offered", False), SlotSet("booking_offered", True)]
+            remark = kind_of_remark(text)
+            if remark is not None:
+                logger.info("a remark, not a question: %s", remark)
+                dispatcher.utter_message(
+                    text=with_open_note(replies.remark_reply(remark, profile), profile),
+                    buttons=[] if remark == THANKS else replies.human_offer_buttons())
+                return [SlotSet("human_offered", remark != THANKS)]
         if parts:
             # Two questions in one message ("does it help with PTSD, and how much is it?"):
             # each gets its own reviewed answer.
@@ -391,3 +413,11 @@ class ActionAnswerQuestion(Action):
             buttons=replies.human_offer_buttons(), **message_metadata(unavailable_record()),
         )
         return [SlotSet("human_offered", True)]
+
+
+def _previous_intent(events: Any) -> str | None:
+    """The intent of the user message before the latest one, or None."""
+    users = [event for event in events if event.get("event") == "user"]
+    if len(users) < 2:
+        return None
+    return ((users[-2].get("parse_data") or {}).get("intent") or {}).get("name")

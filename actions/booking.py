@@ -23,6 +23,7 @@ from bot.booking.corrections import given_up_front, inline_value
 from bot.booking.form import (
     COMPANION_SLOTS,
     DISCARD,
+    asks_a_question,
     clinic_today,
     forgotten_slots,
     form_run,
@@ -133,6 +134,11 @@ class ValidateConsultationForm(FormValidationAction):
         """Yes (buttons, "ok", "fine by me") or no; anything else is asked again."""
         answered = await self._answered_a_choice(dispatcher, tracker, domain)
         if answered is not None:
+            return {**answered, "booking_consent": None}
+        text = (tracker.latest_message or {}).get("text") or ""
+        if value is not None and asks_a_question(text):
+            # "ok but wait, is it painful?": the question first, then consent asked again.
+            answered = await self._answer_instead(dispatcher, tracker, domain)
             return {**answered, "booking_consent": None}
         if isinstance(value, bool):
             return self._consented(dispatcher, tracker, value)
@@ -473,6 +479,11 @@ class ActionChangeConsultationField(Action):
         summary answer) so the form asks again; ask which one when unnamed."""
         if tracker.active_loop_name != FORM:
             dispatcher.utter_message(text=replies.nothing_to_change(load_clinic()))
+            return []
+        if tracker.get_slot("booking_consent") is not True:
+            # No detail is taken before the patient agreed to give them: the privacy question
+            # first (the form asks it again).
+            dispatcher.utter_message(text=replies.invalid_reply("consent_unclear"))
             return []
         field = next(tracker.get_latest_entity_values("booking_field"), None)
         profile = load_clinic()

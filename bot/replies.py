@@ -95,13 +95,27 @@ def dont_know(profile: ClinicProfile) -> str:
     )
 
 
+def remark_reply(kind: str, profile: ClinicProfile) -> str:
+    """The reply to a message that asks nothing (bot/retrieval/remarks.py): thanks,
+    frustration or a remark; each names the clinic's phone."""
+    call = f"call {profile.name} at {profile.phone_display} ({profile.hours_text})"
+    if kind == "thanks":
+        return f"You're welcome. If anything else comes up, just ask me, or {call}."
+    if kind == "frustration":
+        return (f"I'm sorry this has been frustrating. I don't have a better answer for you, but "
+                f"a person can give you a clear one: {call}. Would you like to talk to a person?")
+    return (f"Thanks for letting me know. I'm not sure how I can help with that myself: I can "
+            f"answer questions about ketamine therapy or help you request a consultation, and "
+            f"for anything else, {call}. Would you like to talk to a person?")
+
+
 def spanish_note(profile: ClinicProfile) -> str:
     """For a message in Spanish: the assistant answers in English; the clinic's phone."""
     return (
         "Lo siento, este asistente automático solo responde en inglés. "
         f"Para hablar con alguien de {profile.name}, llame al {profile.phone_display} "
-        f"({profile.hours_text}). Si está en crisis, llame o envíe un texto al "
-        f"{profile.crisis_line} y oprima 2; en una emergencia, llame al "
+        f"({profile.hours_text}). Si está en crisis, llame al {profile.crisis_line} y "
+        f"oprima 2, o envíe AYUDA por texto al {profile.crisis_line}; en una emergencia, llame al "
         f"{profile.emergency_number}."
     )
 

@@ -596,11 +596,21 @@ async def test_a_corrected_time_outside_the_hours_gets_the_same_note(booking, do
     dispatcher = CollectingDispatcher()
     events = await booking.ActionChangeConsultationField().run(
         dispatcher, tracker(text="can we make it Saturday morning instead?",
-                            intent="correct_booking"), domain)
+                            intent="correct_booking", slots={"booking_consent": True}), domain)
     assert {"event": "slot", "name": "preferred_time", "value": "Saturday morning"} in [
         {k: e[k] for k in ("event", "name", "value")} for e in events]
     assert "changed your preferred time" in texts(dispatcher)
     assert "closed" in texts(dispatcher).lower()
+
+
+async def test_a_correction_before_consent_takes_nothing(booking, domain):
+    """"the phone should be 555-418-2209" at the privacy question: no detail before a yes."""
+    dispatcher = CollectingDispatcher()
+    events = await booking.ActionChangeConsultationField().run(
+        dispatcher, tracker(text="the phone should be 555-418-2209, i swapped digits",
+                            intent="correct_booking"), domain)
+    assert events == []
+    assert "clear yes or no" in texts(dispatcher) and "changed" not in texts(dispatcher)
 
 
 async def test_a_cancel_after_a_request_was_sent_points_to_the_phone(booking, domain):

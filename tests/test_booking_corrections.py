@@ -80,3 +80,13 @@ def test_a_time_right_after_the_request_is_read_up_front(text, said):
 ])
 def test_a_day_that_is_not_the_time_asked_for_is_not_read(text):
     assert "preferred_time" not in given_up_front(text, LOCATIONS, TODAY)
+
+
+@pytest.mark.parametrize("text, said", [
+    ("hi im Marcus Delacroix-Webb, 555-418-2290, want a consult at the North office, mornings "
+     "before 10", "mornings before 10"),
+    ("can i book. i'm free on tuesday", "i'm free on tuesday"),
+    ("book me in please, any day after 3pm", "any day after 3pm"),
+])
+def test_a_clause_that_is_only_a_time_is_read_up_front(text, said):
+    assert given_up_front(text, LOCATIONS, TODAY)["preferred_time"] == said

@@ -17,7 +17,8 @@ DOMAIN = SimpleNamespace(
     ("I want to kill myself", "rest", "I'm really sorry"),
     ("I want to kill myself", "twilio_sms", "I'm so sorry"),
     ("me quiero morir", "rest", "Siento mucho"),
-    ("me quiero morir", "twilio_sms", "Llama o escribe al 988 y oprime 2"),
+    ("me quiero morir", "twilio_sms",
+     "Llama al 988 y oprime 2 para español, o escribe AYUDA al 988"),
     ("no puedo respirar y me duele el pecho", "webchat", "emergencia médica"),
     ("I can't breathe and my chest hurts", "rest", "medical emergency"),
     # someone else's overdose: the emergency reply, as the NLU decides it

@@ -14,6 +14,7 @@ from bot.retrieval.feelings import shares_how_they_feel
     "i have really bad depression",
     "I've had a rough year",
     "ugh. been so anxious",
+    "I've been really low this winter",
 ])
 def test_a_statement_of_how_one_feels_is_recognised(text):
     assert shares_how_they_feel(text)

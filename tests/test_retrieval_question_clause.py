@@ -9,6 +9,8 @@ from bot.retrieval.question_clause import asked_question
     ("waiting for results is killing me lol, how fast does it work", "how fast does it work"),
     ("my wife says im crazy for trying this. is it even legal", "is it even legal"),
     ("thanks, what are your hours", "what are your hours"),
+    ("how much does this cost im a broke college student", "how much does this cost"),
+    ("im dying to know what the first appt is like", "what the first appt is like"),
 ])
 def test_the_question_after_a_remark(text, question):
     assert asked_question(text) == question
@@ -18,6 +20,7 @@ def test_the_question_after_a_remark(text, question):
     "how fast does it work",  # one sentence
     "how much is it? and do you take insurance?",  # two questions: answered one by one
     "I have been feeling low for months",  # no question
+    "is it ok if im pregnant",  # the question needs what follows "if"
 ])
 def test_no_single_question_after_a_remark(text):
     assert asked_question(text) is None

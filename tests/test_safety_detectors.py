@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.safety.crisis import CONCERN, CRISIS, NONE, THIRD_PARTY, detect_crisis
-from bot.safety.medical import detect_medical_advice
+from bot.safety.medical import asks_about_own_case_again, detect_medical_advice
 from bot.safety.panels import PANEL_DIR, load_panel, score_deterministic
 
 
@@ -179,3 +179,16 @@ def test_real_user_health_questions_almost_never_trigger_a_crisis():
     flagged = [q for q in questions if detect_crisis(q).is_crisis]
     assert len(questions) > 1000
     assert len(flagged) / len(questions) <= 0.01, flagged[:10]
+
+
+@pytest.mark.parametrize("text, previous, expected", [
+    ("what if i just skip it the morning of", "medical_advice", True),
+    ("ok can i just take half then", "medical_advice", True),
+    ("can i still book then", "medical_advice", False),
+    ("should i call you instead", "medical_advice", False),
+    ("how long does a session last", "medical_advice", False),
+    ("what if i just skip it the morning of", "ask_question", False),
+])
+def test_a_what_if_right_after_a_declined_request_is_about_the_same_case(text, previous,
+                                                                        expected):
+    assert asks_about_own_case_again(text, previous) is expected

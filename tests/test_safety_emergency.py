@@ -42,6 +42,10 @@ def test_help_called_ends_it():
     ("the ambulance is on its way", True),
     ("we're at the ER now", True),
     ("i called the clinic yesterday and nobody answered", False),
+    ("ok calling", True),
+    ("im on the phone with them", True),
+    ("can you call me", False),
+    ("calling about my appointment", False),
 ])
 def test_what_says_help_was_called(text, called):
     assert help_is_called(text) is called

@@ -408,7 +408,7 @@
         el("p", {
           className: "cc-crisis-es",
           lang: "es",
-          text: "En espa\u00f1ol: llame o env\u00ede un texto al " + line + " y oprima 2.",
+          text: "En espa\u00f1ol: llame al " + line + " y oprima 2, o env\u00ede AYUDA por texto al " + line + ".",
         })
       );
     }

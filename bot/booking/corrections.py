@@ -99,14 +99,26 @@ _NOT_A_REQUEST = re.compile(r"\b(?:my|had|have|missed|last|previous|cancel(?:l?e
                             re.IGNORECASE)
 
 
+# A clause made of time words only (", mornings before 10", ". weekends work best").
+_TIME_WORD = (rf"(?:{_DAY}|{_PART}|preferably|ideally|maybe|prefer(?:ably)?|any|either|or|and|"
+              r"early|late|mid|the|in|on|at|after|before|around|by|sometime|ish|\d{1,2}(?::\d{2})?"
+              r"(?:\s*[ap]\.?m\.?)?|days?|work(?:s)?|best|is|are|good|great|fine|for me|pls|please"
+              r"|i'?m free|im free|i am free|free|available)")
+_TIME_CLAUSE = re.compile(rf"^(?:{_TIME_WORD})(?:\s+(?:{_TIME_WORD}))*$", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[,.;:!?\n]+\s*")
+
+
 def time_up_front(text: str, today: date) -> dict[str, Any]:
     """The preferred time that follows the request in the opening message ("want a consult
-    thursday mornings"), as slot values, or nothing."""
-    for found in _REQUEST_THEN_TIME.finditer(text or ""):
-        if _NOT_A_REQUEST.search(text[:found.start()]):
-            continue
+    thursday mornings") or stands as a clause of its own ("..., mornings before 10"), as slot
+    values, or nothing."""
+    spans = [found.group("time") for found in _REQUEST_THEN_TIME.finditer(text or "")
+             if not _NOT_A_REQUEST.search(text[:found.start()])]
+    spans += [clause.strip() for clause in _CLAUSE_END.split(text or "")
+              if _TIME_CLAUSE.match(clause.strip())]
+    for said in spans:
         try:
-            parsed = validators.parse_preferred_time(found.group("time"), today)
+            parsed = validators.parse_preferred_time(said, today)
         except validators.Invalid:
             continue
         if parsed.normalized:

@@ -62,6 +62,18 @@ def looks_like_question(text: str) -> bool:
     return text.strip().endswith("?")
 
 
+_QUESTION_CLAUSE = re.compile(
+    r"(?:^|[,.;:!]\s*|\b(?:but|and|so|wait|ok|okay)\s+)(?:is|are|do|does|did|can|could|will|would|"
+    r"should|how|what|why|when|where|who|which|whats|what's|hows|how's)\b[^?]*\?",
+    re.IGNORECASE)
+
+
+def asks_a_question(text: str) -> bool:
+    """True when a clause of the message is a question ("ok but wait, is it painful?"); a
+    bare "ok?" or "yes?" is none."""
+    return bool(_QUESTION_CLAUSE.search(text or ""))
+
+
 _BOOKING_REQUEST = re.compile(
     r"\b(?:can|could|may) (?:i|we) (?:still |please |just )?(?:book|schedule|make|get|request|"
     r"set up)\b|\b(?:i|id|i would|i want to|i wanna|i need to|i'd) (?:still )?(?:like to |want "

@@ -318,3 +318,26 @@ def detect_medical_advice(text: str) -> MedicalVerdict:
 def is_medical_advice_request(text: str) -> bool:
     """Shorthand: True when the message asks for individual medical advice."""
     return detect_medical_advice(text).is_advice_request
+
+
+# "what if i just skip it the morning of", "can i just take half" after a request for
+# individual advice was declined: the same kind of question about the patient's own case.
+_OWN_CASE_FOLLOWUP = re.compile(
+    r"^(?:(?:and|so|ok|okay|but|well|hmm|ugh|fine|then)[\s,.]+)*(?:what if i|what about if i|"
+    r"what happens if i|what if she|what if he|can i (?:just |still )?|could i (?:just |still )?|"
+    r"should i|is it (?:ok|okay|safe|bad|fine|dangerous) (?:if|to)|would it be (?:ok|okay|bad|"
+    r"safe|fine) (?:if|to)|do i (?:need|have) to|is it fine if i|how about if i|"
+    r"and if i)\b", re.IGNORECASE)
+
+
+# "can i still book then?", "should i call you?": the offer taken up, not another what-if.
+_ABOUT_THE_CLINIC = re.compile(r"\b(?:book|schedule|appointment|appt|consult\w*|call|talk|speak|"
+                               r"ask (?:the|a|my|your)|come in|email|text)\b", re.IGNORECASE)
+
+
+def asks_about_own_case_again(text: str, previous_intent: str | None) -> bool:
+    """True when the message right after a declined request for medical advice asks another
+    what-if about the patient's own case; it is declined the same way."""
+    text = (text or "").strip()
+    return (previous_intent == "medical_advice" and bool(_OWN_CASE_FOLLOWUP.search(text))
+            and not _ABOUT_THE_CLINIC.search(text))

@@ -223,8 +223,10 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
         elif medical.is_advice_request:
             _set_intent(message, MEDICAL_ADVICE_INTENT)
             decided_by = "rules"
-        elif help_is_called(text) and model_intent in SMALL_TALK_INTENTS | {"inform"}:
-            # "ok I called them": the answer action ends the emergency and says so.
+        elif help_is_called(text) and model_intent in SMALL_TALK_INTENTS | {
+                "inform", "book_consultation"}:
+            # "ok I called them", "ok calling" (no call-back request): the answer action ends
+            # the emergency and says so.
             _set_intent(message, ASK_QUESTION_INTENT)
             decided_by = "rules"
         else:

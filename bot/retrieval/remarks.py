@@ -1,0 +1,50 @@
+"""A message that asks nothing, which the knowledge therefore cannot answer: thanks said with
+something else ("alright I'll call monday. thanks!"), frustration ("this is ridiculous, nobody
+will give me a straight number") or a plain remark ("hi. just looking into options i guess",
+"ok ill probably talk to the school counselor first"). "I'm sorry, I don't know the answer to
+that" fits none of them: the answer action replies to what was said instead, and still offers a
+person (bot/replies.py ``remark_reply``). Questions keep the honest don't-know reply.
+
+Standard library only; the action server imports it.
+"""
+
+from __future__ import annotations
+
+import re
+
+THANKS = "thanks"
+FRUSTRATION = "frustration"
+STATEMENT = "statement"
+
+_THANKS = re.compile(r"\b(?:thanks?|thank (?:you|u)|thx|thnx|ty|tysm|cheers|appreciate (?:it|that|"
+                     r"you|the help))\b", re.IGNORECASE)
+_FRUSTRATION = re.compile(
+    r"\b(?:ridiculous|frustrat\w*|annoying|useless|pointless bot|not helpful|unhelpful|"
+    r"not an answer|doesn'?t answer|didn'?t answer|waste of (?:my )?time|stupid bot|"
+    r"you'?re not helping|not helping|going in circles|straight answer|straight number)\b",
+    re.IGNORECASE)
+_QUESTION_WORD = re.compile(
+    r"^(?:how|what|whats|when|where|why|which|who|is|are|am|do|does|did|can|could|will|would|"
+    r"should|any|anyone|tell me|explain|give me|send|show|list)\b|\b(?:how|what|when|where|why|"
+    r"which|wonder\w*|curious|know if|know whether|know how|know what)\b"
+    r"|\b(?:txt|text|send|email|tell|give|show|call) me\b", re.IGNORECASE)
+_SPEAKER = re.compile(r"\b(?:i|im|i'm|i've|ive|i'll|ill|i'd|my|we|we're|were|it's|its|this is|"
+                      r"that's|thats|just|ok|okay|alright|hi|hey|hello)\b", re.IGNORECASE)
+MIN_STATEMENT_WORDS = 3
+
+
+def kind_of_remark(text: str) -> str | None:
+    """``THANKS``, ``FRUSTRATION`` or ``STATEMENT`` for a message that asks nothing; None for a
+    question or a bare keyword ("cost"), which keep the honest don't-know reply."""
+    text = (text or "").strip()
+    if not text or "?" in text:
+        return None
+    if _FRUSTRATION.search(text):
+        return FRUSTRATION
+    if _QUESTION_WORD.search(text):
+        return None
+    if _THANKS.search(text):
+        return THANKS
+    if len(text.split()) >= MIN_STATEMENT_WORDS and _SPEAKER.search(text):
+        return STATEMENT
+    return None
