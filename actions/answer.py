@@ -18,6 +18,7 @@ from bot.booking import validators
 from bot.booking.form import asks_to_book, clinic_today
 from bot.booking.midform import asks_what_was_given, correction_in
 from bot.booking.slots import FORM as BOOKING_FORM
+from bot.booking.slots import REQUEST_INTERRUPTED
 from bot.config import load_clinic, load_retrieval_settings
 from bot.feedback.votes import ALTERNATIVES_KEY, alternatives
 from bot.language import MESSAGE_LANGUAGE, looks_spanish
@@ -199,6 +200,9 @@ class ActionAnswerQuestion(Action):
             logger.info("retrieval decision=%s in crisis mode: resources again", decision.kind)
             dispatcher.utter_message(response="utter_crisis_followup")
             dispatcher.utter_message(text=with_open_note(replies.contact_details(profile), profile))
+            if tracker.get_slot(REQUEST_INTERRUPTED):
+                dispatcher.utter_message(text=booking_replies.request_not_sent(profile))
+                return [SlotSet("human_offered", False), SlotSet(REQUEST_INTERRUPTED, None)]
             return [SlotSet("human_offered", False)]
         if decision.kind != "answer" and asks_about_own_case_again(
                 text, _previous_intent(tracker.events)):
@@ -256,7 +260,8 @@ class ActionAnswerQuestion(Action):
                                    clinic_today(profile), profile.locations)
         if correction is not None:
             field, values = correction
-            dispatcher.utter_message(text=booking_replies.changed_detail_ack(field))
+            dispatcher.utter_message(text=booking_replies.changed_detail_ack(
+                field, had_value=tracker.get_slot(field) is not None))
             closed = outside_hours(values.get("preferred_time_normalized"), profile)
             if closed:
                 dispatcher.utter_message(text=booking_replies.outside_hours_note(profile, closed))
@@ -275,6 +280,9 @@ class ActionAnswerQuestion(Action):
         if tracker.get_slot("crisis_mode"):
             dispatcher.utter_message(response="utter_crisis_followup")
             dispatcher.utter_message(text=with_open_note(replies.contact_details(profile), profile))
+            if tracker.get_slot(REQUEST_INTERRUPTED):
+                dispatcher.utter_message(text=booking_replies.request_not_sent(profile))
+                return [SlotSet("human_offered", False), SlotSet(REQUEST_INTERRUPTED, None)]
             return [SlotSet("human_offered", False)]
         logger.info("distress built up over the conversation: crisis resources")
         return await ActionAnswerQuestion._reply_crisis(dispatcher, tracker, profile, "distress")
@@ -322,18 +330,26 @@ class ActionAnswerQuestion(Action):
 
     @staticmethod
     def _answers_per_question(retriever: Any, text: str, whole: Any) -> list[Any]:
-        """One confident answer per question when the message asks two or three different
-        questions that the whole message does not answer together; otherwise []."""
+        """One decision per question when the message asks two or three different questions
+        that the whole message does not answer together, at least one of them answered with
+        confidence (the others get the honest don't-know); otherwise []."""
         questions = split_questions(text)
         if len(questions) < 2:
             return []
         decisions = [retriever.decide(question) for question in questions]
         ids = [d.best.id if d.kind == "answer" and d.best else None for d in decisions]
-        if None in ids or len(set(ids)) != len(ids):
+        answered = [i for i in ids if i is not None]
+        if not answered or len(set(answered)) != len(answered):
             return []
-        if whole.kind == "answer" and whole.best and set(ids) == {whole.best.id}:
+        if whole.kind == "answer" and (None in ids or (whole.best and set(ids) == {
+                whole.best.id})):
             return []
-        return decisions
+        # "would I need someone to watch the baby? how long does a session take": the one the
+        # knowledge answers is answered, the other gets the honest don't-know; a remark among
+        # them ("is it safe? I'm worried") gets nothing of its own.
+        return [decision for decision, question, entry in zip(decisions, questions, ids,
+                                                                strict=True)
+                if entry is not None or kind_of_remark(question) is None]
 
     @staticmethod
     def _reply_decision(

@@ -13,7 +13,7 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -24,6 +24,7 @@ from bot.booking.form import (
     COMPANION_SLOTS,
     DISCARD,
     asks_a_question,
+    asks_to_book,
     clinic_today,
     forgotten_slots,
     form_run,
@@ -562,6 +563,11 @@ class ActionOfferConsultation(Action):
             # NLU can mistake an unrelated sentence ("will it rain this weekend") for form
             # details; the retrieval layer then answers it or says honestly it does not know.
             return await ActionAnswerQuestion().run(dispatcher, tracker, domain)
+        if asks_to_book(text):
+            # "hi im Marcus ..., 555-418-2290, want a consult at the North office": the request
+            # is in the message; the form starts (it takes the details once consent is given).
+            return [SlotSet("booking_offered", False), SlotSet("human_offered", False),
+                    FollowupAction(FORM)]
         dispatcher.utter_message(text=replies.offer(), buttons=replies.offer_buttons())
         return [SlotSet("booking_offered", True), SlotSet("human_offered", False)]
 

@@ -9,6 +9,8 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import replies
+from bot.booking import replies as booking_replies
+from bot.booking.slots import REQUEST_INTERRUPTED
 from bot.config import load_clinic
 from bot.opening_hours import with_open_note
 from bot.safety.emergency import in_emergency
@@ -31,8 +33,14 @@ class ActionGiveContactDetails(Action):
             dispatcher.utter_message(text=with_open_note(replies.contact_details(profile),
                                                          profile))
         events: list[EventType] = [SlotSet("human_offered", False)]
+        if tracker.get_slot(REQUEST_INTERRUPTED):
+            # A crisis stopped the consultation form (and its details were forgotten then):
+            # say once that nothing was sent, so nobody waits for a call no one knows to make.
+            dispatcher.utter_message(text=booking_replies.request_not_sent(profile))
+            events.append(SlotSet(REQUEST_INTERRUPTED, None))
         if not (tracker.active_loop or {}).get("name"):
             # The turn ends here: with rules only, a rule whose condition this action changed
             # (human_offered) would not predict listening, and the fallback would answer again.
             events.append(FollowupAction("action_listen"))
         return events
+

@@ -15,6 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.booking.form import forgotten_slots
+from bot.booking.slots import REQUEST_INTERRUPTED
 from bot.safety.events import get_event_store
 
 logger = logging.getLogger(__name__)
@@ -68,7 +69,8 @@ class ActionRecordCrisisEvent(Action):
             logger.info("crisis event recorded (channel=%s)", tracker.get_latest_input_channel())
         if during_form:
             # The patient will not be asked to finish; nothing half-collected stays around.
-            return [SlotSet(slot, value) for slot, value in forgotten_slots().items()]
+            return [*(SlotSet(slot, value) for slot, value in forgotten_slots().items()),
+                    SlotSet(REQUEST_INTERRUPTED, True)]
         return []
 
 

@@ -505,6 +505,18 @@ async def test_details_typed_outside_the_form_get_the_offer(booking, domain, tex
     assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/affirm", "/deny"]
 
 
+async def test_details_with_the_request_in_words_start_the_form(booking, domain):
+    """"hi im Marcus Webb, 555-418-2290, want a consult at the North office": no offer, the
+    request is in the message."""
+    dispatcher = CollectingDispatcher()
+    text = "hi im Marcus Webb, 555-418-2290, want a consult at the North office"
+    events = await booking.ActionOfferConsultation().run(
+        dispatcher, tracker(text=text, active_loop=None, intent="inform"), domain)
+    assert {"event": "followup", "name": "consultation_form"} in [
+        {k: e.get(k) for k in ("event", "name")} for e in events]
+    assert dispatcher.messages == []
+
+
 async def test_a_sentence_mistaken_for_details_is_answered_honestly(booking, domain):
     dispatcher = CollectingDispatcher()
     events = await booking.ActionOfferConsultation().run(

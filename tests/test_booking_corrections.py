@@ -90,3 +90,12 @@ def test_a_day_that_is_not_the_time_asked_for_is_not_read(text):
 ])
 def test_a_clause_that_is_only_a_time_is_read_up_front(text, said):
     assert given_up_front(text, LOCATIONS, TODAY)["preferred_time"] == said
+
+
+def test_a_labelled_opening_message_gives_every_detail():
+    given = given_up_front(
+        "Hi I'd like to request a consultation. Name: Tomás Herrera, best # is this one or "
+        "tomas.h@protonmail.test, weekday afternoons, North office. I have treatment resistant "
+        "depression", LOCATIONS, TODAY)
+    assert given["full_name"] == "Tomás Herrera" and given["contact"] == "tomas.h@protonmail.test"
+    assert given["preferred_time"] == "weekday afternoons" and given["location"] == "north"

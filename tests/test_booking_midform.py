@@ -7,6 +7,7 @@ import pytest
 
 from bot.booking.midform import asks_what_was_given, correction_in
 from bot.booking.on_behalf import relation_in
+from bot.booking.replies import changed_detail_ack
 from bot.booking.validators import Invalid, validate_full_name
 from bot.config import Location
 
@@ -72,3 +73,9 @@ def test_the_relation_named_before_a_pronoun():
     assert relation_in("my son is 24 and his meds stopped working. can someone call me at "
                        "555-555-0188 about a consultation for him?") == "son"
     assert relation_in("can i book for her? she doesnt do computers") == "someone else"
+
+
+def test_a_detail_given_for_the_first_time_is_noted_not_changed():
+    assert changed_detail_ack("contact", had_value=False) == (
+        "Thanks, I've noted your phone number or email.")
+    assert changed_detail_ack("contact").startswith("Done, I've changed")

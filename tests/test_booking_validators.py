@@ -28,6 +28,7 @@ TODAY = date(2026, 11, 24)
         ("Anne-Marie d’Arcy", "Anne-Marie d’Arcy"),
         ("J. R. Smith", "J. R. Smith"),
         ("José Álvarez García", "José Álvarez García"),
+        ("Maria Lindqvist. actually put Maria Teresa Lindqvist", "Maria Teresa Lindqvist"),
         ("Nguyễn Thị Minh", "Nguyễn Thị Minh"),
         ("My name is Jane Doe", "Jane Doe"),
         ("I'm Sam Lee", "Sam Lee"),
@@ -145,6 +146,8 @@ def test_contact_accepted(text, expected):
         ("+44 20 7946 0958", "not_us_phone"),
         ("012-555-0199", "phone_invalid"),
         ("x" * 301, "too_long"),
+        ("this number is fine", "this_number"),  # the sender's number is never passed on
+        ("use the one i'm texting from", "this_number"),
     ],
 )
 def test_contact_rejected(text, reason):

@@ -249,6 +249,18 @@ def test_mid_booking_a_sentence_cancels_the_request_but_cancel_alone_unsubscribe
     assert "phone number or email" not in reply and "full name" not in reply, reply
 
 
+def test_this_number_at_the_contact_step_is_asked_for_in_digits(assistant):
+    """The channel never passes the sender's number on: the patient is told so, not just
+    asked again."""
+    phone = new_phone()
+    send_sms(assistant, phone, "I'd like to book a consultation")
+    send_sms(assistant, phone, "1")
+    assert "phone number or email" in " ".join(send_sms(assistant, phone, "Jane Example"))
+    reply = " ".join(send_sms(assistant, phone, "this number is fine"))
+    assert "can't see the number you're writing from" in reply, reply
+    send_sms(assistant, phone, "cancel the booking please")
+
+
 @pytest.mark.parametrize("word", ["STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"])
 def test_carrier_opt_out_synonyms(assistant, word):
     phone = new_phone()

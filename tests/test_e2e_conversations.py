@@ -51,8 +51,8 @@ SUITES = {
     "e2e_conversations_heldout.yml": 0.80,
     "e2e_conversations_heldout3.yml": 0.95,
     "e2e_conversations_heldout4.yml": 0.95,
-    # Blind (fifth round): first contact 208/230 (90.4%), 219/230 after the round; development.
-    "e2e_conversations_heldout5.yml": 0.93,
+    # Blind (fifth round): first contact 208/230 (90.4%), 225/230 after the round; development.
+    "e2e_conversations_heldout5.yml": 0.95,
 }
 ALWAYS_RIGHT_KINDS = ("crisis", "urgent")
 

@@ -30,3 +30,11 @@ def test_do_you_offer_it_after_the_nasal_spray_asks_about_the_spray(assistant):
     assert "nasal spray" in first
     follow = _text(assistant.send(sender, "do you offer it?"))
     assert "nasal spray" in follow and "couples" not in follow.lower(), follow
+
+
+def test_of_two_questions_the_one_the_knowledge_answers_is_answered(assistant):
+    """The other gets the honest don't-know, not both."""
+    reply = _text(assistant.send(f"followup-{uuid.uuid4().hex[:8]}",
+                                 "would I need someone to watch the baby during it? how long "
+                                 "does a session take"))
+    assert "45 minutes to an hour" in reply and "don't know" in reply, reply

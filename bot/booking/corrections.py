@@ -71,7 +71,7 @@ def inline_value(field: str | None, text: str, today: date,
 # "my name is Tom Reyes", "hi im Marcus Oyelaran": an introduction with a capitalised name
 # ("I'm feeling low" is none).
 _INTRODUCTION = re.compile(
-    r"\b(?i:my name is|my names|my name's|name is|this is|i'?m|i am)\s+"
+    r"\b(?i:my name is|my names|my name's|name is|name\s*:|this is|i'?m|i am)\s*"
     r"(?P<name>[A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)*(?:\s+[A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)*){1,3})")
 
 

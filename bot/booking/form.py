@@ -78,7 +78,9 @@ _BOOKING_REQUEST = re.compile(
     r"\b(?:can|could|may) (?:i|we) (?:still |please |just )?(?:book|schedule|make|get|request|"
     r"set up)\b|\b(?:i|id|i would|i want to|i wanna|i need to|i'd) (?:still )?(?:like to |want "
     r"to |need to )?(?:book|schedule|make an appointment|request a consultation)\b|\b(?:book|"
-    r"schedule) (?:me|something|an appointment|a consultation|a consult|a session)\b",
+    r"schedule) (?:me|something|an appointment|a consultation|a consult|a session)\b|"
+    r"\b(?:want|need|like|would like|wanna|get me) (?:to (?:get|have|book|schedule|set up) )?"
+    r"(?:a |an )?(?:consult(?:ation)?|appointment|appt)\b",
     re.IGNORECASE,
 )
 

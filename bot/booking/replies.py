@@ -46,6 +46,10 @@ INVALID_REPLIES = {
         "area code, like (555) 555-0100."
     ),
     "not_a_phone": "Please type the phone number in digits, like (555) 555-0100.",
+    "this_number": (
+        "For your privacy I can't see the number you're writing from, so please type the phone "
+        "number (or an email address) the care team should use, for example (555) 555-0100."
+    ),
     "not_us_phone": (
         "I can only take US phone numbers. If you have an email address, you can give me that "
         "instead."
@@ -211,8 +215,18 @@ def change_detail_ack(field: str) -> str:
     return f"Sure, let's change your {FIELD_LABELS[field]}."
 
 
-def changed_detail_ack(field: str) -> str:
-    """Said when a correction gave its new value: the summary that follows shows it."""
+def request_not_sent(profile: ClinicProfile) -> str:
+    """After a crisis stopped the form: the request was not sent, and how to make it later."""
+    return ("Your consultation request was not sent, and I haven't kept the details you gave. "
+            "Whenever you feel ready, just say you'd like to book, or call "
+            f"{profile.name} at {profile.phone_display} ({profile.hours_text}).")
+
+
+def changed_detail_ack(field: str, had_value: bool = True) -> str:
+    """Said when a correction gave its new value: the summary that follows shows it. A detail
+    not given before is noted, not "changed"."""
+    if not had_value:
+        return f"Thanks, I've noted your {FIELD_LABELS[field]}."
     return f"Done, I've changed your {FIELD_LABELS[field]}."
 
 

@@ -25,5 +25,7 @@ ATTEMPT_SLOT = "booking_attempt_key"
 # (read by the cancel outside the form and by `bot report`).
 BOOKING_OUTCOME_KEY = "booking_outcome"
 STORED = "stored"
+# Set when a crisis reply stopped the form: the next follow-up says the request was not sent.
+REQUEST_INTERRUPTED = "request_interrupted"
 # Everything above, plus the form's bookkeeping.
-REQUEST_SLOTS = (*FORM_SLOTS, ATTEMPT_SLOT, "requested_slot")
+REQUEST_SLOTS = (*FORM_SLOTS, ATTEMPT_SLOT, "requested_slot", REQUEST_INTERRUPTED)

@@ -155,6 +155,11 @@ def _written_as_name(text: str) -> bool:
     return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words)
 
 
+_NAME_CHANGED_TO = re.compile(
+    r"[.,;!-]\s*(?:actually|sorry|wait|no|oops)[,]?\s+(?:put|make it|use|write|it'?s|its|"
+    r"should be|change (?:it|that) to)\s+(?P<name>.+)$", re.IGNORECASE)
+
+
 def validate_full_name(text: str) -> str:
     """Return the name with tidy spacing, or raise ``Invalid``.
 
@@ -170,6 +175,10 @@ def validate_full_name(text: str) -> str:
     if "?" in cleaned or (_QUESTION_START.match(cleaned) and not _written_as_name(cleaned)):
         raise Invalid("question")
     cleaned = _NAME_PREFIX.sub("", cleaned).strip(" .,!")
+    # "Maria Lindqvist. actually put Maria Teresa Lindqvist": the name given last counts.
+    changed = _NAME_CHANGED_TO.search(cleaned)
+    if changed:
+        cleaned = changed.group("name").strip(" .,!")
     remark = _AFTER_NAME_REMARK.match(cleaned)
     if remark and len(remark.group("name").split()) >= 2 and any(
             word in _SENTENCE_WORDS for word in remark.group("remark").lower().split()):
@@ -287,8 +296,15 @@ def validate_contact(text: str) -> Contact:
     if len(runs) > 1:
         raise Invalid("several_contacts")
     if not runs:
-        raise Invalid("not_a_contact")
+        # "this number is fine": the channels never pass the sender's number on (docs/channels.md).
+        raise Invalid("this_number" if _THIS_NUMBER.search(text) else "not_a_contact")
     return Contact("phone", normalize_us_phone(runs[0]))
+
+
+_THIS_NUMBER = re.compile(
+    r"\b(?:this|that|same|my|the) (?:number|one|phone|cell)\b(?! is \d)|\bthe number i'?m "
+    r"(?:texting|messaging|writing) from\b|\buse (?:this|my number|the one)\b|"
+    r"\b(?:you have|you've got|you already have) (?:my|it|the number)\b", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------- preferred time

@@ -225,8 +225,8 @@ _FIRST_PERSON_RE = re.compile(
 _INFO_FRAMES = re.compile(
     r"\b(?:(?:can|could|would) you (?:please )?(?:tell|explain to|help) me|tell me|explain to "
     r"me|help me understand|let me know|i (?:want|wanted|would like|d like|need) to (?:know|ask|"
-    r"understand|learn|find out|read)|im (?:curious|wondering|interested|asking|a (?:nurse|doctor|"
-    r"therapist|(?:\w+ )?student|researcher|counselor|clinician|psychologist|social worker|"
+    r"understand|learn|find out|read)|im (?:curious|wondering|interested|asking|a (?:\w+ )?"
+    r"(?:nurse|doctor|therapist|student|researcher|counselor|clinician|psychologist|social worker|"
     r"journalist|"
     r"writer|pharmacist|teacher|parent))|i (?:was|am) (?:curious|wondering|asking)|i wonder|"
     r"i (?:read|heard|saw|have read|have heard|ve read|ve heard|was told|learned|keep hearing|"
@@ -245,8 +245,10 @@ _INFO_FRAMES = re.compile(
     r"theyre| hes| shes)?|(?:support|help|care for) (?:someone|somebody|a (?:person|loved one|"
     r"family member|friend)) (?:after|with|through|who)\b|"
     # "will the intake form ask me about...", "the lozenges they give you", "I'm asking for a paper"
-    r"(?:ask|asks|asking|asked) (?:me|you|us|people|patients) about|i (?:asked|am asking|was "
-    r"asking) about|(?:that |which )?(?:they|you|"
+    r"(?:ask|asks|asking|asked) (?:me|you|us|people|patients) about|"
+    # "the form asks if i have thoughts of self harm and the answer is no"
+    r"(?:form|questionnaire|intake|survey|screening|it) (?:asks?|asked) (?:me )?(?:if|whether)|"
+    r"i (?:asked|am asking|was asking) about|(?:that |which )?(?:they|you|"
     r"the clinic|doctors) (?:give|gives|prescribe|prescribes|send|sends|provide|provides)(?: you| "
     r"people| patients| me)?|(?:im|i am) asking (?:for|because of|as part of) (?:a|my) (?:research|"
     r"paper|thesis|class|essay|project|study|article|school))\b")
@@ -294,7 +296,10 @@ _CARE_CONTEXT = re.compile(
     r"psychiatrist|therapist|doctor|nurse|intake|assessment|consult\w*|appointment|session|"
     r"sessions|referral|insurance|qualify|eligible|candidate|rule \w+ out|start|starting|"
     r"confidential|interact\w*|contraindicat\w*|physical exam|form|paper|thesis|study|studies|"
-    r"research|support|resources|number|ketamina|tratamiento|terapia|atienden|adolescentes)\b")
+    r"research|support|resources|number|ketamina|tratamiento|terapia|atienden|adolescentes|"
+    # questions about recognising it ("the warning signs of suicide I should watch for in my
+    # teenager", "training on recognizing self-harm", "any reading you recommend")
+    r"warning signs?|watch for|recogni[sz]\w*|training|reading)\b")
 _MENTION = re.compile(r"\b(?:suicid\w*|self harm\w*|overdos\w*|sobredosis)\b")
 _PRONOUN_NOW = frozenset("i im ive id me my myself he she they hes shes theyre him her his".split())
 # Words that put a mention in the past, a hypothetical, a denial or a question about someone
@@ -366,7 +371,10 @@ def detect_crisis(text: str) -> CrisisVerdict:
 # An injury word followed by the accident that caused it ("cut myself shaving").
 _ACCIDENT_RE = re.compile(r"\b(?:cut|cuts|cutting|burn\w*|hurt|hurting|injur\w*|bled|bleeding|"
                           r"scratch\w*|bruis\w*|broke|sprain\w*)\b(?: \w+){0,6} "
-                          + _TABLE.vocabulary["ACCIDENT"] + r"\b")
+                          + _TABLE.vocabulary["ACCIDENT"] + r"\b"
+                          # a minor injury by its own words ("stubbed my toe so hard")
+                          r"|\b(?:stubbed|sprained|twisted|rolled|jammed|pulled|tweaked) my "
+                          r"(?:toe|ankle|finger|thumb|wrist|knee|back|neck|shoulder|foot)\b")
 
 
 _RESOLVED_HISTORY_RE = [p.regex for p in _TABLE.of(NEGATED_ACT) if p.id == "resolved_history"]
