@@ -276,6 +276,10 @@ def main(argv: list[str] | None = None) -> int:
         from servers import start_assistant
 
         load_dotenv(ROOT / ".env")
+        # Every simulated patient comes from the one loopback address: the per-address and
+        # per-conversation limits (120 and 20 a minute) would answer most of them with 429.
+        os.environ.setdefault("RATE_LIMIT_PER_CONVERSATION", "100000/60")
+        os.environ.setdefault("RATE_LIMIT_PER_ADDRESS", "100000/60")
         with tempfile.TemporaryDirectory(prefix="load-") as workdir:
             print("Starting the action server and the Rasa server...", file=sys.stderr)
             with start_assistant(Path(workdir), model=args.model) as assistant:
