@@ -327,26 +327,24 @@ def test_every_detail_in_one_message_then_yes_to_the_offer(booking_assistant, bo
     say(booking_assistant, sender, "cancel")
 
 
-def test_a_time_asked_for_in_the_opening_message_is_not_asked_again(booking_assistant):
+@pytest.mark.parametrize("opening, time_kept", [
+    ("can you book me a consultation for tuesday afternoon", True),
+    ("I called on Tuesday and nobody answered, can I book?", False),
+])
+def test_a_time_asked_for_in_the_opening_message_is_not_asked_again(booking_assistant, opening,
+                                                                    time_kept):
     """"book me for tuesday afternoon" keeps the time; "I called on Tuesday" does not."""
-    sender = "e2e-booking-time-up-front"
-    text, _ = say(booking_assistant, sender, "can you book me a consultation for tuesday afternoon")
+    sender = f"e2e-booking-time-up-front-{time_kept}"
+    text, _ = say(booking_assistant, sender, opening)
     if "Is that OK with you?" not in text:
         text, _ = say(booking_assistant, sender, "yes")
     say(booking_assistant, sender, "yes")
     say(booking_assistant, sender, SECOND_NAME)
     text, _ = say(booking_assistant, sender, EMAIL)
-    assert ASK_TIME_END not in text and "Which of our locations" in text, text
-    say(booking_assistant, sender, "cancel")
-
-    sender = "e2e-booking-past-day-up-front"
-    text, _ = say(booking_assistant, sender, "I called on Tuesday and nobody answered, can I book?")
-    if "Is that OK with you?" not in text:
-        text, _ = say(booking_assistant, sender, "yes")
-    say(booking_assistant, sender, "yes")
-    say(booking_assistant, sender, SECOND_NAME)
-    text, _ = say(booking_assistant, sender, EMAIL)
-    assert ASK_TIME_END in text, text
+    if time_kept:
+        assert ASK_TIME_END not in text and "Which of our locations" in text, text
+    else:
+        assert ASK_TIME_END in text, text
     say(booking_assistant, sender, "cancel")
 
 
