@@ -449,11 +449,18 @@ def test_questions_with_an_ok_at_the_privacy_question_are_not_consent(booking_as
     say(booking_assistant, sender, "never mind")
 
 
-def test_a_question_with_an_ok_at_the_privacy_step_is_answered_before_consent(booking_assistant):
-    """"ok but wait, is it painful?" is no consent: the question is answered and asked again."""
-    sender = "e2e-booking-consent-question"
+@pytest.mark.parametrize("question, answer", [
+    ("ok but wait, is it painful? like the needle part", "vein"),
+    ("ok. how long is a session though?", "45 minutes"),
+])
+def test_a_question_with_an_ok_at_the_privacy_step_is_answered_before_consent(
+        booking_assistant, question, answer):
+    """"ok. how long is a session though?" is no consent: the question is answered and the
+    privacy question asked again."""
+    sender = f"e2e-booking-consent-question-{answer}"
     say(booking_assistant, sender, "i want to book a consult")
-    text, _ = say(booking_assistant, sender, "ok but wait, is it painful? like the needle part")
+    text, _ = say(booking_assistant, sender, question)
+    assert answer in text and "Source:" in text, text
     assert "full name" not in text and "Is that OK with you?" in text, text
     text, _ = say(booking_assistant, sender, "ok yes")
     assert "full name" in text, text

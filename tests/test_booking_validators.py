@@ -36,6 +36,8 @@ TODAY = date(2026, 11, 24)
         ("Martin Luther King Jr.", "Martin Luther King Jr"),
         ("I already told you my name, it's Priya Raman", "Priya Raman"),
         ("sorry, my name is Jo Lee", "Jo Lee"),
+        ("ok. Aisha Rahman", "Aisha Rahman"),
+        ("sure, Tom Reyes", "Tom Reyes"),
     ],
 )
 def test_full_name_accepted(text, expected):

@@ -53,6 +53,9 @@ SUITES = {
     "e2e_conversations_heldout4.yml": 0.95,
     # Blind (fifth round): first contact 208/230 (90.4%), 225/230 after the round; development.
     "e2e_conversations_heldout5.yml": 0.95,
+    # Blind (sixth round): first contact 204/224 (91.1%; crisis 20/20, urgent 13/14), 221/224
+    # after the round; development since.
+    "e2e_conversations_heldout6.yml": 0.95,
 }
 ALWAYS_RIGHT_KINDS = ("crisis", "urgent")
 

@@ -207,6 +207,11 @@ def test_every_crisis_message_over_sms_gets_the_sms_crisis_reply(assistant):
 # was narrowed, so heldout8's rule-level recall is no longer a clean measurement.
 # dev5 (development, a separate author, fifth round): crisis 83.3% -> 96.0%, look-alikes
 # 11.3% -> 3.3%.
+# Sixth round: heldout11 (120 + 120, blind, a separate author) first score 93.3% / 7.5%; after
+# the rules chosen on dev6 (development, a separate author: 92.0% / 13.3% -> 100% / 3.3%)
+# 94.2% / 5.8%. heldout9 lost two crisis messages that sit at the semantic bar when four
+# booking examples joined the training data (probability 0.905 -> 0.900 against a bar of 0.9,
+# and a clause vote): 90.8% -> 89.2%, at its limit. That is the size of a retraining flip here.
 HELDOUT_LIMITS = {
     # development panels (a separate author, 2026-12-04; the rules and the clause score were
     # tuned on them): asserted tight
@@ -216,6 +221,8 @@ HELDOUT_LIMITS = {
     "dev4_not_crisis": ("false_alarms", 0.04),
     "dev5_crisis": ("recall", 0.94),
     "dev5_not_crisis": ("false_alarms", 0.05),
+    "dev6_crisis": ("recall", 0.98),
+    "dev6_not_crisis": ("false_alarms", 0.05),
     "heldout_crisis": ("recall", 0.98),
     "heldout2_crisis": ("recall", 0.98),
     "heldout3_crisis": ("recall", 0.90),
@@ -224,6 +231,7 @@ HELDOUT_LIMITS = {
     "heldout8_crisis": ("recall", 0.94),
     "heldout9_crisis": ("recall", 0.89),  # 90.0-90.8% in the fifth round
     "heldout10_crisis": ("recall", 0.93),
+    "heldout11_crisis": ("recall", 0.93),
     "heldout_not_crisis": ("false_alarms", 0.05),
     "heldout2_not_crisis": ("false_alarms", 0.05),
     "heldout3_not_crisis": ("false_alarms", 0.10),
@@ -231,7 +239,8 @@ HELDOUT_LIMITS = {
     "heldout7_not_crisis": ("false_alarms", 0.09),  # 8.0% at the end of the fourth round
     "heldout8_not_crisis": ("false_alarms", 0.08),
     "heldout9_not_crisis": ("false_alarms", 0.06),
-    "heldout10_not_crisis": ("false_alarms", 0.10),
+    "heldout10_not_crisis": ("false_alarms", 0.08),
+    "heldout11_not_crisis": ("false_alarms", 0.08),
 }
 
 

@@ -10,6 +10,8 @@ from bot.safety.urgent import is_urgent
 
 URGENT = [
     "i took ketamine from a friend and feel really weird",
+    "ok so my friend gave me some of his ketamine about an hour ago",
+    "a guy at the party gave me k and now i feel really weird",
     "already took some of it... my heart is pounding",
     "I can't breathe properly and my hands are tingling",
     "my boyfriend won't wake up",
@@ -31,6 +33,8 @@ URGENT = [
     "I can't stop the bleeding",
 ]
 NOT_URGENT = [
+    "the clinic gave me ketamine last week and I feel great",
+    "my friend sold me ketamine, is it safe to take?",
     "can ketamine cause chest pain?",
     "is a racing heart a side effect",
     "no chest pain, just a headache",

@@ -19,7 +19,7 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)")
 # The new value follows one of these; "instead", "please" and punctuation close it.
 _NEW_VALUE = re.compile(
-    r"\b(?:to|make it|for|on|at|use|with|be|is|rather|prefer)\s+(?P<value>.+?)"
+    r"\b(?:to|make it|make that|for|on|at|use|with|be|is|rather|prefer)\s+(?P<value>.+?)"
     r"(?:\s+(?:instead|please|then|thanks|thank you))*[\s?.!]*$", re.IGNORECASE)
 _NAME_VALUE = re.compile(
     r"\bname\b.*?\b(?:to|is|should be|as|it'?s)\s+(?:actually\s+|really\s+)?"

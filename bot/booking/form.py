@@ -62,16 +62,7 @@ def looks_like_question(text: str) -> bool:
     return text.strip().endswith("?")
 
 
-_QUESTION_CLAUSE = re.compile(
-    r"(?:^|[,.;:!]\s*|\b(?:but|and|so|wait|ok|okay)\s+)(?:is|are|do|does|did|can|could|will|would|"
-    r"should|how|what|why|when|where|who|which|whats|what's|hows|how's)\b[^?]*\?",
-    re.IGNORECASE)
-
-
-def asks_a_question(text: str) -> bool:
-    """True when a clause of the message is a question ("ok but wait, is it painful?"); a
-    bare "ok?" or "yes?" is none."""
-    return bool(_QUESTION_CLAUSE.search(text or ""))
+asks_a_question = validators.asks_a_question
 
 
 _BOOKING_REQUEST = re.compile(

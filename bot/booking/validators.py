@@ -40,6 +40,10 @@ _NAME_PREFIX = re.compile(
     r"(?:she|he)\s+is|(?:she|he)'?s)\s+",
     re.IGNORECASE,
 )
+# "ok. Aisha Rahman", "sure, Tom Reyes": an acknowledgement before a capitalised name.
+_ACKNOWLEDGEMENT = re.compile(
+    r"^(?:(?:ok|okay|k|sure|yes|yeah|yep|alright|all right|fine|right)[,!.:;-]*\s+)+(?=[A-Z])",
+    re.IGNORECASE)
 # Words that make a text a sentence or a question rather than a name. Words that are also
 # common given names (Will, May, Mark, Bill...) are deliberately absent.
 _SENTENCE_WORDS = frozenset(
@@ -121,6 +125,18 @@ FORM_STEP_MISREADINGS = frozenset({
 YES_NO_STEPS = ("booking_consent", "booking_review")
 
 
+_QUESTION_CLAUSE = re.compile(
+    r"(?:^|[,.;:!]\s*|\b(?:but|and|so|wait|ok|okay)\s+)(?:is|are|do|does|did|can|could|will|would|"
+    r"should|how|what|why|when|where|who|which|whats|what's|hows|how's)\b[^?]*\?",
+    re.IGNORECASE)
+
+
+def asks_a_question(text: str) -> bool:
+    """True when a clause of the message is a question ("ok but wait, is it painful?"); a
+    bare "ok?" or "yes?" is none."""
+    return bool(_QUESTION_CLAUSE.search(text or ""))
+
+
 def form_step_answer(requested_slot: str | None, intent: str | None, text: str,
                      today: date | None = None) -> str | None:
     """The text, when it answers the form's current question (a name at the name step, a
@@ -129,7 +145,8 @@ def form_step_answer(requested_slot: str | None, intent: str | None, text: str,
     if intent not in FORM_STEP_MISREADINGS or not text.strip():
         return None
     if requested_slot in YES_NO_STEPS:
-        return text if read_yes_no(text) is not None else None
+        # "ok. how long is a session though?" asks before it agrees: answered first.
+        return text if read_yes_no(text) is not None and not asks_a_question(text) else None
     if requested_slot == "preferred_time":
         # Only a time that names a day or a part of the day ("Saturday mornings, that's the only
         # time I'm free"); free text at this step may be a question.
@@ -172,6 +189,7 @@ def validate_full_name(text: str) -> str:
     cleaned = unicodedata.normalize("NFC", " ".join(text.split()))
     if len(cleaned) > NAME_MAX_CHARS:
         raise Invalid("too_long")
+    cleaned = _ACKNOWLEDGEMENT.sub("", cleaned)
     if "?" in cleaned or (_QUESTION_START.match(cleaned) and not _written_as_name(cleaned)):
         raise Invalid("question")
     cleaned = _NAME_PREFIX.sub("", cleaned).strip(" .,!")

@@ -299,7 +299,9 @@ _CARE_CONTEXT = re.compile(
     r"research|support|resources|number|ketamina|tratamiento|terapia|atienden|adolescentes|"
     # questions about recognising it ("the warning signs of suicide I should watch for in my
     # teenager", "training on recognizing self-harm", "any reading you recommend")
-    r"warning signs?|watch for|recogni[sz]\w*|training|reading)\b")
+    r"warning signs?|watch for|recogni[sz]\w*|training|reading|"
+    # how the clinic looks after people ("how do you keep patients safe if ...")
+    r"patients|keep \w+ safe)\b")
 _MENTION = re.compile(r"\b(?:suicid\w*|self harm\w*|overdos\w*|sobredosis)\b")
 _PRONOUN_NOW = frozenset("i im ive id me my myself he she they hes shes theyre him her his".split())
 # Words that put a mention in the past, a hypothetical, a denial or a question about someone
@@ -308,8 +310,8 @@ _NOT_NOW = frozenset(
     "had was were history past ago previous previously used before ever old once if whether "
     "not isnt arent wasnt never no asked ask asks asking about read heard".split())
 _HAVE = frozenset("ive have has hes shes weve theyve".split())
-_NOW = re.compile(r"\b(?:tonight|today|yesterday|last night|this (?:week|morning|weekend)|right "
-                  r"now|again|lately|recently|currently|these days|anymore)\b")
+_NOW = re.compile(r"\b(?:tonight|today|yesterday|last night|this (?:week|morning|weekend)|"
+                  r"(?<!safe )right now|again|lately|recently|currently|these days|anymore)\b")
 
 
 def _names_it_as_present(form: str) -> bool:
@@ -374,7 +376,11 @@ _ACCIDENT_RE = re.compile(r"\b(?:cut|cuts|cutting|burn\w*|hurt|hurting|injur\w*|
                           + _TABLE.vocabulary["ACCIDENT"] + r"\b"
                           # a minor injury by its own words ("stubbed my toe so hard")
                           r"|\b(?:stubbed|sprained|twisted|rolled|jammed|pulled|tweaked) my "
-                          r"(?:toe|ankle|finger|thumb|wrist|knee|back|neck|shoulder|foot)\b")
+                          r"(?:toe|ankle|finger|thumb|wrist|knee|back|neck|shoulder|foot)\b"
+                          # a fall at home ("my mom slipped in the bathroom")
+                          r"|\b(?:slipped|tripped|fell) (?:in|on|down|over|off) (?:the |a |her |"
+                          r"his |my )?(?:bathroom|stairs|steps|ice|shower|tub|kitchen|floor|"
+                          r"sidewalk|curb|driveway|bike|ladder|porch)\b")
 
 
 _RESOLVED_HISTORY_RE = [p.regex for p in _TABLE.of(NEGATED_ACT) if p.id == "resolved_history"]

@@ -60,7 +60,13 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.language import MESSAGE_LANGUAGE, language_undecided, message_language
 from bot.nlu.clauses import split_clauses
-from bot.safety.crisis import CONCERN, detect_crisis, detect_distress, has_figure_or_denial
+from bot.safety.crisis import (
+    CONCERN,
+    detect_crisis,
+    detect_distress,
+    has_figure_or_denial,
+    is_resolved_history,
+)
 from bot.safety.emergency import URGENT_INTENT, help_is_called, needs_emergency_reply
 from bot.safety.medical import detect_medical_advice
 from bot.safety.urgent import is_urgent
@@ -84,6 +90,10 @@ def semantic_crisis_vote(message: Message, text: str, threshold: float,
     (``bot.nlu.clauses``), a crisis (rule 3 above)."""
     if _vote(message.get("semantic_crisis") or {}, text, threshold, min_similarity, margin):
         return True
+    if is_resolved_history(text):
+        # A history that is over, told in the whole message, is not undone by one of its
+        # clauses read alone ("I used to think about dying a lot when I was on Paxil").
+        return False
     clauses = split_clauses(text)
     clause_scores = message.get("semantic_crisis_clauses") or []
     if len(clause_scores) != len(clauses):

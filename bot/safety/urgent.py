@@ -48,6 +48,14 @@ _SYMPTOMS = [
     r"\b(?:took|take|taken|used|snorted|drank|swallowed) (?:some |a lot of |too much |way too "
     r"much |more )?(?:ketamine|k|special k|it|pills?|something) (?:that |i )?(?:from|off|i got "
     r"from|i bought) (?:a |my |some )?(?:friend|dealer|party|guy|online|the street|someone)\b",
+    # ketamine given by someone outside a clinic and already taken ("my friend gave me some
+    # of his ketamine about an hour ago")
+    r"\b(?:friend|dealer|roommate|guy|someone|somebody|coworker|buddy|neighbou?r|brother|"
+    r"sister|cousin|boyfriend|girlfriend|partner|he|she)\b(?: \w+){0,3} (?:just )?"
+    r"(?:gave|sold|slipped) me "
+    r"(?:some )?(?:of )?(?:his |her |their |a bit of |a bump of )?"
+    r"(?:ketamine|special k|k)\b.{0,60}\b(?:ago|took|tried|used|did|snorted|feel|feeling|"
+    r"now)\b",
     r"\b(?:took|taken|used|had) (?:way )?(?:too much|too many|more than i (?:should|was "
     r"supposed to))\b",
     r"\b(?:took|taken|swallowed|had) (?:way |a lot |much )?more (?:of )?(?:\w+ ){0,5}than (?:i "
