@@ -19,7 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.answer import ActionAnswerQuestion
 from bot.booking import replies, validators
-from bot.booking.corrections import given_up_front, inline_value
+from bot.booking.corrections import given_up_front, inline_value, name_with_contact
 from bot.booking.form import (
     COMPANION_SLOTS,
     DISCARD,
@@ -151,6 +151,10 @@ class ValidateConsultationForm(FormValidationAction):
             answer = validators.read_yes_no(value)
             if answer is not None:
                 return self._consented(dispatcher, tracker, answer)
+            if looks_like_details(value):
+                # "you can call me on 312-555-0147": nothing is kept before consent.
+                dispatcher.utter_message(text=replies.invalid_reply("consent_first"))
+                return {"booking_consent": None}
         if value is not None:
             dispatcher.utter_message(text=replies.invalid_reply("consent_unclear"))
         return {"booking_consent": None}
@@ -235,6 +239,11 @@ class ValidateConsultationForm(FormValidationAction):
             return {**answered, "full_name": None}
         if not isinstance(value, str):
             return {"full_name": None}
+        both = name_with_contact(value)
+        if both is not None:
+            # "Marcus Bell, 414-555-0190": the contact step has its answer too.
+            name, contact = both
+            return {"full_name": name, "contact": contact.value, "contact_kind": contact.kind}
         try:
             return {"full_name": validators.validate_full_name(value)}
         except validators.Invalid as invalid:
@@ -357,8 +366,13 @@ class ActionAskBookingConsent(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """domain.yml's question, and the closed-now note the first time it is asked."""
-        dispatcher.utter_message(response="utter_ask_booking_consent")
+        """domain.yml's question (a short form when it was already asked in this request),
+        and the closed-now note the first time it is asked."""
+        asked = (domain.get("responses") or {}).get("utter_ask_booking_consent") or [{}]
+        if asked[0].get("text") and _said_since_form_start(tracker, asked[0]["text"]):
+            dispatcher.utter_message(response="utter_ask_booking_consent_again")
+        else:
+            dispatcher.utter_message(response="utter_ask_booking_consent")
         note = replies.closed_now_note(load_clinic())
         if note and not _said_since_form_start(tracker, note):
             dispatcher.utter_message(text=note)

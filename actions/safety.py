@@ -14,9 +14,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot import replies
 from bot.booking.form import forgotten_slots
 from bot.booking.slots import REQUEST_INTERRUPTED
+from bot.config import load_clinic
 from bot.safety.events import get_event_store
+from bot.safety.medical import after_own_session
 
 logger = logging.getLogger(__name__)
 
@@ -84,5 +87,8 @@ class ActionNoteConsultationOffer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        """Set the booking helper's ``booking_offered`` slot, as its own offer action does."""
+        """Set the booking helper's ``booking_offered`` slot, as its own offer action does; a
+        patient who has already had a session is also told to call their care team."""
+        if after_own_session((tracker.latest_message or {}).get("text") or ""):
+            dispatcher.utter_message(text=replies.care_team_after_session(load_clinic()))
         return [SlotSet("booking_offered", True), SlotSet("human_offered", False)]

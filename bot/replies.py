@@ -95,6 +95,15 @@ def dont_know(profile: ClinicProfile) -> str:
     )
 
 
+def care_team_after_session(profile: ClinicProfile) -> str:
+    """For a patient who has had a session and feels unwell since: whom to call."""
+    return (
+        f"If you've already had a session with us and still feel unwell, please call your care "
+        f"team at {profile.name} on {profile.phone_display} ({profile.hours_text}). If it "
+        f"feels severe, call {profile.emergency_number} now."
+    )
+
+
 def remark_reply(kind: str, profile: ClinicProfile) -> str:
     """The reply to a message that asks nothing (bot/retrieval/remarks.py): thanks,
     frustration or a remark; each names the clinic's phone."""

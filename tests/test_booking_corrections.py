@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from bot.booking.corrections import given_up_front, inline_value
+from bot.booking.corrections import given_up_front, inline_value, name_with_contact
 from bot.config import load_clinic
 
 TODAY = date(2026, 12, 4)  # a Friday
@@ -102,3 +102,18 @@ def test_a_labelled_opening_message_gives_every_detail():
         "depression", LOCATIONS, TODAY)
     assert given["full_name"] == "Tomás Herrera" and given["contact"] == "tomas.h@protonmail.test"
     assert given["preferred_time"] == "weekday afternoons" and given["location"] == "north"
+
+
+@pytest.mark.parametrize("text, name, contact", [
+    ("Marcus Bell, 414-555-0190", "Marcus Bell", "+14145550190"),
+    ("my name is Marcus Bell and my number is 414-555-0190", "Marcus Bell", "+14145550190"),
+    ("Ana Ruiz ana.ruiz@example.com", "Ana Ruiz", "ana.ruiz@example.com"),
+])
+def test_a_name_and_a_contact_in_one_message_are_both_read(text, name, contact):
+    both = name_with_contact(text)
+    assert both is not None and both[0] == name and both[1].value == contact
+
+
+@pytest.mark.parametrize("text", ["call me at 414-555-0190", "Marcus Bell", "Marcus Bell, 555-01"])
+def test_without_both_a_name_and_a_contact_nothing_is_read(text):
+    assert name_with_contact(text) is None

@@ -238,6 +238,34 @@ def test_a_caller_books_for_someone_else(booking_assistant, booking_env):
 
 
 
+def test_details_typed_before_consent_are_not_kept_and_the_privacy_question_is_shorter(
+        booking_assistant):
+    """A phone number typed at the privacy question is not kept, the patient is told so, and
+    the question comes back in a short form; after "yes" the form asks for every detail."""
+    sender = "e2e-booking-details-before-consent"
+    text, _ = say(booking_assistant, sender, "I'd like to book a consultation")
+    assert "word on privacy" in text, text
+    text, _ = say(booking_assistant, sender, "you can call me on 312-555-0147, im her daughter")
+    assert "haven't kept that" in text and "As I said above" in text, text
+    assert "word on privacy" not in text and "Is that OK with you?" in text, text
+    text, _ = say(booking_assistant, sender, "yes")
+    assert "full name" in text, text
+    say(booking_assistant, sender, "cancel")
+
+
+def test_a_name_and_a_phone_number_typed_together_fill_both_steps(booking_assistant):
+    """"Marcus Bell, 414-555-0190" at the name step: the contact step is not asked."""
+    sender = "e2e-booking-name-and-phone"
+    say(booking_assistant, sender, "I'd like to book a consultation")
+    say(booking_assistant, sender, "yes")
+    text, _ = say(booking_assistant, sender, "Marcus Bell, 414-555-0190")
+    assert "When would suit you best?" in text, text
+    say(booking_assistant, sender, "weekday mornings")
+    text, _ = say(booking_assistant, sender, "North office")
+    assert "- Name: Marcus Bell" in text and "- Phone: (414) 555-0190" in text, text
+    say(booking_assistant, sender, "cancel")
+
+
 def test_a_correction_that_names_the_new_value_takes_it(booking_assistant, booking_env):
     """'make it Thursday morning instead' at the location step, 'change the email to ...' at the
     summary: the new value is taken, not asked for again, and the summary shows it."""

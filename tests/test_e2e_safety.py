@@ -478,3 +478,19 @@ def test_giving_things_away_for_where_one_is_going_gets_the_crisis_reply(assista
     assert CRISIS_REPLY_MARKER in reply, reply
     after = _text(assistant.send(sender, "its fine"))
     assert RESOURCES_MARKER in after, after
+
+
+@pytest.mark.parametrize("message, care_team", [
+    ("i had my 3rd infusion yesterday and i still feel kinda foggy and queasy today, "
+     "is that normal?", True),
+    ("I'm on lithium, is ketamine safe for me?", False),
+])
+def test_a_patient_unwell_since_their_own_session_is_told_to_call_the_care_team(
+        assistant, message, care_team):
+    """The medical-advice refusal offers a consultation; someone who has already had a session
+    also gets the care team's number and 911 for severe symptoms."""
+    profile = load_clinic()
+    text = _text(assistant.send(_sender(), message))
+    assert "individual medical advice" in text, text
+    assert (f"call your care team at {profile.name} on {profile.phone_display}" in text) \
+        is care_team, text

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.safety.crisis import CONCERN, CRISIS, NONE, THIRD_PARTY, detect_crisis
-from bot.safety.medical import asks_about_own_case_again, detect_medical_advice
+from bot.safety.medical import after_own_session, asks_about_own_case_again, detect_medical_advice
 from bot.safety.panels import PANEL_DIR, load_panel, score_deterministic
 
 
@@ -192,3 +192,15 @@ def test_real_user_health_questions_almost_never_trigger_a_crisis():
 def test_a_what_if_right_after_a_declined_request_is_about_the_same_case(text, previous,
                                                                         expected):
     assert asks_about_own_case_again(text, previous) is expected
+
+
+@pytest.mark.parametrize("text, had_one", [
+    ("i had my 3rd infusion yesterday and i still feel kinda foggy, is that normal?", True),
+    ("since my infusion on monday i have a headache, should i worry", True),
+    ("my session yesterday left me dizzy", True),
+    ("will i feel better after my session", False),
+    ("what should i avoid after my first infusion", False),
+    ("is nausea normal after the infusion", False),
+])
+def test_a_session_already_had_is_recognised(text, had_one):
+    assert after_own_session(text) is had_one

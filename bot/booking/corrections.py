@@ -68,6 +68,28 @@ def inline_value(field: str | None, text: str, today: date,
     return None
 
 
+# What joins a name to the phone number or e-mail typed after it ("Marcus Bell, 414-555-0190",
+# "my name is Marcus Bell and my number is ...").
+_BEFORE_CONTACT = re.compile(
+    r"(?:\s*(?:[,;:.\-–]|\band\b|\bmy\b|\bphone\b|\bcell\b|\bmobile\b|\bnumber\b|\bis\b|"
+    r"\bemail\b|\be-mail\b|\bat\b|\bon\b|\byou can\b|\breach me\b|\bcall me\b|\btext me\b))+"
+    r"\s*$", re.IGNORECASE)
+
+
+def name_with_contact(text: str) -> tuple[str, validators.Contact] | None:
+    """(name, contact) when a full name is followed by a phone number or e-mail address in one
+    message; None when either is missing or invalid."""
+    found = _EMAIL.search(text or "") or _PHONE.search(text or "")
+    if found is None:
+        return None
+    before = _BEFORE_CONTACT.sub("", text[:found.start()])
+    try:
+        return (validators.validate_full_name(before),
+                validators.validate_contact(found.group(0)))
+    except validators.Invalid:
+        return None
+
+
 # "my name is Tom Reyes", "hi im Marcus Oyelaran": an introduction with a capitalised name
 # ("I'm feeling low" is none).
 _INTRODUCTION = re.compile(

@@ -60,6 +60,10 @@ INVALID_REPLIES = {
     "several_contacts": "Please give just one phone number or one email address.",
     "past_date": "That date has already passed. Which day or time would suit you?",
     "unknown_location": "Please choose one of our locations.",
+    "consent_first": (
+        "I haven't kept that: nothing is collected until you agree to the privacy note. Once "
+        "you say yes, I'll ask for each detail."
+    ),
     "consent_unclear": (
         "Before I ask for any details I need a clear yes or no: is it OK to collect them for "
         "your consultation request?"

@@ -330,6 +330,26 @@ _OWN_CASE_FOLLOWUP = re.compile(
     r"and if i)\b", re.IGNORECASE)
 
 
+# A session of the patient's own that has already happened ("i had my 3rd infusion yesterday",
+# "since my infusion", "after yesterday's session"); "will i feel better after the session" is
+# none.
+_OWN_PAST_SESSION = re.compile(
+    r"\b(?:had|did|got|finished) my (?:\w+ )?(?:infusion|session|treatment|dose|spravato)\b|"
+    r"\b(?:since|after|following) (?:my|yesterday'?s|yesterdays|last (?:\w+ )?'?s?|this "
+    r"morning'?s) (?:\w+ )?(?:infusion|session|treatment|dose)\b|\bmy (?:\w+ )?(?:infusion|"
+    r"session|treatment) (?:yesterday|last (?:night|week)|this morning|on (?:mon|tues|wednes|"
+    r"thurs|fri|satur|sun)day)\b", re.IGNORECASE)
+_AHEAD = re.compile(r"\b(?:will i|would i|am i going to|before my|my first|my next|upcoming)\b",
+                    re.IGNORECASE)
+
+
+def after_own_session(text: str) -> bool:
+    """True when the message speaks of a session the patient has already had: their care team,
+    not a new consultation, is who to call about how they feel since."""
+    text = (text or "").replace("’", "'")
+    return bool(_OWN_PAST_SESSION.search(text)) and not _AHEAD.search(text)
+
+
 # "can i still book then?", "should i call you?": the offer taken up, not another what-if.
 _ABOUT_THE_CLINIC = re.compile(r"\b(?:book|schedule|appointment|appt|consult\w*|call|talk|speak|"
                                r"ask (?:the|a|my|your)|come in|email|text)\b", re.IGNORECASE)
