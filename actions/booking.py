@@ -36,7 +36,13 @@ from bot.booking.form import (
 )
 from bot.booking.midform import asks_what_was_given, correction_in
 from bot.booking.notify import send_new_request_notification
-from bot.booking.on_behalf import offer_accepted_after, opening_message, relation_in
+from bot.booking.on_behalf import (
+    SOMEONE_ELSE,
+    offer_accepted_after,
+    opening_message,
+    relation_in,
+    relation_named_before,
+)
 from bot.booking.slots import ATTEMPT_SLOT, FORM, STORED
 from bot.booking.store import get_store
 from bot.config import load_clinic
@@ -181,6 +187,9 @@ class ValidateConsultationForm(FormValidationAction):
         # "yes" to the offer after a message with every detail: that message opened it.
         opening = " ".join(filter(None, [offer_accepted_after(tracker.events, FORM), opening]))
         relation = relation_in(opening)
+        if relation == SOMEONE_ELSE:
+            # "ok book him in pls" after "booking for my dad, he's 72": the relation named before.
+            relation = relation_named_before(tracker.events, FORM) or relation
         # A phone number, e-mail, location or introduced name already typed is not asked again.
         profile = load_clinic()
         given = given_up_front(opening, profile.locations, clinic_today(profile))

@@ -253,6 +253,17 @@ def test_details_typed_before_consent_are_not_kept_and_the_privacy_question_is_s
     say(booking_assistant, sender, "cancel")
 
 
+def test_book_him_in_after_naming_the_relation_earlier_books_for_him(booking_assistant):
+    """"my dad ... hes 72" first, "ok book him in pls" later: the booking is for the dad."""
+    sender = "e2e-booking-him-after-dad"
+    say(booking_assistant, sender, "hi, asking for my dad, hes 72 and doesnt do texting")
+    text, _ = say(booking_assistant, sender, "ok book him in pls")
+    assert "Is that OK with you?" in text, text
+    text, _ = say(booking_assistant, sender, "yes")
+    assert "full name of the person the consultation is for (your dad)" in text, text
+    say(booking_assistant, sender, "cancel")
+
+
 def test_a_name_and_a_phone_number_typed_together_fill_both_steps(booking_assistant):
     """"Marcus Bell, 414-555-0190" at the name step: the contact step is not asked."""
     sender = "e2e-booking-name-and-phone"

@@ -10,7 +10,12 @@ import sqlite3
 import pytest
 
 from bot.booking import replies
-from bot.booking.on_behalf import SOMEONE_ELSE, opening_message, relation_in
+from bot.booking.on_behalf import (
+    SOMEONE_ELSE,
+    opening_message,
+    relation_in,
+    relation_named_before,
+)
 from bot.booking.store import NewRequest, RequestStore
 from bot.config import load_clinic
 from bot.privacy.crypto import Cipher
@@ -27,6 +32,8 @@ from bot.privacy.crypto import Cipher
     ("is it ok to book on behalf of someone else", SOMEONE_ELSE),
     ("I'm booking for a friend", "friend"),
     ("my partner wants to try ketamine, can we book", "partner"),
+    ("ok book him in pls", SOMEONE_ELSE),
+    ("can you sign her up for a consult", SOMEONE_ELSE),
 ])
 def test_a_booking_for_someone_else_names_who(text, relation):
     assert relation_in(text) == relation
@@ -40,6 +47,7 @@ def test_a_booking_for_someone_else_names_who(text, relation):
     "can I book for next week",
     "book it for me please",
     "my mom thinks I should book",  # the writer is the patient
+    "can you book me in",
 ])
 def test_a_booking_for_oneself_names_no_one(text):
     assert relation_in(text) is None
@@ -58,6 +66,19 @@ def test_the_opening_message_is_the_one_before_the_latest_form_run():
     ]
     assert opening_message(events, "consultation_form") == "actually book for my son"
     assert opening_message(events[:1], "consultation_form") is None
+
+
+def test_the_relation_named_in_a_message_before_the_request_is_found():
+    """"booking for my dad, hes 72" then "ok book him in pls": the dad."""
+    events = [
+        {"event": "user", "text": "hi, asking for my dad, hes 72 and doesnt text"},
+        {"event": "user", "text": "does insurance cover it"},
+        {"event": "user", "text": "ok book him in pls"},
+        {"event": "active_loop", "name": "consultation_form"},
+        {"event": "user", "text": "yes"},
+    ]
+    assert relation_named_before(events, "consultation_form") == "dad"
+    assert relation_named_before(events[1:], "consultation_form") is None
 
 
 def test_the_questions_and_the_summary_say_whom_it_is_for():

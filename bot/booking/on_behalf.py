@@ -34,7 +34,9 @@ _MY_X_NEEDS = re.compile(
 _FOR_PRONOUN = re.compile(
     r"\b(?:book|booking|appointment|consultation|consult|request|sign|schedule|set\s+up)\b"
     r"[^.?!]{0,30}?\b(?:for|on\s+behalf\s+of)\s+(?:her|him|them|someone\s+else|somebody\s+else|"
-    r"another\s+person|a\s+(?:friend|family\s+member|relative|loved\s+one))\b",
+    r"another\s+person|a\s+(?:friend|family\s+member|relative|loved\s+one))\b"
+    # "ok book him in pls", "can you sign her up"
+    r"|\b(?:book|sign|schedule|get|put)\s+(?:him|her|them)\s+(?:in|up|down)\b",
     re.IGNORECASE,
 )
 # "my son is 24 ... a consultation for him": the relation named earlier in the same message.
@@ -60,6 +62,25 @@ def relation_in(text: str) -> str | None:
                 return relation
         named = _MY_RELATION.search(text[:match.start()] + " " + text[match.end():])
         return named.group("relation").lower() if named else SOMEONE_ELSE
+    return None
+
+
+def relation_named_before(events: Iterable[Mapping[str, Any]], form: str,
+                          messages: int = 3) -> str | None:
+    """The relation ("dad") a patient named with "my ..." in the last ``messages`` messages
+    before the latest run of ``form`` started ("booking for my dad ... ok book him in pls")."""
+    texts: list[str] = []
+    window: list[str] = []
+    for event in events:
+        kind = event.get("event")
+        if kind == "user":
+            texts.append(event.get("text") or "")
+        elif kind == "active_loop" and event.get("name") == form:
+            window = texts[-(messages + 1):-1]  # the opening message itself is read elsewhere
+    for text in reversed(window):
+        named = _MY_RELATION.search(text)
+        if named:
+            return named.group("relation").lower()
     return None
 
 
