@@ -204,3 +204,17 @@ def test_a_what_if_right_after_a_declined_request_is_about_the_same_case(text, p
 ])
 def test_a_session_already_had_is_recognised(text, had_one):
     assert after_own_session(text) is had_one
+
+
+@pytest.mark.parametrize("text, refused", [
+    ("my mom is 72, is she too old for ketamine infusions?", False),
+    ("my dad has bad depression, hes 72. is he too old for ketamine", False),
+    ("am i too old for this at 70", False),
+    ("im 68 with a heart condition, am i too old for ketamine", True),
+    ("im 70 and on lithium, am i too old for ketamine", True),
+    ("is ketamine safe for my 15 year old son", True),
+])
+def test_an_age_question_alone_is_the_ages_answer_not_a_refusal(text, refused):
+    """Whether the clinic treats people of an age is answered from the knowledge (a clinician
+    decides, the phone); with a condition or a medicine it is individual advice."""
+    assert detect_medical_advice(text).is_advice_request is refused

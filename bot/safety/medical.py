@@ -287,6 +287,24 @@ _NOT_ADVICE = re.compile(
 _ADVICE_OVERRIDES = (PREGNANCY, DOSING, INTERACTION, MEDICATION_CHANGE, SUBSTANCES)
 
 
+# "is she too old for ketamine infusions?", "is there an age limit": whether the clinic treats
+# people of an age is the age_eligibility entry's question (its answer sends the patient to a
+# clinician and the phone), unless the message also names a condition, a drug or a pregnancy.
+_AGE_QUESTION = re.compile(r"\b(?:too old|too young|old enough|young enough|age limit|minimum "
+                           r"age|maximum age|upper age|age cut ?off)\b")
+_AGE_CONDITION = re.compile(r"(?:older|elderly|teenager|under 18|minor|my age|age \d{2}|"
+                            r"\d{2}(?: years? old| yo)?)")
+_CONDITION_RE = re.compile(rf"\b{CONDITION}\b")
+_DRUG_RE = re.compile(rf"\b{DRUG}\b")
+
+
+def _asks_only_about_age(form: str) -> bool:
+    if not _AGE_QUESTION.search(form) or _DRUG_RE.search(form):
+        return False
+    return all(_AGE_CONDITION.fullmatch(found.group(0))
+               for found in _CONDITION_RE.finditer(form))
+
+
 def detect_medical_advice(text: str) -> MedicalVerdict:
     """Decide whether a message asks for individual medical advice.
 
@@ -305,6 +323,8 @@ def detect_medical_advice(text: str) -> MedicalVerdict:
     if not categories:
         return MedicalVerdict()
     main = normalize_variants(text)[0]
+    if categories == [SUITABILITY] and _asks_only_about_age(main):
+        return MedicalVerdict()
     # "How is it different from my antidepressants?" compares; it asks nothing about combining.
     if categories == [INTERACTION] and _COMPARISON.search(main):
         return MedicalVerdict()
