@@ -211,7 +211,8 @@ def test_every_crisis_message_over_sms_gets_the_sms_crisis_reply(assistant):
 # the rules chosen on dev6 (development, a separate author: 92.0% / 13.3% -> 100% / 3.3%)
 # 94.2% / 5.8%. heldout9 lost two crisis messages that sit at the semantic bar when four
 # booking examples joined the training data (probability 0.905 -> 0.900 against a bar of 0.9,
-# and a clause vote): 90.8% -> 89.2%, at its limit. That is the size of a retraining flip here.
+# and a clause vote): 90.8% -> 89.2%, at its limit; 90.0% at the end of the round (ten more
+# ordinary examples moved one back). That is the size of a retraining flip here.
 HELDOUT_LIMITS = {
     # development panels (a separate author, 2026-12-04; the rules and the clause score were
     # tuned on them): asserted tight
