@@ -458,12 +458,15 @@ def test_a_history_said_to_be_back_gets_the_crisis_reply(assistant):
     ("my boyfriend collapsed after taking too many of his pills and hes hard to wake",
      "ok I called, they're on their way"),
     ("my friend mixed his klonopin with a lot of vodka and now he wont wake up", "ok calling"),
+    ("my dad took too many of his pills and he's really hard to wake",
+     "the ambulance just got here"),
 ])
 def test_help_called_ends_the_emergency_follow_ups(assistant, emergency, called):
     sender = _sender()
     assert "911" in _text(assistant.send(sender, emergency))
     called = _text(assistant.send(sender, called))
-    assert "glad help is on the way" in called and "call 911 now" not in called, called
+    assert "glad help is on the way or already with you" in called, called
+    assert "call 911 now" not in called, called
     assert "Is that OK with you?" not in called  # never the consultation request
 
 

@@ -46,6 +46,9 @@ def test_help_called_ends_it():
     ("im on the phone with them", True),
     ("can you call me", False),
     ("calling about my appointment", False),
+    ("the ambulance just got here", True),
+    ("EMTs arrived", True),
+    ("they came to my house last year", False),
 ])
 def test_what_says_help_was_called(text, called):
     assert help_is_called(text) is called

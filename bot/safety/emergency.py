@@ -29,6 +29,9 @@ _HELP_CALLED = re.compile(
     r"help|911|police) (?:is|are) (?:here|on (?:the|their|its) way|coming)\b|\b(?:were|we are|"
     r"im|i am|hes|shes|he is|she is) (?:at|in) the (?:er|hospital|emergency room)\b|"
     r"\b(?:theyre|they are) (?:on (?:the|their) way|coming|here)\b"
+    # "the ambulance just got here", "EMTs arrived"
+    r"|\b(?:ambulance|paramedics|emts?|police|responders|firefighters) (?:just |finally |have "
+    r"|has )?(?:got here|arrived|showed up)\b"
     # A bare "ok calling" / "calling now" / "on the phone with them" during an emergency.
     r"|^(?:(?:ok|okay|k|yes|yeah|yep|alright)\W*)?(?:i'?m |im |i am )?(?:calling|dialing|dialling|"
     r"on the phone)(?: (?:now|rn|right now|them|with them|with 911|911|an ambulance))?\W*$")
