@@ -23,7 +23,6 @@ from bot.booking.corrections import given_up_front, inline_value, name_with_cont
 from bot.booking.form import (
     COMPANION_SLOTS,
     DISCARD,
-    asks_a_question,
     asks_to_book,
     clinic_today,
     forgotten_slots,
@@ -143,7 +142,7 @@ class ValidateConsultationForm(FormValidationAction):
         if answered is not None:
             return {**answered, "booking_consent": None}
         text = (tracker.latest_message or {}).get("text") or ""
-        if value is not None and asks_a_question(text):
+        if value is not None and validators.asks_a_question(text):
             # "ok but wait, is it painful?": the question first, then consent asked again.
             answered = await self._answer_instead(dispatcher, tracker, domain)
             return {**answered, "booking_consent": None}

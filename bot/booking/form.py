@@ -62,9 +62,6 @@ def looks_like_question(text: str) -> bool:
     return text.strip().endswith("?")
 
 
-asks_a_question = validators.asks_a_question
-
-
 _BOOKING_REQUEST = re.compile(
     r"\b(?:can|could|may) (?:i|we) (?:still |please |just )?(?:book|schedule|make|get|request|"
     r"set up)\b|\b(?:i|id|i would|i want to|i wanna|i need to|i'd) (?:still )?(?:like to |want "
