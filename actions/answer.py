@@ -309,7 +309,8 @@ class ActionAnswerQuestion(Action):
         the topic of the previous answer when that reads better (bot.retrieval.followup)."""
         previous = previous_entry(events)
         entry = retriever.get(previous) if previous else None
-        query = resolved_query(text, entry.title, entry.id) if entry is not None else None
+        query = (resolved_query(text, entry.title, entry.id, entry.refers_to)
+                 if entry is not None else None)
         if query is None:
             return decision
         resolved = retriever.decide(query)

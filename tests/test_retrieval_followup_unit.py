@@ -55,6 +55,15 @@ def test_that_feeling_and_how_long_that_lasts_name_the_previous_entry():
     assert resolved_query("does that include talk therapy", title, "dissociation") is None
 
 
+def test_an_entry_names_what_that_means_after_its_answer():
+    # after "how quickly does it work?", "that" is the improvement, not the speed
+    title = "How quickly does ketamine therapy work?"
+    assert resolved_query("and how long does that last?", title, "how_fast_it_works",
+                          "the improvement") == "and how long does the improvement last?"
+    assert resolved_query("and how long does that last?", title, "how_fast_it_works") == (
+        "and how long does how fast it works last?")
+
+
 def test_asking_to_hear_the_answer_again():
     from bot.retrieval.followup import asks_to_repeat
 

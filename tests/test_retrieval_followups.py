@@ -35,7 +35,7 @@ def test_follow_ups_get_the_right_entry_or_a_choice_that_offers_it(clinic_retrie
     for case in cases:
         decision = clinic_retriever.decide(case["followup"])
         previous = clinic_retriever.get(case["previous"])
-        query = resolved_query(case["followup"], previous.title, previous.id)
+        query = resolved_query(case["followup"], previous.title, previous.id, previous.refers_to)
         if query is not None:
             resolved = clinic_retriever.decide(query)
             decision = resolved if reads_better(decision, resolved) else decision

@@ -54,6 +54,9 @@ class Entry:
     questions: tuple[str, ...] = ()
     group: str = ""  # the article id for passages, the entry id for FAQ entries
     reviewed: str = ""
+    # what "that" / "it" in a follow-up points at after this answer ("the improvement" after
+    # how quickly it works); empty: the entry's id names it (bot.retrieval.followup)
+    refers_to: str = ""
 
     def as_dict(self) -> dict:
         """A JSON-serialisable copy (the index stores entries this way, never pickled)."""
@@ -66,6 +69,7 @@ class Entry:
             "questions": list(self.questions),
             "group": self.group,
             "reviewed": self.reviewed,
+            "refers_to": self.refers_to,
         }
 
     @classmethod
@@ -80,6 +84,7 @@ class Entry:
             questions=tuple(data.get("questions", ())),
             group=data.get("group", "") or data["id"],
             reviewed=data.get("reviewed", ""),
+            refers_to=data.get("refers_to", ""),
         )
 
 
@@ -165,6 +170,7 @@ def faq_entries(records: Iterable[Mapping], origin: str) -> list[Entry]:
                 questions=tuple(dict.fromkeys(variants)),
                 group=entry_id,
                 reviewed=str(record.get("reviewed", "")),
+                refers_to=" ".join(str(record.get("refers_to") or "").split()),
             )
         )
     return entries

@@ -71,6 +71,7 @@ class Candidate:
     answer: str  # verbatim text, placeholders filled
     source: str
     score: float
+    refers_to: str = ""  # what "that" in a follow-up means after this answer (followup.py)
 
     def to_dict(self) -> dict:
         """JSON-ready copy."""
@@ -246,6 +247,7 @@ class Retriever:
             answer=fill_placeholders(entry.text, self.placeholders),
             source=entry.source,
             score=round(float(score), 4),
+            refers_to=entry.refers_to,
         )
 
     def scores(self, text: str, vector=None):

@@ -195,6 +195,17 @@ _ADVICE_PATTERNS: list[tuple[str, re.Pattern]] = [(c, re.compile(p)) for c, p in
                   rf"\b(?:she|he) can (?:still )?(?:have|take|get|do|try) (?:ketamine|esketamine|"
                   rf"spravato|this treatment|the treatment|infusions?)\b"
                   rf"(?! (?:at|in|from|near|on) )|"
+                  # whether something in one's history bars the treatment ("does that stop me
+                  # getting ketamine?", "would my history rule me out?")
+                  rf"\b(?:stop|stops|prevent|prevents|keep|keeps|bar|bars|block|blocks) (?:me|"
+                  rf"him|her|them|my (?:\w+ )?(?:mom|mother|dad|father|wife|husband|son|daughter|"
+                  rf"partner)) (?:from )?(?:getting|having|receiving|doing|trying|starting|"
+                  rf"qualifying|being (?:treated|accepted|approved|eligible|a candidate))\b(?: "
+                  rf"(?:\w+ ){{0,2}}(?:ketamine|esketamine|spravato|treatment|treated|infusions?|"
+                  rf"this|it|therapy|accepted|approved|eligible))?(?<!getting)(?<!having)"
+                  rf"(?<!receiving)(?<!doing)(?<!trying)(?<!starting)|\b(?:rule|rules|ruled) "
+                  rf"(?:me|him|her|them) out\b|\b(?:disqualif\w*|exclude\w*) (?:me|him|her|"
+                  rf"them)\b|\bcount against (?:me|him|her|them)\b|"
                   rf"\bdo i (?:qualify|"
                   rf"need to (?:stop|quit|"
                   rf"taper|change|come off|go off|lower|reduce|pause)|have to (?:stop|"
