@@ -15,6 +15,10 @@ from bot.retrieval.feelings import shares_how_they_feel
     "I've had a rough year",
     "ugh. been so anxious",
     "I've been really low this winter",
+    "nightmares every night. haven't slept right in years",
+    "i still get flashbacks most days",
+    "I can't get out of bed most mornings",
+    "constant panic attacks since the accident",
 ])
 def test_a_statement_of_how_one_feels_is_recognised(text):
     assert shares_how_they_feel(text)
@@ -29,6 +33,9 @@ def test_a_statement_of_how_one_feels_is_recognised(text):
     "I'm having a hard time choosing a location",
     "I'm not okay with needles",
     "im struggling with the form",
+    "my husband has nightmares every night",
+    "I can't make Tuesday",
+    "cant sleep before the infusion, is that a problem?",
     "I'm interested in ketamine",
     "",
 ])

@@ -1,7 +1,8 @@
 """A patient telling how they feel, with no question ("I've been really depressed this season",
 "my anxiety has been through the roof lately"): the knowledge has no answer to it, and "I don't
 know the answer to that" would be the wrong reply. The answer action acknowledges it instead
-(``utter_acknowledge_feelings``). Hopelessness is not read here: the safety layer's distress
+(``utter_acknowledge_feelings``); so do symptoms told about oneself ("nightmares every night",
+"I can't sleep"). Hopelessness is not read here: the safety layer's distress
 patterns take it first (bot/safety/distress.py).
 
 Standard library only; the action server imports it.
@@ -31,6 +32,19 @@ _MY_CONDITION = re.compile(
     r"(?:\w+\s+){0,3}?(?:is|has been|have been|are|got|keeps|feels)\b"
     r"|\bi (?:have|live with|struggle with|deal with|suffer from|suffer with)\s+"
     r"(?:\w+\s+){0,2}?(?:depression|anxiety|ptsd|panic attacks|ocd)\b", re.IGNORECASE)
+# Symptoms told as they are ("nightmares every night. haven't slept right in years", "I can't
+# get out of bed most days"): the writer's own, since nobody else is named.
+_OWN_SYMPTOM = re.compile(
+    r"^(?:(?:the|these|constant|bad|awful|horrible|daily|nightly)\s+)?(?:nightmares|night "
+    r"terrors|flashbacks|panic attacks|insomnia)\b"
+    r"|\b(?:i|i'?ve|ive|im|i'?m|i am|i have|i get|i keep having|i still (?:have|get))\s+"
+    r"(?:\w+\s+){0,2}?(?:nightmares|night terrors|flashbacks|panic attacks|insomnia)\b"
+    r"|(?:^|\bi\s+|[.!]\s*)(?:haven'?t|havent|have not|can'?t|cant|cannot|barely|hardly)\s+"
+    r"(?:\w+\s+){0,1}?(?:slept|sleep|get out of bed|stop crying|stop worrying|stop shaking|"
+    r"function|focus|concentrate)\b", re.IGNORECASE)
+_OTHER_PERSON = re.compile(
+    r"\b(?:my (?:son|daughter|kid|child|husband|wife|partner|mom|mother|dad|father|brother|"
+    r"sister|friend|boyfriend|girlfriend)|he|she|they)\b", re.IGNORECASE)
 _QUESTION_START = re.compile(
     r"^(?:what|how|why|who|where|which|when|is|are|do|does|did|can|could|would|should|will)\b",
     re.IGNORECASE)
@@ -39,4 +53,6 @@ def shares_how_they_feel(text: str) -> bool:
     text = (text or "").strip()
     if not text or "?" in text or _QUESTION_START.match(text):
         return False
-    return bool(_FEELING_NOW.search(text) or _MY_CONDITION.search(text))
+    if _FEELING_NOW.search(text) or _MY_CONDITION.search(text):
+        return True
+    return bool(_OWN_SYMPTOM.search(text)) and not _OTHER_PERSON.search(text)
