@@ -224,6 +224,8 @@ HELDOUT_LIMITS = {
     "dev5_not_crisis": ("false_alarms", 0.05),
     "dev6_crisis": ("recall", 0.98),
     "dev6_not_crisis": ("false_alarms", 0.05),
+    "dev7_crisis": ("recall", 0.97),
+    "dev7_not_crisis": ("false_alarms", 0.04),
     "heldout_crisis": ("recall", 0.98),
     "heldout2_crisis": ("recall", 0.98),
     "heldout3_crisis": ("recall", 0.90),
@@ -233,6 +235,7 @@ HELDOUT_LIMITS = {
     "heldout9_crisis": ("recall", 0.89),  # 90.0-90.8% in the fifth round
     "heldout10_crisis": ("recall", 0.93),
     "heldout11_crisis": ("recall", 0.93),
+    "heldout12_crisis": ("recall", 0.93),
     "heldout_not_crisis": ("false_alarms", 0.05),
     "heldout2_not_crisis": ("false_alarms", 0.05),
     "heldout3_not_crisis": ("false_alarms", 0.10),
@@ -242,6 +245,7 @@ HELDOUT_LIMITS = {
     "heldout9_not_crisis": ("false_alarms", 0.06),
     "heldout10_not_crisis": ("false_alarms", 0.08),
     "heldout11_not_crisis": ("false_alarms", 0.08),
+    "heldout12_not_crisis": ("false_alarms", 0.08),
 }
 
 

@@ -98,8 +98,21 @@ def results():
         {"text": "my kids are going to be the death of me, drinking most nights",
          "model": "ask_question",
          "confidence": 0.6, "ranking": [["ask_question", 0.6]], "semantic": [0.85, 0.35, 0.38]},
+        # 15: plain low mood with a crisis-high score is not a crisis (no word of danger)
+        {"text": "Some days I can't get out of bed.", "model": "ask_question",
+         "confidence": 0.8, "ranking": [["ask_question", 0.8]], "semantic": [0.96, 0.6, 0.5]},
+        # 16: the same score with a word of danger still is
+        {"text": "Some days I can't get out of bed. I've figured out how to make it stop",
+         "model": "ask_question", "confidence": 0.8, "ranking": [["ask_question", 0.8]],
+         "semantic": [0.96, 0.6, 0.5]},
     ]
     return run_cases(cases)
+
+
+def test_plain_low_mood_is_not_made_a_crisis_by_the_score_alone(results):
+    assert results[15]["intent"]["name"] == "ask_question"
+    assert results[16]["intent"]["name"] == "crisis"
+    assert results[16]["safety"]["decided_by"] == "semantic"
 
 
 def test_rules_overrule_a_confident_model(results):

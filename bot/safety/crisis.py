@@ -393,6 +393,42 @@ def is_resolved_history(text: str) -> bool:
                for pattern in _RESOLVED_HISTORY_RE)
 
 
+# Low mood told plainly ("I've been so tired lately. Everything feels heavy.", "Some days I can't
+# get out of bed."): what most patients of the clinic write, and close in meaning to crisis
+# examples. A learned score alone does not make it a crisis; a word of death, harm, means,
+# leaving or an end does, and then the score still counts (dev7_not_crisis, round 7).
+_LOW_MOOD_RE = re.compile(
+    r"\b(?:tired|exhausted|drained|worn out|heavy|sad|sadder|low|down|flat|numb|blah|foggy|"
+    r"depressed|anxious|lonely|crying|cry|grieving|unmotivated|stuck|overwhelmed|cant get out "
+    r"of bed|stay in bed|no energy|no motivation|gray|grey)\b")
+_DANGER_WORD_RE = re.compile(
+    r"\b(?:die|died|dying|dead|death|kill\w*|suicid\w*|end|ending|ended|over|gone|goodbye|bye|"
+    r"farewell|forever|anymore|any more|alive|cant live|not live|stop living|no reason|life|"
+    r"exist\w*|survive\w*|edge|ever|figured|how|get back up|lie down|hurt\w*|harm\w*|cut\w*|"
+    r"pills?|overdos\w*|gun|rope|bridge|jump\w*|tonight|plan\w*|point|burden|without me|leave|"
+    r"leaving|disappear\w*|wake up|sleep forever|done|quit|give up|giving up|cant do this|cant "
+    r"take|cant go on|no way out|trapped|hopeless|worthless|nothing matters|nobody|no one|miss me|"
+    r"last|final|letter|note|sorry|ready|enough|tired of|sick of|escape|peace|rest|relief|let go|"
+    r"stop|pain|bleed\w*|blood|razor|knife|blade|noose|hang\w*|drown\w*|crash\w*|drive off|"
+    r"tracks|train|cliff|roof|ledge|swallow\w*|took|taken|bottle|handful|stash|saved up|"
+    r"never|nothing|why bother|whats the point|scared|unsafe|danger\w*|help me|emergency|"
+    r"be here|wish|dont want|do not want|wanna be|want to be|sleep and|not wake|without)\b")
+
+
+def is_plain_low_mood(text: str) -> bool:
+    """True for a message of low mood with no word of death, harm, means, leaving or an end
+    ("Some days I can't get out of bed."): a learned score alone must not make it a crisis."""
+    forms = normalize_variants(text or "")
+    return bool(forms) and all(
+        _LOW_MOOD_RE.search(form) and not _DANGER_WORD_RE.search(form) for form in forms)
+
+
+def has_danger_word(text: str) -> bool:
+    """True when the message holds a word of death, harm, means, leaving or an end (the words
+    that keep a low mood from being plain, :func:`is_plain_low_mood`)."""
+    return any(_DANGER_WORD_RE.search(form) for form in normalize_variants(text or ""))
+
+
 def has_figure_or_denial(text: str) -> bool:
     """True when the message holds a figure of speech ("dying to know"), a denial ("I'm not
     suicidal") or an accident ("cut myself shaving"). A learned similarity score must not raise

@@ -64,7 +64,9 @@ from bot.safety.crisis import (
     CONCERN,
     detect_crisis,
     detect_distress,
+    has_danger_word,
     has_figure_or_denial,
+    is_plain_low_mood,
     is_resolved_history,
 )
 from bot.safety.emergency import URGENT_INTENT, help_is_called, needs_emergency_reply
@@ -102,9 +104,14 @@ def semantic_crisis_vote(message: Message, text: str, threshold: float,
     # example than to anything else and have at least four words ("I feel broken" is not
     # enough). Chosen on the development panels and the conversation review of 2026-12-04
     # ("I've been on sertraline for 3 years and it's not doing much": lead 0.009).
+    # After a denial or a negated act in the message, a clause must say something of danger
+    # itself to vote ("I don't want to die, I want to actually live again" is no crisis; "not
+    # suicidal, I just wouldn't mind if I didn't survive the infusion" is). Round 7, dev7.
+    denied = has_figure_or_denial(text)
     return any(_vote(score, clause, threshold, min_similarity, -CLAUSE_MIN_LEAD)
                for score, clause in zip(clause_scores, clauses, strict=True)
-               if len(clause.split()) >= MIN_CLAUSE_WORDS)
+               if len(clause.split()) >= MIN_CLAUSE_WORDS
+               and (not denied or has_danger_word(clause)))
 
 
 def _vote(score: dict[str, Any], text: str, threshold: float, min_similarity: float,
@@ -119,7 +126,7 @@ def _vote(score: dict[str, Any], text: str, threshold: float, min_similarity: fl
     # question (within ``margin``), or closer.
     if nearest <= float(score.get("nearest_other_similarity", 1.0)) - margin:
         return False
-    return not has_figure_or_denial(text)
+    return not has_figure_or_denial(text) and not is_plain_low_mood(text)
 
 
 def semantic_distress_vote(message: Message, text: str, threshold: float, margin: float,
