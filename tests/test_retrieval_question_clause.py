@@ -24,3 +24,18 @@ def test_the_question_after_a_remark(text, question):
 ])
 def test_no_single_question_after_a_remark(text):
     assert asked_question(text) is None
+
+
+def test_a_choice_gives_way_only_to_a_far_clearer_question_alone(clinic_retriever):
+    from actions.answer import ActionAnswerQuestion
+
+    def decided(text):
+        return ActionAnswerQuestion._the_question_alone(clinic_retriever, text,
+                                                        clinic_retriever.decide(text))
+
+    greeting_first = decided("Hello. My doctor mentioned ketamine for my depression. How many "
+                             "sessions does it take?")
+    assert greeting_first.kind == "answer" and greeting_first.best.id == "course_of_treatment"
+    # the question alone leads by little and would be wrong ("how soon can I get in"): a choice
+    assert decided("i cant wait another 6 weeks for a new med to start working. how fast is "
+                   "this").kind == "clarify"
