@@ -56,6 +56,9 @@ SUITES = {
     # Blind (sixth round): first contact 204/224 (91.1%; crisis 20/20, urgent 13/14), 221/224
     # after the round; development since.
     "e2e_conversations_heldout6.yml": 0.95,
+    # Blind (seventh round): first contact 205/211 (97.2%; crisis 19/19, urgent 22/22); read
+    # and worked on since, so development.
+    "e2e_conversations_heldout7.yml": 0.95,
 }
 ALWAYS_RIGHT_KINDS = ("crisis", "urgent")
 

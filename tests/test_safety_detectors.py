@@ -218,3 +218,18 @@ def test_an_age_question_alone_is_the_ages_answer_not_a_refusal(text, refused):
     """Whether the clinic treats people of an age is answered from the knowledge (a clinician
     decides, the phone); with a condition or a medicine it is individual advice."""
     assert detect_medical_advice(text).is_advice_request is refused
+
+
+@pytest.mark.parametrize("text, refused", [
+    ("I tried to end my life in 2015 and I'm doing well now, does that stop me getting ketamine?",
+     True),
+    ("would my bipolar diagnosis rule me out?", True),
+    ("does a past overdose count against me", True),
+    ("does my heart condition prevent me from having infusions", True),
+    ("will ketamine stop me getting better", False),
+    ("will the side effects stop me from working", False),
+])
+def test_whether_something_bars_the_treatment_is_for_a_clinician(text, refused):
+    """"Does that stop me getting ketamine?" asks whether this person may have it: a clinician
+    decides (refusal with an offer to book), never a choice of unrelated answers."""
+    assert detect_medical_advice(text).is_advice_request is refused
