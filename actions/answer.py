@@ -199,12 +199,20 @@ class ActionAnswerQuestion(Action):
             return [FollowupAction("consultation_form")]
         if help_called and decision.kind != "answer":
             return [SlotSet("human_offered", False)]  # the acknowledgement says it all
+        if (decision.kind != "answer" and not tracker.get_slot("crisis_mode")
+                and not (tracker.active_loop or {}).get("name") and asks_to_book(text)):
+            # "booking on behalf of my husband, he's a firefighter with bad PTSD": a booking
+            # request whose other words drew the intent model to a question the knowledge does
+            # not answer. The form reads who it is for from this same message.
+            logger.info("a booking request in a message read as a question: the form opens")
+            return [FollowupAction("consultation_form")]
         if tracker.get_slot("crisis_mode") and not moves_on_to_the_clinic(text, decision.kind):
             # After a crisis, a message that is not a clinic question gets the resources again,
             # never "I don't know" or a list of FAQ buttons (bot/retrieval/clinic_topic.py).
             logger.info("retrieval decision=%s in crisis mode: resources again", decision.kind)
             dispatcher.utter_message(response="utter_crisis_followup")
-            dispatcher.utter_message(text=with_open_note(replies.contact_details(profile), profile))
+            dispatcher.utter_message(text=with_open_note(
+                replies.contact_details(profile, with_locations=False), profile))
             if tracker.get_slot(REQUEST_INTERRUPTED):
                 dispatcher.utter_message(text=booking_replies.request_not_sent(profile))
                 return [SlotSet("human_offered", False), SlotSet(REQUEST_INTERRUPTED, None)]
@@ -284,7 +292,8 @@ class ActionAnswerQuestion(Action):
         resources, crisis mode from now on, and a crisis event (no text) for the staff."""
         if tracker.get_slot("crisis_mode"):
             dispatcher.utter_message(response="utter_crisis_followup")
-            dispatcher.utter_message(text=with_open_note(replies.contact_details(profile), profile))
+            dispatcher.utter_message(text=with_open_note(
+                replies.contact_details(profile, with_locations=False), profile))
             if tracker.get_slot(REQUEST_INTERRUPTED):
                 dispatcher.utter_message(text=booking_replies.request_not_sent(profile))
                 return [SlotSet("human_offered", False), SlotSet(REQUEST_INTERRUPTED, None)]

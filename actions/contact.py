@@ -30,8 +30,9 @@ class ActionGiveContactDetails(Action):
         profile = load_clinic()
         if not in_emergency(tracker.events):
             # In an emergency the clinic is not where to turn: the follow-up said 911.
-            dispatcher.utter_message(text=with_open_note(replies.contact_details(profile),
-                                                         profile))
+            contact = replies.contact_details(
+                profile, with_locations=not tracker.get_slot("crisis_mode"))
+            dispatcher.utter_message(text=with_open_note(contact, profile))
         events: list[EventType] = [SlotSet("human_offered", False)]
         if tracker.get_slot(REQUEST_INTERRUPTED):
             # A crisis stopped the consultation form (and its details were forgotten then):

@@ -18,6 +18,7 @@ from bot import replies
 from bot.booking.form import forgotten_slots
 from bot.booking.slots import REQUEST_INTERRUPTED
 from bot.config import load_clinic
+from bot.safety.crisis import mentions_the_topic
 from bot.safety.events import get_event_store
 from bot.safety.medical import after_own_session
 
@@ -89,6 +90,11 @@ class ActionNoteConsultationOffer(Action):
     ) -> list[EventType]:
         """Set the booking helper's ``booking_offered`` slot, as its own offer action does; a
         patient who has already had a session is also told to call their care team."""
-        if after_own_session((tracker.latest_message or {}).get("text") or ""):
+        text = (tracker.latest_message or {}).get("text") or ""
+        if after_own_session(text):
             dispatcher.utter_message(text=replies.care_team_after_session(load_clinic()))
+        elif mentions_the_topic(text):
+            # "I attempted suicide 5 years ago, would that make me ineligible?": the history is
+            # not a crisis, but the way to help is offered gently, as for a question about it.
+            dispatcher.utter_message(response="utter_safety_resources")
         return [SlotSet("booking_offered", True), SlotSet("human_offered", False)]

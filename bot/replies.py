@@ -154,14 +154,16 @@ def unavailable(profile: ClinicProfile) -> str:
     )
 
 
-def contact_details(profile: ClinicProfile) -> str:
-    """How to reach a person at the clinic: phone, e-mail, hours and locations."""
+def contact_details(profile: ClinicProfile, with_locations: bool = True) -> str:
+    """How to reach a person at the clinic: phone, e-mail, hours and (unless
+    ``with_locations`` is False, as after a crisis reply, where street addresses are beside the
+    point) locations."""
     lines = [f"You can reach the team at {profile.name}:", f"Phone: {profile.phone_display}"]
     if profile.email:
         lines.append(f"Email: {profile.email}")
     if profile.hours:
         lines.append(f"Hours: {profile.hours_text}")
-    if profile.locations:
+    if profile.locations and with_locations:
         lines.append("Locations:")
         lines.extend(f"- {loc.name}, {loc.address}" for loc in profile.locations)
     return "\n".join(lines)

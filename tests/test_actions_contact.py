@@ -29,3 +29,17 @@ async def test_asking_for_a_person_gives_phone_email_hours_and_locations(domain,
     for location in profile.locations:
         assert location.name in text and location.address in text
     assert {"event": "slot", "name": "human_offered", "value": False, "timestamp": None} in events
+
+
+async def test_after_a_crisis_the_contact_details_leave_out_the_street_addresses(domain,
+                                                                                 tracker_for):
+    """"leave me alone" after a crisis reply: the care team's phone, e-mail and hours stay; two
+    street addresses would be beside the point."""
+    profile = load_clinic()
+    dispatcher = CollectingDispatcher()
+    await ActionGiveContactDetails().run(
+        dispatcher, tracker_for("leave me alone", intent="deny", slots={"crisis_mode": True}),
+        domain)
+    text = dispatcher.messages[0]["text"]
+    assert profile.phone_display in text and profile.email in text
+    assert not any(location.address in text for location in profile.locations)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.booking.form import (
+    asks_to_book,
     forgotten_slots,
     form_run,
     looks_like_details,
@@ -49,3 +50,11 @@ def test_leaving_the_form_forgets_every_answer_and_details_are_recognised():
     assert all(forgotten[slot] is None for slot in SLOTS) and forgotten["requested_slot"] is None
     assert looks_like_details("jane.roe@example.org") and looks_like_details("Jane Roe")
     assert not looks_like_details("will it rain this weekend")
+
+
+def test_a_booking_for_someone_named_by_relation_is_a_booking_request():
+    assert asks_to_book("hi, booking on behalf of my husband, he's a firefighter with bad PTSD "
+                        "and won't do it himself")
+    assert asks_to_book("I'm booking for my mom")
+    assert not asks_to_book("what is the booking process for my dad like?")
+    assert not asks_to_book("my husband has PTSD, does ketamine help?")

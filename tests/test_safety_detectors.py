@@ -213,6 +213,10 @@ def test_a_session_already_had_is_recognised(text, had_one):
     ("im 68 with a heart condition, am i too old for ketamine", True),
     ("im 70 and on lithium, am i too old for ketamine", True),
     ("is ketamine safe for my 15 year old son", True),
+    ("my 17 year old son has been really struggling. can teenagers get ketamine treatment?",
+     False),
+    ("do you treat teens?", False),
+    ("my 16 year old has epilepsy, can teenagers get ketamine", True),
 ])
 def test_an_age_question_alone_is_the_ages_answer_not_a_refusal(text, refused):
     """Whether the clinic treats people of an age is answered from the knowledge (a clinician
@@ -225,6 +229,8 @@ def test_an_age_question_alone_is_the_ages_answer_not_a_refusal(text, refused):
      True),
     ("would my bipolar diagnosis rule me out?", True),
     ("does a past overdose count against me", True),
+    ("I'm not suicidal now, I promise, I just want to know if it counts against me", True),
+    ("would that history make me ineligible?", True),
     ("does my heart condition prevent me from having infusions", True),
     ("will ketamine stop me getting better", False),
     ("will the side effects stop me from working", False),

@@ -11,6 +11,7 @@ from bot.safety.urgent import is_urgent
 URGENT = [
     "i took ketamine from a friend and feel really weird",
     "ok so my friend gave me some of his ketamine about an hour ago",
+    "i got some ketamine from a friend and took it about an hour ago to see if it helps",
     "a guy at the party gave me k and now i feel really weird",
     "already took some of it... my heart is pounding",
     "I can't breathe properly and my hands are tingling",
@@ -35,6 +36,7 @@ URGENT = [
 NOT_URGENT = [
     "the clinic gave me ketamine last week and I feel great",
     "my friend sold me ketamine, is it safe to take?",
+    "I got ketamine from a friend but havent taken it, is it safe?",
     "can ketamine cause chest pain?",
     "is a racing heart a side effect",
     "no chest pain, just a headache",

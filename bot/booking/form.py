@@ -68,7 +68,12 @@ _BOOKING_REQUEST = re.compile(
     r"to |need to )?(?:book|schedule|make an appointment|request a consultation)\b|\b(?:book|"
     r"schedule) (?:me|something|an appointment|a consultation|a consult|a session)\b|"
     r"\b(?:want|need|like|would like|wanna|get me) (?:to (?:get|have|book|schedule|set up) )?"
-    r"(?:a |an )?(?:consult(?:ation)?|appointment|appt)\b",
+    r"(?:a |an )?(?:consult(?:ation)?|appointment|appt)\b|"
+    # "booking on behalf of my husband", "I'm booking for my mom"
+    r"\b(?:booking|book|schedule|scheduling) (?:an appointment |a consult(?:ation)? |a session )?"
+    r"(?:on behalf of|for) (?:my|our) (?:\w+ )?(?:husband|wife|partner|spouse|son|daughter|mom|"
+    r"mother|dad|father|parents?|friend|brother|sister|grandma|grandpa|grandmother|grandfather|"
+    r"aunt|uncle|kid|child|boyfriend|girlfriend|fianc[eé]e?)\b",
     re.IGNORECASE,
 )
 

@@ -423,6 +423,18 @@ def is_plain_low_mood(text: str) -> bool:
         _LOW_MOOD_RE.search(form) and not _DANGER_WORD_RE.search(form) for form in forms)
 
 
+_TOPIC_RE = re.compile(
+    r"\b(?:suicid\w*|kill(?:ed|ing)? myself|(?:end|ended|ending|take|took|taking|taken) my "
+    r"(?:own )?life|self ?harm\w*|cut(?:ting)? myself|hurt(?:ing)? myself|overdos\w*)\b")
+
+
+def mentions_the_topic(text: str) -> bool:
+    """True when the message speaks of suicide, self-harm or an overdose in any tense ("I
+    attempted suicide 5 years ago, would that make me ineligible?"): a reply that is not the
+    crisis reply then offers the way to help gently."""
+    return any(_TOPIC_RE.search(form) for form in normalize_variants(text or ""))
+
+
 def has_danger_word(text: str) -> bool:
     """True when the message holds a word of death, harm, means, leaving or an end (the words
     that keep a low mood from being plain, :func:`is_plain_low_mood`)."""

@@ -205,7 +205,8 @@ _ADVICE_PATTERNS: list[tuple[str, re.Pattern]] = [(c, re.compile(p)) for c, p in
                   rf"this|it|therapy|accepted|approved|eligible))?(?<!getting)(?<!having)"
                   rf"(?<!receiving)(?<!doing)(?<!trying)(?<!starting)|\b(?:rule|rules|ruled) "
                   rf"(?:me|him|her|them) out\b|\b(?:disqualif\w*|exclude\w*) (?:me|him|her|"
-                  rf"them)\b|\bcount against (?:me|him|her|them)\b|"
+                  rf"them)\b|\bcounts? against (?:me|him|her|them)\b|\bmakes? (?:me|him|her|them) "
+                  rf"(?:ineligible|not eligible|disqualified|unsuitable|a bad candidate)\b|"
                   rf"\bdo i (?:qualify|"
                   rf"need to (?:stop|quit|"
                   rf"taper|change|come off|go off|lower|reduce|pause)|have to (?:stop|"
@@ -302,7 +303,11 @@ _ADVICE_OVERRIDES = (PREGNANCY, DOSING, INTERACTION, MEDICATION_CHANGE, SUBSTANC
 # people of an age is the age_eligibility entry's question (its answer sends the patient to a
 # clinician and the phone), unless the message also names a condition, a drug or a pregnancy.
 _AGE_QUESTION = re.compile(r"\b(?:too old|too young|old enough|young enough|age limit|minimum "
-                           r"age|maximum age|upper age|age cut ?off)\b")
+                           r"age|maximum age|upper age|age cut ?off)\b|\b(?:can|could|do|does|"
+                           r"will|would) (?:you )?(?:teenagers|teens|minors|kids|children|"
+                           r"adolescents|seniors|older (?:adults|people)|elderly people) (?:get|"
+                           r"have|do|try|be treated|receive|use|start|treat)\b|\b(?:treat|see|"
+                           r"take) (?:teenagers|teens|minors|adolescents|seniors|older adults)\b")
 _AGE_CONDITION = re.compile(r"(?:older|elderly|teenager|under 18|minor|my age|age \d{2}|"
                             r"\d{2}(?: years? old| yo)?)")
 _CONDITION_RE = re.compile(rf"\b{CONDITION}\b")

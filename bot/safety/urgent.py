@@ -56,6 +56,12 @@ _SYMPTOMS = [
     r"(?:some )?(?:of )?(?:his |her |their |a bit of |a bump of )?"
     r"(?:ketamine|special k|k)\b.{0,60}\b(?:ago|took|tried|used|did|snorted|feel|feeling|"
     r"now)\b",
+    # "i got some ketamine from a friend and took it about an hour ago"
+    r"\b(?:got|bought|picked up|scored|was given|found) (?:some |a bit of |a bag of )?(?:ketamine|"
+    r"special k|k) (?:from|off|off of) (?:a |my |some |this |the )?(?:friend|dealer|roommate|guy|"
+    r"someone|somebody|coworker|buddy|neighbou?r|party|street|online|website)\b.{0,60}"
+    r"(?<!havent )(?<!have not )(?<!not )(?<!never )(?<!didnt )\b(?:took|tried|used|did|snorted|"
+    r"taken|had) (?:it|some|a bit|a bump|a line|them)\b",
     r"\b(?:took|taken|used|had) (?:way )?(?:too much|too many|more than i (?:should|was "
     r"supposed to))\b",
     r"\b(?:took|taken|swallowed|had) (?:way |a lot |much )?more (?:of )?(?:\w+ ){0,5}than (?:i "

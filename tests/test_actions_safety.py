@@ -1,0 +1,26 @@
+"""ActionNoteConsultationOffer (after the medical-advice refusal) against the real domain."""
+
+from __future__ import annotations
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.safety import ActionNoteConsultationOffer
+
+
+async def _replies(domain, tracker_for, text):
+    dispatcher = CollectingDispatcher()
+    events = await ActionNoteConsultationOffer().run(
+        dispatcher, tracker_for(text, intent="medical_advice"), domain)
+    assert {"event": "slot", "name": "booking_offered", "value": True,
+            "timestamp": None} in events
+    return dispatcher.messages
+
+
+async def test_a_history_of_suicide_asked_about_gets_the_way_to_help_gently(domain, tracker_for):
+    messages = await _replies(domain, tracker_for, "I attempted suicide 5 years ago, I'm stable "
+                              "now. would that history make me ineligible?")
+    assert [m.get("response") for m in messages] == ["utter_safety_resources"]
+
+
+async def test_an_ordinary_eligibility_question_gets_only_the_offer(domain, tracker_for):
+    assert await _replies(domain, tracker_for, "would my bipolar diagnosis rule me out?") == []
