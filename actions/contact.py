@@ -28,10 +28,15 @@ class ActionGiveContactDetails(Action):
     ) -> list[EventType]:
         """Send the contact details from the clinic profile, and whether the clinic is open."""
         profile = load_clinic()
-        if not in_emergency(tracker.events):
-            # In an emergency the clinic is not where to turn: the follow-up said 911.
-            contact = replies.contact_details(
-                profile, with_locations=not tracker.get_slot("crisis_mode"))
+        crisis = bool(tracker.get_slot("crisis_mode"))
+        asked = ((tracker.latest_message or {}).get("intent") or {}).get("name") == "ask_human"
+        if not in_emergency(tracker.events) and not (
+                crisis and not asked
+                and _given_in_last_replies(tracker.events, profile.phone_display)):
+            # In an emergency the clinic is not where to turn: the follow-up said 911. After a
+            # crisis the card is given once, not again under every "whatever" or "leave me
+            # alone".
+            contact = replies.contact_details(profile, with_locations=not crisis)
             dispatcher.utter_message(text=with_open_note(contact, profile))
         events: list[EventType] = [SlotSet("human_offered", False)]
         if tracker.get_slot(REQUEST_INTERRUPTED):
@@ -45,3 +50,15 @@ class ActionGiveContactDetails(Action):
             events.append(FollowupAction("action_listen"))
         return events
 
+
+def _given_in_last_replies(events: list[dict[str, Any]], phone: str, replies_back: int = 2) -> bool:
+    """True when one of the assistant's last ``replies_back`` turns already gave the phone."""
+    seen = 0
+    for event in reversed(events):
+        if event.get("event") == "user":
+            seen += 1
+            if seen > replies_back:
+                return False
+        elif event.get("event") == "bot" and phone in (event.get("text") or ""):
+            return True
+    return False

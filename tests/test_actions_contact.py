@@ -43,3 +43,20 @@ async def test_after_a_crisis_the_contact_details_leave_out_the_street_addresses
     text = dispatcher.messages[0]["text"]
     assert profile.phone_display in text and profile.email in text
     assert not any(location.address in text for location in profile.locations)
+
+
+async def test_after_a_crisis_the_card_is_not_repeated_under_every_short_reply(domain,
+                                                                              tracker_for):
+    profile = load_clinic()
+    card = {"event": "bot", "text": f"You can reach the team:\nPhone: {profile.phone_display}"}
+    earlier = [{"event": "user", "text": "whatever"}, card]
+    dispatcher = CollectingDispatcher()
+    await ActionGiveContactDetails().run(
+        dispatcher, tracker_for("leave me alone", intent="deny", slots={"crisis_mode": True},
+                                events=earlier), domain)
+    assert dispatcher.messages == []
+    asked = CollectingDispatcher()
+    await ActionGiveContactDetails().run(
+        asked, tracker_for("whats your number", intent="ask_human", slots={"crisis_mode": True},
+                           events=earlier), domain)
+    assert profile.phone_display in asked.messages[0]["text"]
