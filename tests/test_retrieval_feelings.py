@@ -19,6 +19,8 @@ from bot.retrieval.feelings import shares_how_they_feel
     "i still get flashbacks most days",
     "I can't get out of bed most mornings",
     "constant panic attacks since the accident",
+    "Some nights are real bad, the nightmares don't stop.",
+    "my depression been wild this semester",
 ])
 def test_a_statement_of_how_one_feels_is_recognised(text):
     assert shares_how_they_feel(text)

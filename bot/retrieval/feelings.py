@@ -29,7 +29,7 @@ _FEELING_NOW = re.compile(
     re.IGNORECASE)
 _MY_CONDITION = re.compile(
     r"\bmy (?:depression|anxiety|ptsd|panic attacks|mood|mental health|ocd)\s+"
-    r"(?:\w+\s+){0,3}?(?:is|has been|have been|are|got|keeps|feels)\b"
+    r"(?:\w+\s+){0,3}?(?:is|has been|have been|been|are|got|keeps|feels)\b"
     r"|\bi (?:have|live with|struggle with|deal with|suffer from|suffer with)\s+"
     r"(?:\w+\s+){0,2}?(?:depression|anxiety|ptsd|panic attacks|ocd)\b", re.IGNORECASE)
 # Symptoms told as they are ("nightmares every night. haven't slept right in years", "I can't
@@ -37,6 +37,8 @@ _MY_CONDITION = re.compile(
 _OWN_SYMPTOM = re.compile(
     r"^(?:(?:the|these|constant|bad|awful|horrible|daily|nightly)\s+)?(?:nightmares|night "
     r"terrors|flashbacks|panic attacks|insomnia)\b"
+    r"|\b(?:the|my) (?:nightmares|flashbacks|panic attacks)\s+(?:dont|don't|won't|wont|never|"
+    r"keep|still|just)\b"
     r"|\b(?:i|i'?ve|ive|im|i'?m|i am|i have|i get|i keep having|i still (?:have|get))\s+"
     r"(?:\w+\s+){0,2}?(?:nightmares|night terrors|flashbacks|panic attacks|insomnia)\b"
     r"|(?:^|\bi\s+|[.!]\s*)(?:haven'?t|havent|have not|can'?t|cant|cannot|barely|hardly)\s+"

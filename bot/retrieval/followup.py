@@ -43,7 +43,9 @@ _DEMONSTRATIVE_NOUN = re.compile(
 _DURATION_REFERENCE = re.compile(
     r"\b(that|it)\s+(?:usually\s+|normally\s+|typically\s+)?(?:last|lasts|wear\s+off|wears\s+off|"
     r"go\s+away|goes\s+away|pass|passes|stop|stops)\b", re.IGNORECASE)
-MAX_WORDS = 8
+# Nine words ("How long do they usually last after a session?", the ninth review) is still a
+# follow-up; the eval sets are all shorter, so 8 -> 10 changed none of them.
+MAX_WORDS = 10
 TURNS_BACK = 2
 ANSWERED = frozenset({"answer", "chosen"})
 _STOP = frozenset(

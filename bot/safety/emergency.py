@@ -32,6 +32,10 @@ _HELP_CALLED = re.compile(
     # "the ambulance just got here", "EMTs arrived"
     r"|\b(?:ambulance|paramedics|emts?|police|responders|firefighters) (?:just |finally |have "
     r"|has )?(?:got here|arrived|showed up)\b"
+    # "my husband is driving me to the ER", "we're on our way to the hospital"
+    r"|\b(?:driving|taking|bringing|rushing) (?:me|him|her|them|us) to the (?:er|hospital|"
+    r"emergency room|urgent care)\b|\b(?:on (?:my|our|the) way|headed|heading|driving|going) "
+    r"to the (?:er|hospital|emergency room)\b"
     # A bare "ok calling" / "calling now" / "on the phone with them" during an emergency.
     r"|^(?:(?:ok|okay|k|yes|yeah|yep|alright)\W*)?(?:i'?m |im |i am )?(?:calling|dialing|dialling|"
     r"on the phone)(?: (?:now|rn|right now|them|with them|with 911|911|an ambulance))?\W*$")

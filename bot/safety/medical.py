@@ -195,6 +195,13 @@ _ADVICE_PATTERNS: list[tuple[str, re.Pattern]] = [(c, re.compile(p)) for c, p in
                   rf"\b(?:she|he) can (?:still )?(?:have|take|get|do|try) (?:ketamine|esketamine|"
                   rf"spravato|this treatment|the treatment|infusions?)\b"
                   rf"(?! (?:at|in|from|near|on) )|"
+                  # a suicide attempt or self-harm in one's past, then whether one can be
+                  # treated ("I attempted suicide two years ago ... Can I still be treated?")
+                  rf"\b(?:attempted suicide|suicide attempts?|tried to (?:kill myself|end my "
+                  rf"life|take my (?:own )?life)|was suicidal|self harmed|used to self harm|"
+                  rf"overdosed)\b.{{0,120}}\b(?:can|could|may|am|will|would|do|does) (?:i|that|"
+                  rf"this|it|someone like me) (?:still )?(?:be treated|get|have|qualify|be "
+                  rf"eligible|be a candidate|be allowed|try|start|do|mean|matter|affect)\b|"
                   # whether something in one's history bars the treatment ("does that stop me
                   # getting ketamine?", "would my history rule me out?")
                   rf"\b(?:stop|stops|prevent|prevents|keep|keeps|bar|bars|block|blocks) (?:me|"
