@@ -400,9 +400,10 @@ def is_resolved_history(text: str) -> bool:
 _LOW_MOOD_RE = re.compile(
     r"\b(?:tired|exhausted|drained|worn out|heavy|sad|sadder|low|down|flat|numb|blah|foggy|"
     r"depressed|anxious|lonely|crying|cry|grieving|unmotivated|stuck|overwhelmed|cant get out "
-    r"of bed|stay in bed|no energy|no motivation|gray|grey)\b")
+    r"of bed|stay in bed|no energy|no motivation|gray|grey|a failure|falling apart|a mess|"
+    r"broken|lost)\b")
 _DANGER_WORD_RE = re.compile(
-    r"\b(?:die|died|dying|dead|death|kill\w*|suicid\w*|end|ending|ended|over|gone|goodbye|bye|"
+    r"\b(?:die|died|dying|dead|death|kill\w*|suicid\w*|end|ending|ended|(?:be|is|all|its) over|gone|goodbye|bye|"
     r"farewell|forever|anymore|any more|alive|cant live|not live|stop living|no reason|life|"
     r"exist\w*|survive\w*|edge|ever|figured|how|get back up|lie down|hurt\w*|harm\w*|cut\w*|"
     r"pills?|overdos\w*|gun|rope|bridge|jump\w*|tonight|plan\w*|point|burden|without me|leave|"
@@ -412,13 +413,23 @@ _DANGER_WORD_RE = re.compile(
     r"stop|pain|bleed\w*|blood|razor|knife|blade|noose|hang\w*|drown\w*|crash\w*|drive off|"
     r"tracks|train|cliff|roof|ledge|swallow\w*|took|taken|bottle|handful|stash|saved up|"
     r"never|nothing|why bother|whats the point|scared|unsafe|danger\w*|help me|emergency|"
-    r"be here|wish|dont want|do not want|wanna be|want to be|sleep and|not wake|without)\b")
+    r"be here|wish|dont want|do not want|wanna be|want to be|sleep and|not wake|without|"
+    r"relaps\w*|arms?|wrists?|thighs?|legs|did it again|keep going|clean)\b")
+
+
+# Someone else's death told as the reason for grief ("lonely since my wife died in the spring"):
+# no word of danger for the writer.
+_LOSS_RE = re.compile(
+    r"\b(?:my|our|his|her) (?:\w+ )?(?:wife|husband|partner|mom|mother|dad|father|son|daughter|"
+    r"brother|sister|friend|grandma|grandmother|grandpa|grandfather|dog|cat|child|baby) "
+    r"(?:died|passed|passed away|death)\b|\b(?:death|loss) of my (?:\w+ )?\w+\b")
 
 
 def is_plain_low_mood(text: str) -> bool:
     """True for a message of low mood with no word of death, harm, means, leaving or an end
-    ("Some days I can't get out of bed."): a learned score alone must not make it a crisis."""
-    forms = normalize_variants(text or "")
+    ("Some days I can't get out of bed.", "lonely since my wife died"): a learned score alone
+    must not make it a crisis."""
+    forms = [_LOSS_RE.sub(" ", form) for form in normalize_variants(text or "")]
     return bool(forms) and all(
         _LOW_MOOD_RE.search(form) and not _DANGER_WORD_RE.search(form) for form in forms)
 
