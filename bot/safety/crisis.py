@@ -403,7 +403,8 @@ _LOW_MOOD_RE = re.compile(
     r"of bed|stay in bed|no energy|no motivation|gray|grey|a failure|falling apart|a mess|"
     r"broken|lost)\b")
 _DANGER_WORD_RE = re.compile(
-    r"\b(?:die|died|dying|dead|death|kill\w*|suicid\w*|end|ending|ended|(?:be|is|all|its) over|gone|goodbye|bye|"
+    r"\b(?:die|died|dying|dead|death|kill\w*|suicid\w*|end|ending|ended|(?:be|is|all|its) over|"
+    r"gone|goodbye|bye|"
     r"farewell|forever|anymore|any more|alive|cant live|not live|stop living|no reason|life|"
     r"exist\w*|survive\w*|edge|ever|figured|how|get back up|lie down|hurt\w*|harm\w*|cut\w*|"
     r"pills?|overdos\w*|gun|rope|bridge|jump\w*|tonight|plan\w*|point|burden|without me|leave|"
