@@ -15,8 +15,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot import replies
 from bot.booking import replies as booking_replies
 from bot.booking import validators
-from bot.booking.form import asks_to_book, clinic_today
+from bot.booking.form import clinic_today
 from bot.booking.midform import asks_what_was_given, correction_in
+from bot.booking.request_words import asks_to_book
 from bot.booking.slots import FORM as BOOKING_FORM
 from bot.booking.slots import REQUEST_INTERRUPTED
 from bot.config import load_clinic, load_retrieval_settings

@@ -23,7 +23,6 @@ from bot.booking.corrections import given_up_front, inline_value, name_with_cont
 from bot.booking.form import (
     COMPANION_SLOTS,
     DISCARD,
-    asks_to_book,
     clinic_today,
     forgotten_slots,
     form_run,
@@ -42,6 +41,7 @@ from bot.booking.on_behalf import (
     relation_in,
     relation_named_before,
 )
+from bot.booking.request_words import asks_to_book
 from bot.booking.slots import ATTEMPT_SLOT, FORM, STORED
 from bot.booking.store import get_store
 from bot.config import load_clinic

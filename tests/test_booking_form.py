@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from bot.booking.form import (
-    asks_to_book,
     forgotten_slots,
     form_run,
     looks_like_details,
     match_location,
     request_from_slots,
 )
+from bot.booking.request_words import asks_to_book
 from bot.config import load_clinic
 
 PROFILE = load_clinic()
@@ -58,3 +58,5 @@ def test_a_booking_for_someone_named_by_relation_is_a_booking_request():
     assert asks_to_book("I'm booking for my mom")
     assert not asks_to_book("what is the booking process for my dad like?")
     assert not asks_to_book("my husband has PTSD, does ketamine help?")
+    assert asks_to_book("whatever. can i still book or not")
+    assert not asks_to_book("no, I don't want to book a consultation")

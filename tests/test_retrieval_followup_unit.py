@@ -24,6 +24,9 @@ def test_a_short_plural_follow_up_is_read_with_the_topic():
     assert topic_words(title) == "side effects"
     assert resolved_query("how long do they last", title) == "how long do side effects last"
     assert resolved_query("is it legal", title) is None  # "it" is the treatment itself
+    # "they" who do something are people
+    assert resolved_query("isnt that the stuff they use on horses tho",
+                          "Can ketamine help with PTSD?") is None
     assert resolved_query("how long do they last, and what should I do if they get worse "
                           "after I get home", title) is None  # long: a question of its own
 

@@ -62,28 +62,6 @@ def looks_like_question(text: str) -> bool:
     return text.strip().endswith("?")
 
 
-_BOOKING_REQUEST = re.compile(
-    r"\b(?:can|could|may) (?:i|we) (?:still |please |just )?(?:book|schedule|make|get|request|"
-    r"set up)\b|\b(?:i|id|i would|i want to|i wanna|i need to|i'd) (?:still )?(?:like to |want "
-    r"to |need to )?(?:book|schedule|make an appointment|request a consultation)\b|\b(?:book|"
-    r"schedule) (?:me|something|an appointment|a consultation|a consult|a session)\b|"
-    r"\b(?:want|need|like|would like|wanna|get me) (?:to (?:get|have|book|schedule|set up) )?"
-    r"(?:a |an )?(?:consult(?:ation)?|appointment|appt)\b|"
-    # "booking on behalf of my husband", "I'm booking for my mom"
-    r"\b(?:booking|book|schedule|scheduling) (?:an appointment |a consult(?:ation)? |a session )?"
-    r"(?:on behalf of|for) (?:my|our) (?:\w+ )?(?:husband|wife|partner|spouse|son|daughter|mom|"
-    r"mother|dad|father|parents?|friend|brother|sister|grandma|grandpa|grandmother|grandfather|"
-    r"aunt|uncle|kid|child|boyfriend|girlfriend|fianc[eé]e?)\b",
-    re.IGNORECASE,
-)
-
-
-def asks_to_book(text: str) -> bool:
-    """True when the message asks for an appointment in so many words ("can I still book
-    something", "I'd like to schedule a consultation"), whatever else it says."""
-    return bool(_BOOKING_REQUEST.search((text or "").replace("’", "'")))
-
-
 def looks_like_details(text: str) -> bool:
     """True when the text holds a phone number, an e-mail address or reads as a full name."""
     for validate in (validators.validate_contact, validators.validate_full_name):

@@ -74,6 +74,7 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from bot.booking.request_words import asks_to_book
 from bot.config import KNOWLEDGE_DIR
 from bot.nlu.clauses import split_clauses
 from bot.nlu.crisis_model import CrisisModel
@@ -87,6 +88,11 @@ SEMANTIC_CRISIS_KEY = "semantic_crisis"
 SEMANTIC_CRISIS_CLAUSES_KEY = "semantic_crisis_clauses"
 ROUTING_KEY = "routing"
 MODEL_FILE = "intent_model.pkl"
+
+
+# Intents of small talk that explicit booking words overrule ("whatever. can i still book or not").
+SMALL_TALK_INTENTS = frozenset({"greet", "goodbye", "thanks", "deny", "out_of_scope",
+                                "nlu_fallback", "bot_challenge"})
 
 
 def sentence_vector(message: Message) -> np.ndarray | None:
@@ -290,6 +296,12 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
             top = {INTENT_NAME_KEY: self._config["fallback_intent"],
                    PREDICTED_CONFIDENCE_KEY: top[PREDICTED_CONFIDENCE_KEY]}
             reason = "unsure"
+        if top[INTENT_NAME_KEY] in SMALL_TALK_INTENTS and asks_to_book(text):
+            # "whatever. can i still book or not": the words ask for the form; the small talk
+            # around them does not decide (seventh round: a retraining moved this to "deny").
+            top = {INTENT_NAME_KEY: "book_consultation",
+                   PREDICTED_CONFIDENCE_KEY: top[PREDICTED_CONFIDENCE_KEY]}
+            reason = "booking_words"
         clause_vectors = message.get(CLAUSE_VECTORS)
         if (top[INTENT_NAME_KEY] in (retrieval, self._config["fallback_intent"])
                 and clause_vectors is not None and knowledge_similarity

@@ -29,7 +29,11 @@ from typing import Any
 
 from bot.retrieval.answer_log import METADATA_KEY
 
-_PLURAL_REFERENCE = re.compile(r"\b(?:they|them|those|these)\b", re.IGNORECASE)
+# "they" that does something ("the stuff they use on horses", "what they say") is people, not the
+# things just described.
+_PLURAL_REFERENCE = re.compile(
+    r"\b(?:they(?!\s+(?:use|used|say|said|give|gave|do|did|call|called|told|tell|want|make|"
+    r"charge|put|think|thought|claim|sell|prescribe))|them|those|these)\b", re.IGNORECASE)
 # "do you offer it?", "do you guys provide that": asked of the clinic, "it" is the thing just
 # described (the nasal spray, couples therapy), not the treatment in general.
 _PROVIDED_REFERENCE = re.compile(

@@ -1,0 +1,38 @@
+"""A booking request in so many words ("can I still book something", "booking on behalf of my
+husband"), whatever else the message says. Standard library only: the Rasa process (the intent
+classifier) and the action server both read it.
+"""
+
+from __future__ import annotations
+
+import re
+
+_BOOKING_REQUEST = re.compile(
+    r"\b(?:can|could|may) (?:i|we) (?:still |please |just )?(?:book|schedule|make|get|request|"
+    r"set up)\b|\b(?:i|id|i would|i want to|i wanna|i need to|i'd) (?:still )?(?:like to |want "
+    r"to |need to )?(?:book|schedule|make an appointment|request a consultation)\b|\b(?:book|"
+    r"schedule) (?:me|something|an appointment|a consultation|a consult|a session)\b|"
+    r"\b(?:want|need|like|would like|wanna|get me) (?:to (?:get|have|book|schedule|set up) )?"
+    r"(?:a |an )?(?:consult(?:ation)?|appointment|appt)\b|"
+    # "booking on behalf of my husband", "I'm booking for my mom"
+    r"\b(?:booking|book|schedule|scheduling) (?:an appointment |a consult(?:ation)? |a session )?"
+    r"(?:on behalf of|for) (?:my|our) (?:\w+ )?(?:husband|wife|partner|spouse|son|daughter|mom|"
+    r"mother|dad|father|parents?|friend|brother|sister|grandma|grandpa|grandmother|grandfather|"
+    r"aunt|uncle|kid|child|boyfriend|girlfriend|fianc[eé]e?)\b",
+    re.IGNORECASE,
+)
+
+
+# "I don't want to book a consultation", "not ready to schedule anything": the words, negated.
+_NEGATED = re.compile(
+    r"\b(?:dont|don't|do not|not|never|no longer|no)\b(?:\s+\w+){0,3}\s+(?:book|booking|"
+    r"schedule|scheduling|make an appointment|request|consult(?:ation)?|appointment|appt)\b",
+    re.IGNORECASE)
+
+
+def asks_to_book(text: str) -> bool:
+    """True when the message asks for an appointment in so many words ("can I still book
+    something", "I'd like to schedule a consultation"), whatever else it says; not when the
+    words are negated ("I don't want to book a consultation")."""
+    text = (text or "").replace("’", "'")
+    return bool(_BOOKING_REQUEST.search(text)) and not _NEGATED.search(text)
