@@ -59,6 +59,10 @@ SUITES = {
     # Blind (seventh round): first contact 205/211 (97.2%; crisis 19/19, urgent 22/22); read
     # and worked on since, so development.
     "e2e_conversations_heldout7.yml": 0.95,
+    # Blind (seventh round, written after every change of the round by another separate
+    # author): scored once, 215/219 (98.2%; crisis 22/22, urgent 27/27). Held out: its
+    # failures are not read.
+    "e2e_conversations_heldout8.yml": 0.95,
 }
 ALWAYS_RIGHT_KINDS = ("crisis", "urgent")
 
