@@ -12,6 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.contact import contact_after_crisis
 from bot import replies
 from bot.booking import replies as booking_replies
 from bot.booking import validators
@@ -212,8 +213,9 @@ class ActionAnswerQuestion(Action):
             # never "I don't know" or a list of FAQ buttons (bot/retrieval/clinic_topic.py).
             logger.info("retrieval decision=%s in crisis mode: resources again", decision.kind)
             dispatcher.utter_message(response="utter_crisis_followup")
-            dispatcher.utter_message(text=with_open_note(
-                replies.contact_details(profile, with_locations=False), profile))
+            card = contact_after_crisis(tracker.events, profile)
+            if card:
+                dispatcher.utter_message(text=card)
             if tracker.get_slot(REQUEST_INTERRUPTED):
                 dispatcher.utter_message(text=booking_replies.request_not_sent(profile))
                 return [SlotSet("human_offered", False), SlotSet(REQUEST_INTERRUPTED, None)]
@@ -293,8 +295,9 @@ class ActionAnswerQuestion(Action):
         resources, crisis mode from now on, and a crisis event (no text) for the staff."""
         if tracker.get_slot("crisis_mode"):
             dispatcher.utter_message(response="utter_crisis_followup")
-            dispatcher.utter_message(text=with_open_note(
-                replies.contact_details(profile, with_locations=False), profile))
+            card = contact_after_crisis(tracker.events, profile)
+            if card:
+                dispatcher.utter_message(text=card)
             if tracker.get_slot(REQUEST_INTERRUPTED):
                 dispatcher.utter_message(text=booking_replies.request_not_sent(profile))
                 return [SlotSet("human_offered", False), SlotSet(REQUEST_INTERRUPTED, None)]

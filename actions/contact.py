@@ -28,15 +28,16 @@ class ActionGiveContactDetails(Action):
     ) -> list[EventType]:
         """Send the contact details from the clinic profile, and whether the clinic is open."""
         profile = load_clinic()
-        crisis = bool(tracker.get_slot("crisis_mode"))
         asked = ((tracker.latest_message or {}).get("intent") or {}).get("name") == "ask_human"
-        if not in_emergency(tracker.events) and not (
-                crisis and not asked
-                and _given_in_last_replies(tracker.events, profile.phone_display)):
-            # In an emergency the clinic is not where to turn: the follow-up said 911. After a
-            # crisis the card is given once, not again under every "whatever" or "leave me
-            # alone".
-            contact = replies.contact_details(profile, with_locations=not crisis)
+        if in_emergency(tracker.events):
+            pass  # the clinic is not where to turn: the follow-up said 911
+        elif tracker.get_slot("crisis_mode") and not asked:
+            card = contact_after_crisis(tracker.events, profile)
+            if card:
+                dispatcher.utter_message(text=card)
+        else:
+            contact = replies.contact_details(
+                profile, with_locations=not tracker.get_slot("crisis_mode"))
             dispatcher.utter_message(text=with_open_note(contact, profile))
         events: list[EventType] = [SlotSet("human_offered", False)]
         if tracker.get_slot(REQUEST_INTERRUPTED):
@@ -49,6 +50,14 @@ class ActionGiveContactDetails(Action):
             # (human_offered) would not predict listening, and the fallback would answer again.
             events.append(FollowupAction("action_listen"))
         return events
+
+
+def contact_after_crisis(events: list[dict[str, Any]], profile: Any) -> str | None:
+    """The clinic's card under a crisis follow-up: no street addresses, and None when one of the
+    last two replies already gave it (not again under every "whatever" or "leave me alone")."""
+    if _given_in_last_replies(events, profile.phone_display):
+        return None
+    return with_open_note(replies.contact_details(profile, with_locations=False), profile)
 
 
 def _given_in_last_replies(events: list[dict[str, Any]], phone: str, replies_back: int = 2) -> bool:

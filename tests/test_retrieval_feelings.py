@@ -21,6 +21,7 @@ from bot.retrieval.feelings import shares_how_they_feel
     "constant panic attacks since the accident",
     "Some nights are real bad, the nightmares don't stop.",
     "my depression been wild this semester",
+    "honestly just feeling flat and tired all the time lately",
 ])
 def test_a_statement_of_how_one_feels_is_recognised(text):
     assert shares_how_they_feel(text)

@@ -231,6 +231,8 @@ def test_an_age_question_alone_is_the_ages_answer_not_a_refusal(text, refused):
     ("does a past overdose count against me", True),
     ("I'm not suicidal now, I promise, I just want to know if it counts against me", True),
     ("would that history make me ineligible?", True),
+    ("back in 2019 i overdosed on purpose, been in therapy ever since and stable. would you "
+     "still treat me?", True),
     ("does my heart condition prevent me from having infusions", True),
     ("will ketamine stop me getting better", False),
     ("will the side effects stop me from working", False),

@@ -90,9 +90,11 @@ ROUTING_KEY = "routing"
 MODEL_FILE = "intent_model.pkl"
 
 
-# Intents of small talk that explicit booking words overrule ("whatever. can i still book or not").
-SMALL_TALK_INTENTS = frozenset({"greet", "goodbye", "thanks", "deny", "out_of_scope",
-                                "nlu_fallback", "bot_challenge"})
+# Small talk that explicit booking words overrule ("whatever. can i still book or not"). Not
+# "affirm": a yes to an offer already leads to the form, and at the privacy step a yes must stay
+# a yes (bot.safety.nlu_component has its own, wider list for another purpose).
+BOOKING_WORDS_OVERRULE = frozenset({"greet", "goodbye", "thanks", "deny", "out_of_scope",
+                                    "nlu_fallback", "bot_challenge"})
 
 
 def sentence_vector(message: Message) -> np.ndarray | None:
@@ -296,7 +298,7 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
             top = {INTENT_NAME_KEY: self._config["fallback_intent"],
                    PREDICTED_CONFIDENCE_KEY: top[PREDICTED_CONFIDENCE_KEY]}
             reason = "unsure"
-        if top[INTENT_NAME_KEY] in SMALL_TALK_INTENTS and asks_to_book(text):
+        if top[INTENT_NAME_KEY] in BOOKING_WORDS_OVERRULE and asks_to_book(text):
             # "whatever. can i still book or not": the words ask for the form; the small talk
             # around them does not decide (seventh round: a retraining moved this to "deny").
             top = {INTENT_NAME_KEY: "book_consultation",

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-_MOOD = (r"(?:depress\w*|anxi\w*|panick?\w*|ptsd|traumati[sz]ed|sad|overwhelm\w*"
+_MOOD = (r"(?:depress\w*|anxi\w*|panick?\w*|ptsd|traumati[sz]ed|sad|overwhelm\w*|flat|"
+         r"tired(?! of (?:waiting|the))|unmotivated|foggy"
          r"|stressed out|burn(?:ed|t) out|burnt-out|exhausted|drained|numb|empty|lonely"
          r"|(?:down|low|blue|struggling)(?=\s*(?:$|[.,!]|lately|recently|a lot|all the time|and"
          r"|these days|this (?:winter|season|year|month|week|spring|summer|fall|autumn)|for|since"
