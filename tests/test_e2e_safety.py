@@ -352,9 +352,14 @@ def test_after_a_crisis_a_clinic_question_gets_its_choice_and_unclear_ones_the_r
     titles = " ".join(b.get("title", "") for m in question for b in m.get("buttons") or [])
     assert "consultation" in titles.lower() and RESOURCES_MARKER in _text(question), question
     assert "I'm still here for you" not in _text(question)
-    for unclear in ("what do i do", "help"):
-        reply = _text(assistant.send(sender, unclear))
-        assert "I'm still here for you" in reply and RESOURCES_MARKER in reply, reply
+    follow_ups = [_text(assistant.send(sender, unclear)) for unclear in
+                  ("what do i do", "help", "i dont know")]
+    for reply in follow_ups:
+        assert all(n in reply for n in (RESOURCES_MARKER, "911", CRISIS_REPLY_MARKER)), reply
+        assert "don't know the answer" not in reply and "No problem" not in reply, reply
+    # not the same block word for word each time: the second follow-up has other words
+    assert "I'm still here for you" in follow_ups[0] and follow_ups[1] != follow_ups[0]
+    assert follow_ups[2] == follow_ups[0]
 
 
 # --- an emergency for someone else, and what comes after it ------------------------------------
@@ -442,10 +447,11 @@ def test_self_harm_that_goes_on_gets_the_crisis_reply_and_support_after_it(assis
 def test_a_spanish_reply_after_a_spanish_crisis_gets_the_spanish_follow_up(assistant):
     sender = _sender()
     assert "988 y oprime 2" in _text(assistant.send(sender, "la verdad ya no quiero vivir"))
-    for text in ("no se que hacer", "tengo miedo"):
-        reply = _text(assistant.send(sender, text))
-        assert "988" in reply and "solo responde en inglés" not in reply, reply
-        assert "Sigo aquí" in reply, reply
+    replies = [_text(assistant.send(sender, text)) for text in ("no se que hacer", "tengo miedo")]
+    for reply in replies:
+        assert "988 y oprime 2" in reply and "solo responde en inglés" not in reply, reply
+        assert "911" in reply and "741741" in reply, reply
+    assert "Sigo aquí" in replies[0] and "Aquí sigo" in replies[1], replies
 
 
 def test_a_spanish_crisis_after_a_plea_for_help_and_the_replies_after_it(assistant):

@@ -427,6 +427,7 @@ def _usable_knowledge(knowledge_dir: Path):
 # domain.yml responses the Rasa server sends itself, and the numbers each must name.
 CRISIS_RESPONSES = {"utter_crisis": ("crisis_line", "emergency_number"),
                     "utter_crisis_followup": ("crisis_line",),
+                    "utter_crisis_followup_reworded": ("crisis_line",),
                     "utter_crisis_booking": ("crisis_line", "emergency_number"),
                     "utter_distress_check_in": ("crisis_line",),
                     "utter_safety_resources": ("crisis_line",),
