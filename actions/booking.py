@@ -501,6 +501,11 @@ class ActionChangeConsultationField(Action):
         """Take a new value given in the same message; else forget the named detail (and the
         summary answer) so the form asks again; ask which one when unnamed."""
         if tracker.active_loop_name != FORM:
+            text = (tracker.latest_message or {}).get("text") or ""
+            if not request_was_sent(tracker.events) and validators.reads_as_question(text):
+                # "can i email instead" with no request in this conversation asks about the
+                # clinic, not about changing a request: answered as the question it is.
+                return await ActionAnswerQuestion().run(dispatcher, tracker, domain)
             dispatcher.utter_message(text=replies.nothing_to_change(load_clinic()))
             return []
         if tracker.get_slot("booking_consent") is not True:

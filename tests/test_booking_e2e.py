@@ -436,6 +436,15 @@ def test_asking_about_a_request_already_sent_does_not_start_a_new_one(booking_as
     assert "Is that OK with you?" not in text and load_clinic().phone_display in text, text
 
 
+@pytest.mark.parametrize("question", ["can i email instead", "could i email you instead?"])
+def test_a_question_read_as_a_change_with_nothing_requested_is_answered(booking_assistant,
+                                                                        question):
+    """With no request in this conversation, "can i email instead" asks how to reach the
+    clinic: the e-mail address, not "there's no request in progress"."""
+    text, _ = say(booking_assistant, f"e2e-email-instead-{len(question)}", question)
+    assert load_clinic().email in text and "no request in progress" not in text, text
+
+
 def test_not_now_at_a_step_leaves_the_form_and_saves_nothing(booking_assistant, booking_env):
     sender = "e2e-booking-not-now"
     before = count_requests(booking_env)
@@ -491,6 +500,7 @@ def test_questions_with_an_ok_at_the_privacy_question_are_not_consent(booking_as
 @pytest.mark.parametrize("question, answer", [
     ("ok but wait, is it painful? like the needle part", "vein"),
     ("ok. how long is a session though?", "45 minutes"),
+    ("ok but wait, am i committing to treatment if i do this?", "not a commitment"),
 ])
 def test_a_question_with_an_ok_at_the_privacy_step_is_answered_before_consent(
         booking_assistant, question, answer):

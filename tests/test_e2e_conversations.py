@@ -63,6 +63,9 @@ SUITES = {
     # author): scored once, 215/219 (98.2%; crisis 22/22, urgent 27/27). Held out: its
     # failures are not read.
     "e2e_conversations_heldout8.yml": 0.95,
+    # Blind (eighth round, 34 conversations): first contact 228/230 (99.1%; crisis 36/36,
+    # urgent 19/19); its two failures were read and mended, so development since.
+    "e2e_conversations_heldout9.yml": 0.95,
 }
 ALWAYS_RIGHT_KINDS = ("crisis", "urgent")
 

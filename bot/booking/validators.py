@@ -126,8 +126,9 @@ YES_NO_STEPS = ("booking_consent", "booking_review")
 
 
 _QUESTION_CLAUSE = re.compile(
-    r"(?:^|[,.;:!]\s*|\b(?:but|and|so|wait|ok|okay)\s+)(?:is|are|do|does|did|can|could|will|would|"
-    r"should|how|what|why|when|where|who|which|whats|what's|hows|how's)\b[^?]*\?",
+    r"(?:^|[,.;:!]\s*|\b(?:but|and|so|wait|ok|okay)\s+)(?:is|are|am|was|were|do|does|did|have|has|"
+    r"can|could|will|would|should|may|might|how|what|why|when|where|who|which|whats|what's|hows|"
+    r"how's)\b[^?]*\?",
     re.IGNORECASE)
 
 
@@ -135,6 +136,17 @@ def asks_a_question(text: str) -> bool:
     """True when a clause of the message is a question ("ok but wait, is it painful?"); a
     bare "ok?" or "yes?" is none."""
     return bool(_QUESTION_CLAUSE.search(text or ""))
+
+
+_QUESTION_START = re.compile(
+    r"^\W*(?:is|are|am|do|does|can|could|will|would|should|may|how|what|why|when|where|who|"
+    r"which)\b", re.IGNORECASE)
+
+
+def reads_as_question(text: str) -> bool:
+    """True for a message that asks something, with or without the question mark ("can i
+    email instead")."""
+    return asks_a_question(text) or bool(_QUESTION_START.search(text or ""))
 
 
 def form_step_answer(requested_slot: str | None, intent: str | None, text: str,
