@@ -517,3 +517,23 @@ def test_a_patient_unwell_since_their_own_session_is_told_to_call_the_care_team(
     assert "individual medical advice" in text, text
     assert (f"call your care team at {profile.name} on {profile.phone_display}" in text) \
         is care_team, text
+
+
+# --- a medicine taken twice by mistake: Poison Control, not the emergency card -----------------
+
+def test_a_dose_taken_twice_by_mistake_gets_poison_control_and_the_next_question_an_answer(
+        assistant):
+    sender = _sender()
+    mix_up = _text(assistant.send(
+        sender, "I accidentally took my morning sertraline twice today, should I worry?"))
+    assert "1-800-222-1222" in mix_up and "911" in mix_up, mix_up
+    assert CRISIS_REPLY_MARKER not in mix_up and not any(
+        m in mix_up.lower() for m in EMERGENCY_REPLY_MARKERS), mix_up
+    question = _text(assistant.send(sender, "how long does a session take"))
+    assert "Source:" in question and "call 911 now" not in question, question
+
+
+def test_a_dose_taken_twice_with_symptoms_is_still_an_emergency(assistant):
+    reply = _text(assistant.send(
+        _sender(), "I took my lexapro twice by mistake and now I feel really dizzy"))
+    assert any(m in reply.lower() for m in EMERGENCY_REPLY_MARKERS) and "911" in reply, reply

@@ -6,7 +6,7 @@ types, what a curious patient asks, and figures of speech that must stay ordinar
 
 import pytest
 
-from bot.safety.urgent import is_urgent
+from bot.safety.urgent import is_medication_mistake, is_urgent
 
 URGENT = [
     "i took ketamine from a friend and feel really weird",
@@ -22,6 +22,7 @@ URGENT = [
     "she is having a seizure",
     "no puedo respirar",
     "me duele el pecho",
+    "mi hija se tomó un frasco de pastillas y no me responde bien",
     "mixed vodka with my oxy, feeling really weird now",
     "had a few beers on top of my xanax and im so dizzy",
     "I took way more of my lithium than i should have",
@@ -29,7 +30,7 @@ URGENT = [
     "he's breathing but it's really slow",
     "she's really hard to wake up",
     "I still feel really dizzy and confused and I threw up twice",
-    "i accidentally took my sertraline twice this morning",
+    "I took my lexapro twice by mistake and now i feel really dizzy",
     "theres blood on the floor",
     "I can't stop the bleeding",
 ]
@@ -50,6 +51,8 @@ NOT_URGENT = [
     "she's barely awake before her coffee lol",
     "I threw up after the flu shot, is that normal",
     "I accidentally took the bus to the wrong office",
+    "se tomo todas las vacaciones este mes",
+    "mi hijo no me responde los mensajes desde ayer",
     "my nose was bleeding this morning but it stopped",
     "cut my thumb on the grater, blood everywhere but it's fine, just a band aid",
 ]
@@ -64,3 +67,34 @@ def test_an_emergency_is_urgent(text):
 def test_questions_and_figures_are_not(text):
     assert not is_urgent(text)
 
+
+
+# A dose taken twice by mistake, nothing else wrong: Poison Control (can say whether it matters)
+# and 911 if symptoms start, not the emergency card.
+MEDICATION_MISTAKES = [
+    "i accidentally took my sertraline twice this morning",
+    "Oops, think I took my blood pressure pill twice this morning. Still ok to come in at 2?",
+    "Took 2 ibuprofen then realized I'd already taken 2 an hour before. That's fine, right?",
+    "double dosed my lamictal this morning oops",
+    "forgot i already took my wellbutrin and took another one",
+    "Oops, I think I took my husband's blood pressure pill instead of mine. Should I be worried?",
+    "took the wrong pill this morning, it was my trazodone not my vitamin",
+]
+NOT_MEDICATION_MISTAKES = [
+    "I took my lithium twice a day for years",
+    "I took the test twice",
+    "i had coffee twice today",
+    "can you take it twice a week",
+    "I accidentally took too many of my sleeping pills and feel weird",  # urgent instead
+    "I took my lexapro twice by mistake and now i feel really dizzy",  # urgent instead
+]
+
+
+@pytest.mark.parametrize("text", MEDICATION_MISTAKES)
+def test_a_dose_taken_twice_by_mistake_is_a_medication_mistake(text):
+    assert is_medication_mistake(text) and not is_urgent(text)
+
+
+@pytest.mark.parametrize("text", NOT_MEDICATION_MISTAKES)
+def test_routines_other_things_and_symptoms_are_not_a_mix_up(text):
+    assert not is_medication_mistake(text)

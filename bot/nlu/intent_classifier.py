@@ -121,7 +121,7 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
             "C": 30.0,
             "embedding_weight": 1.0,
             "char_ngrams": [2, 4],
-            "excluded_intents": ["crisis", "crisis_topic", "medical_advice", "urgent_medical"],
+            "excluded_intents": ["crisis", "crisis_topic", "medical_advice"],
             "retrieval_intent": "ask_question",
             "merged_intents": ["out_of_scope"],
             "explicit_intents": ["book_consultation", "ask_human", "cancel_booking"],
@@ -134,6 +134,9 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
             "fallback_confidence": 0.4,
             "fallback_intent": "nlu_fallback",
             "crisis_intents": ["crisis"],
+            # Intents the safety rules decide alone (bot/safety/urgent.py): their examples only
+            # document them for `rasa data validate`, and neither model learns from them.
+            "rule_only_intents": ["medication_mistake", "urgent_medical"],
             "clause_acts": ["book_consultation", "ask_human"],
             "clause_act_confidence": 0.8,
         }
@@ -173,12 +176,13 @@ class SemanticIntentClassifier(GraphComponent, IntentClassifier):
         merged = set(self._config["merged_intents"])
         retrieval = self._config["retrieval_intent"]
         crisis_intents = set(self._config["crisis_intents"])
+        rule_only = set(self._config["rule_only_intents"])
         texts, labels, vectors, is_crisis = [], [], [], []
         for message in training_data.intent_examples:
             vector = sentence_vector(message)
-            if vector is None:
-                continue
             intent = message.get(INTENT)
+            if vector is None or intent in rule_only:
+                continue
             texts.append(message.get(TEXT))
             vectors.append(vector)
             labels.append(retrieval if intent in merged else intent)

@@ -239,7 +239,8 @@ _INFO_FRAMES = re.compile(
     r"how (?:do|can|should|would|could) (?:i|we|you|one|families|parents) (?:best )?(?:support|"
     r"help|talk to|approach|respond to|care for|recognise|recognize))|(?:if|when|after) "
     r"(?:someone|somebody|a (?:person|patient|client|loved one|family member|friend|child|teen|"
-    r"teenager|veteran)|people|anyone|patients)(?: \w+){0,2}? (?:tells? (?:me|you|us)|says?|"
+    r"teenager|veteran)|people|anyone|patients)(?: \w+){0,2}? (?:tells? (?:me|you|us|the (?:nurse|"
+    r"doctor|staff|clinician|therapist|team|provider)|staff)|says?|"
     r"said|is|are|was|were|feels?|becomes?|gets?|has|have|had|talks? about|mentions?|expresses|"
     r"admits?|discloses?|reveals?|attempts?|attempted|tries|tried)(?: that)?(?: they| he| she| "
     r"theyre| hes| shes)?|(?:support|help|care for) (?:someone|somebody|a (?:person|loved one|"
@@ -451,6 +452,13 @@ def has_danger_word(text: str) -> bool:
     """True when the message holds a word of death, harm, means, leaving or an end (the words
     that keep a low mood from being plain, :func:`is_plain_low_mood`)."""
     return any(_DANGER_WORD_RE.search(form) for form in normalize_variants(text or ""))
+
+
+def danger_remains(text: str) -> bool:
+    """True when a word of danger is left once the figures of speech, negated acts and denials
+    are taken out ("my husband worries I'll do something to myself. I won't" leaves none)."""
+    return any(_DANGER_WORD_RE.search(_blank(_blank(form, _FIGURES_RE), _DENIALS_RE))
+               for form in normalize_variants(text or ""))
 
 
 def has_figure_or_denial(text: str) -> bool:

@@ -62,6 +62,7 @@ from bot.language import MESSAGE_LANGUAGE, language_undecided, message_language
 from bot.nlu.clauses import split_clauses
 from bot.safety.crisis import (
     CONCERN,
+    danger_remains,
     detect_crisis,
     detect_distress,
     has_danger_word,
@@ -71,10 +72,11 @@ from bot.safety.crisis import (
 )
 from bot.safety.emergency import URGENT_INTENT, help_is_called, needs_emergency_reply
 from bot.safety.medical import detect_medical_advice
-from bot.safety.urgent import is_urgent
+from bot.safety.urgent import is_medication_mistake, is_urgent
 
 CRISIS_INTENT = "crisis"
 CRISIS_TOPIC_INTENT = "crisis_topic"
+MEDICATION_MISTAKE_INTENT = "medication_mistake"
 MEDICAL_ADVICE_INTENT = "medical_advice"
 SAFETY_KEY = "safety"
 ASK_QUESTION_INTENT = "ask_question"
@@ -108,6 +110,8 @@ def semantic_crisis_vote(message: Message, text: str, threshold: float,
     # itself to vote ("I don't want to die, I want to actually live again" is no crisis; "not
     # suicidal, I just wouldn't mind if I didn't survive the infusion" is). Round 7, dev7.
     denied = has_figure_or_denial(text)
+    if denied and not danger_remains(text):
+        return False  # the only words of danger were the denied or figurative ones (round 9)
     return any(_vote(score, clause, threshold, min_similarity, -CLAUSE_MIN_LEAD)
                for score, clause in zip(clause_scores, clauses, strict=True)
                if len(clause.split()) >= MIN_CLAUSE_WORDS
@@ -222,6 +226,9 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
             decided_by = "rules"
         elif is_urgent(text):
             _set_intent(message, URGENT_INTENT)
+            decided_by = "rules"
+        elif is_medication_mistake(text):
+            _set_intent(message, MEDICATION_MISTAKE_INTENT)
             decided_by = "rules"
         elif crisis.level == CONCERN:
             _set_intent(message, CRISIS_TOPIC_INTENT)

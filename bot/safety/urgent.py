@@ -81,11 +81,13 @@ _SYMPTOMS = [
     r"\b(?:confused|disoriented|dizzy|faint|cant stand|cant think)\b.{0,50}\b(?:threw up|throwing "
     r"up|vomit\w*|puking|puked)\b|\b(?:threw up|throwing up|vomit\w*|puking|puked)\b.{0,50}"
     r"\b(?:confused|disoriented|cant stand|cant think|passing out|blacking out)\b",
-    # a medicine taken twice or too much by mistake: Poison Control
+    # too much of a medicine or the wrong one, by mistake: Poison Control and 911 (a dose
+    # taken twice with nothing else wrong is a medication mix-up, below)
     r"\b(?:accidentally|by accident|by mistake|mistakenly|accidently) (?:took|taken|double "
-    r"dosed|gave)\b.{0,40}\b(?:twice|double|two doses|extra|again|too many|too much|wrong "
-    r"(?:pills?|meds|medicine))\b|\b(?:took|taken|gave (?:him|her|them)) (?:my |his |her |their "
-    r")?(?:\w+ )?(?:twice|two doses|a double dose) (?:by (?:accident|mistake))\b",
+    r"dosed|gave)\b.{0,40}\b(?:too many|too much|wrong (?:pills?|meds|medicine))\b",
+    # a dose taken twice by mistake and feeling unwell
+    rf"\b(?:twice|double dos\w*|two doses|extra dose|already taken|already took)\b.{{0,80}}"
+    rf"{_UNWELL}",
     # bleeding that does not stop
     r"\b(?:bleeding (?:a lot|heavily|badly|everywhere|so much)|(?:blood|bleeding) (?:everywhere|"
     r"all over|on the floor|wont stop|will not stop|is pouring|keeps coming)|(?:cant|cannot|wont|"
@@ -99,7 +101,12 @@ _SYMPTOMS = [
     # Spanish
     r"\bno puedo respirar\b|\b(?:dolor en el pecho|me duele el pecho)\b|\bel corazon (?:me "
     r"late (?:muy )?(?:rapido|fuerte)|acelerado)\b|\bme (?:desmaye|voy a desmayar)\b|\bno "
-    r"(?:responde|despierta)\b|\bconvulsi\w*\b",
+    r"(?:me )?(?:responde|despierta)\b(?! (?:los|las|el|mis|a mis|al|por|en|desde|cuando))|"
+    r"\bconvulsi\w*\b|"
+    # someone who swallowed a bottle of pills ("mi hija se tomó un frasco de pastillas")
+    r"\bse (?:tomo|trago|bebio) (?:un frasco|un bote|una caja|un monton|un punado|(?:todas|"
+    r"todos|muchas|muchos|demasiad\w*) (?:las |los |sus |mis )?(?:pastillas|pildoras|medicinas|"
+    r"medicamentos|tabletas|capsulas))\b",
 ]
 _SYMPTOM_RES = [re.compile(p) for p in _SYMPTOMS]
 # "can ketamine cause chest pain?", "is a racing heart a side effect": a question about the
@@ -108,6 +115,34 @@ _GENERAL_QUESTION = re.compile(
     r"^(?:can|could|does|do|will|would|is|are) (?:ketamine|it|the treatment|treatment|an? "
     r"infusion|esketamine|spravato|(?:a )?(?:racing|pounding) heart|chest pain)\b|\bside effects?"
     r"\b|\b(?:in general|generally|usually|common)\b")
+
+
+# A medicine taken twice or an extra dose by mistake: a question for Poison Control (whether it
+# matters), not an emergency, unless the person feels unwell (then ``is_urgent``).
+_MEDICATION_MISTAKE = re.compile(
+    r"\b(?:accidentally|by accident|by mistake|mistakenly|accidently) (?:took|taken|double "
+    r"dosed|gave|had)\b.{0,50}\b(?:twice|double|two doses|an extra|extra|again|a second)\b|"
+    r"\b(?:took|taken|gave (?:him|her|them)) (?:my|his|her|their) (?:\w+ ){0,3}(?:twice|two "
+    r"doses|a double dose|a second dose|an extra dose)\b(?! (?:a|per|every|each) )|"
+    r"\b(?:double dosed|doubled up on)\b|"
+    # someone else's medicine or the wrong one ("took my husband's pill instead of mine")
+    r"\b(?:took|taken|had|swallowed) (?:my |the )?(?:\w+s |the wrong |someone elses |somebody "
+    r"elses )(?:\w+ ){0,2}(?:pills?|meds|medications?|medicine|tablets?|dose|capsules?)\b.{0,15}"
+    r"\b(?:instead of (?:mine|my own|my \w+)|by (?:mistake|accident))|\b(?:took|taken|had) the "
+    r"wrong (?:\w+ ){0,2}(?:pills?|meds|medications?|medicine|tablets?|dose|capsules?)\b|"
+    r"\b(?:took|taken|had)\b.{0,50}\b(?:realized|realised|forgot)\b.{0,30}\b(?:already "
+    r"(?:taken|took|had)|taken (?:it|them|one) already|had (?:it|them|one) already)\b|"
+    r"\bforgot (?:that )?(?:i|id|i had|he|she) already (?:took|taken|had)\b")
+
+
+def is_medication_mistake(text: str) -> bool:
+    """True for a medicine taken twice or an extra dose by mistake, with nothing that makes it
+    an emergency ("I accidentally took my sertraline twice this morning"): Poison Control can
+    say whether it matters, 911 if symptoms start."""
+    if is_resolved_history(text) or is_urgent(text):
+        return False
+    return any(_MEDICATION_MISTAKE.search(form) and not _GENERAL_QUESTION.search(form)
+               for form in normalize_variants(text or ""))
 
 
 def is_urgent(text: str) -> bool:
