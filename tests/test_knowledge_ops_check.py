@@ -136,6 +136,7 @@ def test_crisis_responses_must_name_the_configured_numbers(tmp_path):
     findings = check_crisis_numbers(DOMAIN_FILE, elsewhere)
     assert {f.entry.split(" ")[0] for f in findings} == {
         "utter_crisis", "utter_crisis_followup", "utter_safety_resources", "utter_urgent_medical",
-        "utter_crisis_booking", "utter_distress_check_in"}
+        "utter_crisis_booking", "utter_distress_check_in", "utter_crisis_followup_reworded",
+        "utter_medication_mistake"}
     assert all(f.severity == "error" for f in findings)
     assert "13 11 14" in findings[0].message or "000" in findings[0].message
