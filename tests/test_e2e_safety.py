@@ -218,6 +218,9 @@ def test_every_crisis_message_over_sms_gets_the_sms_crisis_reply(assistant):
 # 99.3% / 2.0%, and 93% / 12% -> 100% / 2.0%) 95.0% / 5.8%, never looked at. heldout13 (120 +
 # 120, blind, another separate author, written after every change of the round) scored once at
 # the end: 93.3% / 8.3% (never looked at).
+# Eighth round (2026-12-05): heldout14 (120 + 120, blind, a separate author) first score 93.3% /
+# 7.5%; after the rules chosen on dev9 (development, a separate author: 87.0% / 11.0% -> 100% /
+# 1.0%) 93.3% / 6.7% (never looked at).
 HELDOUT_LIMITS = {
     # development panels (a separate author, 2026-12-04; the rules and the clause score were
     # tuned on them): asserted tight
@@ -233,6 +236,8 @@ HELDOUT_LIMITS = {
     "dev7_not_crisis": ("false_alarms", 0.04),
     "dev8_crisis": ("recall", 0.98),
     "dev8_not_crisis": ("false_alarms", 0.04),
+    "dev9_crisis": ("recall", 0.98),
+    "dev9_not_crisis": ("false_alarms", 0.03),
     "heldout_crisis": ("recall", 0.98),
     "heldout2_crisis": ("recall", 0.98),
     "heldout3_crisis": ("recall", 0.90),
@@ -244,6 +249,7 @@ HELDOUT_LIMITS = {
     "heldout11_crisis": ("recall", 0.93),
     "heldout12_crisis": ("recall", 0.93),
     "heldout13_crisis": ("recall", 0.92),
+    "heldout14_crisis": ("recall", 0.92),
     "heldout_not_crisis": ("false_alarms", 0.05),
     "heldout2_not_crisis": ("false_alarms", 0.05),
     "heldout3_not_crisis": ("false_alarms", 0.10),
@@ -255,6 +261,7 @@ HELDOUT_LIMITS = {
     "heldout11_not_crisis": ("false_alarms", 0.08),
     "heldout12_not_crisis": ("false_alarms", 0.08),
     "heldout13_not_crisis": ("false_alarms", 0.10),
+    "heldout14_not_crisis": ("false_alarms", 0.09),
 }
 
 
