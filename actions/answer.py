@@ -45,6 +45,7 @@ from bot.safety.emergency import EMERGENCY_SLOT, help_is_called, in_emergency
 from bot.safety.events import get_event_store
 from bot.safety.history import risk_is_back
 from bot.safety.medical import asks_about_own_case_again
+from bot.safety.mix_up import asks_about_the_mix_up, recent_mix_up
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +74,7 @@ HOURS_ANSWERS = frozenset({"locations_hours", "contact_clinic"})
 # remark and a question get a choice; their questions alone lead by at most 0.08, and the
 # message whose question alone is wrong leads by 0.078).
 CLAUSE_OVER_CHOICE = 0.15
+MEDICAL_ADVICE_INTENT = "medical_advice"
 
 
 class ActionAnswerQuestion(Action):
@@ -126,6 +128,22 @@ class ActionAnswerQuestion(Action):
             logger.info("message during a medical emergency: the emergency follow-up")
             dispatcher.utter_message(response="utter_crisis_followup")
             return [SlotSet("human_offered", False)]
+        in_form = bool((tracker.active_loop or {}).get("name"))
+        if not in_form and recent_mix_up(tracker.events):
+            # "is that dangerous", "ok calling them now" right after a medicine taken twice by
+            # mistake: about the mix-up, never the general safety answer (bot/safety/mix_up.py).
+            if help_is_called(text):
+                dispatcher.utter_message(response="utter_medication_mistake_help_called")
+                return [SlotSet("human_offered", False)]
+            if asks_about_the_mix_up(text):
+                logger.info("a question about the medication mix-up: Poison Control again")
+                dispatcher.utter_message(response="utter_medication_mistake_followup")
+                return [SlotSet("human_offered", False)]
+        if intent == MEDICAL_ADVICE_INTENT and not in_form:
+            # Routed here after a mix-up (data/rules/safety.yml) but about something else:
+            # declined with an offer to book, as the usual rule does.
+            dispatcher.utter_message(response="utter_medical_advice")
+            return [SlotSet("human_offered", False), SlotSet("booking_offered", True)]
         if (tracker.active_loop or {}).get("name") == BOOKING_FORM and tracker.get_slot(
                 "booking_consent") is True:
             # Only after consent: no detail is taken before the patient agreed to give them.

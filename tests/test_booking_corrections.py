@@ -117,3 +117,14 @@ def test_a_name_and_a_contact_in_one_message_are_both_read(text, name, contact):
 @pytest.mark.parametrize("text", ["call me at 414-555-0190", "Marcus Bell", "Marcus Bell, 555-01"])
 def test_without_both_a_name_and_a_contact_nothing_is_read(text):
     assert name_with_contact(text) is None
+
+
+@pytest.mark.parametrize("text", ["wait actually put her full name Rosa Maria Delgado",
+                                  "change the name to Rosa Maria Delgado"])
+def test_a_correction_that_says_name_takes_the_new_name(text):
+    assert inline_value(None, text, TODAY, LOCATIONS) == (
+        "full_name", {"full_name": "Rosa Maria Delgado"})
+
+
+def test_a_name_complaint_without_a_new_name_gives_no_value():
+    assert inline_value(None, "my name is wrong", TODAY, LOCATIONS) is None

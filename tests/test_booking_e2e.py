@@ -514,3 +514,28 @@ def test_a_question_with_an_ok_at_the_privacy_step_is_answered_before_consent(
     text, _ = say(booking_assistant, sender, "ok yes")
     assert "full name" in text, text
     say(booking_assistant, sender, "cancel")
+
+
+def test_a_closed_day_then_another_day_at_the_location_step_and_a_name_fixed_at_the_summary(
+        booking_assistant, booking_env):
+    """Review 10: "oh ur closed weekends? then mondays" after the closed-day note changes the
+    time, and "wait actually put her full name ..." at the summary changes the name."""
+    sender = "e2e-booking-then-mondays"
+    text, _ = say(booking_assistant, sender,
+                  "my wife keeps telling me to try it so lets book i guess")
+    assert "Is that OK with you?" in text, text
+    say(booking_assistant, sender, "yes")
+    say(booking_assistant, sender, "Rosa Delgado")
+    say(booking_assistant, sender, "rosa.d@example.org")
+    text, _ = say(booking_assistant, sender, "saturdays")
+    assert "usually closed" in text, text
+    text, buttons = say(booking_assistant, sender, "oh ur closed weekends? then mondays")
+    assert "changed your preferred time" in text and buttons, text
+    text, _ = say(booking_assistant, sender, buttons[0]["payload"])
+    assert "- Preferred time: mondays" in text, text
+    text, _ = say(booking_assistant, sender, "wait actually put her full name Rosa Maria Delgado")
+    assert "- Name: Rosa Maria Delgado" in text, text
+    text, _ = say(booking_assistant, sender, "yes, send it")
+    assert "has been sent" in text, text
+    row = stored_request(booking_env, "Rosa Maria Delgado")
+    assert row["preferred_time"] == "mondays"

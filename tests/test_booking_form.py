@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.booking.form import (
     forgotten_slots,
     form_run,
@@ -60,3 +62,13 @@ def test_a_booking_for_someone_named_by_relation_is_a_booking_request():
     assert not asks_to_book("my husband has PTSD, does ketamine help?")
     assert asks_to_book("whatever. can i still book or not")
     assert not asks_to_book("no, I don't want to book a consultation")
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("my wife keeps telling me to try it so lets book i guess", True),  # review 10
+    ("fine, sign me up", True),
+    ("let's not book yet", False),
+    ("don't sign me up for anything", False),
+])
+def test_lets_book_and_sign_me_up_are_booking_requests(text, asks):
+    assert asks_to_book(text) is asks

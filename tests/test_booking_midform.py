@@ -79,3 +79,12 @@ def test_a_detail_given_for_the_first_time_is_noted_not_changed():
     assert changed_detail_ack("contact", had_value=False) == (
         "Thanks, I've noted your phone number or email.")
     assert changed_detail_ack("contact").startswith("Done, I've changed")
+
+
+def test_a_short_then_with_a_new_time_after_the_closed_day_note_changes_the_time():
+    """Review 10: "oh ur closed weekends? then mondays" at the location step, right after the
+    note that the clinic is closed on Saturdays, was lost and "saturdays" was sent."""
+    found = correction_in("oh ur closed weekends? then mondays", "location", TODAY, LOCATIONS)
+    assert found is not None and found[0] == "preferred_time"
+    assert found[1]["preferred_time"] == "mondays"
+    assert correction_in("ok then", "location", TODAY, LOCATIONS) is None

@@ -258,6 +258,10 @@ def test_this_number_at_the_contact_step_is_asked_for_in_digits(assistant):
     assert "phone number or email" in " ".join(send_sms(assistant, phone, "Jane Example"))
     reply = " ".join(send_sms(assistant, phone, "this number is fine"))
     assert "can't see the number you're writing from" in reply, reply
+    # "this number" alone is the same answer, not a question about the clinic's number
+    reply = " ".join(send_sms(assistant, phone, "this number"))
+    assert "can't see the number you're writing from" in reply, reply
+    assert "You can reach the team" not in reply and "Source:" not in reply, reply
     send_sms(assistant, phone, "cancel the booking please")
 
 

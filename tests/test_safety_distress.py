@@ -37,6 +37,33 @@ def test_the_first_gets_a_check_in_the_second_the_resources():
     assert distress_response([user(LOW), user(CALM)], CALM, crisis_mode=False) is None
 
 
+def check_in() -> dict:
+    return {"event": "bot", "text": "(the check-in)",
+            "metadata": {"utter_action": "utter_distress_check_in"}}
+
+
+@pytest.mark.parametrize("reply", ["doesnt matter", "whatever.", "who cares", "it won't help",
+                                   "leave me alone", "why do you even care"])
+def test_waving_off_the_check_in_gets_the_resources(reply):
+    latest = {"text": reply, **CALM}
+    events = [user(LOW), check_in(), {"event": "user", "text": reply, **latest}]
+    assert distress_response(events, latest, crisis_mode=False) == RESOURCES
+
+
+@pytest.mark.parametrize("reply", ["no", "no thanks", "ok", "how much does it cost"])
+def test_other_replies_to_the_check_in_are_not_distress(reply):
+    latest = {"text": reply, **CALM}
+    events = [user(LOW), check_in(), {"event": "user", "text": reply, **latest}]
+    assert distress_response(events, latest, crisis_mode=False) is None
+
+
+def test_a_dismissive_reply_long_after_the_check_in_is_not_read_as_one():
+    latest = {"text": "whatever", **CALM}
+    events = [user(LOW), check_in(), user(CALM), {"event": "bot", "text": "an answer"},
+              {"event": "user", "text": "whatever", **latest}]
+    assert distress_response(events, latest, crisis_mode=False) is None
+
+
 def tracker(text: str, events: list[dict], slots: dict | None = None) -> Tracker:
     latest = {"text": text, "intent": {"name": "ask_question", "confidence": 1.0},
               "entities": [], **LOW}

@@ -15,6 +15,7 @@ URGENT = [
     "a guy at the party gave me k and now i feel really weird",
     "already took some of it... my heart is pounding",
     "I can't breathe properly and my hands are tingling",
+    "i feel a bit jittery and my heart is kinda fast",
     "my boyfriend won't wake up",
     "my chest hurts really bad since an hour ago",
     "i feel like im going to faint",

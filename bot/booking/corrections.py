@@ -19,12 +19,14 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)")
 # The new value follows one of these; "instead", "please" and punctuation close it.
 _NEW_VALUE = re.compile(
-    r"\b(?:to|make it|make that|for|on|at|use|with|be|is|rather|prefer)\s+(?P<value>.+?)"
+    r"\b(?:to|make it|make that|for|on|at|use|with|be|is|rather|prefer|then)\s+(?P<value>.+?)"
     r"(?:\s+(?:instead|please|then|thanks|thank you))*[\s?.!]*$", re.IGNORECASE)
 _NAME_VALUE = re.compile(
-    r"\bname\b.*?\b(?:to|is|should be|as|it'?s)\s+(?:actually\s+|really\s+)?"
+    r"\bname\b(?:.*?\b(?:to|is|should be|as|it'?s)\s+|\s+(?=[A-Z]))(?:actually\s+|really\s+)?"
     r"(?P<value>.+?)[\s?.!]*$",
     re.IGNORECASE)
+# A correction that says "name" is about the name ("put her full name Rosa Maria Delgado").
+_MENTIONS_NAME = re.compile(r"\bname\b", re.IGNORECASE)
 
 
 def inline_value(field: str | None, text: str, today: date,
@@ -32,6 +34,9 @@ def inline_value(field: str | None, text: str, today: date,
     """(field, slot values) for the detail a correction message also gives, when one can be
     read and is valid; None otherwise (the form then asks for the detail again). ``field`` is
     the detail the message names ("email" -> contact), or None when it names none."""
+    if field is None and _MENTIONS_NAME.search(text) and not (_EMAIL.search(text)
+                                                              or _PHONE.search(text)):
+        field = "full_name"
     if field in (None, "contact"):
         found = _EMAIL.search(text) or _PHONE.search(text)
         if found:

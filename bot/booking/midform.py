@@ -18,7 +18,9 @@ from bot.config import Location
 
 _CORRECTION_MARKER = re.compile(
     r"\b(?:actually|instead|change|changed|switch|swap|move|make it|update|rather|correction|"
-    r"scratch that|on second thought|wait|should be|mixed up|wrong|typo|meant)\b", re.IGNORECASE)
+    r"scratch that|on second thought|wait|should be|mixed up|wrong|typo|meant)\b|"
+    # "oh ur closed weekends? then mondays": a short "then ..." at the end of the message
+    r"\bthen (?:\w+ ){0,2}\w+[\s.!?]*$", re.IGNORECASE)
 _RECAP = re.compile(
     r"\bwhat (?:did|have) i (?:just )?(?:tell|told|give|given|gave|say|said|put|type|typed)\b|"
     r"\bwhat (?:name|number|phone(?: number)?|email|time|details?|info(?:rmation)?) "

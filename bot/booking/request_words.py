@@ -14,6 +14,9 @@ _BOOKING_REQUEST = re.compile(
     r"schedule) (?:me|something|an appointment|a consultation|a consult|a session)\b|"
     r"\b(?:want|need|like|would like|wanna|get me) (?:to (?:get|have|book|schedule|set up) )?"
     r"(?:a |an )?(?:consult(?:ation)?|appointment|appt)\b|"
+    # "so lets book i guess", "ok let's get it booked", "sign me up"
+    r"\b(?:lets|let's|let us) (?:just )?(?:book|schedule|do the (?:booking|consult(?:ation)?)|get "
+    r"(?:it|me|one|that) (?:booked|scheduled))\b|\bsign me up\b|"
     # "booking on behalf of my husband", "I'm booking for my mom"
     r"\b(?:booking|book|schedule|scheduling) (?:an appointment |a consult(?:ation)? |a session )?"
     r"(?:on behalf of|for) (?:my|our) (?:\w+ )?(?:husband|wife|partner|spouse|son|daughter|mom|"
@@ -26,7 +29,8 @@ _BOOKING_REQUEST = re.compile(
 # "I don't want to book a consultation", "not ready to schedule anything": the words, negated.
 _NEGATED = re.compile(
     r"\b(?:dont|don't|do not|not|never|no longer|no)\b(?:\s+\w+){0,3}\s+(?:book|booking|"
-    r"schedule|scheduling|make an appointment|request|consult(?:ation)?|appointment|appt)\b",
+    r"schedule|scheduling|sign (?:me )?up|make an appointment|request|consult(?:ation)?|"
+    r"appointment|appt)\b",
     re.IGNORECASE)
 
 

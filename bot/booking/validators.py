@@ -173,8 +173,10 @@ def form_step_answer(requested_slot: str | None, intent: str | None, text: str,
         return None
     try:
         check(text)
-    except Invalid:
-        return None
+    except Invalid as invalid:
+        # "this number" (over SMS) answers the contact step: the form then says why it needs the
+        # number typed, instead of the question-answering path sending the clinic's own number.
+        return text if invalid.reason == "this_number" else None
     return text
 
 

@@ -8,13 +8,16 @@ then reads the conversation:
 - the first such message gets its answer (or, when the knowledge has none, no "I don't know")
   and a gentle check-in naming 988;
 - a second one in the same session, or any after a crisis reply, gets the crisis resources and
-  puts the conversation in crisis mode, like a crisis message would.
+  puts the conversation in crisis mode, like a crisis message would;
+- so does a short dismissive reply to the check-in itself ("doesn't matter", "whatever", "no
+  one cares"): right after hopelessness was named, it says the hopelessness goes on.
 
 Standard library only; the Rasa process and the action server both import it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -41,10 +44,40 @@ def distress_messages(events: Iterable[Mapping[str, Any]]) -> int:
     return count
 
 
+CHECK_IN_RESPONSE = "utter_distress_check_in"
+# Short replies that wave the check-in away; "no", "ok" or "no thanks" (to the offer of the
+# clinic's number) are not among them.
+_DISMISSIVE = re.compile(
+    r"^\W*(?:(?:it )?(?:doesnt|doesn't|dont|don't|does not) (?:even |really )?matter(?: anymore)?|"
+    r"(?:it )?(?:wont|won't) (?:help|matter|change anything)|whatever|nothing|nothing helps|"
+    r"what(?:s|'s| is) the point|why bother|no(?: ?one|body) (?:cares|would care|would notice)|"
+    r"who cares|(?:just )?leave me alone|forget it|doesnt help|does not help|not really|"
+    r"(?:its|it's|it is) (?:pointless|hopeless|too late)|too late|(?:i )?(?:dont|don't) care"
+    r"(?: anymore)?|(?:why|why do you) (?:even )?care|no one can help|nobody can help)\W*$",
+    re.IGNORECASE)
+
+
+def waves_off_the_check_in(events: Iterable[Mapping[str, Any]], text: str) -> bool:
+    """True for a short dismissive reply ("doesn't matter") to the distress check-in that the
+    assistant sent just before it."""
+    if not _DISMISSIVE.match(text or ""):
+        return False
+    events = list(events)
+    users = [i for i, event in enumerate(events) if event.get("event") == "user"]
+    if not users:
+        return False
+    since = users[-2] + 1 if len(users) > 1 else 0
+    return any(event.get("event") == "bot" and (event.get("metadata") or {}).get(
+        "utter_action") == CHECK_IN_RESPONSE for event in events[since:users[-1]])
+
+
 def distress_response(events: Iterable[Mapping[str, Any]], latest: Mapping[str, Any] | None,
                       crisis_mode: bool) -> str | None:  # fmt: skip
     """``CHECK_IN``, ``RESOURCES`` or None (the latest message shows no distress)."""
     if not is_distressed(latest):
+        events = list(events)
+        if waves_off_the_check_in(events, (latest or {}).get("text") or ""):
+            return RESOURCES
         return None
     if crisis_mode or distress_messages(events) >= ESCALATE_AT:
         return RESOURCES

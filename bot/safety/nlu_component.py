@@ -62,6 +62,7 @@ from bot.language import MESSAGE_LANGUAGE, language_undecided, message_language
 from bot.nlu.clauses import split_clauses
 from bot.safety.crisis import (
     CONCERN,
+    THIRD_PARTY,
     danger_remains,
     detect_crisis,
     detect_distress,
@@ -81,6 +82,7 @@ MEDICAL_ADVICE_INTENT = "medical_advice"
 SAFETY_KEY = "safety"
 ASK_QUESTION_INTENT = "ask_question"
 LANGUAGE_ENTITY = MESSAGE_LANGUAGE
+CRISIS_SUBJECT = "crisis_subject"  # entity and slot: self / other (whose crisis it is)
 MIN_CLAUSE_WORDS = 4
 CLAUSE_MIN_LEAD = 0.02
 # Intents that say nothing a distressed message needs: it goes to the answer action instead.
@@ -157,13 +159,25 @@ def _set_intent(message: Message, intent: str, confidence: float = 1.0) -> None:
     message.set(INTENT_RANKING_KEY, [dict(chosen), *ranking], add_to_output=True)
 
 
+def _set_entity(message: Message, text: str, entity: str, value: str) -> None:
+    """One whole-message entity from this component (it fills the slot of the same name)."""
+    entities = [e for e in message.get(ENTITIES) or [] if e.get("entity") != entity]
+    entities.append({"entity": entity, "value": value, "start": 0, "end": len(text),
+                     "extractor": "SafetyClassifier"})
+    message.set(ENTITIES, entities, add_to_output=True)
+
+
 def _set_language(message: Message, text: str, language: str) -> None:
     """The message's language as an entity, which fills the ``message_language`` slot: the
     crisis and emergency responses have Spanish variations conditioned on it."""
-    entities = [e for e in message.get(ENTITIES) or [] if e.get("entity") != LANGUAGE_ENTITY]
-    entities.append({"entity": LANGUAGE_ENTITY, "value": language, "start": 0, "end": len(text),
-                     "extractor": "SafetyClassifier"})
-    message.set(ENTITIES, entities, add_to_output=True)
+    _set_entity(message, text, LANGUAGE_ENTITY, language)
+
+
+def crisis_subject(categories: tuple[str, ...] | list[str]) -> str:
+    """Whose crisis it is: ``other`` when only someone else is in danger ("my son says he
+    wants to die"), else ``self``. The crisis follow-ups for ``other`` speak to the person
+    helping (stay with them, ask, move the means away, call 988 together)."""
+    return "other" if categories and set(categories) == {THIRD_PARTY} else "self"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -223,6 +237,7 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
             decided_by = "rules"
         elif crisis.is_crisis:
             _set_intent(message, CRISIS_INTENT)
+            _set_entity(message, text, CRISIS_SUBJECT, crisis_subject(crisis.categories))
             decided_by = "rules"
         elif is_urgent(text):
             _set_intent(message, URGENT_INTENT)
@@ -237,6 +252,7 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
                                   self._margin):
             _set_intent(message, CRISIS_INTENT,
                         float((message.get("semantic_crisis") or {}).get("probability", 1.0)))
+            _set_entity(message, text, CRISIS_SUBJECT, "self")
             decided_by = "semantic"
         elif distress:
             # Hopelessness goes to the answer action, which reads the whole conversation; a

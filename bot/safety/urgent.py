@@ -38,7 +38,8 @@ _SYMPTOMS = [
     r"keeps going )?(?:numb|drooping|tingling)\b(?! (?:from|after) (?:sleeping|lying|sitting|"
     r"leaning))|\bslurr(?:ed|ing) (?:speech|(?:my|his|her) "
     r"words)\b|\b(?:cant|cannot) (?:feel|move) (?:my|his|her) (?:arm|leg|face|side)\b",
-    r"\b(?:my|his|her) heart (?:is |keeps |feels like its )?(?:pounding|racing|beating (?:so |"
+    r"\b(?:my|his|her) heart (?:is |keeps |feels |feels like its )?(?:kinda |kind of |a bit |a "
+    r"little |really |so |very |pretty |super )?(?:pounding|racing|fast|beating (?:so |"
     r"really |very |super )?(?:fast|hard|weird)|skipping|going crazy|out of my chest)\b"
     r"(?! (?:to see|for you|with (?:excitement|joy|love)))",
     r"\b(?:(?:i|he|she|they) (?:just )?(?:passed out|fainted|collapsed)|(?:going|about) to "

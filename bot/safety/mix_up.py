@@ -1,0 +1,45 @@
+"""After a medicine taken twice by mistake (``bot.safety.urgent.is_medication_mistake``): the
+next few messages are read in that light.
+
+"is that dangerous", "should I skip tomorrow's dose then", "what do I do" right after the
+mix-up are about the mix-up, not about ketamine in general: they get Poison Control again (it
+can say whether it matters and what to do about the next dose), and "ok calling them now" gets
+an acknowledgement with 911 for symptoms. Standard library only; the action server imports it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from bot.safety.normalize import normalize_variants
+
+MIX_UP_INTENT = "medication_mistake"
+MIX_UP_TURNS = 3  # the mix-up is still the subject within this many later patient messages
+MAX_FOLLOW_UP_WORDS = 14
+
+_ABOUT_THE_MIX_UP = re.compile(
+    r"\b(?:dangerous|danger|safe|ok|okay|fine|alright|worry|worried|worrying|harm|harmful|bad|"
+    r"serious|problem|hurt|overdose|toxic|poison\w*|skip|next dose|tomorrow|tonight|wait|sleep it "
+    r"off|what (?:do|should|can|would) i do|what now|should i|do i need|is it|is that|will i|am i|"
+    r"hospital|er|doctor)\b")
+
+
+def recent_mix_up(events: Iterable[Mapping[str, Any]]) -> bool:
+    """True when one of the ``MIX_UP_TURNS`` patient messages before the latest one was read as
+    a medication mix-up."""
+    users = [e for e in events if e.get("event") == "user"]
+    for event in users[-1 - MIX_UP_TURNS:-1]:
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent == MIX_UP_INTENT:
+            return True
+    return False
+
+
+def asks_about_the_mix_up(text: str) -> bool:
+    """True for a short message about whether it matters or what to do ("is that dangerous",
+    "should i skip tomorrows dose then")."""
+    if len((text or "").split()) > MAX_FOLLOW_UP_WORDS:
+        return False
+    return any(_ABOUT_THE_MIX_UP.search(form) for form in normalize_variants(text or ""))
