@@ -249,6 +249,7 @@ def test_relative_dates_follow_today():
     ("contact", "ask_question", "her cell is 555-618-0427", True),
     ("contact", "ask_question", "why do you need that?", False),
     ("contact", "ask_question", "this number", True),  # the form explains it needs it typed
+    ("contact", "ask_question", "before I give my number, how long is a session?", False),
     ("booking_review", "ask_question", "Looks good, submit it", True),
     ("booking_consent", "ask_question", "no thanks, I'll ask my psychiatrist first", True),
     ("booking_consent", "ask_question", "what happens to my data?", False),

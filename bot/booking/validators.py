@@ -176,7 +176,9 @@ def form_step_answer(requested_slot: str | None, intent: str | None, text: str,
     except Invalid as invalid:
         # "this number" (over SMS) answers the contact step: the form then says why it needs the
         # number typed, instead of the question-answering path sending the clinic's own number.
-        return text if invalid.reason == "this_number" else None
+        takes_it = invalid.reason == "this_number" and not reads_as_question(text) and (
+            "?" not in text)
+        return text if takes_it else None
     return text
 
 
