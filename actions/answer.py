@@ -41,7 +41,12 @@ from bot.retrieval.reload import version_of
 from bot.retrieval.remarks import THANKS, kind_of_remark
 from bot.retrieval.retriever import RetrievalUnavailable, get_retriever
 from bot.safety.distress import CHECK_IN, RESOURCES, distress_response
-from bot.safety.emergency import EMERGENCY_SLOT, help_is_called, in_emergency
+from bot.safety.emergency import (
+    EMERGENCY_SLOT,
+    help_is_called,
+    in_emergency,
+    reached_crisis_line,
+)
 from bot.safety.events import get_event_store
 from bot.safety.history import risk_is_back
 from bot.safety.medical import asks_about_own_case_again
@@ -210,6 +215,10 @@ class ActionAnswerQuestion(Action):
             logger.info("distress check-in (retrieval decision=%s)", decision.kind)
             dispatcher.utter_message(response="utter_distress_check_in")
             return [SlotSet("human_offered", True)]
+        if tracker.get_slot("crisis_mode") and reached_crisis_line(text):
+            # "ok i called 988": glad they did, not "call or text 988" once more.
+            dispatcher.utter_message(response="utter_crisis_line_reached")
+            return [SlotSet("human_offered", False)]
         if tracker.get_slot("crisis_mode") and asks_to_book(text) and not (
                 tracker.active_loop or {}).get("name"):
             # "just venting. can I still book something": booking stays possible after a

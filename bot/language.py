@@ -13,6 +13,7 @@ _SPANISH_WORDS = frozenset(
     "usted ustedes mi mis con una un y o pero también tambien hablan habla español espanol "
     "buenos buenas dias días tardes noches ayuda médico medico tratamiento sesión sesion "
     "ketamina aceptan hacer cambiar mañana manana semana sábado sabado domingo "
+    "hablo inglés ingles entiendo mucho poco "
     # words of a crisis or an emergency, so that one is recognised and answered in Spanish
     "morir vivir matarme suicidarme quitarme vida nada nadie estoy todo todos más mas pastillas "
     "pecho respirar duele ya si sí vale bueno claro adiós adios "

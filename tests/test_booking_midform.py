@@ -88,3 +88,18 @@ def test_a_short_then_with_a_new_time_after_the_closed_day_note_changes_the_time
     assert found is not None and found[0] == "preferred_time"
     assert found[1]["preferred_time"] == "mondays"
     assert correction_in("ok then", "location", TODAY, LOCATIONS) is None
+
+
+@pytest.mark.parametrize("text, value", [
+    ("no wait tuesday morning", "tuesday morning"),       # review 11, at the location step
+    ("ok wednesday afternoon then", "wednesday afternoon"),
+])
+def test_a_bare_new_time_with_correction_words_changes_the_time(text, value):
+    found = correction_in(text, "location", TODAY, LOCATIONS)
+    assert found is not None and found[0] == "preferred_time"
+    assert found[1]["preferred_time"] == value
+
+
+@pytest.mark.parametrize("text", ["no wait", "ok then", "wait what"])
+def test_correction_words_alone_change_nothing(text):
+    assert correction_in(text, "location", TODAY, LOCATIONS) is None

@@ -249,6 +249,9 @@ def test_relative_dates_follow_today():
     ("contact", "ask_question", "her cell is 555-618-0427", True),
     ("contact", "ask_question", "why do you need that?", False),
     ("contact", "ask_question", "this number", True),  # the form explains it needs it typed
+    ("full_name", "ask_question", "this number", True),  # not the clinic's contact card
+    ("full_name", "ask_question", "put my full name Jennifer Okafor", True),
+    ("full_name", "ask_question", "looks good", False),  # review 11: was stored as a name
     ("contact", "ask_question", "before I give my number, how long is a session?", False),
     ("booking_review", "ask_question", "Looks good, submit it", True),
     ("booking_consent", "ask_question", "no thanks, I'll ask my psychiatrist first", True),
@@ -276,3 +279,14 @@ def test_markup_typed_as_a_time_is_not_stored_or_echoed():
                                   date(2026, 12, 3))
     assert "<" not in parsed.text and ">" not in parsed.text
     assert parsed.text.startswith("tuesday morning")
+
+
+@pytest.mark.parametrize("text", ["looks good", "sounds good", "ok great", "send it"])
+def test_replies_to_a_summary_are_no_names(text):
+    """Review 11: "looks good" typed at the name step was stored as the patient's name."""
+    with pytest.raises(Invalid):
+        validate_full_name(text)
+
+
+def test_put_my_full_name_gives_the_name():
+    assert validate_full_name("put my full name Jennifer Okafor") == "Jennifer Okafor"

@@ -30,3 +30,9 @@ def test_short_replies_keep_the_conversations_language(text):
                                   "how much does it cost"])
 def test_messages_with_their_own_language_decide_it(text):
     assert not language_undecided(text)
+
+
+def test_saying_one_speaks_little_english_is_spanish():
+    """Review 11: "no hablo mucho ingles" was answered in English."""
+    assert looks_spanish("no hablo mucho ingles")
+    assert not looks_spanish("I don't speak much Spanish")

@@ -2,7 +2,12 @@
 
 import pytest
 
-from bot.safety.emergency import EMERGENCY_TURNS, help_is_called, in_emergency
+from bot.safety.emergency import (
+    EMERGENCY_TURNS,
+    help_is_called,
+    in_emergency,
+    reached_crisis_line,
+)
 
 
 def user(intent):
@@ -70,3 +75,15 @@ def test_which_crisis_verdicts_are_a_medical_emergency(text, emergency):
     verdict = detect_crisis(text)
     assert verdict.is_crisis
     assert needs_emergency_reply(verdict.categories, verdict.rules, text) is emergency
+
+
+@pytest.mark.parametrize("text, reached", [
+    ("ok i called 988", True),
+    ("texting the lifeline now", True),
+    ("i texted 988 and im talking to someone", True),
+    ("should i call 988", False),
+    ("i havent called 988", False),
+    ("i called 988 yesterday and they were useless", False),
+])
+def test_the_crisis_line_reached(text, reached):
+    assert reached_crisis_line(text) is reached

@@ -13,6 +13,7 @@ import re
 from datetime import date
 from typing import Any
 
+from bot.booking import validators
 from bot.booking.corrections import inline_value, named_location
 from bot.config import Location
 
@@ -20,7 +21,7 @@ _CORRECTION_MARKER = re.compile(
     r"\b(?:actually|instead|change|changed|switch|swap|move|make it|update|rather|correction|"
     r"scratch that|on second thought|wait|should be|mixed up|wrong|typo|meant)\b|"
     # "oh ur closed weekends? then mondays": a short "then ..." at the end of the message
-    r"\bthen (?:\w+ ){0,2}\w+[\s.!?]*$", re.IGNORECASE)
+    r"\bthen (?:\w+ ){0,2}\w+[\s.!?]*$|\b\w+ then[\s.!?]*$", re.IGNORECASE)
 _RECAP = re.compile(
     r"\bwhat (?:did|have) i (?:just )?(?:tell|told|give|given|gave|say|said|put|type|typed)\b|"
     r"\bwhat (?:name|number|phone(?: number)?|email|time|details?|info(?:rmation)?) "
@@ -43,9 +44,32 @@ def correction_in(text: str, current_step: str | None, today: date,
         # "can we do the North office instead": a location named in full needs no "to".
         location = named_location(text, locations)
         found = ("location", {"location": location.id}) if location is not None else None
+    if found is None:
+        found = _bare_time(text, today)
     if found is None or found[0] == current_step:
         return None
     return found
+
+
+# The words around a bare new value ("no wait tuesday morning", "ok wednesday afternoon then").
+_AROUND_A_VALUE = re.compile(
+    r"\b(?:no|nope|oh|ok|okay|wait|actually|sorry|then|instead|please|rather|on second thought|"
+    r"scratch that|make it|lets do|let's do|how about|maybe)\b|[,.!?]", re.IGNORECASE)
+
+
+def _bare_time(text: str, today: date) -> tuple[str, dict[str, Any]] | None:
+    """A preferred time typed with nothing but correction words around it."""
+    rest = " ".join(_AROUND_A_VALUE.sub(" ", text or "").split())
+    if not 1 <= len(rest.split()) <= 4:
+        return None
+    try:
+        parsed = validators.parse_preferred_time(rest, today)
+    except validators.Invalid:
+        return None
+    if not parsed.normalized:
+        return None
+    return "preferred_time", {"preferred_time": parsed.text,
+                              "preferred_time_normalized": parsed.normalized}
 
 
 def asks_what_was_given(text: str) -> bool:

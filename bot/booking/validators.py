@@ -36,6 +36,9 @@ _NAME_PREFIX = re.compile(
     r"(?:(?:my|his|her|their|the\s+patient'?s|the\s+patients)\s+(?:full\s+)?name\s*"
     r"(?:is|[,;-]\s*(?:it'?s|it\s+is))|"
     r"(?:my|his|her|their)\s+name'?s|name\s*:|i\s*am|i'?m|"
+    # "put my full name Jennifer Okafor", "use her name Rosa Delgado"
+    r"(?:put|use|write|make\s+it|enter)\s+(?:(?:my|his|her|their|the)\s+)?(?:full\s+)?name"
+    r"(?:\s+(?:as|is|to))?|"
     r"(?:it\s+)?should\s+(?:be|say|read)|(?:it'?s\s+)?actually(?:\s+it'?s)?|it'?s|this\s+is|call\s+me|"
     r"(?:she|he)\s+is|(?:she|he)'?s)\s+",
     re.IGNORECASE,
@@ -55,6 +58,8 @@ _SENTENCE_WORDS = frozenset(
     those there here to for with from into of on in at by if or but so because just
     book booking appointment consultation call phone email help ketamine therapy treatment
     cost price insurance anything nothing something stop cancel never mind
+    looks sounds good fine great perfect cool awesome correct alright whatever maybe idk dunno
+    bye later send sent number same
     """.split()
 )
 _QUESTION_START = re.compile(
@@ -176,8 +181,9 @@ def form_step_answer(requested_slot: str | None, intent: str | None, text: str,
     except Invalid as invalid:
         # "this number" (over SMS) answers the contact step: the form then says why it needs the
         # number typed, instead of the question-answering path sending the clinic's own number.
-        takes_it = invalid.reason == "this_number" and not reads_as_question(text) and (
-            "?" not in text)
+        this_number = invalid.reason == "this_number" or (
+            requested_slot == "full_name" and bool(_THIS_NUMBER.search(text)))
+        takes_it = this_number and not reads_as_question(text) and "?" not in text
         return text if takes_it else None
     return text
 

@@ -41,6 +41,24 @@ _HELP_CALLED = re.compile(
     r"on the phone)(?: (?:now|rn|right now|them|with them|with 911|911|an ambulance))?\W*$")
 
 
+# The crisis line reached ("ok i called 988", "texting the lifeline now", "talking to someone
+# at 988"): an acknowledgement, not "call or text 988" again.
+_CRISIS_LINE_REACHED = re.compile(
+    r"\b(?:called|texted|messaged|rang|reached|chatted with|calling|texting|(?:im|i am) (?:on the "
+    r"phone with|talking to|talking with|texting with|chatting with)|on the phone with|talking to|"
+    r"got through to) (?:the )?(?:988|lifeline|the lifeline|crisis (?:line|text line|hotline)|"
+    r"hotline|741741|someone (?:at|from) (?:988|the lifeline|the crisis line)|a counselor at 988)\b"
+    r"(?! (?:yet|later|tomorrow|yesterday|last|before|once|and they (?:were|didnt|did not)))")
+_NOT_REACHED = re.compile(
+    r"\b(?:havent|have not|didnt|did not|never|wont|will not|cant|dont|should i|do i)\b")
+
+
+def reached_crisis_line(text: str) -> bool:
+    """True when the message says the crisis line was called, texted or is on the line."""
+    return any(_CRISIS_LINE_REACHED.search(form) and not _NOT_REACHED.search(form)
+               for form in normalize_variants(text or ""))
+
+
 OVERDOSE_CATEGORY = "overdose"
 THIRD_PARTY_CATEGORY = "third_party"
 # The crisis rule for someone else not breathing or not waking up (crisis_patterns.yml).

@@ -16,14 +16,15 @@ from typing import Any
 from bot.safety.normalize import normalize_variants
 
 MIX_UP_INTENT = "medication_mistake"
-MIX_UP_TURNS = 3  # the mix-up is still the subject within this many later patient messages
+MIX_UP_TURNS = 5  # the mix-up is still the subject within this many later patient messages
 MAX_FOLLOW_UP_WORDS = 14
 
 _ABOUT_THE_MIX_UP = re.compile(
     r"\b(?:dangerous|danger|safe|ok|okay|fine|alright|worry|worried|worrying|harm|harmful|bad|"
     r"serious|problem|hurt|overdose|toxic|poison\w*|skip|next dose|tomorrow|tonight|wait|sleep it "
     r"off|what (?:do|should|can|would) i do|what now|should i|do i need|is it|is that|will i|am i|"
-    r"hospital|er|doctor)\b")
+    r"hospital|er|doctor)\b|\b(?:shes|hes|im|she is|he is|i am) (?:\d{1,3}|in (?:her|his|my) "
+    r"\d0s)\b")
 
 
 def recent_mix_up(events: Iterable[Mapping[str, Any]]) -> bool:

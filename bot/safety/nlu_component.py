@@ -71,7 +71,12 @@ from bot.safety.crisis import (
     is_plain_low_mood,
     is_resolved_history,
 )
-from bot.safety.emergency import URGENT_INTENT, help_is_called, needs_emergency_reply
+from bot.safety.emergency import (
+    URGENT_INTENT,
+    help_is_called,
+    needs_emergency_reply,
+    reached_crisis_line,
+)
 from bot.safety.medical import detect_medical_advice
 from bot.safety.urgent import is_medication_mistake, is_urgent
 
@@ -263,8 +268,8 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
         elif medical.is_advice_request:
             _set_intent(message, MEDICAL_ADVICE_INTENT)
             decided_by = "rules"
-        elif help_is_called(text) and model_intent in SMALL_TALK_INTENTS | {
-                "inform", "book_consultation"}:
+        elif (help_is_called(text) or reached_crisis_line(text)) and model_intent in (
+                SMALL_TALK_INTENTS | {"inform", "book_consultation", "correct_booking"}):
             # "ok I called them", "ok calling" (no call-back request): the answer action ends
             # the emergency and says so.
             _set_intent(message, ASK_QUESTION_INTENT)
