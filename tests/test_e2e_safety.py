@@ -561,9 +561,11 @@ def test_after_a_mix_up_is_that_dangerous_and_calling_them_stay_about_the_mix_up
     assert any(m in heart.lower() for m in EMERGENCY_REPLY_MARKERS) and "911" in heart, heart
 
 
-def test_after_someone_else_s_crisis_the_follow_ups_speak_to_the_helper(assistant):
+@pytest.mark.parametrize("opening", ["my son just told me he wants to kill himself",
+                                     "my son just texted me that he wants to die"])
+def test_after_someone_else_s_crisis_the_follow_ups_speak_to_the_helper(assistant, opening):
     sender = _sender()
-    first = _text(assistant.send(sender, "my son just told me he wants to kill himself"))
+    first = _text(assistant.send(sender, opening))
     assert CRISIS_REPLY_MARKER in first, first
     tell = _text(assistant.send(sender, "what do i tell him"))
     assert "ask them directly" in tell and "988" in tell and "911" in tell, tell

@@ -41,6 +41,7 @@ scores, never the text) and reaches the action server as ``tracker.latest_messag
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -178,11 +179,29 @@ def _set_language(message: Message, text: str, language: str) -> None:
     _set_entity(message, text, LANGUAGE_ENTITY, language)
 
 
-def crisis_subject(categories: tuple[str, ...] | list[str]) -> str:
+# Someone else as the one at risk ("my son just texted me that he wants to die"), and the
+# writer's own risk in the same message ("... and honestly I want to die too").
+_OTHER_AT_RISK = re.compile(
+    r"\b(?:he|she|they|hes|shes|theyre|my (?:\w+ )?(?:son|daughter|husband|wife|partner|boyfriend|"
+    r"girlfriend|brother|sister|mom|mother|dad|father|friend|kid|child|roommate))\b(?: \w+){0,4} "
+    r"(?:wants? to (?:die|kill|end|hurt)|(?:is|are|was) (?:going to|gonna|planning to|thinking "
+    r"about) (?:kill|end|hurt|die)|(?:kill|hurt|cut) (?:himself|herself|themselves)|(?:said|says|"
+    r"texted|told me) (?:that )?(?:he|she|they))", re.IGNORECASE)
+_SELF_AT_RISK = re.compile(
+    r"\b(?:i|im|ive)\b(?: \w+){0,3} (?:want|wanna|going|gonna|will|plan|planning|thinking|think|"
+    r"wish)\b.{0,25}\b(?:die|dead|kill|end it|end my|hurt myself)|\bmyself\b|\b(?:me|i) too\b",
+    re.IGNORECASE)
+
+
+def crisis_subject(categories: tuple[str, ...] | list[str], text: str = "") -> str:
     """Whose crisis it is: ``other`` when only someone else is in danger ("my son says he
     wants to die"), else ``self``. The crisis follow-ups for ``other`` speak to the person
     helping (stay with them, ask, move the means away, call 988 together)."""
-    return "other" if categories and set(categories) == {THIRD_PARTY} else "self"
+    if categories and set(categories) == {THIRD_PARTY}:
+        return "other"
+    if _OTHER_AT_RISK.search(text or "") and not _SELF_AT_RISK.search(text or ""):
+        return "other"
+    return "self"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -242,7 +261,7 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
             decided_by = "rules"
         elif crisis.is_crisis:
             _set_intent(message, CRISIS_INTENT)
-            _set_entity(message, text, CRISIS_SUBJECT, crisis_subject(crisis.categories))
+            _set_entity(message, text, CRISIS_SUBJECT, crisis_subject(crisis.categories, text))
             decided_by = "rules"
         elif is_urgent(text):
             _set_intent(message, URGENT_INTENT)
