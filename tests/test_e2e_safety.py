@@ -220,7 +220,8 @@ def test_every_crisis_message_over_sms_gets_the_sms_crisis_reply(assistant):
 # the end: 93.3% / 8.3% (never looked at).
 # Eighth round (2026-12-05): heldout14 (120 + 120, blind, a separate author) first score 93.3% /
 # 7.5%; after the rules chosen on dev9 (development, a separate author: 87.0% / 11.0% -> 100% /
-# 1.0%) 93.3% / 6.7% (never looked at).
+# 1.0%) 93.3% / 6.7% (never looked at). heldout15 (120 + 120, blind, another separate author,
+# written after the round's rule changes) scored once at the end: 92.5% / 8.3% (never looked at).
 HELDOUT_LIMITS = {
     # development panels (a separate author, 2026-12-04; the rules and the clause score were
     # tuned on them): asserted tight
@@ -250,6 +251,7 @@ HELDOUT_LIMITS = {
     "heldout12_crisis": ("recall", 0.93),
     "heldout13_crisis": ("recall", 0.92),
     "heldout14_crisis": ("recall", 0.92),
+    "heldout15_crisis": ("recall", 0.91),
     "heldout_not_crisis": ("false_alarms", 0.05),
     "heldout2_not_crisis": ("false_alarms", 0.05),
     "heldout3_not_crisis": ("false_alarms", 0.10),
@@ -262,6 +264,7 @@ HELDOUT_LIMITS = {
     "heldout12_not_crisis": ("false_alarms", 0.08),
     "heldout13_not_crisis": ("false_alarms", 0.10),
     "heldout14_not_crisis": ("false_alarms", 0.09),
+    "heldout15_not_crisis": ("false_alarms", 0.10),
 }
 
 
