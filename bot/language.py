@@ -13,7 +13,8 @@ _SPANISH_WORDS = frozenset(
     "usted ustedes mi mis con una un y o pero también tambien hablan habla español espanol "
     "buenos buenas dias días tardes noches ayuda médico medico tratamiento sesión sesion "
     "ketamina aceptan hacer cambiar mañana manana semana sábado sabado domingo "
-    "hablo inglés ingles entiendo mucho poco "
+    "hablo inglés ingles entiendo mucho poco contesta teléfono telefono hago vive ciudad otra "
+    "hijo hija esposo esposa "
     # words of a crisis or an emergency, so that one is recognised and answered in Spanish
     "morir vivir matarme suicidarme quitarme vida nada nadie estoy todo todos más mas pastillas "
     "pecho respirar duele ya si sí vale bueno claro adiós adios "
@@ -62,7 +63,7 @@ def message_language(text: str, rule_ids: tuple[str, ...] = ()) -> str:
     return "en"
 
 
-MAX_UNDECIDED_WORDS = 3
+MAX_UNDECIDED_WORDS = 6
 
 
 def language_undecided(text: str, rule_ids: tuple[str, ...] = ()) -> bool:

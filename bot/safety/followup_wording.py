@@ -5,8 +5,9 @@ care") gets a crisis follow-up each time. Sent word for word again, that long bl
 machine that stopped listening. A response ``utter_x`` may therefore have a sibling
 ``utter_x_reworded`` in domain.yml: every second time ``utter_x`` is asked for in a session, the
 sibling is sent instead (same conditions, same numbers, other words). Everything else is
-Rasa's templated generator unchanged, so this runs inside the Rasa process with no other
-service to wait on (a crisis reply never waits on the action server).
+Rasa's templated generator, except that of the variations that match, the most specific one
+is sent (not one at random). It runs inside the Rasa process with no other service to wait on
+(a crisis reply never waits on the action server).
 
 Configured in endpoints.yml as ``nlg: {type: bot.safety.followup_wording.AlternatingResponses}``.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.core.nlg.generator import ResponseVariationFilter
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -42,6 +44,21 @@ class AlternatingResponses(TemplatedNaturalLanguageGenerator):
                  **_: Any) -> None:
         """Build from the model's domain (Rasa passes the endpoint config and the domain)."""
         super().__init__((domain or Domain.empty()).responses)
+
+    def _random_response_for(self, utter_action: str, output_channel: str,
+                             filled_slots: dict[str, Any]) -> dict[str, Any] | None:
+        """The variation for this channel and these slots: of those that match, the one with
+        the most conditions (a helper's Spanish follow-up over the general Spanish one), the
+        first listed among equals. Rasa would pick at random among all that match."""
+        if utter_action not in self.responses:
+            return None
+        suitable = ResponseVariationFilter(self.responses).responses_for_utter_action(
+            utter_action, output_channel, filled_slots)
+        if not suitable:
+            return None
+        most = max(len(variation.get("condition") or []) for variation in suitable)
+        return next(variation for variation in suitable
+                    if len(variation.get("condition") or []) == most)
 
     def wording_for(self, utter_action: str, tracker: DialogueStateTracker) -> str:
         """The response name to send for ``utter_action`` at this point of the conversation."""
