@@ -77,6 +77,7 @@ MEDICATION_MISTAKES = [
     "Oops, think I took my blood pressure pill twice this morning. Still ok to come in at 2?",
     "Took 2 ibuprofen then realized I'd already taken 2 an hour before. That's fine, right?",
     "double dosed my lamictal this morning oops",
+    "I accidentally doubled my lexapro this morning",
     "forgot i already took my wellbutrin and took another one",
     "Oops, I think I took my husband's blood pressure pill instead of mine. Should I be worried?",
     "took the wrong pill this morning, it was my trazodone not my vitamin",
@@ -84,6 +85,7 @@ MEDICATION_MISTAKES = [
 NOT_MEDICATION_MISTAKES = [
     "I took my lithium twice a day for years",
     "I took the test twice",
+    "my doctor doubled my lexapro last month",
     "i had coffee twice today",
     "can you take it twice a week",
     "I accidentally took too many of my sleeping pills and feel weird",  # urgent instead

@@ -79,11 +79,11 @@ from bot.safety.emergency import (
     reached_crisis_line,
 )
 from bot.safety.medical import detect_medical_advice
+from bot.safety.mix_up import MIX_UP_INTENT
 from bot.safety.urgent import is_medication_mistake, is_urgent
 
 CRISIS_INTENT = "crisis"
 CRISIS_TOPIC_INTENT = "crisis_topic"
-MEDICATION_MISTAKE_INTENT = "medication_mistake"
 MEDICAL_ADVICE_INTENT = "medical_advice"
 SAFETY_KEY = "safety"
 ASK_QUESTION_INTENT = "ask_question"
@@ -267,7 +267,7 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
             _set_intent(message, URGENT_INTENT)
             decided_by = "rules"
         elif is_medication_mistake(text):
-            _set_intent(message, MEDICATION_MISTAKE_INTENT)
+            _set_intent(message, MIX_UP_INTENT)
             decided_by = "rules"
         elif crisis.level == CONCERN:
             _set_intent(message, CRISIS_TOPIC_INTENT)

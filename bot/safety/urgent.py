@@ -125,7 +125,8 @@ _MEDICATION_MISTAKE = re.compile(
     r"dosed|gave|had)\b.{0,50}\b(?:twice|double|two doses|an extra|extra|again|a second)\b|"
     r"\b(?:took|taken|gave (?:him|her|them)) (?:my|his|her|their) (?:\w+ ){0,3}(?:twice|two "
     r"doses|a double dose|a second dose|an extra dose)\b(?! (?:a|per|every|each) )|"
-    r"\b(?:double dosed|doubled up on)\b|"
+    r"\b(?:double dosed|doubled up on)\b|\b(?:accidentally|by accident|by mistake|mistakenly|"
+    r"accidently) doubled (?:up on )?(?:my|his|her|the)\b|"
     # someone else's medicine or the wrong one ("took my husband's pill instead of mine")
     r"\b(?:took|taken|had|swallowed) (?:my |the )?(?:\w+s |the wrong |someone elses |somebody "
     r"elses )(?:\w+ ){0,2}(?:pills?|meds|medications?|medicine|tablets?|dose|capsules?)\b.{0,15}"
