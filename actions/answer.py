@@ -15,9 +15,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.contact import contact_after_crisis
 from bot import replies
 from bot.booking import replies as booking_replies
-from bot.booking import validators
-from bot.booking.form import clinic_today
-from bot.booking.midform import asks_what_was_given, correction_in
+from bot.booking.form import clinic_today, step_answer
+from bot.booking.midform import asks_if_sent, asks_what_was_given, correction_in
 from bot.booking.request_words import asks_to_book
 from bot.booking.slots import FORM as BOOKING_FORM
 from bot.booking.slots import REQUEST_INTERRUPTED
@@ -116,8 +115,8 @@ class ActionAnswerQuestion(Action):
         message = tracker.latest_message or {}
         text = message.get("text") or ""
         intent = (message.get("intent") or {}).get("name")
-        if validators.form_step_answer(tracker.get_slot("requested_slot"), intent, text,
-                                       clinic_today(profile)):
+        if step_answer(tracker.get_slot("requested_slot"), intent, text, clinic_today(profile),
+                       profile.locations):
             # The form asked a question and this answers it: the form takes it, nothing to say.
             return []
         if risk_is_back(tracker.events, text):
@@ -235,6 +234,13 @@ class ActionAnswerQuestion(Action):
             # not answer. The form reads who it is for from this same message.
             logger.info("a booking request in a message read as a question: the form opens")
             return [FollowupAction("consultation_form")]
+        if tracker.get_slot(REQUEST_INTERRUPTED) and asks_if_sent(text):
+            # "wait did my booking even go thru" after a crisis stopped the form: the truth
+            # (not sent, nothing kept), never an answer about what happens after a request.
+            if tracker.get_slot("crisis_mode"):
+                dispatcher.utter_message(response="utter_crisis_followup")
+            dispatcher.utter_message(text=booking_replies.request_not_sent(profile))
+            return [SlotSet("human_offered", False), SlotSet(REQUEST_INTERRUPTED, None)]
         if tracker.get_slot("crisis_mode") and not moves_on_to_the_clinic(text, decision.kind):
             # After a crisis, a message that is not a clinic question gets the resources again,
             # never "I don't know" or a list of FAQ buttons (bot/retrieval/clinic_topic.py).

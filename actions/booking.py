@@ -31,6 +31,7 @@ from bot.booking.form import (
     match_location,
     request_from_slots,
     request_was_sent,
+    step_answer,
 )
 from bot.booking.midform import asks_what_was_given, correction_in
 from bot.booking.notify import send_new_request_notification
@@ -204,8 +205,9 @@ class ValidateConsultationForm(FormValidationAction):
         if tracker.get_slot("requested_slot") != slot:
             return {}
         text = (tracker.latest_message or {}).get("text") or ""
-        value = validators.form_step_answer(slot, _latest_intent(tracker), text,
-                                            clinic_today(load_clinic()))
+        profile = load_clinic()
+        value = step_answer(slot, _latest_intent(tracker), text, clinic_today(profile),
+                            profile.locations)
         return {slot: value} if value is not None else {}
 
     async def extract_booking_consent(
@@ -231,6 +233,13 @@ class ValidateConsultationForm(FormValidationAction):
     ) -> dict[str, Any]:
         """A day or time of day typed at the time question, also inside a sentence."""
         return self._step_answer(tracker, "preferred_time")
+
+    async def extract_location(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A location named at the location question, also when the NLU read the sentence as a
+        question ("North Avenue is closer for me")."""
+        return self._step_answer(tracker, "location")
 
     async def extract_booking_review(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from bot.booking.form import (
     forgotten_slots,
     form_run,
     looks_like_details,
+    looks_like_question,
     match_location,
     request_from_slots,
+    step_answer,
 )
 from bot.booking.request_words import asks_to_book
 from bot.config import load_clinic
 
 PROFILE = load_clinic()
+TODAY = date(2026, 12, 4)
 SLOTS = {"full_name": "Jane Roe", "contact": "(214) 555-0142", "preferred_time": "mornings",
          "preferred_time_normalized": None, "location": "main"}  # fmt: skip
 
@@ -72,3 +77,38 @@ def test_a_booking_for_someone_named_by_relation_is_a_booking_request():
 ])
 def test_lets_book_and_sign_me_up_are_booking_requests(text, asks):
     assert asks_to_book(text) is asks
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("I'm setting this up for my husband. He's a Marine vet with PTSD and he hates phones.",
+     True),  # conversation suite 10
+    ("can you sign him up", True),
+    ("book her in for a consult please", True),
+    ("we set it up for my son last year, he liked it", False),
+    ("setting up my new phone for my mom", False),
+])
+def test_setting_it_up_for_someone_is_a_booking_request(text, asks):
+    assert asks_to_book(text) is asks
+
+
+@pytest.mark.parametrize("text, step, taken", [
+    ("North Avenue is closer for me", "location", True),  # read as a question by the NLU
+    ("whichever one is on Main Street", "location", True),
+    ("is the north office closer to the highway?", "location", False),  # a question
+    ("North Avenue is closer for me", "preferred_time", False),  # not this step's answer
+])
+def test_a_location_named_at_its_step_is_the_answer_whatever_the_nlu_read(text, step, taken):
+    answer = step_answer(step, "ask_question", text, TODAY, PROFILE.locations)
+    assert (answer == text) is taken
+
+
+@pytest.mark.parametrize("text, question", [
+    ("ok but does it hurt", True),  # suite 10: taken as consent before
+    ("yes but what happens to my data", True),
+    ("no wait, is it private", True),
+    ("ok sure thing", False),
+    ("sure, but only if you dont share it", False),
+    ("yes", False),
+])
+def test_a_question_after_but_or_wait_needs_no_question_mark(text, question):
+    assert looks_like_question(text) is question

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from bot.booking.midform import asks_what_was_given, correction_in
+from bot.booking.midform import asks_if_sent, asks_what_was_given, correction_in
 from bot.booking.on_behalf import relation_in
 from bot.booking.replies import changed_detail_ack
 from bot.booking.validators import Invalid, validate_full_name
@@ -27,6 +27,10 @@ def test_a_correction_of_another_detail_gives_its_new_value():
     field, values = correction_in("can we do the North office instead", "preferred_time",
                                   TODAY, LOCATIONS)
     assert (field, values) == ("location", {"location": "north"})
+    # suite 10: at the summary, a name given again with "sorry" and a hyphen
+    field, values = correction_in("oh sorry, her full name is Evelyn Marsh-Collins",
+                                  "booking_review", TODAY, LOCATIONS)
+    assert (field, values) == ("full_name", {"full_name": "Evelyn Marsh-Collins"})
 
 
 @pytest.mark.parametrize("text, step", [
@@ -103,3 +107,14 @@ def test_a_bare_new_time_with_correction_words_changes_the_time(text, value):
 @pytest.mark.parametrize("text", ["no wait", "ok then", "wait what"])
 def test_correction_words_alone_change_nothing(text):
     assert correction_in(text, "location", TODAY, LOCATIONS) is None
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("wait did my booking even go thru", True),  # suite 10, after a crisis stopped the form
+    ("was my request sent?", True),
+    ("did you get my request", True),
+    ("is the north office open", False),
+    ("was it ok to book at 5", False),
+])
+def test_asking_whether_the_request_went_through(text, asks):
+    assert asks_if_sent(text) is asks

@@ -222,6 +222,9 @@ def test_every_crisis_message_over_sms_gets_the_sms_crisis_reply(assistant):
 # 7.5%; after the rules chosen on dev9 (development, a separate author: 87.0% / 11.0% -> 100% /
 # 1.0%) 93.3% / 6.7% (never looked at). heldout15 (120 + 120, blind, another separate author,
 # written after the round's rule changes) scored once at the end: 92.5% / 8.3% (never looked at).
+# Ninth round (2026-12-05): heldout16 (120 + 120, blind, a separate author) first score 95.0% /
+# 5.0%; after the rules chosen on dev10 (development, a separate author: 90.0% / 13.0% -> 100% /
+# 1.0%) 95.0% / 4.2% (never looked at).
 HELDOUT_LIMITS = {
     # development panels (a separate author, 2026-12-04; the rules and the clause score were
     # tuned on them): asserted tight
@@ -239,6 +242,8 @@ HELDOUT_LIMITS = {
     "dev8_not_crisis": ("false_alarms", 0.04),
     "dev9_crisis": ("recall", 0.98),
     "dev9_not_crisis": ("false_alarms", 0.03),
+    "dev10_crisis": ("recall", 0.98),
+    "dev10_not_crisis": ("false_alarms", 0.03),
     "heldout_crisis": ("recall", 0.98),
     "heldout2_crisis": ("recall", 0.98),
     "heldout3_crisis": ("recall", 0.90),
@@ -252,6 +257,7 @@ HELDOUT_LIMITS = {
     "heldout13_crisis": ("recall", 0.92),
     "heldout14_crisis": ("recall", 0.92),
     "heldout15_crisis": ("recall", 0.91),
+    "heldout16_crisis": ("recall", 0.93),
     "heldout_not_crisis": ("false_alarms", 0.05),
     "heldout2_not_crisis": ("false_alarms", 0.05),
     "heldout3_not_crisis": ("false_alarms", 0.10),
@@ -265,6 +271,7 @@ HELDOUT_LIMITS = {
     "heldout13_not_crisis": ("false_alarms", 0.10),
     "heldout14_not_crisis": ("false_alarms", 0.09),
     "heldout15_not_crisis": ("false_alarms", 0.10),
+    "heldout16_not_crisis": ("false_alarms", 0.07),
 }
 
 
@@ -569,7 +576,8 @@ def test_after_a_mix_up_is_that_dangerous_and_calling_them_stay_about_the_mix_up
 def test_after_someone_else_s_crisis_the_follow_ups_speak_to_the_helper(assistant, opening):
     sender = _sender()
     first = _text(assistant.send(sender, opening))
-    assert CRISIS_REPLY_MARKER in first, first
+    # Eighth-round note: the first reply was the general one; it speaks to the helper now.
+    assert CRISIS_REPLY_MARKER in first and "988" in first and "ask them directly" in first, first
     tell = _text(assistant.send(sender, "what do i tell him"))
     assert "ask them directly" in tell and "988" in tell and "911" in tell, tell
     away = _text(assistant.send(sender, "he wont answer his phone now, he lives 2 hours away"))
@@ -596,7 +604,7 @@ def test_a_spanish_helper_gets_the_helper_follow_ups_in_spanish(assistant):
     English."""
     sender = _sender()
     first = _text(assistant.send(sender, "hola mi hijo dice que se quiere matar"))
-    assert "988 y oprime 2" in first, first
+    assert "988 y oprime 2" in first and "pregúntale directamente" in first, first
     follow = _text(assistant.send(sender, "no contesta el telefono"))
     assert "pregúntale directamente" in follow and "911" in follow, follow
     assert "Stay with them" not in follow, follow

@@ -23,6 +23,10 @@ DOMAIN = SimpleNamespace(
     ("I can't breathe and my chest hurts", "rest", "medical emergency"),
     # someone else's overdose: the emergency reply, as the NLU decides it
     ("my boyfriend took a bunch of pills and won't wake up", "rest", "medical emergency"),
+    # someone else in danger: the text for the person helping them
+    ("my son just told me he wants to kill himself", "rest", "ask them directly"),
+    ("my son just told me he wants to kill himself", "twilio_sms", "ask directly about suicide"),
+    ("mi hijo dice que se quiere matar", "rest", "pregúntale directamente"),
 ])
 def test_the_reply_is_in_the_language_and_form_of_the_channel(text, channel, expected):
     [reply] = help_now_responses(DOMAIN, text, channel)
@@ -32,3 +36,9 @@ def test_the_reply_is_in_the_language_and_form_of_the_channel(text, channel, exp
 
 def test_an_ordinary_message_needs_no_help_now_reply():
     assert help_now_responses(DOMAIN, "how much does a session cost", "rest") == []
+
+
+def test_the_writer_s_own_crisis_never_gets_the_helper_s_text():
+    for channel in ("rest", "webchat", "twilio_sms"):
+        [reply] = help_now_responses(DOMAIN, "I want to kill myself", channel)
+        assert "reaching out for them" not in reply["text"], (channel, reply["text"])

@@ -188,6 +188,11 @@ def test_real_user_health_questions_almost_never_trigger_a_crisis():
     ("should i call you instead", "medical_advice", False),
     ("how long does a session last", "medical_advice", False),
     ("what if i just skip it the morning of", "ask_question", False),
+    # conversation suite 10: "I don't know" before
+    ("can't you just give me a general yes or no?", "medical_advice", True),
+    ("fine. so who decides the amount then", "medical_advice", True),
+    ("so i shouldnt just quit it on my own?", "medical_advice", True),
+    ("can you tell me your hours", "medical_advice", False),
 ])
 def test_a_what_if_right_after_a_declined_request_is_about_the_same_case(text, previous,
                                                                         expected):

@@ -57,9 +57,21 @@ def match_location(text: str, locations: tuple[Location, ...]) -> Location | Non
     return candidates[0] if len(candidates) == 1 else None
 
 
+def step_answer(requested_slot: str | None, intent: str | None, text: str, today: date,
+                locations: tuple[Location, ...]) -> str | None:
+    """The text, when it answers the form's current question whatever the NLU read it as
+    (:func:`validators.form_step_answer`), or names one location at the location step ("North
+    Avenue is closer for me"); otherwise None."""
+    if (requested_slot == "location" and intent in validators.FORM_STEP_MISREADINGS
+            and not looks_like_question(text) and match_location(text, locations) is not None):
+        return text
+    return validators.form_step_answer(requested_slot, intent, text, today)
+
+
 def looks_like_question(text: str) -> bool:
-    """True for a message that asks something (answered, then the form asks again)."""
-    return text.strip().endswith("?")
+    """True for a message that asks something (answered, then the form asks again): a question
+    mark, or a question after "but" or "wait" ("ok but does it hurt")."""
+    return text.strip().endswith("?") or validators.asks_a_question(text)
 
 
 def looks_like_details(text: str) -> bool:

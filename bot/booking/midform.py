@@ -19,7 +19,9 @@ from bot.config import Location
 
 _CORRECTION_MARKER = re.compile(
     r"\b(?:actually|instead|change|changed|switch|swap|move|make it|update|rather|correction|"
-    r"scratch that|on second thought|wait|should be|mixed up|wrong|typo|meant)\b|"
+    r"scratch that|on second thought|wait|should be|mixed up|wrong|typo|meant|sorry|oops|my bad|"
+    # "oh sorry, her full name is Evelyn Marsh-Collins" (suite 10)
+    r"i mean|(?:full|real|legal|whole) name is)\b|"
     # "oh ur closed weekends? then mondays": a short "then ..." at the end of the message
     r"\bthen (?:\w+ ){0,2}\w+[\s.!?]*$|\b\w+ then[\s.!?]*$", re.IGNORECASE)
 _RECAP = re.compile(
@@ -76,3 +78,18 @@ def asks_what_was_given(text: str) -> bool:
     """True when the patient asks what they have given so far ("what did I tell you my name
     was?", "what do you have for me so far?")."""
     return bool(_RECAP.search(text or ""))
+
+
+# "wait did my booking even go thru", "was my request sent?", "did you get my request"
+_ASKS_IF_SENT = re.compile(
+    r"\b(?:did|has|was|is|were)\s+(?:my|the|it|that|this)\b(?:\s+\w+){0,2}?\s+(?:even\s+|actually\s+)?"
+    r"(?:go\s+(?:thru|through)|gone\s+(?:thru|through)|get\s+(?:sent|through|thru|saved|booked)|"
+    r"got\s+(?:sent|through|thru)|sent|saved|booked|submitted|received|send|work)\b|"
+    r"\bdid\s+(?:you|they|the clinic)\s+(?:get|receive)\s+(?:my|the)\s+(?:request|booking|details)\b",
+    re.IGNORECASE)
+
+
+def asks_if_sent(text: str) -> bool:
+    """True when the patient asks whether their request went through ("wait did my booking
+    even go thru")."""
+    return bool(_ASKS_IF_SENT.search(text or ""))

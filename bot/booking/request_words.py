@@ -21,7 +21,13 @@ _BOOKING_REQUEST = re.compile(
     r"\b(?:booking|book|schedule|scheduling) (?:an appointment |a consult(?:ation)? |a session )?"
     r"(?:on behalf of|for) (?:my|our) (?:\w+ )?(?:husband|wife|partner|spouse|son|daughter|mom|"
     r"mother|dad|father|parents?|friend|brother|sister|grandma|grandpa|grandmother|grandfather|"
-    r"aunt|uncle|kid|child|boyfriend|girlfriend|fianc[eé]e?)\b",
+    r"aunt|uncle|kid|child|boyfriend|girlfriend|fianc[eé]e?)\b|"
+    # "I'm setting this up for my husband" (suite 10), "can you sign him up", "book her in"
+    r"\b(?:setting|getting) (?:this|it|one|something|an appointment|a consult(?:ation)?) "
+    r"(?:up )?(?:up )?for (?:my|our) (?:\w+ )?(?:husband|wife|partner|spouse|son|daughter|mom|"
+    r"mother|dad|father|parents?|friend|brother|sister|grandma|grandpa|grandmother|grandfather|"
+    r"aunt|uncle|kid|child|boyfriend|girlfriend|fianc[eé]e?)\b|"
+    r"\b(?:sign|book|schedule) (?:him|her|them) (?:in|up)\b",
     re.IGNORECASE,
 )
 

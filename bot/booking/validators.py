@@ -62,10 +62,6 @@ _SENTENCE_WORDS = frozenset(
     bye later send sent number same
     """.split()
 )
-_QUESTION_START = re.compile(
-    r"^(?:what|how|why|when|where|which|who|can|could|would|should|is|are|do|does|did|will)\b",
-    re.IGNORECASE,
-)
 # Street words: "main st" is an address, not a name.
 _ADDRESS_WORDS = frozenset(
     "st street ave avenue rd road blvd boulevard ln lane dr suite apt hwy highway".split()
@@ -137,14 +133,20 @@ _QUESTION_CLAUSE = re.compile(
     re.IGNORECASE)
 
 
+# A question after "but" or "wait" needs no question mark: "ok but does it hurt" (suite 10).
+_QUESTION_AFTER_BUT = re.compile(
+    r"\b(?:but|wait)\W+(?:first\W+|then\W+)?(?:is|are|am|do|does|did|can|could|will|would|should|"
+    r"how|what|why|when|where|who|which|whats|hows)\b", re.IGNORECASE)
+
+
 def asks_a_question(text: str) -> bool:
-    """True when a clause of the message is a question ("ok but wait, is it painful?"); a
-    bare "ok?" or "yes?" is none."""
-    return bool(_QUESTION_CLAUSE.search(text or ""))
+    """True when a clause of the message is a question ("ok but wait, is it painful?", "ok but
+    does it hurt"); a bare "ok?" or "yes?" is none."""
+    return bool(_QUESTION_CLAUSE.search(text or "") or _QUESTION_AFTER_BUT.search(text or ""))
 
 
 _QUESTION_START = re.compile(
-    r"^\W*(?:is|are|am|do|does|can|could|will|would|should|may|how|what|why|when|where|who|"
+    r"^\W*(?:is|are|am|do|does|did|can|could|will|would|should|may|how|what|why|when|where|who|"
     r"which)\b", re.IGNORECASE)
 
 

@@ -23,6 +23,7 @@ from bot.language import MESSAGE_LANGUAGE, message_language
 from bot.replies import help_now_line
 from bot.safety.crisis import detect_crisis
 from bot.safety.emergency import EMERGENCY_SLOT, needs_emergency_reply
+from bot.safety.subject import CRISIS_SUBJECT, crisis_subject
 from bot.safety.urgent import is_urgent
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,8 @@ def help_now_responses(domain: Any, text: str, channel: str) -> list[dict[str, A
     else:
         return []
     variants = list((getattr(domain, "responses", None) or {}).get(name) or [])
-    chosen = _variant(variants, channel, message_language(text, verdict.rules))
+    chosen = _variant(variants, channel, message_language(text, verdict.rules),
+                      crisis_subject(verdict.categories, text))
     if chosen is None:  # a domain without the response: still never silence
         return [{"text": help_now_line(load_clinic()), "custom": {"kind": "crisis"}}]
     message = {"text": chosen.get("text") or ""}
@@ -52,10 +54,12 @@ def help_now_responses(domain: Any, text: str, channel: str) -> list[dict[str, A
     return [message]
 
 
-def _variant(variants: list[dict[str, Any]], channel: str, language: str) -> dict | None:
+def _variant(variants: list[dict[str, Any]], channel: str, language: str,
+             subject: str = "self") -> dict | None:
     """The variation Rasa would pick for a first message: the message's language (a
     ``message_language`` slot condition) first, then this channel's own text, then the general
-    one; never one conditioned on an emergency in progress."""
+    one; never one conditioned on an emergency in progress, and the helper's text only when
+    someone else is the one in danger (``subject`` "other")."""
     def language_of(variant: dict[str, Any]) -> str:
         for condition in variant.get("condition") or []:
             if condition.get("name") == MESSAGE_LANGUAGE:
@@ -66,9 +70,16 @@ def _variant(variants: list[dict[str, Any]], channel: str, language: str) -> dic
         return any(condition.get("name") == EMERGENCY_SLOT and condition.get("value") is True
                    for condition in variant.get("condition") or [])
 
+    def subject_of(variant: dict[str, Any]) -> str | None:
+        return next((str(condition.get("value")) for condition in variant.get("condition") or []
+                     if condition.get("name") == CRISIS_SUBJECT), None)
+
     # The channel does not know the conversation: a variation for the middle of an emergency
     # (emergency_mode) is not the one for a first message.
     variants = [v for v in variants if not in_an_emergency(v)]
+    # The most specific text that fits: the helper's when someone else is in danger.
+    variants = ([v for v in variants if subject_of(v) == subject]
+                + [v for v in variants if subject_of(v) is None])
     for wanted in (language, "en"):
         of_language = [v for v in variants if language_of(v) == wanted]
         chosen = next((v for v in of_language if v.get("channel") == channel), None) or next(

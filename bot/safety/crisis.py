@@ -406,7 +406,9 @@ _LOW_MOOD_RE = re.compile(
 _DANGER_WORD_RE = re.compile(
     r"\b(?:die|died|dying|dead|death|kill\w*|suicid\w*|end|ending|ended|(?:be|is|all|its) over|"
     r"gone|goodbye|bye|"
-    r"farewell|forever|anymore|any more|alive|cant live|not live|stop living|no reason|life|"
+    # "alive" as in "not alive by then"; "I want to feel alive again" is no danger (dev10)
+    r"farewell|forever|anymore|any more|(?<!feel )(?<!feeling )alive|cant live|not live|"
+    r"stop living|no reason|life|"
     r"exist\w*|survive\w*|edge|ever|figured|how|get back up|lie down|hurt\w*|harm\w*|cut\w*|"
     r"pills?|overdos\w*|gun|rope|bridge|jump\w*|tonight|plan\w*|point|burden|without me|leave|"
     r"leaving|disappear\w*|wake up|sleep forever|done|quit|give up|giving up|cant do this|cant "

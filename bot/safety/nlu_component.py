@@ -41,7 +41,6 @@ scores, never the text) and reaches the action server as ``tracker.latest_messag
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -63,7 +62,6 @@ from bot.language import MESSAGE_LANGUAGE, language_undecided, message_language
 from bot.nlu.clauses import split_clauses
 from bot.safety.crisis import (
     CONCERN,
-    THIRD_PARTY,
     danger_remains,
     detect_crisis,
     detect_distress,
@@ -80,6 +78,7 @@ from bot.safety.emergency import (
 )
 from bot.safety.medical import detect_medical_advice
 from bot.safety.mix_up import MIX_UP_INTENT
+from bot.safety.subject import CRISIS_SUBJECT, crisis_subject
 from bot.safety.urgent import is_medication_mistake, is_urgent
 
 CRISIS_INTENT = "crisis"
@@ -88,7 +87,6 @@ MEDICAL_ADVICE_INTENT = "medical_advice"
 SAFETY_KEY = "safety"
 ASK_QUESTION_INTENT = "ask_question"
 LANGUAGE_ENTITY = MESSAGE_LANGUAGE
-CRISIS_SUBJECT = "crisis_subject"  # entity and slot: self / other (whose crisis it is)
 MIN_CLAUSE_WORDS = 4
 CLAUSE_MIN_LEAD = 0.02
 # Intents that say nothing a distressed message needs: it goes to the answer action instead.
@@ -177,31 +175,6 @@ def _set_language(message: Message, text: str, language: str) -> None:
     """The message's language as an entity, which fills the ``message_language`` slot: the
     crisis and emergency responses have Spanish variations conditioned on it."""
     _set_entity(message, text, LANGUAGE_ENTITY, language)
-
-
-# Someone else as the one at risk ("my son just texted me that he wants to die"), and the
-# writer's own risk in the same message ("... and honestly I want to die too").
-_OTHER_AT_RISK = re.compile(
-    r"\b(?:he|she|they|hes|shes|theyre|my (?:\w+ )?(?:son|daughter|husband|wife|partner|boyfriend|"
-    r"girlfriend|brother|sister|mom|mother|dad|father|friend|kid|child|roommate))\b(?: \w+){0,4} "
-    r"(?:wants? to (?:die|kill|end|hurt)|(?:is|are|was) (?:going to|gonna|planning to|thinking "
-    r"about) (?:kill|end|hurt|die)|(?:kill|hurt|cut) (?:himself|herself|themselves)|(?:said|says|"
-    r"texted|told me) (?:that )?(?:he|she|they))", re.IGNORECASE)
-_SELF_AT_RISK = re.compile(
-    r"\b(?:i|im|ive)\b(?: \w+){0,3} (?:want|wanna|going|gonna|will|plan|planning|thinking|think|"
-    r"wish)\b.{0,25}\b(?:die|dead|kill|end it|end my|hurt myself)|\bmyself\b|\b(?:me|i) too\b",
-    re.IGNORECASE)
-
-
-def crisis_subject(categories: tuple[str, ...] | list[str], text: str = "") -> str:
-    """Whose crisis it is: ``other`` when only someone else is in danger ("my son says he
-    wants to die"), else ``self``. The crisis follow-ups for ``other`` speak to the person
-    helping (stay with them, ask, move the means away, call 988 together)."""
-    if categories and set(categories) == {THIRD_PARTY}:
-        return "other"
-    if _OTHER_AT_RISK.search(text or "") and not _SELF_AT_RISK.search(text or ""):
-        return "other"
-    return "self"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

@@ -1,0 +1,39 @@
+"""Whose crisis it is: the writer's own, or someone else's ("my son says he wants to die").
+
+The crisis reply and its follow-ups for someone else speak to the person helping (stay with
+them, ask directly, move the means away, call 988 together, a welfare check through 911); the
+reply for the writer speaks to them. The safety component sets the ``crisis_subject`` entity
+and slot with every crisis; the channels' help-now fallback asks the same question.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.safety.crisis import THIRD_PARTY
+
+CRISIS_SUBJECT = "crisis_subject"  # entity and slot: self / other
+
+# Someone else as the one at risk ("my son just texted me that he wants to die"), and the
+# writer's own risk in the same message ("... and honestly I want to die too").
+_OTHER_AT_RISK = re.compile(
+    r"\b(?:he|she|they|hes|shes|theyre|my (?:\w+ )?(?:son|daughter|husband|wife|partner|boyfriend|"
+    r"girlfriend|brother|sister|mom|mother|dad|father|friend|kid|child|roommate))\b(?: \w+){0,4} "
+    r"(?:wants? to (?:die|kill|end|hurt)|(?:is|are|was) (?:going to|gonna|planning to|thinking "
+    r"about) (?:kill|end|hurt|die)|(?:kill|hurt|cut) (?:himself|herself|themselves)|(?:said|says|"
+    r"texted|told me) (?:that )?(?:he|she|they))", re.IGNORECASE)
+_SELF_AT_RISK = re.compile(
+    r"\b(?:i|im|ive)\b(?: \w+){0,3} (?:want|wanna|going|gonna|will|plan|planning|thinking|think|"
+    r"wish)\b.{0,25}\b(?:die|dead|kill|end it|end my|hurt myself)|\bmyself\b|\b(?:me|i) too\b",
+    re.IGNORECASE)
+
+
+def crisis_subject(categories: tuple[str, ...] | list[str], text: str = "") -> str:
+    """Whose crisis it is: ``other`` when only someone else is in danger ("my son says he
+    wants to die"), else ``self``. The crisis follow-ups for ``other`` speak to the person
+    helping (stay with them, ask, move the means away, call 988 together)."""
+    if categories and set(categories) == {THIRD_PARTY}:
+        return "other"
+    if _OTHER_AT_RISK.search(text or "") and not _SELF_AT_RISK.search(text or ""):
+        return "other"
+    return "self"
