@@ -82,10 +82,12 @@ def asks_what_was_given(text: str) -> bool:
 
 # "wait did my booking even go thru", "was my request sent?", "did you get my request"
 _ASKS_IF_SENT = re.compile(
-    r"\b(?:did|has|was|is|were)\s+(?:my|the|it|that|this)\b(?:\s+\w+){0,2}?\s+(?:even\s+|actually\s+)?"
+    r"\b(?:did|has|was|is|were)\s+(?:my|the|it|that|this)\b(?:\s+\w+){0,2}?\s+"
+    r"(?:even\s+|actually\s+)?"
     r"(?:go\s+(?:thru|through)|gone\s+(?:thru|through)|get\s+(?:sent|through|thru|saved|booked)|"
     r"got\s+(?:sent|through|thru)|sent|saved|booked|submitted|received|send|work)\b|"
-    r"\bdid\s+(?:you|they|the clinic)\s+(?:get|receive)\s+(?:my|the)\s+(?:request|booking|details)\b",
+    r"\bdid\s+(?:you|they|the clinic)\s+(?:get|receive)\s+(?:my|the)\s+"
+    r"(?:request|booking|details)\b",
     re.IGNORECASE)
 
 

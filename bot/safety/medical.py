@@ -373,8 +373,9 @@ _OWN_CASE_FOLLOWUP = re.compile(
     r"safe|fine) (?:if|to)|do i (?:need|have) to|is it fine if i|how about if i|"
     r"and if i|i (?:shouldnt|should not|should|can|cant|cannot|could) (?:just )?|"
     # suite 10: "can't you just give me a general yes or no?", "so who decides the amount then"
-    r"(?:(?:cant|can't|can not|couldnt|couldn't) you (?:just |at least )?|(?:can|could) you (?:just|"
-    r"at least) )(?:give|tell|say)|(?:just )?(?:give|tell) me (?:a |the )?(?:general |simple |straight |quick |rough )?"
+    r"(?:(?:cant|can't|can not|couldnt|couldn't) you (?:just |at least )?|(?:can|could) you "
+    r"(?:just|at least) )(?:give|tell|say)|(?:just )?(?:give|tell) me (?:a |the )?(?:general |"
+    r"simple |straight |quick |rough )?"
     r"(?:yes or no|ballpark|number|range|estimate)|who (?:decides|sets|chooses|figures out|works "
     r"out) (?:the|my|how much|what))\b", re.IGNORECASE)
 
