@@ -64,6 +64,26 @@ def pytest_configure(config: pytest.Config) -> None:
                        "RATE_LIMIT_PER_ADDRESS": "100000/60"})
 
 
+# --- where the test time goes: seconds per test module (setup, call and teardown) ---
+_MODULE_SECONDS: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Add each phase's duration to its module's total."""
+    module = report.nodeid.split("::", 1)[0]
+    _MODULE_SECONDS[module] = _MODULE_SECONDS.get(module, 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The ten modules that took longest (the budget of the README is for the whole run)."""
+    if not _MODULE_SECONDS:
+        return
+    terminalreporter.section("seconds per test module, ten slowest")
+    total = sum(_MODULE_SECONDS.values())
+    for module, seconds in sorted(_MODULE_SECONDS.items(), key=lambda kv: -kv[1])[:10]:
+        terminalreporter.write_line(f"{seconds:7.1f} s {seconds / total:6.1%}  {module}")
+
+
 # --- end to end: the real action server and Rasa server (see tests/servers.py) ---
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
