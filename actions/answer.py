@@ -53,6 +53,8 @@ from bot.safety.mix_up import asks_about_the_mix_up, recent_mix_up
 
 logger = logging.getLogger(__name__)
 
+HOW_TO_BOOK_ENTRY = "how_to_book"  # knowledge/faq.yml: explains the form; a request opens it
+
 
 # Where a second question starts: after a question mark, or at "and"/"also" + a question word.
 _SECOND_QUESTION = re.compile(
@@ -227,11 +229,15 @@ class ActionAnswerQuestion(Action):
             return [FollowupAction("consultation_form")]
         if help_called and decision.kind != "answer":
             return [SlotSet("human_offered", False)]  # the acknowledgement says it all
-        if (decision.kind != "answer" and not tracker.get_slot("crisis_mode")
+        how_to_book_answer = decision.kind == "answer" and decision.best is not None and (
+            decision.best.id == HOW_TO_BOOK_ENTRY)
+        if ((decision.kind != "answer" or how_to_book_answer)
+                and not tracker.get_slot("crisis_mode")
                 and not (tracker.active_loop or {}).get("name") and asks_to_book(text)):
             # "booking on behalf of my husband, he's a firefighter with bad PTSD": a booking
             # request whose other words drew the intent model to a question the knowledge does
-            # not answer. The form reads who it is for from this same message.
+            # not answer, or to the answer that explains how to book ("I want to set up a
+            # consult for my dad", review 12). The form reads who it is for from this message.
             logger.info("a booking request in a message read as a question: the form opens")
             return [FollowupAction("consultation_form")]
         if tracker.get_slot(REQUEST_INTERRUPTED) and asks_if_sent(text):

@@ -67,6 +67,20 @@ def keep_for_retry(attempt_key: str) -> list[EventType]:
     return [SlotSet(ATTEMPT_SLOT, attempt_key), SlotSet("booking_review", None), ActiveLoop(FORM)]
 
 
+def _contact_alone(text: str) -> validators.Contact | None:
+    """The phone number or e-mail a message gives when it gives no name ("my number is
+    847-555-0133"); None otherwise."""
+    try:
+        contact = validators.validate_contact(text)
+    except validators.Invalid:
+        return None
+    try:
+        validators.validate_full_name(text)
+    except validators.Invalid:
+        return contact
+    return None
+
+
 def _latest_intent(tracker: Tracker) -> str | None:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
 
@@ -261,6 +275,12 @@ class ValidateConsultationForm(FormValidationAction):
             # "Marcus Bell, 414-555-0190": the contact step has its answer too.
             name, contact = both
             return {"full_name": name, "contact": contact.value, "contact_kind": contact.kind}
+        early = _contact_alone(value)
+        if early is not None:
+            # "my cell is 847-555-0133" at the name question (review 12): kept for its own
+            # step, and the name asked for again; the patient need not type it twice.
+            dispatcher.utter_message(text=replies.contact_noted_before_name(early.kind))
+            return {"full_name": None, "contact": early.value, "contact_kind": early.kind}
         try:
             return {"full_name": validators.validate_full_name(value)}
         except validators.Invalid as invalid:

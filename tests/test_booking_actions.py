@@ -150,6 +150,19 @@ async def test_name_validation(booking, domain, value, expected, said):
     assert (said in texts(dispatcher)) if said else dispatcher.messages == []
 
 
+@pytest.mark.parametrize(("value", "contact", "kind"), [
+    ("my cell is 847-555-0133", "+18475550133", "phone"),  # review 12: dropped before
+    ("rk@example.org", "rk@example.org", "email"),
+])
+async def test_a_contact_typed_at_the_name_question_is_kept_and_the_name_asked_again(
+        booking, domain, value, contact, kind):
+    dispatcher = CollectingDispatcher()
+    result = await booking.ValidateConsultationForm().validate_full_name(
+        value, dispatcher, tracker(), domain)
+    assert result == {"full_name": None, "contact": contact, "contact_kind": kind}
+    assert "I've noted that" in texts(dispatcher) and value not in texts(dispatcher)
+
+
 async def test_preferred_time_keeps_text_and_normalised_form(booking, domain):
     result = await booking.ValidateConsultationForm().validate_preferred_time(
         "weekday mornings after 9am", CollectingDispatcher(), tracker(), domain

@@ -85,6 +85,9 @@ def test_lets_book_and_sign_me_up_are_booking_requests(text, asks):
     ("can you sign him up", True),
     ("book her in for a consult please", True),
     ("we set it up for my son last year, he liked it", False),
+    ("its slowing down now. can i still become a patient at your clinic after this", True),
+    ("if i book do you keep my phone number forever", False),  # review 12: a question
+
     ("setting up my new phone for my mom", False),
 ])
 def test_setting_it_up_for_someone_is_a_booking_request(text, asks):
@@ -96,6 +99,8 @@ def test_setting_it_up_for_someone_is_a_booking_request(text, asks):
     ("whichever one is on Main Street", "location", True),
     ("is the north office closer to the highway?", "location", False),  # a question
     ("North Avenue is closer for me", "preferred_time", False),  # not this step's answer
+    ("my cell is 847-555-0133", "booking_consent", True),  # the form: nothing kept yet
+    ("my cell is 847-555-0133", "full_name", True),  # the form keeps it for its step
 ])
 def test_a_location_named_at_its_step_is_the_answer_whatever_the_nlu_read(text, step, taken):
     answer = step_answer(step, "ask_question", text, TODAY, PROFILE.locations)
@@ -106,6 +111,8 @@ def test_a_location_named_at_its_step_is_the_answer_whatever_the_nlu_read(text, 
     ("ok but does it hurt", True),  # suite 10: taken as consent before
     ("yes but what happens to my data", True),
     ("no wait, is it private", True),
+    ("ok whats the email to ask about privacy stuff", True),  # review 12: taken as consent
+
     ("ok sure thing", False),
     ("sure, but only if you dont share it", False),
     ("yes", False),

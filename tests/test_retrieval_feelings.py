@@ -40,6 +40,7 @@ def test_a_statement_of_how_one_feels_is_recognised(text):
     "I can't make Tuesday",
     "cant sleep before the infusion, is that a problem?",
     "I'm interested in ketamine",
+    "im dead tired of researching this honestly, just text me back the phone number",  # rv 12
     "",
 ])
 def test_questions_other_people_and_other_meanings_are_not(text):

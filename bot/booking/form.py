@@ -60,12 +60,27 @@ def match_location(text: str, locations: tuple[Location, ...]) -> Location | Non
 def step_answer(requested_slot: str | None, intent: str | None, text: str, today: date,
                 locations: tuple[Location, ...]) -> str | None:
     """The text, when it answers the form's current question whatever the NLU read it as
-    (:func:`validators.form_step_answer`), or names one location at the location step ("North
-    Avenue is closer for me"); otherwise None."""
+    (:func:`validators.form_step_answer`), names one location at the location step ("North
+    Avenue is closer for me"), or gives a detail at the privacy or name question; otherwise
+    None."""
     if (requested_slot == "location" and intent in validators.FORM_STEP_MISREADINGS
             and not looks_like_question(text) and match_location(text, locations) is not None):
         return text
+    if (requested_slot in ("booking_consent", "full_name")
+            and intent in validators.FORM_STEP_MISREADINGS and not looks_like_question(text)
+            and validators.read_yes_no(text) is None and _gives_contact(text)):
+        # "my cell is 847-555-0133" before consent (the form says nothing is kept yet) or at the
+        # name question (the form keeps it for the contact step)
+        return text
     return validators.form_step_answer(requested_slot, intent, text, today)
+
+
+def _gives_contact(text: str) -> bool:
+    try:
+        validators.validate_contact(text)
+    except validators.Invalid:
+        return False
+    return True
 
 
 def looks_like_question(text: str) -> bool:

@@ -155,6 +155,12 @@ def name_prompt(booking_for: str | None) -> str:
             "Thank you. What is the full name of the person the consultation is for?")
 
 
+def contact_noted_before_name(kind: str) -> str:
+    """A phone number or e-mail typed at the name question: kept for the contact step."""
+    what = "email address" if kind == "email" else "phone number"
+    return f"Thanks, I've noted that {what} for the care team to reach you."
+
+
 def contact_prompt_for_someone_else() -> str:
     """The contact question when the booking is for someone else: the caller's details do."""
     return ("What's the best phone number or email address to reach you about it? Our care "

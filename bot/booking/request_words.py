@@ -9,7 +9,8 @@ import re
 
 _BOOKING_REQUEST = re.compile(
     r"\b(?:can|could|may) (?:i|we) (?:still |please |just )?(?:book|schedule|make|get|request|"
-    r"set up)\b|\b(?:i|id|i would|i want to|i wanna|i need to|i'd) (?:still )?(?:like to |want "
+    r"set up)\b|(?<!if )(?<!when )(?<!once )\b(?:i|id|i would|i want to|i wanna|i need to|i'd) "
+    r"(?:still )?(?:like to |want "
     r"to |need to )?(?:book|schedule|make an appointment|request a consultation)\b|\b(?:book|"
     r"schedule) (?:me|something|an appointment|a consultation|a consult|a session)\b|"
     r"\b(?:want|need|like|would like|wanna|get me) (?:to (?:get|have|book|schedule|set up) )?"
@@ -27,7 +28,10 @@ _BOOKING_REQUEST = re.compile(
     r"(?:up )?(?:up )?for (?:my|our) (?:\w+ )?(?:husband|wife|partner|spouse|son|daughter|mom|"
     r"mother|dad|father|parents?|friend|brother|sister|grandma|grandpa|grandmother|grandfather|"
     r"aunt|uncle|kid|child|boyfriend|girlfriend|fianc[eé]e?)\b|"
-    r"\b(?:sign|book|schedule) (?:him|her|them) (?:in|up)\b",
+    r"\b(?:sign|book|schedule) (?:him|her|them) (?:in|up)\b|"
+    # "can i still become a patient at your clinic after this" (review 12)
+    r"\b(?:can|could|may) (?:i|we|he|she) (?:still |please )?(?:become|be seen as|sign up as) "
+    r"(?:a |your )?(?:new )?(?:patient|client)s?\b",
     re.IGNORECASE,
 )
 

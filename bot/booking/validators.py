@@ -133,9 +133,11 @@ _QUESTION_CLAUSE = re.compile(
     re.IGNORECASE)
 
 
-# A question after "but" or "wait" needs no question mark: "ok but does it hurt" (suite 10).
+# A question after "but" or "wait", or opening after "ok" / "so", needs no question mark: "ok but
+# does it hurt" (suite 10), "ok whats the email to ask about privacy stuff" (review 12).
 _QUESTION_AFTER_BUT = re.compile(
-    r"\b(?:but|wait)\W+(?:first\W+|then\W+)?(?:is|are|am|do|does|did|can|could|will|would|should|"
+    r"(?:\b(?:but|wait)|^\W*(?:ok|okay|so|and|hmm|um))\W+(?:first\W+|then\W+)?(?:is|are|am|do|does|"
+    r"did|can|could|will|would|should|"
     r"how|what|why|when|where|who|which|whats|hows)\b", re.IGNORECASE)
 
 

@@ -51,10 +51,18 @@ _OTHER_PERSON = re.compile(
 _QUESTION_START = re.compile(
     r"^(?:what|how|why|who|where|which|when|is|are|do|does|did|can|could|would|should|will)\b",
     re.IGNORECASE)
+# A request in the same message ("im dead tired of researching this, just text me back the
+# phone number", review 12) is what the reply must answer.
+_REQUEST = re.compile(
+    r"\b(?:text|send|give|tell|email|e-mail|show|dm) me\b|\bi (?:need|want|just want) (?:the|your) "
+    r"(?:number|phone|email|address|hours)\b", re.IGNORECASE)
+
+
 def shares_how_they_feel(text: str) -> bool:
-    """True for a statement about the writer's own mood or mental health, with no question."""
+    """True for a statement about the writer's own mood or mental health, with no question or
+    request."""
     text = (text or "").strip()
-    if not text or "?" in text or _QUESTION_START.match(text):
+    if not text or "?" in text or _QUESTION_START.match(text) or _REQUEST.search(text):
         return False
     if _FEELING_NOW.search(text) or _MY_CONDITION.search(text):
         return True
