@@ -17,7 +17,7 @@ from bot import replies
 from bot.booking import replies as booking_replies
 from bot.booking.form import clinic_today, step_answer
 from bot.booking.midform import asks_if_sent, asks_what_was_given, correction_in
-from bot.booking.request_words import asks_to_book
+from bot.booking.request_words import asks_only_to_book, asks_to_book
 from bot.booking.slots import FORM as BOOKING_FORM
 from bot.booking.slots import REQUEST_INTERRUPTED
 from bot.config import load_clinic, load_retrieval_settings
@@ -231,13 +231,16 @@ class ActionAnswerQuestion(Action):
             return [SlotSet("human_offered", False)]  # the acknowledgement says it all
         how_to_book_answer = decision.kind == "answer" and decision.best is not None and (
             decision.best.id == HOW_TO_BOOK_ENTRY)
-        if ((decision.kind != "answer" or how_to_book_answer)
+        if ((decision.kind != "answer" or how_to_book_answer
+             or asks_only_to_book(text))
                 and not tracker.get_slot("crisis_mode")
                 and not (tracker.active_loop or {}).get("name") and asks_to_book(text)):
             # "booking on behalf of my husband, he's a firefighter with bad PTSD": a booking
             # request whose other words drew the intent model to a question the knowledge does
             # not answer, or to the answer that explains how to book ("I want to set up a
-            # consult for my dad", review 12). The form reads who it is for from this message.
+            # consult for my dad", review 12), or a request that asks nothing else ("need a
+            # consult for myself, my anxiety is bad lately", suite 11: it got the anxiety
+            # answer). The form reads who it is for from this message.
             logger.info("a booking request in a message read as a question: the form opens")
             return [FollowupAction("consultation_form")]
         if tracker.get_slot(REQUEST_INTERRUPTED) and asks_if_sent(text):

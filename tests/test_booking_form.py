@@ -15,7 +15,7 @@ from bot.booking.form import (
     request_from_slots,
     step_answer,
 )
-from bot.booking.request_words import asks_to_book
+from bot.booking.request_words import asks_only_to_book, asks_to_book
 from bot.config import load_clinic
 
 PROFILE = load_clinic()
@@ -119,3 +119,14 @@ def test_a_location_named_at_its_step_is_the_answer_whatever_the_nlu_read(text, 
 ])
 def test_a_question_after_but_or_wait_needs_no_question_mark(text, question):
     assert looks_like_question(text) is question
+
+
+@pytest.mark.parametrize("text, only", [
+    ("need a consult for myself, my anxiety is bad lately", True),  # suite 11: got an answer
+    ("book me in please, main street works", True),
+    ("if i book a consult am i locked in to doing it", False),  # a question about booking
+    ("i want to book. does it hurt?", False),
+])
+def test_a_booking_request_that_asks_nothing_else(text, only):
+    assert asks_only_to_book(text) is only
+

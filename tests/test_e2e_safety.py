@@ -224,7 +224,8 @@ def test_every_crisis_message_over_sms_gets_the_sms_crisis_reply(assistant):
 # written after the round's rule changes) scored once at the end: 92.5% / 8.3% (never looked at).
 # Ninth round (2026-12-05): heldout16 (120 + 120, blind, a separate author) first score 95.0% /
 # 5.0%; after the rules chosen on dev10 (development, a separate author: 90.0% / 13.0% -> 100% /
-# 1.0%) 95.0% / 4.2% (never looked at).
+# 1.0%) 95.0% / 4.2% (never looked at). heldout17 (120 + 120, blind, another separate author,
+# written after the round's rule changes) scored at the end: 95.8% / 2.5% (never looked at).
 HELDOUT_LIMITS = {
     # development panels (a separate author, 2026-12-04; the rules and the clause score were
     # tuned on them): asserted tight
@@ -258,6 +259,7 @@ HELDOUT_LIMITS = {
     "heldout14_crisis": ("recall", 0.92),
     "heldout15_crisis": ("recall", 0.91),
     "heldout16_crisis": ("recall", 0.93),
+    "heldout17_crisis": ("recall", 0.94),
     "heldout_not_crisis": ("false_alarms", 0.05),
     "heldout2_not_crisis": ("false_alarms", 0.05),
     "heldout3_not_crisis": ("false_alarms", 0.10),
@@ -272,6 +274,7 @@ HELDOUT_LIMITS = {
     "heldout14_not_crisis": ("false_alarms", 0.09),
     "heldout15_not_crisis": ("false_alarms", 0.10),
     "heldout16_not_crisis": ("false_alarms", 0.07),
+    "heldout17_not_crisis": ("false_alarms", 0.05),
 }
 
 

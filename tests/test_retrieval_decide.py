@@ -56,6 +56,22 @@ def test_tied_entries_end_in_clarify_with_both_options(small_retriever):
     assert [o.id for o in decision.options[:2]] == ["cost", "cost_twin"]
 
 
+def test_a_safety_first_entry_among_the_options_is_the_answer(small_retriever, monkeypatch):
+    """Suite 11: "my buddy gave me some ketamine to try" got a choice that hid the answer with
+    911 and Poison Control; an entry marked safety-first is given instead of offered."""
+    import yaml
+    from servers import ROOT
+
+    import bot.retrieval.retriever as retriever_module
+
+    faq_ids = {entry["id"] for entry in yaml.safe_load(
+        (ROOT / "knowledge" / "faq.yml").read_text(encoding="utf-8"))}
+    assert retriever_module.SAFETY_FIRST_ENTRIES <= faq_ids  # every one is a real entry
+    monkeypatch.setattr(retriever_module, "SAFETY_FIRST_ENTRIES", frozenset({"cost_twin"}))
+    decision = small_retriever.decide("how much does treatment cost")
+    assert decision.kind == "answer" and decision.best.id == "cost_twin"
+
+
 def test_threshold_above_every_score_says_none(small_retriever):
     strict = _with(small_retriever, answer_threshold=1.01)
     decision = strict.decide("how many minutes does one session take")

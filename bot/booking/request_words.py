@@ -50,3 +50,19 @@ def asks_to_book(text: str) -> bool:
     words are negated ("I don't want to book a consultation")."""
     text = (text or "").replace("’", "'")
     return bool(_BOOKING_REQUEST.search(text)) and not _NEGATED.search(text)
+
+
+# A question somewhere in the message: a question mark, a question word first, a conditional
+# ("if i book a consult am i locked in"), or an inverted question ("... am i locked in").
+_ANY_QUESTION = re.compile(
+    r"\?|^\W*(?:what|how|why|when|where|which|who|whats|hows|is|are|am|do|does|did|can|could|will|"
+    r"would|should|may|if)\b|\b(?:am|do|does|did|will|would|can|could|should|is|are) (?:i|it|you|"
+    r"they|this|that|there|we|he|she)\b", re.IGNORECASE)
+
+
+def asks_only_to_book(text: str) -> bool:
+    """True when the message asks to book and asks nothing else ("need a consult for myself, my
+    anxiety is bad lately"): the form opens even where the knowledge has an answer to its other
+    words. "if i book a consult am i locked in" is a question about booking, not a request."""
+    return asks_to_book(text) and not _ANY_QUESTION.search(text or "")
+

@@ -61,6 +61,11 @@ class RetrievalUnavailable(RuntimeError):
     """The retrieval layer cannot answer: index missing, corrupt or built from other knowledge."""
 
 
+# Entries whose answer carries what to do in an emergency: when one is among the options of a
+# choice, it is the answer (a patient with street ketamine must not have to pick it first).
+SAFETY_FIRST_ENTRIES = frozenset({"ketamine_outside_clinic"})
+
+
 @dataclass(frozen=True)
 class Candidate:
     """One possible answer: an FAQ entry or an article passage, with its fused score."""
@@ -333,6 +338,11 @@ class Retriever:
                 continue
             groups.add(group)
             options.append(candidate)
+        safety_first = next((o for o in options if o.id in SAFETY_FIRST_ENTRIES), None)
+        if len(options) >= 2 and safety_first is not None:
+            # "my buddy gave me some ketamine to try": the answer that says what to do if it was
+            # taken (911, Poison Control) is given, not offered among others (suite 11).
+            return Decision("answer", query, safety_first, [], candidates)
         if len(options) >= 2:
             return Decision("clarify", query, best, options, candidates)
         return Decision("answer", query, best, [], candidates)
