@@ -24,6 +24,7 @@ from bot.booking.form import (
     COMPANION_SLOTS,
     DISCARD,
     clinic_today,
+    contact_in,
     forgotten_slots,
     form_run,
     looks_like_details,
@@ -70,9 +71,8 @@ def keep_for_retry(attempt_key: str) -> list[EventType]:
 def _contact_alone(text: str) -> validators.Contact | None:
     """The phone number or e-mail a message gives when it gives no name ("my number is
     847-555-0133"); None otherwise."""
-    try:
-        contact = validators.validate_contact(text)
-    except validators.Invalid:
+    contact = contact_in(text)
+    if contact is None:
         return None
     try:
         validators.validate_full_name(text)

@@ -68,19 +68,19 @@ def step_answer(requested_slot: str | None, intent: str | None, text: str, today
         return text
     if (requested_slot in ("booking_consent", "full_name")
             and intent in validators.FORM_STEP_MISREADINGS and not looks_like_question(text)
-            and validators.read_yes_no(text) is None and _gives_contact(text)):
+            and validators.read_yes_no(text) is None and contact_in(text) is not None):
         # "my cell is 847-555-0133" before consent (the form says nothing is kept yet) or at the
         # name question (the form keeps it for the contact step)
         return text
     return validators.form_step_answer(requested_slot, intent, text, today)
 
 
-def _gives_contact(text: str) -> bool:
+def contact_in(text: str) -> validators.Contact | None:
+    """The phone number or e-mail address the text gives ("my cell is 847-555-0133"), or None."""
     try:
-        validators.validate_contact(text)
+        return validators.validate_contact(text)
     except validators.Invalid:
-        return False
-    return True
+        return None
 
 
 def looks_like_question(text: str) -> bool:
