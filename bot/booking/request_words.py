@@ -7,6 +7,11 @@ from __future__ import annotations
 
 import re
 
+# Whom a booking may be for, named by relation ("my husband", "our daughter").
+_RELATION = (r"(?:husband|wife|partner|spouse|son|daughter|mom|mother|dad|father|parents?|friend|"
+             r"brother|sister|grandma|grandpa|grandmother|grandfather|aunt|uncle|kid|child|"
+             r"boyfriend|girlfriend|fianc[eé]e?)")
+
 _BOOKING_REQUEST = re.compile(
     r"\b(?:can|could|may) (?:i|we) (?:still |please |just )?(?:book|schedule|make|get|request|"
     r"set up)\b|(?<!if )(?<!when )(?<!once )\b(?:i|id|i would|i want to|i wanna|i need to|i'd) "
@@ -20,14 +25,10 @@ _BOOKING_REQUEST = re.compile(
     r"(?:it|me|one|that) (?:booked|scheduled))\b|\bsign me up\b|"
     # "booking on behalf of my husband", "I'm booking for my mom"
     r"\b(?:booking|book|schedule|scheduling) (?:an appointment |a consult(?:ation)? |a session )?"
-    r"(?:on behalf of|for) (?:my|our) (?:\w+ )?(?:husband|wife|partner|spouse|son|daughter|mom|"
-    r"mother|dad|father|parents?|friend|brother|sister|grandma|grandpa|grandmother|grandfather|"
-    r"aunt|uncle|kid|child|boyfriend|girlfriend|fianc[eé]e?)\b|"
+    rf"(?:on behalf of|for) (?:my|our) (?:\w+ )?{_RELATION}\b|"
     # "I'm setting this up for my husband" (suite 10), "can you sign him up", "book her in"
     r"\b(?:setting|getting) (?:this|it|one|something|an appointment|a consult(?:ation)?) "
-    r"(?:up )?(?:up )?for (?:my|our) (?:\w+ )?(?:husband|wife|partner|spouse|son|daughter|mom|"
-    r"mother|dad|father|parents?|friend|brother|sister|grandma|grandpa|grandmother|grandfather|"
-    r"aunt|uncle|kid|child|boyfriend|girlfriend|fianc[eé]e?)\b|"
+    rf"(?:up )?for (?:my|our) (?:\w+ )?{_RELATION}\b|"
     r"\b(?:sign|book|schedule) (?:him|her|them) (?:in|up)\b|"
     # "can i still become a patient at your clinic after this" (review 12)
     r"\b(?:can|could|may) (?:i|we|he|she) (?:still |please )?(?:become|be seen as|sign up as) "
