@@ -249,7 +249,9 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
                                   self._margin):
             _set_intent(message, CRISIS_INTENT,
                         float((message.get("semantic_crisis") or {}).get("probability", 1.0)))
-            _set_entity(message, text, CRISIS_SUBJECT, "self")
+            # Whose crisis it is reads the words alone, as for the rules (a wife who "ya no quiere
+            # seguir viviendo" had got the writer's reply when only the learned score caught it).
+            _set_entity(message, text, CRISIS_SUBJECT, crisis_subject((), text))
             decided_by = "semantic"
         elif distress:
             # Hopelessness goes to the answer action, which reads the whole conversation; a

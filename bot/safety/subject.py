@@ -14,17 +14,23 @@ from bot.safety.crisis import THIRD_PARTY
 
 CRISIS_SUBJECT = "crisis_subject"  # entity and slot: self / other
 
-# Someone else as the one at risk ("my son just texted me that he wants to die"), and the
+# Someone else as the one at risk ("my son just texted me that he wants to die", "my roomate just
+# told me hes gonna end it tonite", "mi esposa dice que ya no quiere seguir viviendo"), and the
 # writer's own risk in the same message ("... and honestly I want to die too").
 _OTHER_AT_RISK = re.compile(
     r"\b(?:he|she|they|hes|shes|theyre|my (?:\w+ )?(?:son|daughter|husband|wife|partner|boyfriend|"
-    r"girlfriend|brother|sister|mom|mother|dad|father|friend|kid|child|roommate))\b(?: \w+){0,4} "
-    r"(?:wants? to (?:die|kill|end|hurt)|(?:is|are|was) (?:going to|gonna|planning to|thinking "
-    r"about) (?:kill|end|hurt|die)|(?:kill|hurt|cut) (?:himself|herself|themselves)|(?:said|says|"
-    r"texted|told me) (?:that )?(?:he|she|they))", re.IGNORECASE)
+    r"girlfriend|brother|sister|mom|mother|dad|father|friend|kid|child|roommate|roomate|room mate|"
+    r"flatmate|buddy|cousin|grandson|granddaughter|teen|teenager))\b(?: \w+){0,4} "
+    r"(?:wants? to (?:die|kill|end|hurt)|(?:(?:is|are|was) )?(?:going to|gonna|planning to|"
+    r"thinking about) (?:kill|end|hurt|die)|(?:kill|hurt|cut) (?:himself|herself|themselves)|"
+    r"(?:said|says|texted|told me) (?:that )?(?:he|she|they))"
+    r"|\bmi (?:\w+ )?(?:esposa|esposo|hijo|hija|hermano|hermana|mama|mamá|madre|papa|papá|padre|"
+    r"novio|novia|pareja|amigo|amiga|abuelo|abuela)\b.{0,40}\b(?:dice|dijo|me dijo|me escribi[oó]|"
+    r"quiere|se quiere|se va a|no quiere)\b", re.IGNORECASE)
 _SELF_AT_RISK = re.compile(
     r"\b(?:i|im|ive)\b(?: \w+){0,3} (?:want|wanna|going|gonna|will|plan|planning|thinking|think|"
-    r"wish)\b.{0,25}\b(?:die|dead|kill|end it|end my|hurt myself)|\bmyself\b|\b(?:me|i) too\b",
+    r"wish)\b.{0,25}\b(?:die|dead|kill|end it|end my|hurt myself)|\bmyself\b|\b(?:me|i) too\b"
+    r"|\b(?:yo tambi[eé]n|me quiero morir|quiero morir|me quiero matar)\b",
     re.IGNORECASE)
 
 

@@ -1,0 +1,22 @@
+"""Whose crisis it is (bot/safety/subject.py): the helper's replies go to someone writing about
+another person in danger, never to a person in danger themselves."""
+
+import pytest
+
+from bot.safety.subject import crisis_subject
+
+
+@pytest.mark.parametrize("text, subject", [
+    ("my son just texted me that he wants to die", "other"),
+    # written after the ninth round, tried end to end: both got the general first reply
+    ("my roomate just told me hes gonna end it tonite, what do i say to him", "other"),
+    ("mi esposa dice que ya no quiere seguir viviendo y se encerro en el baño", "other"),
+    ("mi hijo dice que se quiere matar", "other"),
+    ("I want to kill myself", "self"),
+    ("im gonna end it tonight", "self"),
+    ("me quiero morir", "self"),
+    ("ya no quiero vivir, mi esposa no sabe", "self"),
+    ("my son says he wants to die and honestly I want to die too", "self"),
+])
+def test_someone_else_in_danger_is_told_from_the_writer_s_own(text, subject):
+    assert crisis_subject((), text) == subject
