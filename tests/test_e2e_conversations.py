@@ -28,6 +28,7 @@ import secrets
 import traceback
 import uuid
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,8 @@ KINDS = ("crisis", "urgent", "booking", "question", "smalltalk", "followup")
 CHANNELS = ("rest", "sms")
 DISCLAIMER_START = "Hi, I'm the automated assistant of"
 MAX_MORE_PAGES = 6
+# Conversations of a suite run at once (2 cores: four keep the Rasa process busy).
+CONCURRENT_CONVERSATIONS = 4
 # What the form says when it asks each step (domain.yml responses, bot/booking/replies.py),
 # including its re-asks after an answer it could not use.
 ASKS = {
@@ -333,12 +336,22 @@ def test_patient_conversations_run_end_to_end(assistant, suite):
     conversations = load_conversations(ROOT / "tests" / suite)
     results: list[TurnResult] = []
     errors: dict[str, str] = {}
-    for conversation in conversations:
+
+    def run(conversation: Conversation) -> list[TurnResult] | str:
         try:
-            results += run_conversation(assistant, conversation, profile)
+            return run_conversation(assistant, conversation, profile)
         except Exception as error:  # noqa: BLE001 - reported, then asserted below
-            errors[conversation.id] = f"{type(error).__name__}: {error}"[:500]
             traceback.print_exc()
+            return f"{type(error).__name__}: {error}"[:500]
+
+    # Conversations are independent (a sender and a phone number each), so a few run at once;
+    # the turns of one conversation stay in order.
+    with ThreadPoolExecutor(max_workers=CONCURRENT_CONVERSATIONS) as pool:
+        for conversation, outcome in zip(conversations, pool.map(run, conversations), strict=True):
+            if isinstance(outcome, str):
+                errors[conversation.id] = outcome
+            else:
+                results += outcome
     report = build_report(results, errors, conversations)
     REPORT_DIR.mkdir(parents=True, exist_ok=True)
     (REPORT_DIR / suite.replace(".yml", ".txt")).write_text(report, encoding="utf-8")

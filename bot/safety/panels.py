@@ -11,6 +11,7 @@ import json
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,9 @@ RESOURCES_MARKER = "988"
 REFUSAL_MARKER = "individual medical advice"
 # Opens the consultation form and consents, so the next message is sent mid-form.
 FORM_OPENER = ("I'd like to book a consultation", "/affirm")
+# Conversations scored at once end to end: on 2 cores four keep the Rasa process busy while one
+# waits on the action server (a panel of 100: 4.8 s one at a time, 3.0 s four at a time).
+REST_WORKERS = 4
 
 
 @dataclass(frozen=True)
@@ -160,11 +164,16 @@ def rest_send(url: str, sender: str, text: str, timeout: float = 60) -> list[dic
         return json.loads(response.read() or b"[]") or []
 
 
-def score(panel: Panel, outcome_of: Callable[[PanelMessage], Outcome]) -> PanelScore:
-    """Score every message of ``panel`` with ``outcome_of``."""
+def score(panel: Panel, outcome_of: Callable[[PanelMessage], Outcome],
+          workers: int = 1) -> PanelScore:
+    """Score every message of ``panel`` with ``outcome_of``, ``workers`` messages at a time.
+
+    The outcomes keep the panel's order whatever the number of workers.
+    """
     result = PanelScore(panel)
-    for message in panel.messages:
-        result.outcomes.append((message, outcome_of(message)))
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        outcomes = pool.map(outcome_of, panel.messages)
+        result.outcomes.extend(zip(panel.messages, outcomes, strict=True))
     return result
 
 
@@ -174,10 +183,13 @@ def score_deterministic(panel: Panel) -> PanelScore:
 
 
 def score_rest(panel: Panel, url: str,
-               send: Callable[[str, str], list[dict]] | None = None) -> PanelScore:
+               send: Callable[[str, str], list[dict]] | None = None,
+               workers: int = REST_WORKERS) -> PanelScore:
     """Score a panel end to end: each message in a fresh conversation on a running server.
 
-    Messages of kind ``mid_form`` are sent after opening the consultation form.
+    Messages of kind ``mid_form`` are sent after opening the consultation form. Every message
+    is its own conversation, so ``workers`` conversations run at once (the server's replies do
+    not depend on it; only the time to score a panel does).
     """
     send = send or (lambda sender, text: rest_send(url, sender, text))
 
@@ -188,4 +200,4 @@ def score_rest(panel: Panel, url: str,
                 send(sender, opener)
         return reply_outcome(send(sender, message.text))
 
-    return score(panel, outcome)
+    return score(panel, outcome, workers=workers)
