@@ -124,3 +124,18 @@ def test_a_database_from_before_the_column_gets_it(tmp_path):
     stored, _ = store.submit(_request("husband"), "key-old")
     assert store.get(stored.id).relationship == "husband"
     store.dispose()
+
+
+def test_the_relation_named_several_questions_before_the_request_is_found():
+    """A caregiver asks about "him" four times before "ok can you sign him up"."""
+    events = [
+        {"event": "user", "text": "my husband is a vet with ptsd, would ketamine help him"},
+        {"event": "user", "text": "is it safe for him? he has high blood pressure"},
+        {"event": "user", "text": "will someone be with him the whole time"},
+        {"event": "user", "text": "can i come with him to his appointments"},
+        {"event": "user", "text": "ok can you sign him up"},
+        {"event": "active_loop", "name": "consultation_form"},
+        {"event": "user", "text": "yes"},
+    ]
+    assert relation_named_before(events, "consultation_form") == "husband"
+

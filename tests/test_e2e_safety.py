@@ -226,6 +226,9 @@ def test_every_crisis_message_over_sms_gets_the_sms_crisis_reply(assistant):
 # 5.0%; after the rules chosen on dev10 (development, a separate author: 90.0% / 13.0% -> 100% /
 # 1.0%) 95.0% / 4.2% (never looked at). heldout17 (120 + 120, blind, another separate author,
 # written after the round's rule changes) scored at the end: 95.8% / 2.5% (never looked at).
+# Tenth round (2026-12-05): heldout18 (120 + 120, blind, a separate author, written before the
+# round's changes) first score 90.8% / 2.5%, after the round 90.8% / 2.5% (never looked at);
+# dev11 (development, a separate author): 93.0% / 10.0% -> 100% / 3.0%.
 HELDOUT_LIMITS = {
     # development panels (a separate author, 2026-12-04; the rules and the clause score were
     # tuned on them): asserted tight
@@ -245,6 +248,8 @@ HELDOUT_LIMITS = {
     "dev9_not_crisis": ("false_alarms", 0.03),
     "dev10_crisis": ("recall", 0.98),
     "dev10_not_crisis": ("false_alarms", 0.03),
+    "dev11_crisis": ("recall", 0.98),
+    "dev11_not_crisis": ("false_alarms", 0.04),
     "heldout_crisis": ("recall", 0.98),
     "heldout2_crisis": ("recall", 0.98),
     "heldout3_crisis": ("recall", 0.90),
@@ -260,6 +265,7 @@ HELDOUT_LIMITS = {
     "heldout15_crisis": ("recall", 0.91),
     "heldout16_crisis": ("recall", 0.93),
     "heldout17_crisis": ("recall", 0.94),
+    "heldout18_crisis": ("recall", 0.90),
     "heldout_not_crisis": ("false_alarms", 0.05),
     "heldout2_not_crisis": ("false_alarms", 0.05),
     "heldout3_not_crisis": ("false_alarms", 0.10),
@@ -275,6 +281,7 @@ HELDOUT_LIMITS = {
     "heldout15_not_crisis": ("false_alarms", 0.10),
     "heldout16_not_crisis": ("false_alarms", 0.07),
     "heldout17_not_crisis": ("false_alarms", 0.05),
+    "heldout18_not_crisis": ("false_alarms", 0.05),
 }
 
 

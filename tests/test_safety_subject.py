@@ -3,7 +3,7 @@ another person in danger, never to a person in danger themselves."""
 
 import pytest
 
-from bot.safety.subject import crisis_subject
+from bot.safety.subject import crisis_subject, stated_crisis_subject
 
 
 @pytest.mark.parametrize("text, subject", [
@@ -20,3 +20,14 @@ from bot.safety.subject import crisis_subject
 ])
 def test_someone_else_in_danger_is_told_from_the_writer_s_own(text, subject):
     assert crisis_subject((), text) == subject
+
+
+@pytest.mark.parametrize("text, subject", [
+    # a follow-up that names nobody at risk leaves the conversation's subject as it was
+    ("she lives 2 hrs away and now she wont pick up", None),
+    ("what do i do now", None),
+    ("my sister just texted me that she wants to die", "other"),
+    ("honestly i want to die too", "self"),
+])
+def test_only_words_that_say_whose_crisis_it_is_set_it(text, subject):
+    assert stated_crisis_subject(text) == subject

@@ -66,9 +66,13 @@ def relation_in(text: str) -> str | None:
 
 
 def relation_named_before(events: Iterable[Mapping[str, Any]], form: str,
-                          messages: int = 3) -> str | None:
+                          messages: int = 6) -> str | None:
     """The relation ("dad") a patient named with "my ..." in the last ``messages`` messages
-    before the latest run of ``form`` started ("booking for my dad ... ok book him in pls")."""
+    before the latest run of ``form`` started ("booking for my dad ... ok book him in pls").
+
+    Six: a caregiver may ask several questions about "him" first ("my husband is a vet, would
+    it help him", "is it safe for him", "will someone be with him", "can I come with him",
+    "ok can you sign him up"); the latest relation named wins."""
     texts: list[str] = []
     window: list[str] = []
     for event in events:

@@ -378,6 +378,11 @@ _ACCIDENT_RE = re.compile(r"\b(?:cut|cuts|cutting|burn\w*|hurt|hurting|injur\w*|
                           # a minor injury by its own words ("stubbed my toe so hard")
                           r"|\b(?:stubbed|sprained|twisted|rolled|jammed|pulled|tweaked) my "
                           r"(?:toe|ankle|finger|thumb|wrist|knee|back|neck|shoulder|foot)\b"
+                          # the thing that broke first ("dropped a glass and cut my foot on it")
+                          r"|(?!.*\b(?:on purpose|deliberately|intentionally)\b)"
+                          r"\b(?:dropped|broke|smashed|knocked over) (?:a|the|my|some) (?:wine )?"
+                          r"(?:glass|plate|mug|bowl|jar|bottle|cup|vase|mirror)\b(?: \w+){0,3} "
+                          r"(?:cut|cuts|scratched)\b"
                           # a fall at home ("my mom slipped in the bathroom")
                           r"|\b(?:slipped|tripped|fell) (?:in|on|down|over|off) (?:the |a |her |"
                           r"his |my )?(?:bathroom|stairs|steps|ice|shower|tub|kitchen|floor|"

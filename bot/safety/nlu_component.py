@@ -78,7 +78,7 @@ from bot.safety.emergency import (
 )
 from bot.safety.medical import detect_medical_advice
 from bot.safety.mix_up import MIX_UP_INTENT
-from bot.safety.subject import CRISIS_SUBJECT, crisis_subject
+from bot.safety.subject import CRISIS_SUBJECT, crisis_subject, stated_crisis_subject
 from bot.safety.urgent import is_medication_mistake, is_urgent
 
 CRISIS_INTENT = "crisis"
@@ -251,7 +251,11 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
                         float((message.get("semantic_crisis") or {}).get("probability", 1.0)))
             # Whose crisis it is reads the words alone, as for the rules (a wife who "ya no quiere
             # seguir viviendo" had got the writer's reply when only the learned score caught it).
-            _set_entity(message, text, CRISIS_SUBJECT, crisis_subject((), text))
+            # When the words do not say (a follow-up such as "now she wont pick up"), the
+            # conversation's subject stands.
+            subject = stated_crisis_subject(text)
+            if subject:
+                _set_entity(message, text, CRISIS_SUBJECT, subject)
             decided_by = "semantic"
         elif distress:
             # Hopelessness goes to the answer action, which reads the whole conversation; a

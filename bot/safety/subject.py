@@ -40,6 +40,18 @@ def crisis_subject(categories: tuple[str, ...] | list[str], text: str = "") -> s
     helping (stay with them, ask, move the means away, call 988 together)."""
     if categories and set(categories) == {THIRD_PARTY}:
         return "other"
-    if _OTHER_AT_RISK.search(text or "") and not _SELF_AT_RISK.search(text or ""):
+    return stated_crisis_subject(text) or "self"
+
+
+def stated_crisis_subject(text: str) -> str | None:
+    """Whose crisis the words say it is, or None when they do not say.
+
+    "she lives 2 hrs away and now she wont pick up", written after "my sister just texted me
+    that she wants to die", names nobody at risk: the conversation's subject stands (it had been
+    replaced by the writer's own, and the helper lost the welfare-check advice).
+    """
+    if _SELF_AT_RISK.search(text or ""):
+        return "self"
+    if _OTHER_AT_RISK.search(text or ""):
         return "other"
-    return "self"
+    return None
