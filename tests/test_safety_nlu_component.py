@@ -33,6 +33,10 @@ SCRIPT = textwrap.dedent("""
             message.set("semantic_crisis", {"probability": probability,
                                             "nearest_similarity": nearest,
                                             "nearest_other_similarity": other})
+        if "clauses" in case:
+            message.set("semantic_crisis_clauses", [
+                {"probability": p, "nearest_similarity": n, "nearest_other_similarity": o}
+                for p, n, o in case["clauses"]])
         component.process([message])
         out.append({"intent": message.get("intent"), "safety": message.get("safety"),
                     "ranking": message.get("intent_ranking"),
@@ -105,6 +109,15 @@ def results():
         {"text": "Some days I can't get out of bed. I've figured out how to make it stop",
          "model": "ask_question", "confidence": 0.8, "ranking": [["ask_question", 0.8]],
          "semantic": [0.96, 0.6, 0.5]},
+        # 17: plain low mood whose second clause alone scores as a crisis: no word of danger in
+        # the message, so no clause makes it one (dev11)
+        {"text": "some days i can't get out of bed, i just lie there and stare at the ceiling",
+         "model": "ask_question", "confidence": 0.8, "ranking": [["ask_question", 0.8]],
+         "semantic": [0.5, 0.5, 0.5], "clauses": [[0.5, 0.5, 0.5], [0.95, 0.6, 0.4]]},
+        # 18: the same shape with a word of danger in that clause still is
+        {"text": "some days i can't get out of bed, i just lie there and count the pills again",
+         "model": "ask_question", "confidence": 0.8, "ranking": [["ask_question", 0.8]],
+         "semantic": [0.5, 0.5, 0.5], "clauses": [[0.5, 0.5, 0.5], [0.95, 0.6, 0.4]]},
     ]
     return run_cases(cases)
 
@@ -113,6 +126,11 @@ def test_plain_low_mood_is_not_made_a_crisis_by_the_score_alone(results):
     assert results[15]["intent"]["name"] == "ask_question"
     assert results[16]["intent"]["name"] == "crisis"
     assert results[16]["safety"]["decided_by"] == "semantic"
+
+
+def test_a_clause_of_plain_low_mood_is_not_made_a_crisis_by_its_score(results):
+    assert results[17]["intent"]["name"] == "ask_question"
+    assert results[18]["intent"]["name"] == "crisis"
 
 
 def test_rules_overrule_a_confident_model(results):

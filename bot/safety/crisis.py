@@ -407,7 +407,7 @@ _LOW_MOOD_RE = re.compile(
     r"\b(?:tired|exhausted|drained|worn out|heavy|sad|sadder|low|down|flat|numb|blah|foggy|"
     r"depressed|anxious|lonely|crying|cry|grieving|unmotivated|stuck|overwhelmed|cant get out "
     r"of bed|stay in bed|no energy|no motivation|gray|grey|a failure|falling apart|a mess|"
-    r"broken|lost)\b")
+    r"broken|lost|empty)\b")
 _DANGER_WORD_RE = re.compile(
     r"\b(?:die|died|dying|dead|death|kill\w*|suicid\w*|end|ending|ended|(?:be|is|all|its) over|"
     r"gone|goodbye|bye|"
@@ -434,11 +434,19 @@ _LOSS_RE = re.compile(
     r"(?:died|passed|passed away|death)\b|\b(?:death|loss) of my (?:\w+ )?\w+\b")
 
 
+# Joy gone from things, told as a symptom ("nothing sounds fun anymore"): low mood, and its
+# "nothing" and "anymore" are no words of danger here (dev11).
+_ANHEDONIA_RE = re.compile(
+    r"\bnothing (?:sounds|feels|seems|is|tastes) (?:fun|good|interesting|enjoyable|exciting)"
+    r"(?: anymore| any more)?\b")
+
+
 def is_plain_low_mood(text: str) -> bool:
     """True for a message of low mood with no word of death, harm, means, leaving or an end
     ("Some days I can't get out of bed.", "lonely since my wife died"): a learned score alone
     must not make it a crisis."""
-    forms = [_LOSS_RE.sub(" ", form) for form in normalize_variants(text or "")]
+    forms = [_ANHEDONIA_RE.sub(" low ", _LOSS_RE.sub(" ", form))
+             for form in normalize_variants(text or "")]
     return bool(forms) and all(
         _LOW_MOOD_RE.search(form) and not _DANGER_WORD_RE.search(form) for form in forms)
 

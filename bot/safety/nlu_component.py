@@ -104,6 +104,10 @@ def semantic_crisis_vote(message: Message, text: str, threshold: float,
         # A history that is over, told in the whole message, is not undone by one of its
         # clauses read alone ("I used to think about dying a lot when I was on Paxil").
         return False
+    if is_plain_low_mood(text):
+        # No clause can hold a word of danger the whole message lacks ("some days i can't get
+        # out of bed, i just lie there and stare at the ceiling", dev11).
+        return False
     clauses = split_clauses(text)
     clause_scores = message.get("semantic_crisis_clauses") or []
     if len(clause_scores) != len(clauses):
