@@ -16,7 +16,12 @@ from actions.contact import contact_after_crisis
 from bot import replies
 from bot.booking import replies as booking_replies
 from bot.booking.form import clinic_today, step_answer
-from bot.booking.midform import asks_if_sent, asks_what_was_given, correction_in
+from bot.booking.midform import (
+    asks_if_sent,
+    asks_what_was_given,
+    correction_in,
+    sent_reference,
+)
 from bot.booking.request_words import asks_only_to_book, asks_to_book
 from bot.booking.slots import FORM as BOOKING_FORM
 from bot.booking.slots import REQUEST_INTERRUPTED
@@ -250,6 +255,11 @@ class ActionAnswerQuestion(Action):
                 dispatcher.utter_message(response="utter_crisis_followup")
             dispatcher.utter_message(text=booking_replies.request_not_sent(profile))
             return [SlotSet("human_offered", False), SlotSet(REQUEST_INTERRUPTED, None)]
+        reference = asks_if_sent(text) and sent_reference(tracker.events)
+        if reference:
+            # "did it go through?" right after the confirmation (review 13: "I don't know").
+            dispatcher.utter_message(text=booking_replies.request_was_sent(profile, reference))
+            return [SlotSet("human_offered", False)]
         if tracker.get_slot("crisis_mode") and not moves_on_to_the_clinic(text, decision.kind):
             # After a crisis, a message that is not a clinic question gets the resources again,
             # never "I don't know" or a list of FAQ buttons (bot/retrieval/clinic_topic.py).

@@ -652,7 +652,10 @@ class ActionSubmitConsultationRequest(Action):
                 # Earlier in this conversation someone was in danger: help stays in view.
                 dispatcher.utter_message(response="utter_safety_resources")
             logger.info("consultation form ended without consent; nothing stored")
-            return reset_booking_slots()
+            # "actually ok lets do it", "ok fine yes" (review 13): a yes starts the form again.
+            offer = [] if tracker.get_slot("crisis_mode") else [
+                SlotSet("booking_offered", True), SlotSet("human_offered", False)]
+            return [*reset_booking_slots(), *offer]
         if tracker.get_slot("booking_review") == DISCARD:
             dispatcher.utter_message(
                 text=replies.retry_declined(profile), booking_outcome="discarded"

@@ -476,6 +476,9 @@ async def test_no_consent_stores_nothing(booking, domain, env):
     assert "haven't collected or saved anything" in texts(dispatcher)
     assert load_clinic().phone_display in texts(dispatcher)
     assert all_cleared(events)
+    # a yes afterwards starts the form again ("ok fine yes", review 13)
+    assert {"event": "slot", "name": "booking_offered", "value": True} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events]
     assert not env.exists() or rows(env) == []
 
 

@@ -118,3 +118,22 @@ def test_correction_words_alone_change_nothing(text):
 ])
 def test_asking_whether_the_request_went_through(text, asks):
     assert asks_if_sent(text) is asks
+
+
+def test_did_it_go_through_after_the_confirmation_finds_the_reference():
+    """"did it go through?" right after the confirmation: yes, with its reference (review 13 had
+    "I don't know"); after a later form that stored nothing, no reference."""
+    from bot.booking import replies
+    from bot.booking.midform import asks_if_sent, sent_reference
+    from bot.config import load_clinic
+
+    profile = load_clinic()
+    confirmation = {"event": "bot", "text": replies.confirmed(profile, 5)}
+    assert asks_if_sent("so did it go through?")
+    assert sent_reference([{"event": "user", "text": "yes, send it"}, confirmation]) == "5"
+    for ending in (replies.cancelled(profile), replies.not_saved(profile),
+                   replies.incomplete(profile), replies.request_not_sent(profile),
+                   replies.consent_declined(profile)):
+        assert sent_reference([confirmation, {"event": "bot", "text": ending}]) is None
+    assert sent_reference([{"event": "bot", "text": "Hello"}]) is None
+    assert "#5" in replies.request_was_sent(profile, "5")

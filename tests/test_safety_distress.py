@@ -57,6 +57,33 @@ def test_other_replies_to_the_check_in_are_not_distress(reply):
     assert distress_response(events, latest, crisis_mode=False) is None
 
 
+def topic_question() -> dict:
+    return {"event": "user", "text": "does ketamine help with suicidal thoughts",
+            "parse_data": {"intent": {"name": "crisis_topic"}, **CALM}}
+
+
+@pytest.mark.parametrize("reply", ["asking for myself tbh", "it's for me actually", "me",
+                                   "honestly, I'm asking for me"])
+def test_saying_the_question_was_about_oneself_gets_the_resources(reply):
+    latest = {"text": reply, **CALM}
+    events = [topic_question(), {"event": "bot", "text": "(the answer, with 988)"},
+              {"event": "user", "text": reply, **latest}]
+    assert distress_response(events, latest, crisis_mode=False) == RESOURCES
+
+
+@pytest.mark.parametrize("reply", ["asking for my sister", "how much does it cost", "ok thanks"])
+def test_other_replies_to_a_question_about_the_topic_are_not(reply):
+    latest = {"text": reply, **CALM}
+    events = [topic_question(), {"event": "user", "text": reply, **latest}]
+    assert distress_response(events, latest, crisis_mode=False) is None
+
+
+def test_it_is_me_after_an_ordinary_question_is_nothing():
+    latest = {"text": "me", **CALM}
+    events = [user(CALM), {"event": "user", "text": "me", **latest}]
+    assert distress_response(events, latest, crisis_mode=False) is None
+
+
 def test_a_dismissive_reply_long_after_the_check_in_is_not_read_as_one():
     latest = {"text": "whatever", **CALM}
     events = [user(LOW), check_in(), user(CALM), {"event": "bot", "text": "an answer"},

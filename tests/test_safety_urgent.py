@@ -34,6 +34,10 @@ URGENT = [
     "I took my lexapro twice by mistake and now i feel really dizzy",
     "theres blood on the floor",
     "I can't stop the bleeding",
+    # review 13: after a session at the clinic
+    "my wife had her infusion this morning and now i cant wake her properly",
+    "my husband had his ketamine session today and i can barely wake him",
+    "hes snoring really weird",
 ]
 NOT_URGENT = [
     "the clinic gave me ketamine last week and I feel great",
@@ -56,6 +60,8 @@ NOT_URGENT = [
     "mi hijo no me responde los mensajes desde ayer",
     "my nose was bleeding this morning but it stopped",
     "cut my thumb on the grater, blood everywhere but it's fine, just a band aid",
+    "she snores weird every night, is that a problem",
+    "I can barely wake up in the mornings, does ketamine help",
 ]
 
 

@@ -10,6 +10,7 @@ what it looks like (an answer or a question) and the form goes on as before.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -95,3 +96,28 @@ def asks_if_sent(text: str) -> bool:
     """True when the patient asks whether their request went through ("wait did my booking
     even go thru")."""
     return bool(_ASKS_IF_SENT.search(text or ""))
+
+
+# The confirmation the form sends once a request is stored (bot/booking/replies.py confirmed),
+# and the replies that end a form without storing anything.
+_CONFIRMATION = re.compile(r"your request has been sent to .{1,120}\(reference #(\d+)\)")
+_NOT_SENT = re.compile(r"\bnot (?:sent|saved)\b|have not sent it|nothing (?:was|has been) "
+                       r"(?:sent|saved|stored)|nothing you entered has been saved|"
+                       r"haven't collected or saved", re.IGNORECASE)
+
+
+def sent_reference(events: Iterable[Mapping[str, Any]]) -> str | None:
+    """The reference number of the request this conversation last sent, when the latest form
+    outcome was a stored request ("did it go through?" right after the confirmation); None
+    when none was sent or a later form ended without storing anything."""
+    reference = None
+    for event in events:
+        if event.get("event") != "bot":
+            continue
+        text = event.get("text") or ""
+        found = _CONFIRMATION.search(text)
+        if found:
+            reference = found.group(1)
+        elif _NOT_SENT.search(text):
+            reference = None
+    return reference

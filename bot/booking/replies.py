@@ -263,7 +263,8 @@ def consent_declined(profile: ClinicProfile) -> str:
     return (
         "That's completely fine. I haven't collected or saved anything. If you'd like to "
         f"arrange a consultation another way, you can call {profile.name} at "
-        f"{profile.phone_display} ({profile.hours_text}). Is there anything else I can help with?"
+        f"{profile.phone_display} ({profile.hours_text}). If you change your mind, just say yes "
+        "and I'll start the request again; or ask me anything else."
     )
 
 
@@ -285,6 +286,17 @@ def confirmed(profile: ClinicProfile, request_id: int) -> str:
         f"Our hours are {profile.hours_text}. If anything changes or you'd like to talk to "
         f"someone sooner, call {profile.phone_display}."
     )
+    return " ".join(parts)
+
+
+def request_was_sent(profile: ClinicProfile, reference: str) -> str:
+    """The answer to "did it go through?" after the confirmation: yes, and what comes next."""
+    parts = [f"Yes, it went through: your request was sent to {profile.name} "
+             f"(reference #{reference})."]
+    if profile.booking_note:
+        parts.append(profile.booking_note)
+    parts.append(f"If you'd like to talk to someone sooner, call {profile.phone_display} "
+                 f"({profile.hours_text}).")
     return " ".join(parts)
 
 

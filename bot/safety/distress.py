@@ -71,11 +71,37 @@ def waves_off_the_check_in(events: Iterable[Mapping[str, Any]], text: str) -> bo
         "utter_action") == CHECK_IN_RESPONSE for event in events[since:users[-1]])
 
 
+TOPIC_INTENT = "crisis_topic"
+# "asking for myself tbh", "it's for me actually", "me": the question about suicide or self-harm
+# just answered was about the writer (review 13: it had got "I don't know the answer to that").
+_ITS_ME = re.compile(
+    r"^\W*(?:(?:well|honestly|tbh|yeah|yes|yea|ok|okay|so|actually|um|uh|i mean|to be honest)\W+)*"
+    r"(?:(?:im |i am |i was |i'm )?asking (?:for|about) (?:myself|me)|(?:its|it's|it is|it was) "
+    r"(?:for |about )?me|for me|me|myself|about me|(?:its|it's|it is) my own|i(?:m|'m| am) the "
+    r"one)(?:\W+(?:actually|tbh|honestly|really|though|lol|to be honest|if im honest|if i'm "
+    r"honest))*\W*$", re.IGNORECASE)
+
+
+def claims_the_topic(events: Iterable[Mapping[str, Any]], text: str) -> bool:
+    """True when the message says the question about suicide or self-harm the patient asked
+    just before was about themselves ("does ketamine help suicidal thoughts?" then "asking for
+    myself tbh")."""
+    if not _ITS_ME.match(text or ""):
+        return False
+    users = [event for event in events if event.get("event") == "user"]
+    if len(users) < 2:
+        return False
+    intent = ((users[-2].get("parse_data") or {}).get("intent") or {}).get("name")
+    return intent == TOPIC_INTENT
+
+
 def distress_response(events: Iterable[Mapping[str, Any]], latest: Mapping[str, Any] | None,
                       crisis_mode: bool) -> str | None:  # fmt: skip
     """``CHECK_IN``, ``RESOURCES`` or None (the latest message shows no distress)."""
+    events = list(events)
+    if claims_the_topic(events, (latest or {}).get("text") or ""):
+        return RESOURCES
     if not is_distressed(latest):
-        events = list(events)
         if waves_off_the_check_in(events, (latest or {}).get("text") or ""):
             return RESOURCES
         return None

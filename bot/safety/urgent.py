@@ -44,6 +44,8 @@ _SYMPTOMS = [
     r"(?! (?:to see|for you|with (?:excitement|joy|love)))",
     r"\b(?:(?:i|he|she|they) (?:just )?(?:passed out|fainted|collapsed)|(?:going|about) to "
     r"(?:faint|pass out)|feel (?:like )?(?:im going to )?(?:faint|like passing out))\b",
+    # "cant wake her properly", "i can barely wake him" (review 13, after a session at the clinic)
+    r"\b(?:cant|cannot|can barely|can hardly|barely|hardly) (?:wake|rouse) (?:him|her|them)\b|"
     r"\b(?:unresponsive|wont wake up|will not wake up|cant wake (?:him|her|them) up|not waking "
     r"up|(?:is|are|was) (?:having|had) a seizure|seizing|convuls\w*|turning blue|lips are blue)\b",
     r"\b(?:took|take|taken|used|snorted|drank|swallowed) (?:some |a lot of |too much |way too "
@@ -74,6 +76,9 @@ _SYMPTOMS = [
     r"hardly|not really|isnt really) (?:responding|responsive|conscious|breathing|making "
     r"sense|moving)\b|\bbreathing (?:is |seems |sounds )?(?:really |very |so |super |too |kind of "
     r"|kinda )?(?:weird|funny|strange|shallow|irregular|wrong|off|raspy|gurgl\w*|ragged)\b|"
+    # snoring oddly in someone who is hard to wake is a sign of a blocked airway (review 13)
+    r"\b(?:(?:hes|shes|theyre|he is|she is|they are) |(?:his|her|their) )(?:snoring|breathing) "
+    r"(?:really |very |so |super |kind of |kinda )?(?:weird|funny|strange|oddly|loud and weird)\b|"
     r"\b(?:(?:his|her|their) breathing is|(?:hes|shes|theyre|he is|she is|they are) breathing "
     r"(?:but )?(?:its |it is )?)(?:really |very |so |super |too )?(?:slow|slowly|shallow)\b|"
     r"\b(?:hard|difficult|impossible) to wake\b|\b(?:cant|cannot|can barely) (?:keep|get) (?:him|"
