@@ -20,6 +20,7 @@ from bot.booking.midform import (
     asks_if_sent,
     asks_what_was_given,
     correction_in,
+    form_ran,
     sent_reference,
 )
 from bot.booking.request_words import asks_only_to_book, asks_to_book
@@ -248,14 +249,17 @@ class ActionAnswerQuestion(Action):
             # answer). The form reads who it is for from this message.
             logger.info("a booking request in a message read as a question: the form opens")
             return [FollowupAction("consultation_form")]
-        if tracker.get_slot(REQUEST_INTERRUPTED) and asks_if_sent(text):
-            # "wait did my booking even go thru" after a crisis stopped the form: the truth
-            # (not sent, nothing kept), never an answer about what happens after a request.
+        reference = asks_if_sent(text) and sent_reference(tracker.events)
+        form_ended_unsent = (form_ran(tracker.events, BOOKING_FORM) and not reference
+                             and not (tracker.active_loop or {}).get("name"))
+        if asks_if_sent(text) and (tracker.get_slot(REQUEST_INTERRUPTED) or form_ended_unsent):
+            # "wait did my booking even go thru" after a crisis stopped the form (also when the
+            # follow-up before already said so, suite 13): the truth (not sent, nothing kept),
+            # never an answer about what happens after a request.
             if tracker.get_slot("crisis_mode"):
                 dispatcher.utter_message(response="utter_crisis_followup")
             dispatcher.utter_message(text=booking_replies.request_not_sent(profile))
             return [SlotSet("human_offered", False), SlotSet(REQUEST_INTERRUPTED, None)]
-        reference = asks_if_sent(text) and sent_reference(tracker.events)
         if reference:
             # "did it go through?" right after the confirmation (review 13: "I don't know").
             dispatcher.utter_message(text=booking_replies.request_was_sent(profile, reference))

@@ -81,6 +81,12 @@ SUITES = {
     # hrs away and now she wont pick up" got the reply for the writer's own crisis, without the
     # welfare check); read and mended (225/230), so development since.
     "e2e_conversations_heldout12.yml": 0.95,
+    # Blind (tenth round, written during the round by another separate author, 39
+    # conversations, 230 turns): first contact 222/230 (96.5%; crisis 30/31, urgent 27/29: "ok
+    # ill call them" after the Poison Control number and "i dont want to get in trouble for
+    # calling" opened the booking form, "whats the veterans line" after a crisis got no "press
+    # 1"); read and mended (226/230), so development since.
+    "e2e_conversations_heldout13.yml": 0.95,
 }
 ALWAYS_RIGHT_KINDS = ("crisis", "urgent")
 

@@ -228,7 +228,9 @@ def test_every_crisis_message_over_sms_gets_the_sms_crisis_reply(assistant):
 # written after the round's rule changes) scored at the end: 95.8% / 2.5% (never looked at).
 # Tenth round (2026-12-05): heldout18 (120 + 120, blind, a separate author, written before the
 # round's changes) first score 90.8% / 2.5%, after the round 90.8% / 2.5% (never looked at);
-# dev11 (development, a separate author): 93.0% / 10.0% -> 100% / 3.0%.
+# dev11 (development, a separate author): 93.0% / 10.0% -> 100% / 1.0%. heldout19 (120 + 120,
+# blind, another separate author, written during the round; scored once at its end, never
+# looked at): 92.5% / 1.7%.
 HELDOUT_LIMITS = {
     # development panels (a separate author, 2026-12-04; the rules and the clause score were
     # tuned on them): asserted tight
@@ -266,6 +268,7 @@ HELDOUT_LIMITS = {
     "heldout16_crisis": ("recall", 0.93),
     "heldout17_crisis": ("recall", 0.94),
     "heldout18_crisis": ("recall", 0.90),
+    "heldout19_crisis": ("recall", 0.91),
     "heldout_not_crisis": ("false_alarms", 0.05),
     "heldout2_not_crisis": ("false_alarms", 0.05),
     "heldout3_not_crisis": ("false_alarms", 0.10),
@@ -282,6 +285,7 @@ HELDOUT_LIMITS = {
     "heldout16_not_crisis": ("false_alarms", 0.07),
     "heldout17_not_crisis": ("false_alarms", 0.05),
     "heldout18_not_crisis": ("false_alarms", 0.05),
+    "heldout19_not_crisis": ("false_alarms", 0.04),
 }
 
 

@@ -10,6 +10,8 @@ from bot.retrieval.clinic_topic import moves_on_to_the_clinic
     ("how much does a session cost", "answer"),
     ("thanks. what are the side effects of the infusion", "answer"),
     ("does insurance ever pay for something like this", "answer"),
+    # suite 13: the knowledge's answer names every line (veterans: 988, then 1)
+    ("whats the veterans line", "answer"),
 ])
 def test_a_clinic_question_moves_on(text, kind):
     assert moves_on_to_the_clinic(text, kind)

@@ -5,6 +5,7 @@ import pytest
 from bot.safety.emergency import (
     EMERGENCY_TURNS,
     help_is_called,
+    hesitates_to_call,
     in_emergency,
     reached_crisis_line,
 )
@@ -57,6 +58,24 @@ def test_help_called_ends_it():
 ])
 def test_what_says_help_was_called(text, called):
     assert help_is_called(text) is called
+
+
+@pytest.mark.parametrize("text, called", [
+    ("ok ill call them", True),  # suite 13: after the Poison Control number
+    ("im going to call 911 now", True),
+    ("ill call them tomorrow to book", False),
+])
+def test_saying_one_will_call_now_counts(text, called):
+    assert help_is_called(text) is called
+
+
+@pytest.mark.parametrize("text, hesitant", [
+    ("i dont want to get in trouble for calling", True),  # suite 13: had opened the form
+    ("im scared to call 911", True),
+    ("i dont want to call the clinic, can i book here", False),
+])
+def test_fear_of_calling_for_help(text, hesitant):
+    assert hesitates_to_call(text) is hesitant
 
 
 @pytest.mark.parametrize("text, emergency", [

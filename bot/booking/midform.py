@@ -106,6 +106,12 @@ _NOT_SENT = re.compile(r"\bnot (?:sent|saved)\b|have not sent it|nothing (?:was|
                        r"haven't collected or saved", re.IGNORECASE)
 
 
+def form_ran(events: Iterable[Mapping[str, Any]], form: str) -> bool:
+    """True when ``form`` was started in this conversation (its request may not have been sent)."""
+    return any(event.get("event") == "active_loop" and event.get("name") == form
+               for event in events)
+
+
 def sent_reference(events: Iterable[Mapping[str, Any]]) -> str | None:
     """The reference number of the request this conversation last sent, when the latest form
     outcome was a stored request ("did it go through?" right after the confirmation); None

@@ -19,9 +19,17 @@ _CLINIC_TOPIC = re.compile(
     re.IGNORECASE)
 
 
+# A question about the crisis lines themselves ("whats the veterans line", suite 13): the
+# knowledge's answer names them all (veterans: 988, then 1), the follow-up names 988 only.
+_CRISIS_LINE_TOPIC = re.compile(
+    r"\b(?:veterans?|vets?|crisis|suicide|text|chat|help|hot) ?lines?\b|\blifeline\b|"
+    r"\bcrisis text\b|\bline for (?:veterans|vets)\b", re.IGNORECASE)
+
+
 def names_clinic_topic(text: str) -> bool:
-    """True when the message names the clinic's treatment, visits, costs or places."""
-    return bool(_CLINIC_TOPIC.search(text or ""))
+    """True when the message names the clinic's treatment, visits, costs or places, or asks
+    about the crisis lines."""
+    return bool(_CLINIC_TOPIC.search(text or "") or _CRISIS_LINE_TOPIC.search(text or ""))
 
 
 SHORT_MESSAGE_WORDS = 4

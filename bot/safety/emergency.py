@@ -38,7 +38,17 @@ _HELP_CALLED = re.compile(
     r"to the (?:er|hospital|emergency room)\b"
     # A bare "ok calling" / "calling now" / "on the phone with them" during an emergency.
     r"|^(?:(?:ok|okay|k|yes|yeah|yep|alright)\W*)?(?:i'?m |im |i am )?(?:calling|dialing|dialling|"
-    r"on the phone)(?: (?:now|rn|right now|them|with them|with 911|911|an ambulance))?\W*$")
+    r"on the phone)(?: (?:now|rn|right now|them|with them|with 911|911|an ambulance))?\W*$"
+    # "ok ill call them" after the Poison Control number (suite 13 had it open the booking form)
+    r"|\b(?:ill|i will|im going to|im gonna|going to|gonna) (?:call|ring|phone) (?:them|911|"
+    r"poison control|an ambulance|the ambulance|that number|the number|988)(?: now| right now| rn)?"
+    r"\W*$")
+# Fear of calling for help ("i dont want to get in trouble for calling"): the emergency reply
+# again, never the booking form the word "calling" drew the intent model to (suite 13).
+_HESITATES_TO_CALL = re.compile(
+    r"\b(?:trouble|arrested|in trouble|busted) for calling\b|\b(?:scared|afraid|nervous|worried|"
+    r"terrified) (?:to|of|about) call(?:ing)?\b|\b(?:dont|do not|dont really) want to call "
+    r"(?:911|them|an ambulance|the police|poison control)\b|\bcan i not call\b")
 
 
 # The crisis line reached ("ok i called 988", "texting the lifeline now", "talking to someone
@@ -96,6 +106,12 @@ def needs_emergency_reply(categories: tuple[str, ...], rules: tuple[str, ...], t
     emergency follow-ups) rather than the crisis reply: someone else's overdose or someone who
     cannot be woken, or an overdose the writer already took."""
     return someone_else_took_too_much(categories, rules) or took_too_much_already(categories, text)
+
+
+def hesitates_to_call(text: str) -> bool:
+    """True when the patient is afraid of calling for help ("i dont want to get in trouble for
+    calling"): they need the emergency reply again, not a consultation form."""
+    return any(_HESITATES_TO_CALL.search(form) for form in normalize_variants(text or ""))
 
 
 def help_is_called(text: str) -> bool:

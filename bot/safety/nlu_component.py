@@ -73,6 +73,7 @@ from bot.safety.crisis import (
 from bot.safety.emergency import (
     URGENT_INTENT,
     help_is_called,
+    hesitates_to_call,
     needs_emergency_reply,
     reached_crisis_line,
 )
@@ -270,10 +271,11 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
         elif medical.is_advice_request:
             _set_intent(message, MEDICAL_ADVICE_INTENT)
             decided_by = "rules"
-        elif (help_is_called(text) or reached_crisis_line(text)) and model_intent in (
+        elif (help_is_called(text) or reached_crisis_line(text) or hesitates_to_call(text)) \
+                and model_intent in (
                 SMALL_TALK_INTENTS | {"inform", "book_consultation", "correct_booking"}):
             # "ok I called them", "ok calling" (no call-back request): the answer action ends
-            # the emergency and says so.
+            # the emergency and says so; "scared to call" gets the emergency reply again.
             _set_intent(message, ASK_QUESTION_INTENT)
             decided_by = "rules"
         else:
