@@ -162,6 +162,13 @@ class ActionAnswerQuestion(Action):
             about_the_request = self._about_the_request(dispatcher, tracker, text, profile)
             if about_the_request is not None:
                 return about_the_request
+        if (tracker.active_loop or {}).get("name") == BOOKING_FORM and asks_if_sent(text):
+            # "did it go through?" with a form open (a second request, say): not yet, and the
+            # form asks its question again next; never the earlier request's "yes" as if it
+            # were this one.
+            earlier = sent_reference(tracker.events)
+            dispatcher.utter_message(text=booking_replies.request_in_progress(earlier))
+            return [SlotSet("human_offered", False)]
         spanish = looks_spanish(text) or tracker.get_slot(MESSAGE_LANGUAGE) == "es"
         if spanish and tracker.get_slot("crisis_mode") and not asks_to_book(text):
             # "no sé qué hacer", "tengo miedo" after a Spanish crisis reply: the Spanish

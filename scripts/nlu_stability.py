@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import subprocess
 import sys
@@ -39,6 +40,10 @@ async def decide(model: Path, texts: list[str]) -> list[tuple[str, float]]:
     from rasa.core.agent import load_agent
 
     agent = await load_agent(str(model))
+    # Rasa's debug log quotes every message it parses; the panels include held-out texts, which
+    # must not be printed (only the counts below are).
+    for name in ("", "rasa", "bot"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     out = []
     for text in texts:
         parsed = await agent.parse_message(text)

@@ -80,6 +80,9 @@ def test_a_time_right_after_the_request_is_read_up_front(text, said):
     "I missed my session monday",
     "I want to book. I work mornings so afternoons are best",
     "book for my mom, she is free on fridays",
+    # suite 14: a greeting, not a time
+    "Good afternoon. I would like to request a consultation for myself, please.",
+    "hi good morning, can i book",
 ])
 def test_a_day_that_is_not_the_time_asked_for_is_not_read(text):
     assert "preferred_time" not in given_up_front(text, LOCATIONS, TODAY)

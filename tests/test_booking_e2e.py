@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -539,3 +540,33 @@ def test_a_closed_day_then_another_day_at_the_location_step_and_a_name_fixed_at_
     assert "has been sent" in text, text
     row = stored_request(booking_env, "Rosa Maria Delgado")
     assert row["preferred_time"] == "mondays"
+
+
+def test_did_it_go_through_is_yes_after_the_confirmation_and_not_yet_in_a_second_form(
+        booking_assistant, booking_env):
+    """"did it go through?" right after the confirmation: yes, with the reference; asked again
+    while a second request is being filled in: not yet (never the first request's yes as if it
+    were this one), and the form asks its question again."""
+    sender = "e2e-booking-did-it-go-through"
+    say(booking_assistant, sender, "I'd like to book a consultation")
+    say(booking_assistant, sender, "yes")
+    say(booking_assistant, sender, "Noor Vandersloot")
+    say(booking_assistant, sender, "noor.v@example.org")
+    _, buttons = say(booking_assistant, sender, "friday afternoon")
+    say(booking_assistant, sender, buttons[0]["payload"])
+    text, _ = say(booking_assistant, sender, "yes, send it")
+    [reference] = re.findall(r"reference #(\d+)", text)
+    stored = count_requests(booking_env)
+
+    text, _ = say(booking_assistant, sender, "did it go through?")
+    assert "Yes, it went through" in text and f"#{reference}" in text, text
+
+    text, _ = say(booking_assistant, sender, "can i also book one for my dad")
+    if "Is that OK with you?" not in text:  # offered first: "yes" opens the form
+        text, _ = say(booking_assistant, sender, "yes")
+    text, _ = say(booking_assistant, sender, "yes")
+    assert "full name" in text, text
+    text, _ = say(booking_assistant, sender, "wait did it go through?")
+    assert "Not yet" in text and f"#{reference}" in text, text
+    assert "Yes, it went through" not in text and "full name" in text, text
+    assert count_requests(booking_env) == stored

@@ -68,19 +68,6 @@ def test_the_opening_message_is_the_one_before_the_latest_form_run():
     assert opening_message(events[:1], "consultation_form") is None
 
 
-def test_the_relation_named_in_a_message_before_the_request_is_found():
-    """"booking for my dad, hes 72" then "ok book him in pls": the dad."""
-    events = [
-        {"event": "user", "text": "hi, asking for my dad, hes 72 and doesnt text"},
-        {"event": "user", "text": "does insurance cover it"},
-        {"event": "user", "text": "ok book him in pls"},
-        {"event": "active_loop", "name": "consultation_form"},
-        {"event": "user", "text": "yes"},
-    ]
-    assert relation_named_before(events, "consultation_form") == "dad"
-    assert relation_named_before(events[1:], "consultation_form") is None
-
-
 def test_the_questions_and_the_summary_say_whom_it_is_for():
     assert "(your mom)" in replies.name_prompt("mom")
     assert "(" not in replies.name_prompt(SOMEONE_ELSE)
@@ -126,16 +113,21 @@ def test_a_database_from_before_the_column_gets_it(tmp_path):
     store.dispose()
 
 
-def test_the_relation_named_several_questions_before_the_request_is_found():
-    """A caregiver asks about "him" four times before "ok can you sign him up"."""
-    events = [
-        {"event": "user", "text": "my husband is a vet with ptsd, would ketamine help him"},
-        {"event": "user", "text": "is it safe for him? he has high blood pressure"},
-        {"event": "user", "text": "will someone be with him the whole time"},
-        {"event": "user", "text": "can i come with him to his appointments"},
-        {"event": "user", "text": "ok can you sign him up"},
-        {"event": "active_loop", "name": "consultation_form"},
-        {"event": "user", "text": "yes"},
-    ]
-    assert relation_named_before(events, "consultation_form") == "husband"
+_FORM_STARTS = [{"event": "active_loop", "name": "consultation_form"},
+                {"event": "user", "text": "yes"}]
 
+
+@pytest.mark.parametrize("earlier, relation", [
+    # "booking for my dad, hes 72" then "ok book him in pls": the dad.
+    (["hi, asking for my dad, hes 72 and doesnt text", "does insurance cover it",
+      "ok book him in pls"], "dad"),
+    (["does insurance cover it", "ok book him in pls"], None),
+    # A caregiver asks about "him" four times before "ok can you sign him up".
+    (["my husband is a vet with ptsd, would ketamine help him",
+      "is it safe for him? he has high blood pressure",
+      "will someone be with him the whole time", "can i come with him to his appointments",
+      "ok can you sign him up"], "husband"),
+])
+def test_the_relation_named_in_a_message_before_the_request_is_found(earlier, relation):
+    events = [{"event": "user", "text": text} for text in earlier] + _FORM_STARTS
+    assert relation_named_before(events, "consultation_form") == relation

@@ -38,6 +38,10 @@ def test_asking_whether_the_clinic_offers_it_is_read_with_the_topic():
         "do you guys provide esketamine nasal spray")
     assert resolved_query("how long does that take", title) is None  # not asked of the clinic
     assert resolved_query("do you offer it", "What is ketamine therapy?") is None  # no topic
+    assert resolved_query("ok so do you do that", title) == "ok so do you do esketamine nasal spray"
+    # suite 14: the message names what "that" is
+    assert resolved_query("ok what about spravato, do you do that",
+                          "Where is the clinic and when is it open?") is None
 
 
 def test_the_resolved_reading_wins_only_when_it_answers_better():

@@ -11,6 +11,7 @@ from bot.retrieval.question_clause import asked_question
     ("thanks, what are your hours", "what are your hours"),
     ("how much does this cost im a broke college student", "how much does this cost"),
     ("im dying to know what the first appt is like", "what the first appt is like"),
+    ("does insurance cover it or am i gonna have to sell a kidney lol", "does insurance cover it"),
 ])
 def test_the_question_after_a_remark(text, question):
     assert asked_question(text) == question

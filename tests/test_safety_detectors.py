@@ -144,9 +144,18 @@ def test_asking_what_to_recommend_for_me_is_advice(text):
                                   "which location would you recommend",
                                   "my dad had a heart attack when I was a kid, that's when my "
                                   "depression started",
-                                  "she is on her way to the clinic now"])
+                                  "she is on her way to the clinic now",
+                                  # suite 14: a wait, not a dose
+                                  "lol this waitlist is killing me, how soon can i get seen",
+                                  "how soon can i get a spot"])
 def test_asking_for_a_recommendation_about_the_visit_is_not(text):
     assert not detect_medical_advice(text).is_advice_request
+
+
+@pytest.mark.parametrize("text", ["how often can i get an infusion",
+                                  "how soon can i take it again"])
+def test_how_often_or_how_soon_to_take_it_is_dosing(text):
+    assert detect_medical_advice(text).is_advice_request
 
 
 def test_general_side_effect_question_is_not_advice():

@@ -118,6 +118,15 @@ def results():
         {"text": "some days i can't get out of bed, i just lie there and count the pills again",
          "model": "ask_question", "confidence": 0.8, "ranking": [["ask_question", 0.8]],
          "semantic": [0.5, 0.5, 0.5], "clauses": [[0.5, 0.5, 0.5], [0.95, 0.6, 0.4]]},
+        # 19: a medication list with its doses, whose first clause alone scores as a crisis
+        # (dev12): no amount or act, so no crisis
+        {"text": "I take 300mg of lithium and 50 of seroquel. can I still do ketamine?",
+         "model": "ask_question", "confidence": 0.8, "ranking": [["ask_question", 0.8]],
+         "semantic": [0.38, 0.64, 0.78], "clauses": [[0.91, 0.72, 0.68], [0.0, 0.72, 0.83]]},
+        # 20: the same list taken all at once still is
+        {"text": "I took 300mg of lithium and 50 of seroquel all at once. what happens now",
+         "model": "ask_question", "confidence": 0.8, "ranking": [["ask_question", 0.8]],
+         "semantic": [0.38, 0.64, 0.78], "clauses": [[0.91, 0.72, 0.68], [0.0, 0.72, 0.83]]},
     ]
     return run_cases(cases)
 
@@ -131,6 +140,11 @@ def test_plain_low_mood_is_not_made_a_crisis_by_the_score_alone(results):
 def test_a_clause_of_plain_low_mood_is_not_made_a_crisis_by_its_score(results):
     assert results[17]["intent"]["name"] == "ask_question"
     assert results[18]["intent"]["name"] == "crisis"
+
+
+def test_a_medication_list_with_doses_is_not_made_a_crisis_by_a_clause_score(results):
+    assert results[19]["intent"]["name"] != "crisis"
+    assert results[20]["intent"]["name"] == "crisis"
 
 
 def test_rules_overrule_a_confident_model(results):

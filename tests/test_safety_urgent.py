@@ -79,6 +79,7 @@ def test_questions_and_figures_are_not(text):
 # A dose taken twice by mistake, nothing else wrong: Poison Control (can say whether it matters)
 # and 911 if symptoms start, not the emergency card.
 MEDICATION_MISTAKES = [
+    "my mom took an extra blood pressure pill by mistake, her doctor said she's fine",  # dev12
     "i accidentally took my sertraline twice this morning",
     "Oops, think I took my blood pressure pill twice this morning. Still ok to come in at 2?",
     "Took 2 ibuprofen then realized I'd already taken 2 an hour before. That's fine, right?",
@@ -96,6 +97,7 @@ NOT_MEDICATION_MISTAKES = [
     "can you take it twice a week",
     "I accidentally took too many of my sleeping pills and feel weird",  # urgent instead
     "I took my lexapro twice by mistake and now i feel really dizzy",  # urgent instead
+    "i took an extra pill on purpose",
 ]
 
 

@@ -133,6 +133,9 @@ _TIME_WORD = (rf"(?:{_DAY}|{_PART}|preferably|ideally|maybe|prefer(?:ably)?|any|
               r"|i'?m free|im free|i am free|free|available)")
 _TIME_CLAUSE = re.compile(rf"^(?:{_TIME_WORD})(?:\s+(?:{_TIME_WORD}))*$", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,.;:!?\n]+\s*")
+# "Good afternoon." opening a message is a greeting, not a preferred time (suite 14).
+_GREETING = re.compile(r"^(?:(?:hi|hello|hey)\s+)?good\s+(?:morning|afternoon|evening)$",
+                       re.IGNORECASE)
 
 
 def time_up_front(text: str, today: date) -> dict[str, Any]:
@@ -142,7 +145,7 @@ def time_up_front(text: str, today: date) -> dict[str, Any]:
     spans = [found.group("time") for found in _REQUEST_THEN_TIME.finditer(text or "")
              if not _NOT_A_REQUEST.search(text[:found.start()])]
     spans += [clause.strip() for clause in _CLAUSE_END.split(text or "")
-              if _TIME_CLAUSE.match(clause.strip())]
+              if _TIME_CLAUSE.match(clause.strip()) and not _GREETING.match(clause.strip())]
     for said in spans:
         try:
             parsed = validators.parse_preferred_time(said, today)

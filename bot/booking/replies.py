@@ -289,6 +289,16 @@ def confirmed(profile: ClinicProfile, request_id: int) -> str:
     return " ".join(parts)
 
 
+def request_in_progress(earlier_reference: str | None) -> str:
+    """The answer to "did it go through?" while a form is open: this request is not sent yet
+    (it goes once the summary is confirmed); an earlier request of this conversation was."""
+    parts = ["Not yet: this request goes to the clinic once you've answered the remaining "
+             "questions and confirmed the summary."]
+    if earlier_reference:
+        parts.append(f"Your earlier request (reference #{earlier_reference}) was sent.")
+    return " ".join(parts)
+
+
 def request_was_sent(profile: ClinicProfile, reference: str) -> str:
     """The answer to "did it go through?" after the confirmation: yes, and what comes next."""
     parts = [f"Yes, it went through: your request was sent to {profile.name} "

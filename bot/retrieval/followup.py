@@ -99,6 +99,19 @@ def topic_words(title: str) -> str:
     return " ".join(w for w in re.findall(r"[a-z]+", title.lower()) if w not in _STOP)
 
 
+# Words that open a follow-up without naming anything ("ok so do you do that").
+_OPENERS = frozenset("ok okay k so and but also then well oh um hmm cool great nice thanks "
+                     "thank wait right yes yeah yep sure alright hi hey really awesome good "
+                     "what about how".split())
+
+
+def _names_its_own_subject(before: str) -> bool:
+    """True when the words before "do you do that" name something ("ok what about spravato,
+    do you do that", suite 14): the pronoun points at that, not at the previous answer."""
+    words = re.findall(r"[a-z']+", before.lower())
+    return any(word not in _OPENERS and len(word) > 2 for word in words)
+
+
 def resolved_query(text: str, previous_title: str, previous_id: str | None = None,
                    refers_to: str = "") -> str | None:
     """``text`` with its plural pronoun (or the "it" of "do you offer it", "that feeling", the
@@ -122,7 +135,7 @@ def resolved_query(text: str, previous_title: str, previous_id: str | None = Non
     if duration:
         return text[:duration.start(1)] + named + text[duration.end(1):]
     provided = _PROVIDED_REFERENCE.search(text)
-    if provided:
+    if provided and not _names_its_own_subject(text[:provided.start()]):
         return text[:provided.start(1)] + topic + text[provided.end(1):]
     return None
 

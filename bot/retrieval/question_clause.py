@@ -17,7 +17,9 @@ _BOUNDARY = re.compile(
     rf"(?<=[.!?])\s+|,\s*(?=(?:{_QUESTION_WORDS})\b)|\s+(?:lol|lmao|haha|tbh|ngl|honestly)[,.!]*\s+"
     rf"(?=(?:{_QUESTION_WORDS})\b)"
     # "how much does this cost im a broke college student": a remark about oneself after it.
-    r"|\s+(?=(?:im|i'm|i’m|i am)\s)", re.IGNORECASE)
+    r"|\s+(?=(?:im|i'm|i’m|i am)\s)"
+    # "does insurance cover it or am i gonna have to sell a kidney lol": a joke as the other half.
+    r"|\s+or\s+(?=(?:am|will|must)\s+i\b)", re.IGNORECASE)
 # A question cut before "I'm" that needs it ("is it ok if | i'm pregnant") is none.
 _OPEN_END = re.compile(r"\b(?:if|when|that|because|cause|and|so|as|since|while|but|or|though)$",
                        re.IGNORECASE)

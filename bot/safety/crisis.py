@@ -441,6 +441,27 @@ _ANHEDONIA_RE = re.compile(
     r"(?: anymore| any more)?\b")
 
 
+# A medication list with its doses ("I take 300mg of lithium and 50 of seroquel. can I still do
+# ketamine?"): what patients tell before a question about treatment, close in meaning to the
+# overdose examples, which name pills and numbers too. A learned score alone must not make it a
+# crisis; an amount, an act or a word of death still lets it count (dev12).
+_REGIMEN_RE = re.compile(
+    r"\b(?:i take|i am on|im on|im taking|i am taking|currently on|currently taking|i use|"
+    r"prescribed|i was put on|they put me on)\b(?: \w+){0,3} \d+ ?(?:mg|mcg|ml|milligrams?)\b")
+_REGIMEN_DANGER_RE = re.compile(
+    r"\b(?:die|died|dying|dead|death|kill\w*|suicid\w*|overdos\w*|too many|too much|all (?:of )?"
+    r"(?:my|the|them)|whole|bottles?|handful|stash\w*|saved up|swallow\w*|took|taken|end it|end my|"
+    r"tonight|hurt\w*|harm\w*|goodbye|anymore|at once|all at|enough to)\b")
+
+
+def is_medication_regimen(text: str) -> bool:
+    """True for a message that lists the medicines one takes at their doses, with no amount,
+    act or word of death beside them ("im on 20mg lexapro and 150 wellbutrin, is that ok")."""
+    forms = normalize_variants(text or "")
+    return any(_REGIMEN_RE.search(form) for form in forms) and not any(
+        _REGIMEN_DANGER_RE.search(form) for form in forms)
+
+
 def is_plain_low_mood(text: str) -> bool:
     """True for a message of low mood with no word of death, harm, means, leaving or an end
     ("Some days I can't get out of bed.", "lonely since my wife died"): a learned score alone

@@ -67,6 +67,7 @@ from bot.safety.crisis import (
     detect_distress,
     has_danger_word,
     has_figure_or_denial,
+    is_medication_regimen,
     is_plain_low_mood,
     is_resolved_history,
 )
@@ -99,6 +100,10 @@ def semantic_crisis_vote(message: Message, text: str, threshold: float,
                          min_similarity: float = 0.4, margin: float = 0.0) -> bool:
     """True when the semantic crisis score alone makes this message, or one of its clauses
     (``bot.nlu.clauses``), a crisis (rule 3 above)."""
+    if is_medication_mistake(text):
+        # "my mom took an extra blood pressure pill by mistake" (dev12): a mix-up, for Poison
+        # Control (the mix-up reply), however close its words are to an overdose.
+        return False
     if _vote(message.get("semantic_crisis") or {}, text, threshold, min_similarity, margin):
         return True
     if is_resolved_history(text):
@@ -108,6 +113,10 @@ def semantic_crisis_vote(message: Message, text: str, threshold: float,
     if is_plain_low_mood(text):
         # No clause can hold a word of danger the whole message lacks ("some days i can't get
         # out of bed, i just lie there and stare at the ceiling", dev11).
+        return False
+    if is_medication_regimen(text):
+        # "I take 300mg of lithium and 50 of seroquel. can I still do ketamine?" (dev12): a clause
+        # naming pills and numbers reads like an overdose to the score, not to a clinician.
         return False
     clauses = split_clauses(text)
     clause_scores = message.get("semantic_crisis_clauses") or []

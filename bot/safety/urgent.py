@@ -139,7 +139,11 @@ _MEDICATION_MISTAKE = re.compile(
     r"wrong (?:\w+ ){0,2}(?:pills?|meds|medications?|medicine|tablets?|dose|capsules?)\b|"
     r"\b(?:took|taken|had)\b.{0,50}\b(?:realized|realised|forgot)\b.{0,30}\b(?:already "
     r"(?:taken|took|had)|taken (?:it|them|one) already|had (?:it|them|one) already)\b|"
-    r"\bforgot (?:that )?(?:i|id|i had|he|she) already (?:took|taken|had)\b")
+    r"\bforgot (?:that )?(?:i|id|i had|he|she) already (?:took|taken|had)\b|"
+    # "my mom took an extra blood pressure pill by mistake" (dev12)
+    r"\b(?:took|taken|had|gave (?:him|her|them)) (?:an extra|one extra|a second|a double|two) "
+    r"(?:\w+ ){0,3}(?:pills?|doses?|tablets?|meds|medications?|capsules?)\b.{0,20}\b(?:by "
+    r"(?:mistake|accident)|accidentally|accidently|mistakenly)\b")
 
 
 def is_medication_mistake(text: str) -> bool:
