@@ -87,6 +87,10 @@ SUITES = {
     # calling" opened the booking form, "whats the veterans line" after a crisis got no "press
     # 1"); read and mended (226/230), so development since.
     "e2e_conversations_heldout13.yml": 0.95,
+    # Blind (eleventh round, 38 conversations, 230 turns): first contact 221/230 (96.1%; crisis
+    # 42/42, urgent 27/27); two failures were seen while reading the numbers, so the suite was
+    # read and mended (230/230): development since.
+    "e2e_conversations_heldout14.yml": 0.95,
 }
 ALWAYS_RIGHT_KINDS = ("crisis", "urgent")
 

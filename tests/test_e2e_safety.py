@@ -252,6 +252,11 @@ HELDOUT_LIMITS = {
     "dev10_not_crisis": ("false_alarms", 0.03),
     "dev11_crisis": ("recall", 0.98),
     "dev11_not_crisis": ("false_alarms", 0.04),
+    # eleventh round: dev12 90.0% / 3.0% at first contact, dev13 87.0% / 8.0%
+    "dev12_crisis": ("recall", 0.98),
+    "dev12_not_crisis": ("false_alarms", 0.03),
+    "dev13_crisis": ("recall", 0.98),
+    "dev13_not_crisis": ("false_alarms", 0.03),
     "heldout_crisis": ("recall", 0.98),
     "heldout2_crisis": ("recall", 0.98),
     "heldout3_crisis": ("recall", 0.90),
@@ -269,6 +274,7 @@ HELDOUT_LIMITS = {
     "heldout17_crisis": ("recall", 0.94),
     "heldout18_crisis": ("recall", 0.90),
     "heldout19_crisis": ("recall", 0.91),
+    "heldout20_crisis": ("recall", 0.92),  # first contact 94.2% (eleventh round)
     "heldout_not_crisis": ("false_alarms", 0.05),
     "heldout2_not_crisis": ("false_alarms", 0.05),
     "heldout3_not_crisis": ("false_alarms", 0.10),
@@ -286,6 +292,7 @@ HELDOUT_LIMITS = {
     "heldout17_not_crisis": ("false_alarms", 0.05),
     "heldout18_not_crisis": ("false_alarms", 0.05),
     "heldout19_not_crisis": ("false_alarms", 0.04),
+    "heldout20_not_crisis": ("false_alarms", 0.05),  # first contact 3.3%
 }
 
 

@@ -127,6 +127,10 @@ def results():
         {"text": "I took 300mg of lithium and 50 of seroquel all at once. what happens now",
          "model": "ask_question", "confidence": 0.8, "ranking": [["ask_question", 0.8]],
          "semantic": [0.38, 0.64, 0.78], "clauses": [[0.91, 0.72, 0.68], [0.0, 0.72, 0.83]]},
+        # 21: leftover pills to get rid of, with a crisis-high score on the whole message (dev13)
+        {"text": "I have about 60 leftover oxycodone from my knee surgery. What's the safest way "
+                 "to get rid of them?", "model": "ask_question", "confidence": 0.8,
+         "ranking": [["ask_question", 0.8]], "semantic": [0.9, 0.62, 0.45]},
     ]
     return run_cases(cases)
 
@@ -145,6 +149,7 @@ def test_a_clause_of_plain_low_mood_is_not_made_a_crisis_by_its_score(results):
 def test_a_medication_list_with_doses_is_not_made_a_crisis_by_a_clause_score(results):
     assert results[19]["intent"]["name"] != "crisis"
     assert results[20]["intent"]["name"] == "crisis"
+    assert results[21]["intent"]["name"] != "crisis"
 
 
 def test_rules_overrule_a_confident_model(results):

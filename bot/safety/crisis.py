@@ -442,12 +442,17 @@ _ANHEDONIA_RE = re.compile(
 
 
 # A medication list with its doses ("I take 300mg of lithium and 50 of seroquel. can I still do
-# ketamine?"): what patients tell before a question about treatment, close in meaning to the
+# ketamine?") or leftover pills to get rid of: what patients tell, close in meaning to the
 # overdose examples, which name pills and numbers too. A learned score alone must not make it a
 # crisis; an amount, an act or a word of death still lets it count (dev12).
 _REGIMEN_RE = re.compile(
     r"\b(?:i take|i am on|im on|im taking|i am taking|currently on|currently taking|i use|"
-    r"prescribed|i was put on|they put me on)\b(?: \w+){0,3} \d+ ?(?:mg|mcg|ml|milligrams?)\b")
+    r"prescribed|i was put on|they put me on|ive been on|i have been on|ive been taking|i have "
+    r"been taking)\b(?: \w+){0,3} \d+ ?(?:mg|mcg|ml|milligrams?)\b"
+    # leftover pills to get rid of ("60 leftover oxycodone from my surgery, safest way to get rid
+    # of them?", dev13)
+    r"|\b(?:get rid of|dispose of)(?! (?:myself|me|it all|everything|my life|this life))\b|"
+    r"\b(?:disposal|throw (?:them|those) (?:away|out)|drop (?:them|those) off|take ?back)\b")
 _REGIMEN_DANGER_RE = re.compile(
     r"\b(?:die|died|dying|dead|death|kill\w*|suicid\w*|overdos\w*|too many|too much|all (?:of )?"
     r"(?:my|the|them)|whole|bottles?|handful|stash\w*|saved up|swallow\w*|took|taken|end it|end my|"
@@ -455,8 +460,9 @@ _REGIMEN_DANGER_RE = re.compile(
 
 
 def is_medication_regimen(text: str) -> bool:
-    """True for a message that lists the medicines one takes at their doses, with no amount,
-    act or word of death beside them ("im on 20mg lexapro and 150 wellbutrin, is that ok")."""
+    """True for a message that lists the medicines one takes at their doses, or asks how to get
+    rid of leftover ones, with no act or word of death beside them ("im on 20mg lexapro and 150
+    wellbutrin, is that ok")."""
     forms = normalize_variants(text or "")
     return any(_REGIMEN_RE.search(form) for form in forms) and not any(
         _REGIMEN_DANGER_RE.search(form) for form in forms)

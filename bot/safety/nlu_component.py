@@ -100,9 +100,11 @@ def semantic_crisis_vote(message: Message, text: str, threshold: float,
                          min_similarity: float = 0.4, margin: float = 0.0) -> bool:
     """True when the semantic crisis score alone makes this message, or one of its clauses
     (``bot.nlu.clauses``), a crisis (rule 3 above)."""
-    if is_medication_mistake(text):
-        # "my mom took an extra blood pressure pill by mistake" (dev12): a mix-up, for Poison
-        # Control (the mix-up reply), however close its words are to an overdose.
+    if is_medication_mistake(text) or is_medication_regimen(text):
+        # "my mom took an extra blood pressure pill by mistake", "I take 300mg of lithium and 50
+        # of seroquel. can I still do ketamine?" (dev12), leftover pills to get rid of (dev13):
+        # pills and numbers read like an overdose to the score, not to a clinician. The rules
+        # still read every such message.
         return False
     if _vote(message.get("semantic_crisis") or {}, text, threshold, min_similarity, margin):
         return True
@@ -113,10 +115,6 @@ def semantic_crisis_vote(message: Message, text: str, threshold: float,
     if is_plain_low_mood(text):
         # No clause can hold a word of danger the whole message lacks ("some days i can't get
         # out of bed, i just lie there and stare at the ceiling", dev11).
-        return False
-    if is_medication_regimen(text):
-        # "I take 300mg of lithium and 50 of seroquel. can I still do ketamine?" (dev12): a clause
-        # naming pills and numbers reads like an overdose to the score, not to a clinician.
         return False
     clauses = split_clauses(text)
     clause_scores = message.get("semantic_crisis_clauses") or []
