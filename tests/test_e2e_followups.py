@@ -38,3 +38,21 @@ def test_of_two_questions_the_one_the_knowledge_answers_is_answered(assistant):
                                  "would I need someone to watch the baby during it? how long "
                                  "does a session take"))
     assert "45 minutes to an hour" in reply and "don't know" in reply, reply
+
+
+@pytest.mark.parametrize("first, follow, expected, unexpected", [
+    # what comes after the course is the maintenance answer, not "I don't know"
+    ("how many sessions will i need", "and after that?", "maintenance sessions", "don't know"),
+    # "is that covered too" after insurance stays on coverage, not on what the spray is
+    ("does insurance cover it", "and the nasal spray, is that covered too?",
+     "insurance coverage", "FDA approval"),
+    # "X, do you do that" names its own subject, not the previous answer's (suite 14)
+    ("where are you located", "ok what about spravato, do you do that", "esketamine",
+     "sees patients at these locations"),
+])
+def test_a_follow_up_is_read_with_the_topic_it_points_to(assistant, first, follow, expected,
+                                                         unexpected):
+    sender = f"followup-{uuid.uuid4().hex[:8]}"
+    assistant.send(sender, first)
+    text = _text(assistant.send(sender, follow))
+    assert expected in text and unexpected not in text, text

@@ -44,6 +44,15 @@ def test_asking_whether_the_clinic_offers_it_is_read_with_the_topic():
                           "Where is the clinic and when is it open?") is None
 
 
+def test_what_comes_after_the_topic_is_read_with_it():
+    title = "How many sessions will I need?"
+    assert resolved_query("and after that?", title, "course_of_treatment") == (
+        "and after course of treatment?")
+    assert resolved_query("what happens after that", title, "course_of_treatment") == (
+        "what happens after course of treatment")
+    assert resolved_query("can i drive after that session", title) is None
+
+
 def test_the_resolved_reading_wins_only_when_it_answers_better():
     answer = lambda score: SimpleNamespace(kind="answer", best=SimpleNamespace(score=score))  # noqa: E731
     none = SimpleNamespace(kind="none", best=None)

@@ -47,6 +47,9 @@ _DEMONSTRATIVE_NOUN = re.compile(
 _DURATION_REFERENCE = re.compile(
     r"\b(that|it)\s+(?:usually\s+|normally\s+|typically\s+)?(?:last|lasts|wear\s+off|wears\s+off|"
     r"go\s+away|goes\s+away|pass|passes|stop|stops)\b", re.IGNORECASE)
+# "and after that?" after the course of treatment: what comes after the thing just described.
+_AFTER_REFERENCE = re.compile(r"^(?:and |so |ok |okay )?(?:then )?(?:what )?(?:about |happens )?"
+                              r"after (that|this|it)\b", re.IGNORECASE)
 # Nine words ("How long do they usually last after a session?", the ninth review) is still a
 # follow-up; the eval sets are all shorter, so 8 -> 10 changed none of them.
 MAX_WORDS = 10
@@ -134,6 +137,9 @@ def resolved_query(text: str, previous_title: str, previous_id: str | None = Non
     duration = _DURATION_REFERENCE.search(text)
     if duration:
         return text[:duration.start(1)] + named + text[duration.end(1):]
+    after = _AFTER_REFERENCE.search(text)
+    if after:
+        return text[:after.start(1)] + named + text[after.end(1):]
     provided = _PROVIDED_REFERENCE.search(text)
     if provided and not _names_its_own_subject(text[:provided.start()]):
         return text[:provided.start(1)] + topic + text[provided.end(1):]
