@@ -23,7 +23,7 @@ from bot.booking.midform import (
     form_ran,
     sent_reference,
 )
-from bot.booking.request_words import asks_only_to_book, asks_to_book
+from bot.booking.request_words import asks_for_a_pause, asks_only_to_book, asks_to_book
 from bot.booking.slots import FORM as BOOKING_FORM
 from bot.booking.slots import REQUEST_INTERRUPTED
 from bot.config import load_clinic, load_retrieval_settings
@@ -38,7 +38,7 @@ from bot.retrieval.answer_log import (
     unavailable_record,
 )
 from bot.retrieval.choices import pick_offered
-from bot.retrieval.clinic_topic import moves_on_to_the_clinic
+from bot.retrieval.clinic_topic import moves_on_to_the_clinic, still_about_the_crisis
 from bot.retrieval.feelings import shares_how_they_feel
 from bot.retrieval.followup import asks_to_repeat, previous_entry, reads_better, resolved_query
 from bot.retrieval.question_clause import asked_question
@@ -127,11 +127,20 @@ class ActionAnswerQuestion(Action):
                        profile.locations):
             # The form asked a question and this answers it: the form takes it, nothing to say.
             return []
+        if asks_for_a_pause(text):
+            # "hold on let me check with my wife first" (review 14): the request stays open and
+            # nothing is sent; outside a form, just a moment's patience.
+            if (tracker.active_loop or {}).get("name") == BOOKING_FORM:
+                dispatcher.utter_message(text=booking_replies.paused())
+            else:
+                dispatcher.utter_message(response="utter_no_problem")
+            return []
         if risk_is_back(tracker.events, text):
             # "not totally true, I started again this week" after a self-harm history.
             logger.info("a risk from earlier in the conversation is back: crisis resources")
             return await self._reply_crisis(dispatcher, tracker, profile, "risk_back")
-        help_called = help_is_called(text) and bool(tracker.get_slot(EMERGENCY_SLOT))
+        help_called = help_is_called(text) and bool(
+            tracker.get_slot(EMERGENCY_SLOT) or tracker.get_slot("crisis_mode"))
         if help_called:
             dispatcher.utter_message(response="utter_help_on_the_way")
         if in_emergency(tracker.events):
@@ -240,7 +249,7 @@ class ActionAnswerQuestion(Action):
             # a message read as a booking request).
             dispatcher.utter_message(response="utter_crisis_booking")
             return [FollowupAction("consultation_form")]
-        if help_called and decision.kind != "answer":
+        if help_called and (decision.kind != "answer" or still_about_the_crisis(text)):
             return [SlotSet("human_offered", False)]  # the acknowledgement says it all
         how_to_book_answer = decision.kind == "answer" and decision.best is not None and (
             decision.best.id == HOW_TO_BOOK_ENTRY)

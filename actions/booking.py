@@ -68,6 +68,13 @@ def keep_for_retry(attempt_key: str) -> list[EventType]:
     return [SlotSet(ATTEMPT_SLOT, attempt_key), SlotSet("booking_review", None), ActiveLoop(FORM)]
 
 
+def _says_yes(tracker: Tracker) -> bool:
+    """True when the latest message is the yes button (its payload, also an SMS option number
+    turned into it) or a typed yes ("yes, send it"), not only a message the NLU read as one."""
+    text = ((tracker.latest_message or {}).get("text") or "").strip()
+    return text.startswith("/") or validators.read_yes_no(text) is True
+
+
 def _contact_alone(text: str) -> validators.Contact | None:
     """The phone number or e-mail a message gives when it gives no name ("my number is
     847-555-0133"); None otherwise."""
@@ -354,6 +361,11 @@ class ValidateConsultationForm(FormValidationAction):
         if answered is not None:
             return {**answered, "booking_review": None}
         retrying = bool(tracker.get_slot(ATTEMPT_SLOT))
+        if value == "submit" and not _says_yes(tracker):
+            # Sending needs a yes the patient gave: the button, or a typed yes. "more" (an SMS
+            # patient asking for the rest, review 14) read as agreement must not send it.
+            dispatcher.utter_message(text=replies.invalid_reply("review_unclear"))
+            return {"booking_review": None}
         if value == "submit":
             return {"booking_review": "submit"}
         if retrying and (value == "change" or _latest_intent(tracker) == "goodbye"):

@@ -60,6 +60,16 @@ def main(results: Path) -> None:
             f"  {threshold:.1f}      {right / len(rows):.3f}        {lost:3d}"
             f"                            {over:3d}"
         )
+    # The crisis reply and the emergency reply both give help now (988 and 911); the panels
+    # count either as the crisis reply (bot/safety/panels.py). Reported beside, not instead.
+    help_now = sum(_help_now(route(r["intent"])) == _help_now(route(r["intent_prediction"]["name"]))
+                   for r in rows)
+    print(f"routing accuracy, crisis and urgent_medical as one route (help now): "
+          f"{help_now / len(rows):.3f}")
+
+
+def _help_now(destination: str) -> str:
+    return "help_now" if destination in {"crisis", "urgent_medical"} else destination
 
 
 _AVERAGES = {"accuracy", "macro avg", "weighted avg", "micro avg"}

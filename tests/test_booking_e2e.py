@@ -570,3 +570,24 @@ def test_did_it_go_through_is_yes_after_the_confirmation_and_not_yet_in_a_second
     assert "Not yet" in text and f"#{reference}" in text, text
     assert "Yes, it went through" not in text and "full name" in text, text
     assert count_requests(booking_env) == stored
+
+
+def test_only_a_yes_sends_and_a_pause_keeps_the_request(booking_assistant, booking_env):
+    """Review 14: "more" at the summary sent the request, "hold on let me check with my wife
+    first" deleted it, and "Very good. I consent." got "I don't know"."""
+    sender = "e2e-booking-pause"
+    say(booking_assistant, sender, "I'd like to book a consultation")
+    text, _ = say(booking_assistant, sender, "Very good. I consent.")
+    assert "full name" in text, text
+    say(booking_assistant, sender, "Margaret Ellison")
+    say(booking_assistant, sender, "217-555-0143")
+    _, buttons = say(booking_assistant, sender, "Tuesday mornings")
+    text, _ = say(booking_assistant, sender, buttons[0]["payload"])
+    assert "Shall I send it" in text, text
+    stored = count_requests(booking_env)
+    text, _ = say(booking_assistant, sender, "more")
+    assert "has been sent" not in text and count_requests(booking_env) == stored, text
+    text, _ = say(booking_assistant, sender, "hold on let me check with my wife first")
+    assert "nothing is sent until you say so" in text and "has been saved" not in text, text
+    text, _ = say(booking_assistant, sender, "ok she says yes, send it")
+    assert "has been sent" in text and count_requests(booking_env) == stored + 1, text

@@ -87,6 +87,9 @@ def test_lets_book_and_sign_me_up_are_booking_requests(text, asks):
     ("we set it up for my son last year, he liked it", False),
     ("its slowing down now. can i still become a patient at your clinic after this", True),
     ("if i book do you keep my phone number forever", False),  # review 12: a question
+    ("can we keep going with the booking", True),  # review 14, after a crisis stopped the form
+    ("ok. can yall still see me", True),  # review 14, after a crisis reply
+    ("can you see me if i am on lithium", False),
 
     ("setting up my new phone for my mom", False),
 ])
@@ -130,3 +133,17 @@ def test_a_question_after_but_or_wait_needs_no_question_mark(text, question):
 def test_a_booking_request_that_asks_nothing_else(text, only):
     assert asks_only_to_book(text) is only
 
+
+
+@pytest.mark.parametrize("text, pause", [
+    ("hold on let me check with my wife first", True),  # review 14: it had deleted the request
+    ("one sec", True),
+    ("i need to talk to my husband first", True),
+    ("hold on, cancel it", False),
+    ("wait did it go through?", False),
+    ("i need to talk to someone", False),
+])
+def test_asking_the_form_to_wait_is_a_pause(text, pause):
+    from bot.booking.request_words import asks_for_a_pause
+
+    assert asks_for_a_pause(text) is pause

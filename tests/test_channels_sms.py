@@ -26,6 +26,7 @@ from servers import ROOT, start_assistant
 
 from bot import replies
 from bot.channels.formatting import MORE_HINT, segment_count
+from bot.channels.keywords import NOTHING_MORE_REPLY as NOTHING_MORE
 from bot.channels.session_token import keyed_sender_id
 from bot.config import load_clinic
 from bot.retrieval.retriever import get_retriever
@@ -263,6 +264,24 @@ def test_this_number_at_the_contact_step_is_asked_for_in_digits(assistant):
     assert "can't see the number you're writing from" in reply, reply
     assert "You can reach the team" not in reply and "Source:" not in reply, reply
     send_sms(assistant, phone, "cancel the booking please")
+
+
+def test_more_at_the_summary_with_nothing_held_back_sends_nothing(assistant):
+    """Review 14: "more" at the summary was read as a yes and sent the request. With nothing
+    held back, MORE gets a short note; only the patient's yes sends."""
+    phone = new_phone()
+    send_sms(assistant, phone, "I'd like to book a consultation")
+    send_sms(assistant, phone, "1")
+    send_sms(assistant, phone, "Jamie Fox")
+    send_sms(assistant, phone, "jamie.fox@example.com")
+    send_sms(assistant, phone, "mondays")
+    summary = " ".join(send_sms(assistant, phone, "2"))
+    assert "Shall I send it" in summary and "1) Yes, send it" in summary, summary
+    for word in ("more", "MORE"):
+        reply = " ".join(send_sms(assistant, phone, word))
+        assert reply == NOTHING_MORE, reply
+    sent = " ".join(send_sms(assistant, phone, "1"))
+    assert "has been sent" in sent, sent
 
 
 @pytest.mark.parametrize("word", ["STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"])

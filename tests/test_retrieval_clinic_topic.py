@@ -23,6 +23,11 @@ def test_a_clinic_question_moves_on(text, kind):
     ("help", "clarify"),
     ("im serious", "none"),
     ("how much does a session cost", "none"),
+    # review 14: what to do next, or what was done, about the crisis
+    ("fine. what do i do until then", "answer"),
+    ("is that something i should worry about", "answer"),
+    ("they said go to the er", "answer"),
+    ("ok i called 911 for a wellness check", "answer"),
 ])
 def test_a_reply_that_is_not_a_clinic_question_does_not(text, kind):
     assert not moves_on_to_the_clinic(text, kind)

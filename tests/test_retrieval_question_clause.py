@@ -37,6 +37,9 @@ def test_a_choice_gives_way_only_to_a_far_clearer_question_alone(clinic_retrieve
     greeting_first = decided("Hello. My doctor mentioned ketamine for my depression. How many "
                              "sessions does it take?")
     assert greeting_first.kind == "answer" and greeting_first.best.id == "course_of_treatment"
-    # the question alone leads by little and would be wrong ("how soon can I get in"): a choice
-    assert decided("i cant wait another 6 weeks for a new med to start working. how fast is "
-                   "this").kind == "clarify"
+    # the question alone is how fast it works (it once led by little towards "how soon can I
+    # get in", and a choice was right); since "how fast?" is a paraphrase of that entry, the
+    # answer, never the appointment's
+    speed = decided("i cant wait another 6 weeks for a new med to start working. how fast is "
+                    "this")
+    assert speed.kind in ("answer", "clarify") and speed.best.id == "how_fast_it_works"

@@ -63,7 +63,8 @@ def topic_question() -> dict:
 
 
 @pytest.mark.parametrize("reply", ["asking for myself tbh", "it's for me actually", "me",
-                                   "honestly, I'm asking for me"])
+                                   "honestly, I'm asking for me",
+                                   "yeah i have them most days"])  # review 14
 def test_saying_the_question_was_about_oneself_gets_the_resources(reply):
     latest = {"text": reply, **CALM}
     events = [topic_question(), {"event": "bot", "text": "(the answer, with 988)"},

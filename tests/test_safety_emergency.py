@@ -84,7 +84,13 @@ def test_fear_of_calling_for_help(text, hesitant):
     ("I think I overdosed on ketamine", True),
     ("I swallowed the whole bottle", True),
     ("im going to take all my pills tonight", False),  # not taken yet: the crisis reply
-    ("i took all my pills and i want to die", False),  # wanting to die: the crisis reply
+    # an overdose already taken is an emergency first, also with words of wanting to die
+    # (review 14: 911 and Poison Control were last in the crisis reply); 988 is in the reply
+    ("i took all my pills and i want to die", True),
+    ("i took like 30 of my trazodone an hour ago i just want to sleep forever", True),
+    # self-harm with bleeding that does not stop: 911 or the ER first (review 14)
+    ("i cut again last night, its pretty deep and wont stop bleeding", True),
+    ("i cut again last night", False),
     ("my brother says he is going to kill himself", False),  # someone else's crisis
 ])
 def test_which_crisis_verdicts_are_a_medical_emergency(text, emergency):
@@ -106,3 +112,16 @@ def test_which_crisis_verdicts_are_a_medical_emergency(text, emergency):
 ])
 def test_the_crisis_line_reached(text, reached):
     assert reached_crisis_line(text) is reached
+
+
+@pytest.mark.parametrize("text, reaching", [
+    ("ok maybe ill text them", True),  # review 14: it had opened the consultation form
+    ("ill call 988 tonight", True),
+    ("i might call them later", True),
+    ("ill text you my number", False),
+    ("can i talk to someone at the clinic", False),
+])
+def test_saying_one_will_reach_the_crisis_line(text, reaching):
+    from bot.safety.emergency import will_reach_out
+
+    assert will_reach_out(text) is reaching

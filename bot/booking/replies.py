@@ -268,6 +268,12 @@ def consent_declined(profile: ClinicProfile) -> str:
     )
 
 
+def paused() -> str:
+    """A pause asked for in the form: nothing is sent, and the request stays open."""
+    return ("No problem, take your time: nothing is sent until you say so. When you're ready, "
+            "say \"send it\", or tell me what to change.")
+
+
 def cancelled(profile: ClinicProfile) -> str:
     """The request was cancelled: nothing stored."""
     return (

@@ -32,7 +32,13 @@ _BOOKING_REQUEST = re.compile(
     r"\b(?:sign|book|schedule) (?:him|her|them) (?:in|up)\b|"
     # "can i still become a patient at your clinic after this" (review 12)
     r"\b(?:can|could|may) (?:i|we|he|she) (?:still |please )?(?:become|be seen as|sign up as) "
-    r"(?:a |your )?(?:new )?(?:patient|client)s?\b",
+    r"(?:a |your )?(?:new )?(?:patient|client)s?\b|"
+    # "can we keep going with the booking" after a crisis stopped the form (review 14)
+    r"\b(?:keep going|continue|carry on|go on|pick up|resume|finish|get back to) (?:with )?(?:the |"
+    r"my |this )?(?:booking|request|form|appointment request|consult(?:ation)? request)\b|"
+    # "ok. can yall still see me" after a crisis reply (review 14)
+    r"\b(?:can|could|will) (?:you|yall|y'all|u|you guys) (?:still |even )?see (?:me|us)\b"
+    r"(?! (?:if|with|when|because|even|though))",
     re.IGNORECASE,
 )
 
@@ -67,3 +73,21 @@ def asks_only_to_book(text: str) -> bool:
     words. "if i book a consult am i locked in" is a question about booking, not a request."""
     return asks_to_book(text) and not _ANY_QUESTION.search(text or "")
 
+
+# "hold on let me check with my wife first" at the summary: a pause, not a cancel (review 14).
+_PAUSE = re.compile(
+    r"^\W*(?:(?:ok|okay|um|uh|oh)\W+)?(?:hold on|hang on|wait a (?:sec|second|moment|min|minute)|"
+    r"one (?:sec|second|moment|min|minute)|give me a (?:sec|second|moment|minute)|just a (?:sec|"
+    r"second|moment|minute))\b|\b(?:let me|i need to|i have to|gotta|got to) (?:first )?(?:check|"
+    r"ask|confirm|think(?: about)? it|talk (?:it over|to|with) (?:my|him|her))\b",
+    re.IGNORECASE)
+_REALLY_CANCEL = re.compile(
+    r"\b(?:cancel|stop|don'?t send|do not send|never ?mind|forget (?:it|about it)|delete|scrap)\b",
+    re.IGNORECASE)
+
+
+def asks_for_a_pause(text: str) -> bool:
+    """True when the patient asks the form to wait ("hold on let me check with my wife first"),
+    without saying to cancel or not to send."""
+    return (bool(_PAUSE.search(text or "")) and not _REALLY_CANCEL.search(text or "")
+            and "?" not in (text or ""))

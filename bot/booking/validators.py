@@ -84,6 +84,8 @@ _NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[-'’.][^\W\d_]*)*\.?$")
 
 _YES = re.compile(
     r"^(?:y|yes|yeah|yep|yup|sure|ok|okay|fine|alright|all right|agreed?|i agree|of course|"
+    r"absolutely|definitely|certainly|go for it|do it|very good|i consent|consent|i accept|"
+    r"understood|that is (?:ok|okay|fine|alright)|"
     r"go ahead|sounds good|that'?s (?:ok|okay|fine)|no problem|please do|correct|confirm|"
     r"send(?: it)?|submit|looks (?:good|right|fine)|all good|that'?s right|perfect|"
     r"(?:please )?try(?: it| that| sending it)? again|try once more|retry|resend)\b",

@@ -55,6 +55,10 @@ def classify(text: str | None, opted_out: bool) -> Keyword | None:
     return None
 
 
+# MORE with nothing held back (review 14: at the summary it was read as a yes).
+NOTHING_MORE_REPLY = "That was all of it. Reply with the number of an option, or ask me anything."
+
+
 def is_more(text: str | None) -> bool:
     """True when the patient asks for the rest of a long reply."""
     return normalise(text) in {"MORE", "NEXT", "CONTINUE"}

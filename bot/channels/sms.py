@@ -211,6 +211,10 @@ class TwilioSmsInput(InputChannel):
                 agent, sender_id, CHANNEL, {**state, "remainder": page.remainder}
             )
             return [page.text]
+        if keywords.is_more(body) and not needs_help_now:
+            # Nothing held back: MORE is no answer to the form's question (review 14: read as a
+            # yes at the summary, it sent the request).
+            return [keywords.NOTHING_MORE_REPLY]
 
         text = without_controls(body).strip()
         if not visible(text):  # an MMS without text, or only invisible characters

@@ -26,6 +26,23 @@ _CRISIS_LINE_TOPIC = re.compile(
     r"\bcrisis text\b|\bline for (?:veterans|vets)\b", re.IGNORECASE)
 
 
+# What someone helping in a crisis asks or tells next ("what do i do until then", "is that
+# something i should worry about", "they said go to the er", "ok i called 911 for a wellness
+# check", review 14): still about the crisis, whatever answer retrieval finds for its words.
+_STILL_ABOUT_THE_CRISIS = re.compile(
+    r"\b(?:what (?:do|should|can|could) (?:i|we) do|what now|until then|worry|worried|scared|"
+    r"afraid|the er|emergency room|hospital|ambulance|911|988|called|calling|wellness check|"
+    r"police|cops|bleed\w*|breathing|stay with (?:her|him|them)|help (?:her|him|them)|is (?:she|he|"
+    r"they) (?:ok|okay|going to be)|(?:she|he|they) (?:wont|will not|isnt|is not) (?:answer|"
+    r"pick up|respond)\w*)\b", re.IGNORECASE)
+
+
+def still_about_the_crisis(text: str) -> bool:
+    """True when the message asks what to do next or tells what was done about the crisis;
+    unless it names the clinic, it is no clinic question."""
+    return bool(_STILL_ABOUT_THE_CRISIS.search(text or "")) and not names_clinic_topic(text)
+
+
 def names_clinic_topic(text: str) -> bool:
     """True when the message names the clinic's treatment, visits, costs or places, or asks
     about the crisis lines."""
@@ -39,6 +56,8 @@ def moves_on_to_the_clinic(text: str, decision_kind: str) -> bool:
     """True when, after a crisis reply, this message is a clinic question to answer: an answer
     for a message that names the clinic or is longer than a short reply, or a choice of answers
     for one that names the clinic."""
+    if still_about_the_crisis(text):
+        return False
     if decision_kind == "answer":
         return names_clinic_topic(text) or len((text or "").split()) > SHORT_MESSAGE_WORDS
     return decision_kind == "clarify" and names_clinic_topic(text)

@@ -78,7 +78,13 @@ _ITS_ME = re.compile(
     r"^\W*(?:(?:well|honestly|tbh|yeah|yes|yea|ok|okay|so|actually|um|uh|i mean|to be honest)\W+)*"
     r"(?:(?:im |i am |i was |i'm )?asking (?:for|about) (?:myself|me)|(?:its|it's|it is|it was) "
     r"(?:for |about )?me|for me|me|myself|about me|(?:its|it's|it is) my own|i(?:m|'m| am) the "
-    r"one)(?:\W+(?:actually|tbh|honestly|really|though|lol|to be honest|if im honest|if i'm "
+    r"one|"
+    # "yeah i have them most days" (review 14: the research answer again, the crisis reply a turn
+    # late)
+    r"i (?:do|have (?:them|those|these)(?: thoughts)?|get (?:them|those|these)(?: thoughts)?|have "
+    r"had (?:them|those|these))(?: (?:most days|every day|a lot|all the time|sometimes|often|every "
+    r"night|lately|too|as well|daily|right now|now))?"
+    r")(?:\W+(?:actually|tbh|honestly|really|though|lol|to be honest|if im honest|if i'm "
     r"honest))*\W*$", re.IGNORECASE)
 
 

@@ -43,6 +43,21 @@ _HELP_CALLED = re.compile(
     r"|\b(?:ill|i will|im going to|im gonna|going to|gonna) (?:call|ring|phone) (?:them|911|"
     r"poison control|an ambulance|the ambulance|that number|the number|988)(?: now| right now| rn)?"
     r"\W*$")
+# "ok maybe ill text them" after the crisis reply: the crisis line, never a booking request
+# (review 14 had it open the consultation form).
+_WILL_REACH_OUT = re.compile(
+    r"\b(?:ill|i will|im going to|im gonna|going to|gonna|i might|might|i can|i could|let me) "
+    r"(?:try (?:to )?)?(?:call|ring|phone|text|message|chat with|reach out to|talk to) (?:them|988|"
+    r"the (?:line|lifeline|crisis line|hotline|number)|that (?:line|number)|741741|someone)"
+    r"(?: now| right now| rn| tonight| later| in a bit)?\W*$")
+
+
+def will_reach_out(text: str) -> bool:
+    """True when the patient says they will call or text the crisis line ("ok maybe ill text
+    them"): the crisis follow-up, never the consultation form."""
+    return any(_WILL_REACH_OUT.search(form) for form in normalize_variants(text or ""))
+
+
 # Fear of calling for help ("i dont want to get in trouble for calling"): the emergency reply
 # again, never the booking form the word "calling" drew the intent model to (suite 13).
 _HESITATES_TO_CALL = re.compile(
@@ -71,6 +86,7 @@ def reached_crisis_line(text: str) -> bool:
 
 OVERDOSE_CATEGORY = "overdose"
 THIRD_PARTY_CATEGORY = "third_party"
+SELF_HARM_CATEGORY = "self_harm"
 # The crisis rule for someone else not breathing or not waking up (crisis_patterns.yml).
 UNRESPONSIVE_RULE = "unresponsive"
 
@@ -94,18 +110,37 @@ _ALREADY_TAKEN = re.compile(
 
 
 def took_too_much_already(categories: tuple[str, ...], text: str) -> bool:
-    """A crisis verdict that is only an overdose the writer has already taken, with no words of
-    wanting to die: a medical emergency first (911, Poison Control, don't sleep it off alone),
-    with 988 in the same reply for the case it was on purpose."""
-    return set(categories) == {OVERDOSE_CATEGORY} and any(
+    """A crisis verdict that is an overdose the writer has already taken, also with words of
+    wanting to die ("i took like 30 of my trazodone an hour ago i just want to sleep forever",
+    review 14): a medical emergency first (911, Poison Control, don't sleep it off alone), with
+    988 in the same reply for the case it was on purpose; 988 cannot treat an overdose."""
+    found = set(categories)
+    return OVERDOSE_CATEGORY in found and THIRD_PARTY_CATEGORY not in found and any(
         _ALREADY_TAKEN.search(form) for form in normalize_variants(text or ""))
+
+
+# Bleeding that does not stop ("its pretty deep and wont stop bleeding", review 14).
+_BLEEDING_BADLY = re.compile(
+    r"\b(?:wont|will not|cant|cannot|can not|doesnt|does not|isnt|is not|hasnt|has not) "
+    r"(?:\w+ )?stop(?:ped|ping)? (?:the )?bleeding\b|\bbleeding (?:wont|will not|doesnt|does not|"
+    r"hasnt|has not|isnt|is not) (?:\w+ )?stop(?:ped|ping)?\b|\bbleeding (?:really |so |very )?"
+    r"(?:heavily|a lot|badly|everywhere|through)\b|\b(?:soaked|soaking) through (?:the |a |my )?"
+    r"(?:towel|bandage|gauze|shirt)\b|\b(?:needs?|need) stitches\b")
+
+
+def bleeding_badly(categories: tuple[str, ...], text: str) -> bool:
+    """A self-harm verdict with bleeding that does not stop: the wound needs 911 or the ER
+    first, with 988 in the same reply."""
+    return SELF_HARM_CATEGORY in set(categories) and any(
+        _BLEEDING_BADLY.search(form) for form in normalize_variants(text or ""))
 
 
 def needs_emergency_reply(categories: tuple[str, ...], rules: tuple[str, ...], text: str) -> bool:
     """A crisis verdict that is a medical emergency (the urgent reply, 911 first, and the
     emergency follow-ups) rather than the crisis reply: someone else's overdose or someone who
     cannot be woken, or an overdose the writer already took."""
-    return someone_else_took_too_much(categories, rules) or took_too_much_already(categories, text)
+    return (someone_else_took_too_much(categories, rules) or took_too_much_already(categories, text)
+            or bleeding_badly(categories, text))
 
 
 def hesitates_to_call(text: str) -> bool:

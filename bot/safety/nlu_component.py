@@ -58,6 +58,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.booking.request_words import asks_for_a_pause
 from bot.language import MESSAGE_LANGUAGE, language_undecided, message_language
 from bot.nlu.clauses import split_clauses
 from bot.safety.crisis import (
@@ -77,6 +78,7 @@ from bot.safety.emergency import (
     hesitates_to_call,
     needs_emergency_reply,
     reached_crisis_line,
+    will_reach_out,
 )
 from bot.safety.medical import detect_medical_advice
 from bot.safety.mix_up import MIX_UP_INTENT
@@ -278,7 +280,13 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
         elif medical.is_advice_request:
             _set_intent(message, MEDICAL_ADVICE_INTENT)
             decided_by = "rules"
-        elif (help_is_called(text) or reached_crisis_line(text) or hesitates_to_call(text)) \
+        elif asks_for_a_pause(text) and model_intent in {"cancel_booking", "deny", "goodbye"}:
+            # "hold on let me check with my wife first" at the summary (review 14): a pause, for
+            # the answer action (the form stays open), never the cancel that deletes the request.
+            _set_intent(message, ASK_QUESTION_INTENT)
+            decided_by = "rules"
+        elif (help_is_called(text) or reached_crisis_line(text) or hesitates_to_call(text)
+              or will_reach_out(text)) \
                 and model_intent in (
                 SMALL_TALK_INTENTS | {"inform", "book_consultation", "correct_booking"}):
             # "ok I called them", "ok calling" (no call-back request): the answer action ends
