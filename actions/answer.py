@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.contact import contact_after_crisis
 from bot import replies
 from bot.booking import replies as booking_replies
-from bot.booking.form import clinic_today, step_answer
+from bot.booking.form import clinic_today, request_was_sent, step_answer
 from bot.booking.midform import (
     asks_if_sent,
     asks_what_was_given,
@@ -276,6 +276,12 @@ class ActionAnswerQuestion(Action):
                 dispatcher.utter_message(response="utter_crisis_followup")
             dispatcher.utter_message(text=booking_replies.request_not_sent(profile))
             return [SlotSet("human_offered", False), SlotSet(REQUEST_INTERRUPTED, None)]
+        if asks_if_sent(text) and not reference and not form_ran(tracker.events, BOOKING_FORM) \
+                and not request_was_sent(tracker.events) and not tracker.get_slot("crisis_mode"):
+            # "did my booking go through?" with no request in this conversation (review 14 got
+            # the answer about what happens after a request, as if one existed).
+            dispatcher.utter_message(text=booking_replies.no_request_here(profile))
+            return [SlotSet("human_offered", False)]
         if reference:
             # "did it go through?" right after the confirmation (review 13: "I don't know").
             dispatcher.utter_message(text=booking_replies.request_was_sent(profile, reference))

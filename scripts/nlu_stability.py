@@ -39,16 +39,25 @@ async def decide(model: Path, texts: list[str]) -> list[tuple[str, float]]:
     """(intent, confidence) of each text with the model at ``model``."""
     from rasa.core.agent import load_agent
 
+    # Rasa's debug log (structlog) quotes every message it parses; the panels include held-out
+    # texts, which must not be printed (only the counts below are).
+    quiet_logs()
     agent = await load_agent(str(model))
-    # Rasa's debug log quotes every message it parses; the panels include held-out texts, which
-    # must not be printed (only the counts below are).
-    for name in ("", "rasa", "bot"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+    quiet_logs()
     out = []
     for text in texts:
         parsed = await agent.parse_message(text)
         out.append((parsed["intent"]["name"], float(parsed["intent"]["confidence"] or 0.0)))
     return out
+
+
+def quiet_logs() -> None:
+    """Warnings and errors only, from the standard loggers and from Rasa's structlog."""
+    import structlog
+
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+    for name in ("", "rasa", "bot"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def train(target: Path) -> float:

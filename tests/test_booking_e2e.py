@@ -591,3 +591,23 @@ def test_only_a_yes_sends_and_a_pause_keeps_the_request(booking_assistant, booki
     assert "nothing is sent until you say so" in text and "has been saved" not in text, text
     text, _ = say(booking_assistant, sender, "ok she says yes, send it")
     assert "has been sent" in text and count_requests(booking_env) == stored + 1, text
+
+
+def test_did_it_go_through_with_no_request_in_the_conversation_says_so(booking_assistant):
+    """Review 14: it got the answer about what happens after a request, as if one existed."""
+    text, _ = say(booking_assistant, "e2e-booking-none-here", "did my booking go through?")
+    assert "I don't see a consultation request from this conversation" in text, text
+    assert "nothing has been sent" in text and load_clinic().phone_display in text, text
+
+
+def test_wanting_it_sent_right_after_a_cancel_starts_the_request_again(booking_assistant,
+                                                                       booking_env):
+    """Review 14: "wait no i wanted to send it" after a cancel got "No problem"."""
+    sender = "e2e-booking-uncancel"
+    say(booking_assistant, sender, "can someone call me")
+    say(booking_assistant, sender, "yes")
+    say(booking_assistant, sender, SECOND_NAME)
+    text, _ = say(booking_assistant, sender, "cancel the request")
+    assert "nothing you entered has been saved" in text, text
+    text, _ = say(booking_assistant, sender, "wait no i wanted to send it")
+    assert "Is that OK with you?" in text and "No problem" not in text, text

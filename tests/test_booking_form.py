@@ -90,6 +90,8 @@ def test_lets_book_and_sign_me_up_are_booking_requests(text, asks):
     ("can we keep going with the booking", True),  # review 14, after a crisis stopped the form
     ("ok. can yall still see me", True),  # review 14, after a crisis reply
     ("can you see me if i am on lithium", False),
+    ("can i get a note for work", False),  # review 14: it had opened the form
+    ("can i get in this week", True),
 
     ("setting up my new phone for my mom", False),
 ])
@@ -147,3 +149,14 @@ def test_asking_the_form_to_wait_is_a_pause(text, pause):
     from bot.booking.request_words import asks_for_a_pause
 
     assert asks_for_a_pause(text) is pause
+
+
+@pytest.mark.parametrize("text, wants", [
+    ("wait no i wanted to send it", True),  # review 14, after a cancel: "No problem"
+    ("i didnt mean to cancel", True),
+    ("i want to send a photo of my prescription", False),
+])
+def test_wanting_the_request_sent(text, wants):
+    from bot.booking.request_words import wants_it_sent
+
+    assert wants_it_sent(text) is wants

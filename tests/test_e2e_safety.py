@@ -265,7 +265,7 @@ HELDOUT_LIMITS = {
     "heldout8_crisis": ("recall", 0.94),
     "heldout9_crisis": ("recall", 0.89),  # 90.0-90.8% in the fifth round
     "heldout10_crisis": ("recall", 0.93),
-    "heldout11_crisis": ("recall", 0.93),
+    "heldout11_crisis": ("recall", 0.93),  # 95.0% until round 11, 93.3% at its end (not looked at)
     "heldout12_crisis": ("recall", 0.93),
     "heldout13_crisis": ("recall", 0.92),
     "heldout14_crisis": ("recall", 0.92),
@@ -275,6 +275,7 @@ HELDOUT_LIMITS = {
     "heldout18_crisis": ("recall", 0.90),
     "heldout19_crisis": ("recall", 0.91),
     "heldout20_crisis": ("recall", 0.92),  # first contact 94.2% (eleventh round)
+    "heldout21_crisis": ("recall", 0.94),  # late blind, scored once: 95.8%
     "heldout_not_crisis": ("false_alarms", 0.05),
     "heldout2_not_crisis": ("false_alarms", 0.05),
     "heldout3_not_crisis": ("false_alarms", 0.10),
@@ -292,7 +293,8 @@ HELDOUT_LIMITS = {
     "heldout17_not_crisis": ("false_alarms", 0.05),
     "heldout18_not_crisis": ("false_alarms", 0.05),
     "heldout19_not_crisis": ("false_alarms", 0.04),
-    "heldout20_not_crisis": ("false_alarms", 0.05),  # first contact 3.3%
+    "heldout20_not_crisis": ("false_alarms", 0.05),  # first contact 3.3%, end of round 4.2%
+    "heldout21_not_crisis": ("false_alarms", 0.04),  # late blind, scored once: 1.7%
 }
 
 

@@ -232,6 +232,15 @@ def request_not_sent(profile: ClinicProfile) -> str:
             f"{profile.name} at {profile.phone_display} ({profile.hours_text}).")
 
 
+def no_request_here(profile: ClinicProfile) -> str:
+    """"did my booking go through?" in a conversation that sent no request: none was made
+    here, never an answer that implies one exists (review 14)."""
+    return ("I don't see a consultation request from this conversation, so nothing has been sent "
+            "from here. If you asked by phone or in an earlier chat, the team can check for you: "
+            f"call {profile.name} at {profile.phone_display} ({profile.hours_text}). Or just say "
+            "you'd like to book, and I'll take a request now.")
+
+
 def changed_detail_ack(field: str, had_value: bool = True) -> str:
     """Said when a correction gave its new value: the summary that follows shows it. A detail
     not given before is noted, not "changed"."""

@@ -13,8 +13,13 @@ _RELATION = (r"(?:husband|wife|partner|spouse|son|daughter|mom|mother|dad|father
              r"boyfriend|girlfriend|fianc[eé]e?)")
 
 _BOOKING_REQUEST = re.compile(
-    r"\b(?:can|could|may) (?:i|we) (?:still |please |just )?(?:book|schedule|make|get|request|"
-    r"set up)\b|(?<!if )(?<!when )(?<!once )\b(?:i|id|i would|i want to|i wanna|i need to|i'd) "
+    r"\b(?:can|could|may) (?:i|we) (?:still |please |just )?(?:book|schedule|request|set up)\b|"
+    # "can i get a note for work" is no booking (review 14): get and make need an appointment
+    r"\b(?:can|could|may) (?:i|we) (?:still |please |just )?(?:get|make)(?: (?:a|an|one|me|in|"
+    r"seen))?(?: (?:new |first |quick )?(?:appointment|appt|consult(?:ation)?|booking|session|"
+    r"spot|slot|time slot))?(?=\W*$| (?:appointment|appt|consult|booking|with|for (?:me|my|"
+    r"this|next|tomorrow|today)|this|next|soon|asap|today|tomorrow|please|pls)\b)|"
+    r"(?<!if )(?<!when )(?<!once )\b(?:i|id|i would|i want to|i wanna|i need to|i'd) "
     r"(?:still )?(?:like to |want "
     r"to |need to )?(?:book|schedule|make an appointment|request a consultation)\b|\b(?:book|"
     r"schedule) (?:me|something|an appointment|a consultation|a consult|a session)\b|"
@@ -91,3 +96,15 @@ def asks_for_a_pause(text: str) -> bool:
     without saying to cancel or not to send."""
     return (bool(_PAUSE.search(text or "")) and not _REALLY_CANCEL.search(text or "")
             and "?" not in (text or ""))
+
+
+_WANTS_IT_SENT = re.compile(
+    r"\b(?:i )?(?:wanted|meant|want|needed|need) (?:you )?to (?:send|submit) (?:it|that|the "
+    r"request|my request)\b|\b(?:didnt|did not|didn't) (?:mean|want) to cancel\b",
+    re.IGNORECASE)
+
+
+def wants_it_sent(text: str) -> bool:
+    """True for "wait no i wanted to send it" (review 14: after a cancel it got "No problem"):
+    a request to book, whatever the intent model read."""
+    return bool(_WANTS_IT_SENT.search(text or ""))

@@ -31,7 +31,8 @@ _CRISIS_LINE_TOPIC = re.compile(
 # check", review 14): still about the crisis, whatever answer retrieval finds for its words.
 _STILL_ABOUT_THE_CRISIS = re.compile(
     r"\b(?:what (?:do|should|can|could) (?:i|we) do|what now|until then|worry|worried|scared|"
-    r"afraid|the er|emergency room|hospital|ambulance|911|988|called|calling|wellness check|"
+    r"afraid|the er|emergency room|hospital|ambulance|911|988|call|called|calling|poison "
+    r"control|wellness check|"
     r"police|cops|bleed\w*|breathing|stay with (?:her|him|them)|help (?:her|him|them)|is (?:she|he|"
     r"they) (?:ok|okay|going to be)|(?:she|he|they) (?:wont|will not|isnt|is not) (?:answer|"
     r"pick up|respond)\w*)\b", re.IGNORECASE)

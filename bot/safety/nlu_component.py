@@ -58,7 +58,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.booking.request_words import asks_for_a_pause
+from bot.booking.request_words import asks_for_a_pause, wants_it_sent
 from bot.language import MESSAGE_LANGUAGE, language_undecided, message_language
 from bot.nlu.clauses import split_clauses
 from bot.safety.crisis import (
@@ -279,6 +279,10 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
             decided_by = "distress"
         elif medical.is_advice_request:
             _set_intent(message, MEDICAL_ADVICE_INTENT)
+            decided_by = "rules"
+        elif wants_it_sent(text) and model_intent in {"cancel_booking", "deny"}:
+            # "wait no i wanted to send it" after a cancel (review 14): a booking request.
+            _set_intent(message, "book_consultation")
             decided_by = "rules"
         elif asks_for_a_pause(text) and model_intent in {"cancel_booking", "deny", "goodbye"}:
             # "hold on let me check with my wife first" at the summary (review 14): a pause, for
