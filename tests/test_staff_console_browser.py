@@ -178,7 +178,8 @@ def test_a_widget_request_is_opened_marked_contacted_and_audited(context, consol
     patient = context.new_page()
     open_chat(patient, console.site)
     assert COST_SOURCE not in ask_and_wait(patient, UNANSWERED).inner_text()
-    ask_and_wait(patient, f"is there parking for my car near you? text me on {PATIENT_PHONE}")
+    # Outside the knowledge (parking is answered since the eleventh round: "I don't have details")
+    ask_and_wait(patient, f"can i buy a gift card for my sister? text me on {PATIENT_PHONE}")
     ask(patient, "I'd like to book a consultation")
     bot_bubble(patient, "Is that OK with you?").get_by_role("button", name="Yes, that's OK").click()
     bot_bubble(patient, "What is your full name?")
@@ -318,7 +319,7 @@ def test_no_personal_data_in_urls_logs_or_insights(context, console):
     admin = sign_in(context, console, ADMIN)
     admin.get_by_role("link", name="Insights").click()
     insights = admin.content()
-    assert "parking for my car" in insights  # the question is there, its phone number is not
+    assert "gift card for my sister" in insights  # the question is there, its phone number is not
     logs = "\n".join(p.read_text(errors="replace") for p in console.workdir.rglob("*.log"))
     assert "staff serve" in logs or "staff console" in logs  # the console's own log is read
     searched = {"insights page": insights, "console and server logs": logs,
