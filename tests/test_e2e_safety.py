@@ -257,6 +257,9 @@ HELDOUT_LIMITS = {
     "dev12_not_crisis": ("false_alarms", 0.03),
     "dev13_crisis": ("recall", 0.98),
     "dev13_not_crisis": ("false_alarms", 0.03),
+    # twelfth round: dev14 98.0% / 3.0% at first contact
+    "dev14_crisis": ("recall", 0.98),
+    "dev14_not_crisis": ("false_alarms", 0.03),
     "heldout_crisis": ("recall", 0.98),
     "heldout2_crisis": ("recall", 0.98),
     "heldout3_crisis": ("recall", 0.90),
@@ -276,6 +279,7 @@ HELDOUT_LIMITS = {
     "heldout19_crisis": ("recall", 0.91),
     "heldout20_crisis": ("recall", 0.92),  # first contact 94.2% (eleventh round)
     "heldout21_crisis": ("recall", 0.94),  # late blind, scored once: 95.8%
+    "heldout22_crisis": ("recall", 0.97),  # first contact 99.2% (twelfth round)
     "heldout_not_crisis": ("false_alarms", 0.05),
     "heldout2_not_crisis": ("false_alarms", 0.05),
     "heldout3_not_crisis": ("false_alarms", 0.10),
@@ -295,6 +299,7 @@ HELDOUT_LIMITS = {
     "heldout19_not_crisis": ("false_alarms", 0.04),
     "heldout20_not_crisis": ("false_alarms", 0.05),  # first contact 3.3%, end of round 4.2%
     "heldout21_not_crisis": ("false_alarms", 0.04),  # late blind, scored once: 1.7%
+    "heldout22_not_crisis": ("false_alarms", 0.05),  # first contact 2.5%
 }
 
 

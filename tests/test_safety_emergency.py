@@ -102,6 +102,23 @@ def test_which_crisis_verdicts_are_a_medical_emergency(text, emergency):
     assert needs_emergency_reply(verdict.categories, verdict.rules, text) is emergency
 
 
+@pytest.mark.parametrize("text, taken", [
+    ("took a hole bunch of my sleepin pils like 20 min ago", True),
+    ("i swallowd like 30 of my moms xanax and now im scared", True),
+    ("ate a whole bottle of tylenol", True),
+    ("i popped all of my klonopin", True),
+    ("i took a lot of my pills", True),
+    ("i took my meds this morning and i still want to die", False),
+    ("i took a lot of time to think and i want to die", False),
+    ("it took a lot to write this", False),
+    ("took 2 advil", False),
+])
+def test_an_amount_already_taken_in_the_writers_spelling(text, taken):
+    from bot.safety.emergency import took_a_lot_already
+
+    assert took_a_lot_already(text) is taken
+
+
 @pytest.mark.parametrize("text, reached", [
     ("ok i called 988", True),
     ("texting the lifeline now", True),

@@ -31,3 +31,12 @@ def test_someone_else_in_danger_is_told_from_the_writer_s_own(text, subject):
 ])
 def test_only_words_that_say_whose_crisis_it_is_set_it(text, subject):
     assert stated_crisis_subject(text) == subject
+
+
+def test_a_verdict_about_someone_else_is_their_crisis():
+    from bot.safety.crisis import detect_crisis
+
+    text = "my sister just posted something online that reads like a goodbye note"
+    assert crisis_subject(detect_crisis(text).categories, text) == "other"
+    own = "i posted something online that reads like a goodbye note"
+    assert crisis_subject(detect_crisis(own).categories, own) == "self"

@@ -38,6 +38,12 @@ URGENT = [
     "my wife had her infusion this morning and now i cant wake her properly",
     "my husband had his ketamine session today and i can barely wake him",
     "hes snoring really weird",
+    # suite 15 (round 12): a child into a parent's medicine, someone out of it and not answering
+    "my 16 yr old got into my ketamine nasal spray and used a bunch of it",
+    "my toddler got into my purse and ate some of my pills",
+    "my kid found my gummies and ate 3 of them",
+    "hes really out of it and wont answer me",
+    "she seems out of it after the infusion and wont talk",
 ]
 NOT_URGENT = [
     "the clinic gave me ketamine last week and I feel great",
@@ -62,6 +68,11 @@ NOT_URGENT = [
     "cut my thumb on the grater, blood everywhere but it's fine, just a band aid",
     "she snores weird every night, is that a problem",
     "I can barely wake up in the mornings, does ketamine help",
+    "she got into my meds but took none",
+    "my son went through my medicine cabinet looking for bandaids",
+    "im kinda out of it today and my boss wont answer me",
+    "can my spouse drive me home? i will be out of it",
+    "i ate some of my gummies before bed",
 ]
 
 

@@ -298,6 +298,9 @@ _CARE_CONTEXT = re.compile(
     r"sessions|referral|insurance|qualify|eligible|candidate|rule \w+ out|start|starting|"
     r"confidential|interact\w*|contraindicat\w*|physical exam|form|paper|thesis|study|studies|"
     r"research|support|resources|number|ketamina|tratamiento|terapia|atienden|adolescentes|"
+    # "do you treat people with a history of self-harm, or do they need to go somewhere
+    # else?" (dev14)
+    r"treat|treated|treating|somewhere else|"
     # questions about recognising it ("the warning signs of suicide I should watch for in my
     # teenager", "training on recognizing self-harm", "any reading you recommend")
     r"warning signs?|watch for|recogni[sz]\w*|training|reading|"
@@ -315,12 +318,28 @@ _NOW = re.compile(r"\b(?:tonight|today|yesterday|last night|this (?:week|morning
                   r"(?<!safe )right now|again|lately|recently|currently|these days|anymore)\b")
 
 
+# A time that puts the whole story in the past, unless a word of ``_NOW`` brings it back.
+_PAST_TIME = re.compile(
+    r"\b(?:last (?:year|summer|spring|fall|autumn|winter)|(?:\d+|a few|a couple of|a couple|"
+    r"many|several|two|three|four|five|six|ten) (?:years?|yrs?|decades?) ago|years ago|in "
+    r"(?:19|20)\d\d|when (?:i|he|she|they) (?:was|were) (?:\d+|younger|a teen|a teenager|a kid|"
+    r"in (?:high school|college)))\b")
+
+# ... unless it goes on since then ("I'm suicidal since my divorce in 2019").
+_ONGOING = re.compile(r"\b(?:since|still|every day|everyday|all the time|for (?:weeks|months|"
+                      r"years)|keeps?|keep|ongoing|(?:im|i am|hes|shes|he is|she is|theyre|they "
+                      r"are) (?:\w+ )?(?:suicidal|cutting|self harming))\b")
+
+
 def _names_it_as_present(form: str) -> bool:
     """True when a person (I, she, my son...) stands within five words before a mention of the
     topic with nothing in between that makes it history, a hypothetical or a denial, or when
     the message says it is happening now."""
     if _NOW.search(form):
         return True
+    if _PAST_TIME.search(form) and not _ONGOING.search(form):
+        # "my brother attempted suicide last year and is stable now" (dev14): told as history
+        return False
     words = form.split()
     for index, word in enumerate(words):
         if not _MENTION.fullmatch(word) and not (word == "self" and index + 1 < len(words)

@@ -119,6 +119,25 @@ def took_too_much_already(categories: tuple[str, ...], text: str) -> bool:
         _ALREADY_TAKEN.search(form) for form in normalize_variants(text or ""))
 
 
+# An amount already taken, in the writer's own spelling ("took a hole bunch of my sleepin pils
+# like 20 min ago", "i swallowd like 30 of my moms xanax"): what the learned crisis score catches
+# without a rule, so without the overdose category.
+_AMOUNT_TAKEN = re.compile(
+    r"\b(?:took|tooked|taken|swall?ow(?:e|)d|swall?owd|downed|popped|chugged|ate|drank|od'?d)"
+    r" (?:\w+ ){0,3}?(?:(?:a )?(?:w?hole|whole|entire|full) (?:bunch|bottle|pack|box|strip|"
+    r"handful)|a (?:bunch|handful|lot|ton|fistful)(?! (?:to|of (?:time|work|effort|courage|days|"
+    r"hours|people)))|(?:all|most|half) (?:of )?(?:my|the|his|her|"
+    r"them|those|these)|\d{2,}|(?:twenty|thirty|forty|fifty|fifteen|a dozen)|too many|way too "
+    r"(?:many|much))\b")
+
+
+def took_a_lot_already(text: str) -> bool:
+    """True when the words say an amount of something was already swallowed ("took a hole
+    bunch of my sleepin pils"): with a crisis verdict from the learned score alone, the
+    emergency reply (911, Poison Control) rather than the crisis reply."""
+    return any(_AMOUNT_TAKEN.search(form) for form in normalize_variants(text or ""))
+
+
 # Bleeding that does not stop ("its pretty deep and wont stop bleeding", review 14).
 _BLEEDING_BADLY = re.compile(
     r"\b(?:wont|will not|cant|cannot|can not|doesnt|does not|isnt|is not|hasnt|has not) "

@@ -78,6 +78,7 @@ from bot.safety.emergency import (
     hesitates_to_call,
     needs_emergency_reply,
     reached_crisis_line,
+    took_a_lot_already,
     will_reach_out,
 )
 from bot.safety.medical import detect_medical_advice
@@ -108,12 +109,14 @@ def semantic_crisis_vote(message: Message, text: str, threshold: float,
         # pills and numbers read like an overdose to the score, not to a clinician. The rules
         # still read every such message.
         return False
+    if is_resolved_history(text):
+        # A history that is over, told in the whole message ("when i was 17 i had a whole plan.
+        # i'm 30 now and in a good place", dev14), is not undone by the score of the message or
+        # of one of its clauses read alone ("I used to think about dying a lot when I was on
+        # Paxil"); the rules read it the same way.
+        return False
     if _vote(message.get("semantic_crisis") or {}, text, threshold, min_similarity, margin):
         return True
-    if is_resolved_history(text):
-        # A history that is over, told in the whole message, is not undone by one of its
-        # clauses read alone ("I used to think about dying a lot when I was on Paxil").
-        return False
     if is_plain_low_mood(text):
         # No clause can hold a word of danger the whole message lacks ("some days i can't get
         # out of bed, i just lie there and stare at the ceiling", dev11).
@@ -261,7 +264,9 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
             decided_by = "rules"
         elif semantic_crisis_vote(message, text, self._threshold, self._min_similarity,
                                   self._margin):
-            _set_intent(message, CRISIS_INTENT,
+            # A misspelled overdose no rule reads ("took a hole bunch of my sleepin pils") gets
+            # the emergency reply, as the rules' overdose already taken does.
+            _set_intent(message, URGENT_INTENT if took_a_lot_already(text) else CRISIS_INTENT,
                         float((message.get("semantic_crisis") or {}).get("probability", 1.0)))
             # Whose crisis it is reads the words alone, as for the rules (a wife who "ya no quiere
             # seguir viviendo" had got the writer's reply when only the learned score caught it).

@@ -40,7 +40,13 @@ def crisis_subject(categories: tuple[str, ...] | list[str], text: str = "") -> s
     helping (stay with them, ask, move the means away, call 988 together)."""
     if categories and set(categories) == {THIRD_PARTY}:
         return "other"
-    return stated_crisis_subject(text) or "self"
+    stated = stated_crisis_subject(text)
+    if stated:
+        return stated
+    # The rules mark a verdict as someone else's when a third person and no first-person word
+    # stand in it ("my sister just posted something online that reads like a goodbye note",
+    # suite 15: the writer had got the reply for their own crisis).
+    return "other" if THIRD_PARTY in set(categories or ()) else "self"
 
 
 def stated_crisis_subject(text: str) -> str | None:

@@ -83,6 +83,23 @@ _SYMPTOMS = [
     r"(?:but )?(?:its |it is )?)(?:really |very |so |super |too )?(?:slow|slowly|shallow)\b|"
     r"\b(?:hard|difficult|impossible) to wake\b|\b(?:cant|cannot|can barely) (?:keep|get) (?:him|"
     r"her|them) (?:awake|to (?:respond|wake up|answer))\b",
+    # a child or someone else into a medicine ("my 16 yr old got into my ketamine nasal spray
+    # and used a bunch of it", suite 15): Poison Control and 911
+    r"\b(?:got into|got hold of|got ahold of|found|went through|drank|ate) (?:my|his|her|their|"
+    r"our|the|grandmas|grandpas|moms|dads) (?:\w+ ){0,3}(?:spray|pills?|meds|medicines?|"
+    r"medications?|bottle|ketamine|gummies|edibles|tablets?|patch(?:es)?|vape|stash)\b.{0,50}\b"
+    r"(?:used|took|ate|swallowed|drank|sprayed|had|chewed|taken|eaten)\b(?! (?:none|nothing|"
+    r"only one|just one|a sip)\b)(?:.{0,20}\b(?:a bunch|a lot|some|all|most|half|the whole|"
+    r"too much|too many|several|\d+|a few|of it|of them)\b)",
+    # pills eaten like sweets ("got into my purse and ate some of my pills")
+    r"\b(?:ate|chewed|chewed up|drank) (?:some|a few|\d{1,3}|a bunch|a lot|a handful|all|half|"
+    r"several|most) (?:of )?(?:my|his|her|their|our|the|grandmas|grandpas|moms|dads) (?:\w+ ){0,2}"
+    r"(?:pills?|meds|medicines?|medications?|tablets?|capsules?)\b",
+    # someone out of it who does not answer ("hes really out of it and wont answer me")
+    r"\b(?:hes|shes|theyre|he is|she is|they are|(?:he|she|they) (?:seems?|looks?))(?: \w+){0,2} "
+    r"(?:out of it|not making sense|limp|floppy|so drowsy|really drowsy|barely awake)\b.{0,40}"
+    r"\b(?:wont|will not|doesnt|does not|isnt|is not|cant|not) (?:\w+ )?(?:answer|answering|"
+    r"respond|responding|wake|talk|talking|open (?:his|her|their) eyes)\b",
     # being sick and confused or faint together ("still dizzy and confused and I threw up")
     r"\b(?:confused|disoriented|dizzy|faint|cant stand|cant think)\b.{0,50}\b(?:threw up|throwing "
     r"up|vomit\w*|puking|puked)\b|\b(?:threw up|throwing up|vomit\w*|puking|puked)\b.{0,50}"
