@@ -23,7 +23,12 @@ from bot.booking.midform import (
     form_ran,
     sent_reference,
 )
-from bot.booking.request_words import asks_for_a_pause, asks_only_to_book, asks_to_book
+from bot.booking.request_words import (
+    asks_for_a_pause,
+    asks_only_to_book,
+    asks_to_book,
+    asks_to_book_in_spanish,
+)
 from bot.booking.slots import FORM as BOOKING_FORM
 from bot.booking.slots import REQUEST_INTERRUPTED
 from bot.config import load_clinic, load_retrieval_settings
@@ -53,8 +58,9 @@ from bot.safety.emergency import (
     reached_crisis_line,
 )
 from bot.safety.events import get_event_store
+from bot.safety.false_alarm import clears_up_a_false_alarm
 from bot.safety.history import risk_is_back
-from bot.safety.medical import asks_about_own_case_again
+from bot.safety.medical import asks_about_own_case_again, pushes_for_the_advice
 from bot.safety.mix_up import asks_about_the_mix_up, recent_mix_up
 
 logger = logging.getLogger(__name__)
@@ -179,10 +185,15 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(text=booking_replies.request_in_progress(earlier))
             return [SlotSet("human_offered", False)]
         spanish = looks_spanish(text) or tracker.get_slot(MESSAGE_LANGUAGE) == "es"
-        if spanish and tracker.get_slot("crisis_mode") and not asks_to_book(text):
+        if spanish and tracker.get_slot("crisis_mode") and not (
+                asks_to_book(text) or asks_to_book_in_spanish(text)):
             # "no sé qué hacer", "tengo miedo" after a Spanish crisis reply: the Spanish
             # follow-up (utter_crisis_followup has Spanish variations), not the English-only note.
-            dispatcher.utter_message(response="utter_crisis_followup")
+            # "quiero hacer una cita" gets the Spanish note below: the clinic's phone, 988 and
+            # 911 (review 14: the follow-up had no phone to book with). "ya llamé al 911" has
+            # its acknowledgement above, never "llama al 911 ahora" after it (review 15).
+            if not help_called:
+                dispatcher.utter_message(response="utter_crisis_followup")
             return [SlotSet("human_offered", False)]
         if intent != replies.CHOOSE_ANSWER_INTENT and spanish:
             # The slot is "es" also for a short reply ("sí", "ok") in a Spanish conversation.
@@ -286,6 +297,17 @@ class ActionAnswerQuestion(Action):
             # "did it go through?" right after the confirmation (review 13: "I don't know").
             dispatcher.utter_message(text=booking_replies.request_was_sent(profile, reference))
             return [SlotSet("human_offered", False)]
+        if tracker.get_slot("crisis_mode") and clears_up_a_false_alarm(text):
+            # "not suicidal, just hate mondays" (review 15): an apology that keeps 988 in view,
+            # and the question the earlier message asked, answered after all.
+            logger.info("a crisis reply cleared up as a misunderstanding")
+            dispatcher.utter_message(response="utter_false_alarm_cleared")
+            earlier = await asyncio.to_thread(self._earlier_question, retriever, tracker.events)
+            if earlier is not None:
+                return self._reply_decision(dispatcher, profile, earlier, version_of(retriever))
+            if decision.kind == "answer":
+                return self._reply_decision(dispatcher, profile, decision, version_of(retriever))
+            return [SlotSet("human_offered", False)]
         if tracker.get_slot("crisis_mode") and not moves_on_to_the_clinic(text, decision.kind):
             # After a crisis, a message that is not a clinic question gets the resources again,
             # never "I don't know" or a list of FAQ buttons (bot/retrieval/clinic_topic.py).
@@ -298,8 +320,9 @@ class ActionAnswerQuestion(Action):
                 dispatcher.utter_message(text=booking_replies.request_not_sent(profile))
                 return [SlotSet("human_offered", False), SlotSet(REQUEST_INTERRUPTED, None)]
             return [SlotSet("human_offered", False)]
-        if decision.kind != "answer" and asks_about_own_case_again(
-                text, _previous_intent(tracker.events)):
+        previous_intent = _previous_intent(tracker.events)
+        if (decision.kind != "answer" and asks_about_own_case_again(text, previous_intent)) \
+                or pushes_for_the_advice(text, previous_intent):
             # "what if i just skip it the morning of" right after a declined dosing question:
             # declined the same way, never "I don't know".
             logger.info("medical follow-up declined")
@@ -351,7 +374,8 @@ class ActionAnswerQuestion(Action):
         mornings" at the location step), and "what did I tell you my name was?" is answered
         with the details so far. None for anything else."""
         correction = correction_in(text, tracker.get_slot("requested_slot"),
-                                   clinic_today(profile), profile.locations)
+                                   clinic_today(profile), profile.locations,
+                                   tracker.get_slot("full_name"))
         if correction is not None:
             field, values = correction
             dispatcher.utter_message(text=booking_replies.changed_detail_ack(
@@ -413,6 +437,19 @@ class ActionAnswerQuestion(Action):
         return resolved if reads_better(decision, resolved) else decision
 
     @staticmethod
+    def _earlier_question(retriever: Any, events: Any) -> Any:
+        """The answer to the question the message before this one asked ("... anyway, how does
+        ketamine compare to esketamine"), when it has one the knowledge answers; else None."""
+        texts = [event.get("text") or "" for event in events if event.get("event") == "user"]
+        if len(texts) < 2:
+            return None
+        question = asked_question(texts[-2])
+        if question is None:
+            return None
+        decision = retriever.decide(question)
+        return decision if decision.kind == "answer" else None
+
+    @staticmethod
     def _the_question_alone(retriever: Any, text: str, decision: Any) -> Any:
         """When the whole message gets no answer, the decision for its one question alone
         ("waiting is killing me lol, how fast does it work"), if that one answers
@@ -425,6 +462,12 @@ class ActionAnswerQuestion(Action):
         if question is None:
             return decision
         alone = retriever.decide(question)
+        if alone.kind == "clarify" and decision.kind == "clarify" and alone.best is not None \
+                and decision.best is not None and float(alone.best.score) > float(
+                    decision.best.score):
+            # "ugh mondays make me want to die lol. anyway, how does ketamine compare to
+            # esketamine" (review 15): the choices for the question, not for the remark.
+            return alone
         if alone.kind != "answer":
             return decision
         if decision.kind == "clarify" and (decision.best is None or float(alone.best.score)

@@ -19,7 +19,12 @@ from rasa_sdk.types import DomainDict
 
 from actions.answer import ActionAnswerQuestion
 from bot.booking import replies, validators
-from bot.booking.corrections import given_up_front, inline_value, name_with_contact
+from bot.booking.corrections import (
+    given_up_front,
+    inline_value,
+    invalid_contact_reason,
+    name_with_contact,
+)
 from bot.booking.form import (
     COMPANION_SLOTS,
     DISCARD,
@@ -142,7 +147,8 @@ class ValidateConsultationForm(FormValidationAction):
         profile = load_clinic()
         consented = tracker.get_slot("booking_consent") is True  # no detail before consent
         if consented and (correction_in(text, tracker.get_slot("requested_slot"),
-                                        clinic_today(profile), profile.locations)
+                                        clinic_today(profile), profile.locations,
+                                        tracker.get_slot("full_name"))
                           or asks_what_was_given(text)):
             # "actually, switch that to Thursday mornings" at the location step, "what did I
             # tell you my name was?": about the request, not an answer to this step.
@@ -168,6 +174,10 @@ class ValidateConsultationForm(FormValidationAction):
             # "ok but wait, is it painful?": the question first, then consent asked again.
             answered = await self._answer_instead(dispatcher, tracker, domain)
             return {**answered, "booking_consent": None}
+        if value is not None and validators.defers(text):
+            # "ok maybe later" at the privacy question (review 15 took it as a yes): nothing is
+            # collected, and the patient hears how to come back to it.
+            return self._consented(dispatcher, tracker, False)
         if isinstance(value, bool):
             return self._consented(dispatcher, tracker, value)
         if isinstance(value, str):
@@ -568,6 +578,12 @@ class ActionChangeConsultationField(Action):
                 dispatcher.utter_message(text=replies.outside_hours_note(profile, closed))
             return [*(SlotSet(slot, value) for slot, value in values.items()),
                     SlotSet("booking_review", None), SlotSet(ATTEMPT_SLOT, None)]
+        reason = invalid_contact_reason((tracker.latest_message or {}).get("text") or "")
+        if reason is not None and field in (None, "contact"):
+            # "oh sorry its 555-123-4567" after a number that was not valid: the form's own
+            # message about the number, not a menu of details (review 14).
+            dispatcher.utter_message(text=replies.invalid_reply(reason))
+            return []
         if field not in replies.FIELDS:
             dispatcher.utter_message(
                 text=replies.which_detail_prompt(),

@@ -245,6 +245,31 @@ async def test_a_spanish_message_gets_the_spanish_note_with_the_phone(domain, tr
     assert load_clinic().phone_display in messages[0]["text"]
 
 
+async def test_a_spanish_booking_request_after_a_spanish_crisis_gets_the_phone(domain,
+                                                                              tracker_for):
+    """Review 14: "quiero hacer una cita" after a Spanish crisis reply got the crisis follow-up
+    again, with no way to book; the Spanish note has the clinic's phone, 988 and 911."""
+    tracker = tracker_for("quiero hacer una cita", intent="ask_question",
+                          slots={"crisis_mode": True, "message_language": "es"})
+    messages, _ = await run_action(ActionAnswerQuestion(), tracker, domain)
+    text = messages[0]["text"]
+    assert load_clinic().phone_display in text and "988" in text and "911" in text, text
+    tracker = tracker_for("no sé qué hacer", intent="ask_question",
+                          slots={"crisis_mode": True, "message_language": "es"})
+    messages, _ = await run_action(ActionAnswerQuestion(), tracker, domain)
+    assert messages[0].get("response") == "utter_crisis_followup"
+
+
+async def test_a_false_alarm_cleared_up_gets_an_apology_with_988_not_the_resources_again(
+        domain, tracker_for):
+    """Review 15: "not suicidal, just hate mondays" got the crisis follow-up again."""
+    tracker = tracker_for("not suicidal, just hate mondays", intent="ask_question",
+                          slots={"crisis_mode": True})
+    messages, _ = await run_action(ActionAnswerQuestion(), tracker, domain)
+    assert [m.get("response") for m in messages][:1] == ["utter_false_alarm_cleared"]
+    assert "utter_crisis_followup" not in [m.get("response") for m in messages]
+
+
 async def test_two_questions_in_one_message_get_both_answers(domain, tracker_for):
     tracker = tracker_for("does ketamine help with ptsd and how much does it cost?",
                           intent="ask_question")

@@ -611,3 +611,46 @@ def test_wanting_it_sent_right_after_a_cancel_starts_the_request_again(booking_a
     assert "nothing you entered has been saved" in text, text
     text, _ = say(booking_assistant, sender, "wait no i wanted to send it")
     assert "Is that OK with you?" in text and "No problem" not in text, text
+
+
+def test_a_name_part_or_the_whole_name_fixed_later_and_a_second_invalid_number(booking_assistant):
+    """Review 14: "my last name is spelled Whitfeld, no i" was stored as "spelled Whitfeld",
+    "actually its Ethan James Moore" at the contact step was refused as a phone number, and a
+    second invalid number typed with "oh sorry" got the menu of details to change."""
+    sender = "e2e-booking-name-parts"
+    say(booking_assistant, sender, "I'd like to book a consultation")
+    say(booking_assistant, sender, "yes")
+    say(booking_assistant, sender, "Dana Whitfield")
+    text, _ = say(booking_assistant, sender, "my last name is spelled Whitfeld, no i")
+    assert "changed your name" in text and "phone number or email" in text, text
+    text, _ = say(booking_assistant, sender, "555-12-456")
+    assert "right number of digits" in text, text
+    text, _ = say(booking_assistant, sender, "oh sorry its 555-123-4567")
+    assert "valid US phone number" in text and "Which detail" not in text, text
+    say(booking_assistant, sender, "oh sorry its 555-223-4567")
+    say(booking_assistant, sender, "friday afternoon")
+    text, buttons = say(booking_assistant, sender, "the main office")
+    text = text if "- Name:" in text else say(booking_assistant, sender,
+                                                buttons[0]["payload"])[0]
+    assert "- Name: Dana Whitfeld" in text and "(555) 223-4567" in text, text
+    say(booking_assistant, sender, "never mind")
+
+    sender = "e2e-booking-name-restated"
+    say(booking_assistant, sender, "I'd like to book a consultation")
+    say(booking_assistant, sender, "yes")
+    say(booking_assistant, sender, "Ethan Moore")
+    text, _ = say(booking_assistant, sender, "actually its Ethan James Moore")
+    assert "changed your name" in text and "valid" not in text, text
+    text, _ = say(booking_assistant, sender, "what do you have so far")
+    assert "Ethan James Moore" in text, text
+    say(booking_assistant, sender, "never mind")
+
+
+def test_maybe_later_at_the_privacy_question_is_no_consent(booking_assistant, booking_env):
+    """Review 15: "ok maybe later" was taken as a yes and the form asked for the name."""
+    before = count_requests(booking_env)
+    sender = "e2e-booking-maybe-later"
+    say(booking_assistant, sender, "can i book a consultation")
+    text, _ = say(booking_assistant, sender, "ok maybe later")
+    assert "full name" not in text and "haven't collected or saved anything" in text, text
+    assert count_requests(booking_env) == before

@@ -15,7 +15,7 @@ from bot.booking.form import (
     request_from_slots,
     step_answer,
 )
-from bot.booking.request_words import asks_only_to_book, asks_to_book
+from bot.booking.request_words import asks_only_to_book, asks_to_book, asks_to_book_in_spanish
 from bot.config import load_clinic
 
 PROFILE = load_clinic()
@@ -29,6 +29,10 @@ def test_a_location_is_matched_by_id_name_or_a_distinctive_word_only():
     assert match_location("Main Street office", PROFILE.locations).id == "main"
     assert match_location("the one on main street please", PROFILE.locations).id == "main"
     assert match_location("the office", PROFILE.locations) is None  # every location is one
+    # review 15: typos of a distinctive word; an ordinary word one letter away is none
+    assert match_location("mian street", PROFILE.locations).id == "main"
+    assert match_location("nroth", PROFILE.locations).id == "north"
+    assert match_location("i am in pain", PROFILE.locations) is None
     assert match_location("downtown", PROFILE.locations) is None
 
 
@@ -160,3 +164,16 @@ def test_wanting_the_request_sent(text, wants):
     from bot.booking.request_words import wants_it_sent
 
     assert wants_it_sent(text) is wants
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("quiero hacer una cita", True),
+    ("¿puedo pedir una consulta?", True),
+    ("quisiera agendar para mi mamá", True),
+    ("no quiero una cita", False),
+    ("me quiero morir", False),
+    ("cuánto cuesta la consulta", False),
+])
+def test_a_booking_asked_for_in_spanish(text, asks):
+    assert asks_to_book_in_spanish(text) is asks
+

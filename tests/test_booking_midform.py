@@ -137,3 +137,31 @@ def test_did_it_go_through_after_the_confirmation_finds_the_reference():
         assert sent_reference([confirmation, {"event": "bot", "text": ending}]) is None
     assert sent_reference([{"event": "bot", "text": "Hello"}]) is None
     assert "#5" in replies.request_was_sent(profile, "5")
+
+
+@pytest.mark.parametrize("text, current, corrected", [
+    ("my last name is spelled Whitfeld, no i", "Dana Whitfield", "Dana Whitfeld"),
+    ("her first name is actually Evelyn", "Eveline Marsh", "Evelyn Marsh"),
+    ("my middle name is Lee", "Ann Park", "Ann Lee Park"),
+    ("actually its Ethan James Moore", "Ethan Moore", "Ethan James Moore"),
+    ("my last name is spelled wrong", "Dana Whitfield", None),  # no new value
+    ("actually its my mom, Rosa Diaz", "Ethan Moore", None),  # shares no word with the name
+    ("sorry its tuesday morning", "Ethan Moore", None),
+    ("my last name is Whitfeld", None, None),  # no name given yet
+])
+def test_a_part_of_the_name_or_the_whole_name_corrected_later(text, current, corrected):
+    from bot.booking.corrections import corrected_name
+
+    assert corrected_name(text, current) == corrected
+    found = correction_in(text, "contact", TODAY, LOCATIONS, current)
+    if corrected:
+        assert found == ("full_name", {"full_name": corrected})
+
+
+def test_an_invalid_number_in_a_correction_says_why():
+    from bot.booking.corrections import invalid_contact_reason
+
+    assert invalid_contact_reason("oh sorry its 555-123-4567") == "phone_invalid"
+    assert invalid_contact_reason("oh sorry its 555-223-4567") is None
+    assert invalid_contact_reason("change the time to monday") is None
+

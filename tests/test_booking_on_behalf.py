@@ -34,6 +34,10 @@ from bot.privacy.crypto import Cipher
     ("my partner wants to try ketamine, can we book", "partner"),
     ("ok book him in pls", SOMEONE_ELSE),
     ("can you sign her up for a consult", SOMEONE_ELSE),
+    # review 15: a son named with his age, a consult booked "him"
+    ("I would like to request a consultation for my 17 year old son", "son"),
+    ("for my 15-year-old daughter please", "daughter"),
+    ("can i book him a consult", SOMEONE_ELSE),
 ])
 def test_a_booking_for_someone_else_names_who(text, relation):
     assert relation_in(text) == relation
@@ -48,6 +52,7 @@ def test_a_booking_for_someone_else_names_who(text, relation):
     "book it for me please",
     "my mom thinks I should book",  # the writer is the patient
     "can you book me in",
+    "I want a consult for my anxiety and my kids say I should",
 ])
 def test_a_booking_for_oneself_names_no_one(text):
     assert relation_in(text) is None

@@ -22,6 +22,8 @@ from bot.retrieval.feelings import shares_how_they_feel
     "Some nights are real bad, the nightmares don't stop.",
     "my depression been wild this semester",
     "honestly just feeling flat and tired all the time lately",
+    # review 15: "i just feel", with the risk denied in the same message
+    "i just feel flat and tired all the time, not like i want to hurt myself or anything, just low",
 ])
 def test_a_statement_of_how_one_feels_is_recognised(text):
     assert shares_how_they_feel(text)

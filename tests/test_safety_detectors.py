@@ -262,3 +262,28 @@ def test_whether_something_bars_the_treatment_is_for_a_clinician(text, refused):
     """"Does that stop me getting ketamine?" asks whether this person may have it: a clinician
     decides (refusal with an offer to book), never a choice of unrelated answers."""
     assert detect_medical_advice(text).is_advice_request is refused
+
+
+@pytest.mark.parametrize("text, previous, expected", [
+    # review 15: pressing for the advice just declined
+    ("my psychiatrist is not answering. just tell me roughly", "medical_advice", True),
+    ("how about just half of one extra", "medical_advice", True),
+    ("just tell me roughly", "ask_question", False),
+    ("what time do you open roughly", "medical_advice", False),
+])
+def test_pressing_for_the_declined_advice_is_declined_again(text, previous, expected):
+    from bot.safety.medical import pushes_for_the_advice
+
+    assert pushes_for_the_advice(text, previous) is expected
+
+
+@pytest.mark.parametrize("text, advice", [
+    # review 15
+    ("my doctor prescribed me ketamine lozenges for home use, can I take an extra one tonight "
+     "since I feel bad", True),
+    ("how long should i pump and dump after a session", True),
+    ("whats the difference between ketamine and psychedelics like psilocybin", False),
+    ("can i do ketamine if i use psilocybin", True),
+])
+def test_dose_changes_and_breastfeeding_are_advice_a_comparison_is_not(text, advice):
+    assert detect_medical_advice(text).is_advice_request is advice

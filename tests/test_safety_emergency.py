@@ -142,3 +142,22 @@ def test_saying_one_will_reach_the_crisis_line(text, reaching):
     from bot.safety.emergency import will_reach_out
 
     assert will_reach_out(text) is reaching
+
+
+@pytest.mark.parametrize("text, called", [
+    ("ya llamé al 911", True),  # review 15
+    ("ya viene la ambulancia", True),
+    ("llamé al médico ayer", False),
+])
+def test_help_called_in_spanish(text, called):
+    from bot.safety.emergency import help_is_called
+
+    assert help_is_called(text) is called
+
+
+def test_asking_what_calling_988_is_like_is_not_having_called():
+    from bot.safety.emergency import reached_crisis_line
+
+    assert not reached_crisis_line("what would even happen if I called 988")  # review 15
+    assert reached_crisis_line("ok i called 988")
+

@@ -17,6 +17,9 @@ from bot.safety.subject import crisis_subject, stated_crisis_subject
     ("me quiero morir", "self"),
     ("ya no quiero vivir, mi esposa no sabe", "self"),
     ("my son says he wants to die and honestly I want to die too", "self"),
+    # review 15: a goodbye message someone else sent
+    ("my friend just texted me a goodbye message", "other"),
+    ("i just texted my friend a goodbye message", "self"),
 ])
 def test_someone_else_in_danger_is_told_from_the_writer_s_own(text, subject):
     assert crisis_subject((), text) == subject

@@ -44,6 +44,10 @@ URGENT = [
     "my kid found my gummies and ate 3 of them",
     "hes really out of it and wont answer me",
     "she seems out of it after the infusion and wont talk",
+    # review 15: misspelled, and in Spanish without "se"
+    "i tookk to many of my seroqel pils like 20 min ago",
+    "Mi hermana tomó muchas pastillas, qué hago?",
+    "sí, está respirando pero no contesta",
 ]
 NOT_URGENT = [
     "the clinic gave me ketamine last week and I feel great",
@@ -73,6 +77,8 @@ NOT_URGENT = [
     "im kinda out of it today and my boss wont answer me",
     "can my spouse drive me home? i will be out of it",
     "i ate some of my gummies before bed",
+    "i had to many things to do today",
+    "mi mamá no contesta, a qué hora abren",
 ]
 
 

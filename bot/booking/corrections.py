@@ -190,3 +190,70 @@ def named_location(text: str, locations: tuple[Location, ...]) -> Location | Non
     lowered = (text or "").lower()
     named = [location for location in locations if location.name.lower() in lowered]
     return named[0] if len(named) == 1 else None
+
+
+# "my last name is spelled Whitfeld, no i", "her first name is actually Evelyn": one part of the
+# name given so far, corrected at a later step.
+_NAME_PART = re.compile(
+    r"\b(?:my|her|his|their|the)?\s*(?P<part>last|first|middle|sur|family|given)\s*-?name\b"
+    r"(?:\s+(?:is|should be|was|s))?(?:\s+(?:actually|really))?(?:\s+(?:spelled|spelt|written))?"
+    r"(?:\s+(?:like|as))?\s*[:,-]?\s*(?P<value>[^\W\d_]+(?:[-'’][^\W\d_]+)*)", re.IGNORECASE)
+# Words that follow "spelled" and are not the name ("spelled wrong", "spelled with an i").
+_NOT_A_NAME_PART = frozenset(
+    "wrong wrongly incorrectly differently with without the a an it is not spelled correct "
+    "right".split())
+# "actually its Ethan James Moore", "sorry, it's Ana Lucia Reyes": the whole name typed again.
+_NAME_RESTATED = re.compile(
+    r"^\W*(?:(?:oh|no|wait|sorry|oops|actually|um|uh|hmm)\W+)+(?:my (?:full )?name is|(?:its|it'?s|"
+    r"it is|im|i'?m|i am|name is|name's)|the name is)\s+(?P<value>.+?)[\s.!]*$", re.IGNORECASE)
+
+
+def corrected_name(text: str, current_name: str | None) -> str | None:
+    """The patient's name with the part this message corrects ("my last name is spelled
+    Whitfeld" -> "Dana Whitfeld"), or the whole name typed again with a correction word
+    ("actually its Ethan James Moore", when it shares a word with "Ethan Moore"); None when the
+    message corrects no name, or there is no name yet."""
+    if not current_name:
+        return None
+    words = current_name.split()
+    part = _NAME_PART.search(text or "")
+    if part and part.group("value").lower() not in _NOT_A_NAME_PART:
+        value = part.group("value")
+        value = value[0].upper() + value[1:]
+        kind = part.group("part").lower()
+        if kind in ("last", "sur", "family"):
+            new = [*words[:-1], value] if len(words) > 1 else [*words, value]
+        elif kind in ("first", "given"):
+            new = [value, *words[1:]]
+        else:  # middle: between the first and the last name
+            new = [words[0], value, words[-1]] if len(words) > 1 else [*words, value]
+        return _valid_name(" ".join(new), current_name)
+    restated = _NAME_RESTATED.match(text or "")
+    if restated:
+        known = {word.lower().strip(".,") for word in words}
+        new_words = {word.lower().strip(".,") for word in restated.group("value").split()}
+        if known & new_words:
+            return _valid_name(restated.group("value"), current_name)
+    return None
+
+
+def _valid_name(name: str, current_name: str) -> str | None:
+    try:
+        tidy = validators.validate_full_name(name)
+    except validators.Invalid:
+        return None
+    return tidy if tidy != current_name else None
+
+
+def invalid_contact_reason(text: str) -> str | None:
+    """Why the phone number or e-mail address in a correction is not valid ("oh sorry its
+    555-123-4567": no US number has an exchange starting with 1), for the form's own message;
+    None when the message holds none, or a valid one."""
+    found = _EMAIL.search(text or "") or _PHONE.search(text or "")
+    if found is None:
+        return None
+    try:
+        validators.validate_contact(found.group(0))
+    except validators.Invalid as invalid:
+        return invalid.reason
+    return None

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from bot.booking import validators
-from bot.booking.corrections import inline_value, named_location
+from bot.booking.corrections import corrected_name, inline_value, named_location
 from bot.config import Location
 
 _CORRECTION_MARKER = re.compile(
@@ -37,9 +37,14 @@ _RECAP = re.compile(
 
 
 def correction_in(text: str, current_step: str | None, today: date,
-                  locations: tuple[Location, ...]) -> tuple[str, dict[str, Any]] | None:
+                  locations: tuple[Location, ...],
+                  current_name: str | None = None) -> tuple[str, dict[str, Any]] | None:
     """(field, slot values) when ``text`` corrects a detail other than the one the form is
-    asking for now, naming the new value; None otherwise."""
+    asking for now, naming the new value; None otherwise. ``current_name`` is the name given so
+    far: "my last name is spelled Whitfeld" corrects a part of it."""
+    name = corrected_name(text, current_name)
+    if name is not None and current_step != "full_name":
+        return "full_name", {"full_name": name}
     if not _CORRECTION_MARKER.search(text or ""):
         return None
     found = inline_value(None, text, today, locations)

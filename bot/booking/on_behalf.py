@@ -22,8 +22,13 @@ RELATIONS = (
     "client patient veteran"
 ).split()
 _RELATION = "|".join(sorted((re.escape(r) for r in RELATIONS), key=len, reverse=True))
+# Up to three words between "my" and the relation ("my 17 year old son"), none that starts
+# another phrase ("for my anxiety and my kids say...").
+_BETWEEN = r"(?:(?!(?:and|or|my|our|with|because|but|so|since)\b)[\w-]+\s+){0,3}?"
 _FOR_MY = re.compile(
-    rf"\b(?:for|on\s+behalf\s+of|behalf\s+of)\s+(?:my|our)\s+(?:\w+\s+)?(?P<relation>{_RELATION})\b",
+    # "for my 17 year old son", "for my 15-year-old" (review 15): up to three words between
+    rf"\b(?:for|on\s+behalf\s+of|behalf\s+of)\s+(?:my|our)\s+{_BETWEEN}"
+    rf"(?P<relation>{_RELATION})\b",
     re.IGNORECASE,
 )
 _MY_X_NEEDS = re.compile(
@@ -36,11 +41,15 @@ _FOR_PRONOUN = re.compile(
     r"[^.?!]{0,30}?\b(?:for|on\s+behalf\s+of)\s+(?:her|him|them|someone\s+else|somebody\s+else|"
     r"another\s+person|a\s+(?:friend|family\s+member|relative|loved\s+one))\b"
     # "ok book him in pls", "can you sign her up"
-    r"|\b(?:book|sign|schedule|get|put)\s+(?:him|her|them)\s+(?:in|up|down)\b",
+    r"|\b(?:book|sign|schedule|get|put)\s+(?:him|her|them)\s+(?:in|up|down)\b"
+    # "can i book him a consult" (review 15)
+    r"|\b(?:book|get|schedule|set)\s+(?:him|her|them)\s+(?:up\s+)?(?:with\s+)?(?:a|an)\s+"
+    r"(?:consult\w*|appointment|appt|session)\b",
     re.IGNORECASE,
 )
 # "my son is 24 ... a consultation for him": the relation named earlier in the same message.
-_MY_RELATION = re.compile(rf"\b(?:my|our)\s+(?:\w+\s+)?(?P<relation>{_RELATION})\b", re.IGNORECASE)
+_MY_RELATION = re.compile(rf"\b(?:my|our)\s+{_BETWEEN}(?P<relation>{_RELATION})\b",
+                          re.IGNORECASE)
 _GENERIC = {"friend": "friend", "family member": "family member", "relative": "relative",
             "loved one": "loved one"}  # fmt: skip
 SOMEONE_ELSE = "someone else"

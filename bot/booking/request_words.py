@@ -64,6 +64,21 @@ def asks_to_book(text: str) -> bool:
     return bool(_BOOKING_REQUEST.search(text)) and not _NEGATED.search(text)
 
 
+# "quiero hacer una cita", "¿puedo pedir una consulta?", "agendar para mi mamá": a booking asked
+# for in Spanish; "no quiero una cita" is none.
+_SPANISH_BOOKING = re.compile(
+    r"\b(?:(?:hacer|pedir|sacar|agendar|programar|reservar|tener|solicitar|quiero|necesito|"
+    r"quisiera|puedo|podria|podría) (?:\w+ )?(?:una |la |mi )?(?:cita|consulta)|agendar|"
+    r"reservar (?:una|un)|programar (?:una|un))\b", re.IGNORECASE)
+_SPANISH_NEGATED = re.compile(r"\bno (?:\w+ )?(?:quiero|necesito|puedo)\b", re.IGNORECASE)
+
+
+def asks_to_book_in_spanish(text: str) -> bool:
+    """True when the message asks for an appointment in Spanish ("quiero hacer una cita"):
+    the assistant books in English only, so the answer is the clinic's phone, in Spanish."""
+    return bool(_SPANISH_BOOKING.search(text or "")) and not _SPANISH_NEGATED.search(text or "")
+
+
 # A question somewhere in the message: a question mark, a question word first, a conditional
 # ("if i book a consult am i locked in"), or an inverted question ("... am i locked in").
 _ANY_QUESTION = re.compile(

@@ -102,6 +102,23 @@ _LEAVING = re.compile(r"\b(?:bye|goodbye|good bye|bye bye|gotta go|got to go|see
                       r"ttyl|talk later|later then|leaving now|never mind|nevermind|nvm)\b")
 
 
+# "ok maybe later", "not right now", "another time": a deferral, not a yes (review 15 had "ok
+# maybe later" taken as consent).
+_DEFERRAL = re.compile(
+    r"\b(?:maybe |perhaps |probably )?(?:later|another time|some other time|not (?:right )?now|"
+    r"not today|not yet|in a bit|when i(?:'?m| am) ready|let me think(?: about "
+    r"it)?|ill think about it|i will think about it)\b", re.IGNORECASE)
+
+
+def defers(text: str) -> bool:
+    """True when the answer puts the question off ("ok maybe later"): no consent. A clear yes
+    first ("yes, later in the day is fine") is a yes."""
+    if re.match(r"^\W*(?:yes|yeah|yep|yup|sure|absolutely|of course|definitely|i consent|i agree)"
+                r"\b", text or "", re.IGNORECASE):
+        return False
+    return bool(_DEFERRAL.search(text or ""))
+
+
 def read_yes_no(text: str) -> bool | None:
     """True for a yes ("sure", "looks good, submit it"), False for a no, None otherwise."""
     text = text.strip().lower()

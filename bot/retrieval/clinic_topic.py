@@ -23,7 +23,11 @@ _CLINIC_TOPIC = re.compile(
 # knowledge's answer names them all (veterans: 988, then 1), the follow-up names 988 only.
 _CRISIS_LINE_TOPIC = re.compile(
     r"\b(?:veterans?|vets?|crisis|suicide|text|chat|help|hot) ?lines?\b|\blifeline\b|"
-    r"\bcrisis text\b|\bline for (?:veterans|vets)\b", re.IGNORECASE)
+    r"\bcrisis text\b|\bline for (?:veterans|vets)\b"
+    # "is there something just for vets", "what would even happen if I called 988" (review 15)
+    r"|\b(?:something|anything|one|help|support) (?:just |only |specifically )?for (?:vets|"
+    r"veterans)\b|\bwhat (?:would|will|happens|does)\b.{0,30}\b(?:call|text)\w* (?:988|the "
+    r"lifeline)\b|\bwho answers\b", re.IGNORECASE)
 
 
 # What someone helping in a crisis asks or tells next ("what do i do until then", "is that

@@ -24,7 +24,8 @@ _MOOD = (r"(?:depress\w*|anxi\w*|panick?\w*|ptsd|traumati[sz]ed|sad|overwhelm\w*
          r"|grieving|miserable"
          r"|worn (?:out|down)|on edge|in a funk|in a rut)")
 _FEELING_NOW = re.compile(
-    r"(?:\b(?:i'?ve been|i have been|i'?m|i am|im|i feel|i'?ve felt|i have felt|feeling"
+    r"(?:\b(?:i'?ve been|i have been|i'?m|i am|im|i (?:just |really |honestly |still |kinda |kind "
+    r"of |always )?feel|i'?ve felt|i have felt|feeling"
     r"|i keep feeling|i get so|i'?ve had|i have had)|^been|[.!]\s*been)"
     r"\s+(?:\w+\s+){0,4}?" + _MOOD + r"\b",
     re.IGNORECASE)

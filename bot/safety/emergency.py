@@ -42,7 +42,13 @@ _HELP_CALLED = re.compile(
     # "ok ill call them" after the Poison Control number (suite 13 had it open the booking form)
     r"|\b(?:ill|i will|im going to|im gonna|going to|gonna) (?:call|ring|phone) (?:them|911|"
     r"poison control|an ambulance|the ambulance|that number|the number|988)(?: now| right now| rn)?"
-    r"\W*$")
+    r"\W*$"
+    # Spanish: "ya llamé al 911", "ya viene la ambulancia" (review 15)
+    r"|\b(?:ya )?(?:llame|llamamos|marque|marcamos) (?:al 911|a emergencias|a la ambulancia|a los "
+    r"paramedicos|a control de envenenamientos|al 988)\b|\b(?:ya )?(?:viene|vienen|llego|llegaron|"
+    r"esta aqui|estan aqui|va en camino|van en camino) (?:la ambulancia|los paramedicos|la ayuda|"
+    r"el 911|la policia)\b|\b(?:la ambulancia|los paramedicos|la ayuda) (?:ya )?(?:viene|vienen|"
+    r"llego|llegaron|esta en camino|estan en camino|va en camino)\b")
 # "ok maybe ill text them" after the crisis reply: the crisis line, never a booking request
 # (review 14 had it open the consultation form).
 _WILL_REACH_OUT = re.compile(
@@ -75,7 +81,9 @@ _CRISIS_LINE_REACHED = re.compile(
     r"hotline|741741|someone (?:at|from) (?:988|the lifeline|the crisis line)|a counselor at 988)\b"
     r"(?! (?:yet|later|tomorrow|yesterday|last|before|once|and they (?:were|didnt|did not)))")
 _NOT_REACHED = re.compile(
-    r"\b(?:havent|have not|didnt|did not|never|wont|will not|cant|dont|should i|do i)\b")
+    r"\b(?:havent|have not|didnt|did not|never|wont|will not|cant|dont|should i|do i)\b"
+    # "what would even happen if I called 988" asks about calling (review 15)
+    r"|\b(?:if|whether|when) (?:i|we|you|someone) (?:\w+ )?(?:called|texted|call|text)\b")
 
 
 def reached_crisis_line(text: str) -> bool:
@@ -106,7 +114,8 @@ def someone_else_took_too_much(categories: tuple[str, ...], rules: tuple[str, ..
 # A substance already taken ("i took like 20 of my sleeping pills", "I think I overdosed"), as
 # opposed to one about to be taken ("I'm going to take all of them"), which is the crisis reply.
 _ALREADY_TAKEN = re.compile(
-    r"\b(?:took|taken|swallowed|downed|overdosed|oded|odd|popped|snorted|injected|drank)\b")
+    r"\b(?:took+|tok|tooken|taken|swall?ow(?:e|)d|swallowd|downed|overdosed|oded|odd|popped|"
+    r"snorted|injected|drank)\b")
 
 
 def took_too_much_already(categories: tuple[str, ...], text: str) -> bool:
@@ -123,11 +132,12 @@ def took_too_much_already(categories: tuple[str, ...], text: str) -> bool:
 # like 20 min ago", "i swallowd like 30 of my moms xanax"): what the learned crisis score catches
 # without a rule, so without the overdose category.
 _AMOUNT_TAKEN = re.compile(
-    r"\b(?:took|tooked|taken|swall?ow(?:e|)d|swall?owd|downed|popped|chugged|ate|drank|od'?d)"
+    r"\b(?:took+|tooked|tok|taken|swall?ow(?:e|)d|swall?owd|downed|popped|chugged|ate|drank|"
+    r"od'?d)"
     r" (?:\w+ ){0,3}?(?:(?:a )?(?:w?hole|whole|entire|full) (?:bunch|bottle|pack|box|strip|"
     r"handful)|a (?:bunch|handful|lot|ton|fistful)(?! (?:to|of (?:time|work|effort|courage|days|"
     r"hours|people)))|(?:all|most|half) (?:of )?(?:my|the|his|her|"
-    r"them|those|these)|\d{2,}|(?:twenty|thirty|forty|fifty|fifteen|a dozen)|too many|way too "
+    r"them|those|these)|\d{2,}|(?:twenty|thirty|forty|fifty|fifteen|a dozen)|to+ many|way to+ "
     r"(?:many|much))\b")
 
 

@@ -90,7 +90,7 @@ _ADVICE_PATTERNS: list[tuple[str, re.Pattern]] = [(c, re.compile(p)) for c, p in
                 r"infant|newborn|son|daughter)|still nursing|im nursing|lactat\w*|trying to "
                 r"(?:conceive|get pregnant|have a baby)|ttc|expecting (?:a baby|a child|twins)|"
                 r"planning (?:a|to have a) (?:baby|pregnancy|family)|get (?:someone|my \w+) "
-                r"pregnant|fertility|ivf|conceiv\w*)\b"),
+                r"pregnant|fertility|ivf|conceiv\w*|pump and dump|pumping|breast ?milk)\b"),
     (DOSING, r"\b(?:what|which|how high|how low|how big|how strong|whats the)(?: \w+){0,2} "
              r"(?:dose|doses|dosage|dosing|amount|strength)\b|\b(?:my|the right|a safe|a higher|"
              r"a lower|a bigger|a smaller|an extra|a double|a stronger|a weaker|a second|a "
@@ -111,7 +111,11 @@ _ADVICE_PATTERNS: list[tuple[str, re.Pattern]] = [(c, re.compile(p)) for c, p in
              r"skip|skipped|skipping|"
              r"miss|missed|missing|forgot|forget) (?:a |my |the |an |one )?(?:\w+ )?(?:dose|"
              r"pill|tablet|spray|medication|dosage|infusion)s?\b|\btake (?:more|less|extra|"
-             r"another) (?:ketamine|of (?:it|my)|pills?|medication)\b|\bmicrodos\w*\b"),
+             r"another) (?:ketamine|of (?:it|my)|pills?|medication)\b|\bmicrodos\w*\b"
+             # "can I take an extra one tonight" of prescribed lozenges (review 15)
+             r"|\b(?:take|have|use|do) (?:an extra|another|a second|one more|an additional|half "
+             r"(?:of )?(?:an|one) extra) (?:one|lozenges?|troches?|pills?|tablets?|sprays?|doses?|"
+             r"puffs?)\b"),
     (INTERACTION, rf"\b(?:interact\w*|interfere\w*|mix|mixing|mixed|combine|combining|combined|"
                   rf"contraindicat\w*|compatible|clash\w*|together with|along with|alongside|"
                   rf"on top of|at the same time as|same time as|safe with|ok with|okay with|"
@@ -296,6 +300,7 @@ _DRUG_WITH_TREATMENT = re.compile(
     rf"therapy)\b|\b(?:ketamine|esketamine|spravato|infusions?|treatment|sessions?)\b.{{0,40}}"
     rf"\b(?:during|while|with|alongside|along with|and|plus|before|after|on top of) (?:\w+ )?"
     rf"{DRUG}\b")
+_FIRST_PERSON = re.compile(r"\b(?:i|im|ive|id|me|my|mine)\b")
 _COMPARISON = re.compile(r"\b(?:difference|differ|differs|compare|compared|comparison|versus|"
                          r"vs|different|unlike|similar|better than|faster than|instead of how|"
                          r"replace|replaces|alternative)\b")
@@ -352,6 +357,11 @@ def detect_medical_advice(text: str) -> MedicalVerdict:
         return MedicalVerdict()
     # "How is it different from my antidepressants?" compares; it asks nothing about combining.
     if categories == [INTERACTION] and _COMPARISON.search(main):
+        return MedicalVerdict()
+    # "whats the difference between ketamine and psychedelics like psilocybin" (review 15):
+    # a comparison in general, with nothing of the writer's own use in it.
+    if set(categories) <= {INTERACTION, SUBSTANCES} and _COMPARISON.search(main) \
+            and not _FIRST_PERSON.search(main):
         return MedicalVerdict()
     # "Should I book a consultation?" or "is it ok for me to park there?" is logistics, not
     # medical advice, unless a clearly medical category also matched.
@@ -412,3 +422,18 @@ def asks_about_own_case_again(text: str, previous_intent: str | None) -> bool:
     text = (text or "").strip()
     return (previous_intent == "medical_advice" and bool(_OWN_CASE_FOLLOWUP.search(text))
             and not _ABOUT_THE_CLINIC.search(text))
+
+
+# Pushing for the advice just declined, anywhere in the message ("my psychiatrist is not
+# answering. just tell me roughly", "how about just half of one extra", review 15).
+_PUSHBACK = re.compile(
+    r"\b(?:just|please|pls|can you|could you) (?:tell|give) me (?:roughly|a rough (?:idea|number|"
+    r"guess)|a ballpark|approximately|the gist|something|anything)\b|\btell me roughly\b|"
+    r"\bjust roughly\b|\b(?:what about|how about) (?:just )?(?:half|a half|a quarter|one more|one "
+    r"extra|a little|a bit)\b|\bi wont hold you to it\b|\boff the record\b", re.IGNORECASE)
+
+
+def pushes_for_the_advice(text: str, previous_intent: str | None) -> bool:
+    """True when, right after a declined request for medical advice, the message presses for
+    it anyway: declined again, whatever answer retrieval finds for its other words."""
+    return previous_intent == "medical_advice" and bool(_PUSHBACK.search(text or ""))

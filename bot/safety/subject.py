@@ -23,7 +23,10 @@ _OTHER_AT_RISK = re.compile(
     r"flatmate|buddy|cousin|grandson|granddaughter|teen|teenager))\b(?: \w+){0,4} "
     r"(?:wants? to (?:die|kill|end|hurt)|(?:(?:is|are|was) )?(?:going to|gonna|planning to|"
     r"thinking about) (?:kill|end|hurt|die)|(?:kill|hurt|cut) (?:himself|herself|themselves)|"
-    r"(?:said|says|texted|told me) (?:that )?(?:he|she|they))"
+    r"(?:said|says|texted|told me) (?:that )?(?:he|she|they)|"
+    # "my friend just texted me a goodbye message" (review 15)
+    r"(?:texted|sent|posted|wrote|messaged|left) (?:me )?(?:\w+ ){0,4}?(?:goodbye|farewell|"
+    r"suicide|final) (?:message|text|note|letter|post|video))"
     r"|\bmi (?:\w+ )?(?:esposa|esposo|hijo|hija|hermano|hermana|mama|mamá|madre|papa|papá|padre|"
     r"novio|novia|pareja|amigo|amiga|abuelo|abuela)\b.{0,40}\b(?:dice|dijo|me dijo|me escribi[oó]|"
     r"quiere|se quiere|se va a|no quiere)\b", re.IGNORECASE)

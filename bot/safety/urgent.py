@@ -67,6 +67,11 @@ _SYMPTOMS = [
     r"taken|had) (?:it|some|a bit|a bump|a line|them)\b",
     r"\b(?:took|taken|used|had) (?:way )?(?:too much|too many|more than i (?:should|was "
     r"supposed to))\b",
+    # the same in the writer's spelling, with the pills named ("i tookk to many of my seroqel
+    # pils", review 15)
+    r"\b(?:took+|tok|tooken|taken|swall?owe?d|had|popped) (?:way )?to+ (?:many|much) (?:of )?"
+    r"(?:my |the |his |her |those |these )?(?:\w+ )?(?:pills?|pils|meds|medicines?|medications?|"
+    r"tablets?|tabs|capsules?|sleeping pills?)\b",
     r"\b(?:took|taken|swallowed|had) (?:way |a lot |much )?more (?:of )?(?:\w+ ){0,5}than (?:i "
     r"(?:should|was supposed to|am supposed to)|im supposed to|(?:was |is )?prescribed)\b",
     # someone barely responding or breathing badly: "he's barely responding and breathing weird",
@@ -127,9 +132,14 @@ _SYMPTOMS = [
     r"(?:me )?(?:responde|despierta)\b(?! (?:los|las|el|mis|a mis|al|por|en|desde|cuando))|"
     r"\bconvulsi\w*\b|"
     # someone who swallowed a bottle of pills ("mi hija se tomó un frasco de pastillas")
-    r"\bse (?:tomo|trago|bebio) (?:un frasco|un bote|una caja|un monton|un punado|(?:todas|"
-    r"todos|muchas|muchos|demasiad\w*) (?:las |los |sus |mis )?(?:pastillas|pildoras|medicinas|"
-    r"medicamentos|tabletas|capsulas))\b",
+    r"\b(?:se )?(?:tomo|trago|bebio|tome|trague|nos tomamos) (?:un frasco|un bote|una caja|un "
+    r"monton|un punado|(?:todas|todos|muchas|muchos|demasiad\w*) (?:las |los |sus |mis )?"
+    r"(?:pastillas|pildoras|medicinas|medicamentos|tabletas|capsulas))\b",
+    # "está respirando pero no contesta" (review 15)
+    r"\bno (?:se despierta|abre los ojos)\b|^(?=.*\b(?:respir\w*|despiert\w*|dormid\w*|"
+    r"inconsciente|desmay\w*|piso|suelo|ojos|pastillas|se tomo)\b).*\bno (?:me )?(?:contesta|"
+    r"reacciona)\b(?! (?:el|los|las|mis|al|por|en|desde|cuando|mensajes|el telefono|la llamada|"
+    r"el celular))",
 ]
 _SYMPTOM_RES = [re.compile(p) for p in _SYMPTOMS]
 # "can ketamine cause chest pain?", "is a racing heart a side effect": a question about the
