@@ -296,6 +296,8 @@ class ActionAnswerQuestion(Action):
         if reference:
             # "did it go through?" right after the confirmation (review 13: "I don't know").
             dispatcher.utter_message(text=booking_replies.request_was_sent(profile, reference))
+            if tracker.get_slot("crisis_mode"):
+                dispatcher.utter_message(response="utter_safety_resources")
             return [SlotSet("human_offered", False)]
         if tracker.get_slot("crisis_mode") and clears_up_a_false_alarm(text):
             # "not suicidal, just hate mondays" (review 15): an apology that keeps 988 in view,

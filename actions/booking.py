@@ -725,6 +725,10 @@ class ActionSubmitConsultationRequest(Action):
         dispatcher.utter_message(
             text=replies.confirmed(profile, stored.id), booking_outcome=STORED
         )
+        if tracker.get_slot("crisis_mode"):
+            # Earlier in this conversation someone was in danger: the confirmation keeps the way
+            # to help in view, as every answer after a crisis does (review 15).
+            dispatcher.utter_message(response="utter_safety_resources")
         return reset_booking_slots()
 
 

@@ -110,6 +110,10 @@ def remark_reply(kind: str, profile: ClinicProfile) -> str:
     call = f"call {profile.name} at {profile.phone_display} ({profile.hours_text})"
     if kind == "thanks":
         return f"You're welcome. If anything else comes up, just ask me, or {call}."
+    if kind == "loss":
+        return (f"I'm so sorry for your loss. Grief can weigh on everything, and you don't have "
+                f"to carry it alone: our care team can talk with you about support, and I can "
+                f"help you request a consultation, or {call}. Would you like to talk to a person?")
     if kind == "frustration":
         return (f"I'm sorry this has been frustrating. I don't have a better answer for you, but "
                 f"a person can give you a clear one: {call}. Would you like to talk to a person?")

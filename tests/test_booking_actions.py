@@ -406,6 +406,20 @@ async def test_storage_failure_is_told_honestly_and_keeps_the_details_for_a_retr
     store.dispose()
 
 
+async def test_a_confirmation_after_a_crisis_keeps_988_in_view(booking, domain, env):
+    """Review 15: after a crisis earlier in the conversation, the confirmation had no 988."""
+    dispatcher = CollectingDispatcher()
+    await booking.ActionSubmitConsultationRequest().run(
+        dispatcher, tracker(slots={**FILLED, "crisis_mode": True}), domain)
+    assert "has been sent" in texts(dispatcher)
+    assert [m.get("response") for m in dispatcher.messages][-1] == "utter_safety_resources"
+    calm = CollectingDispatcher()
+    later = dict(ACTIVATION, timestamp=ACTIVATION["timestamp"] + 900)
+    await booking.ActionSubmitConsultationRequest().run(
+        calm, tracker(slots=FILLED, events=[later]), domain)
+    assert "utter_safety_resources" not in [m.get("response") for m in calm.messages]
+
+
 async def test_the_retry_question_after_a_failed_submit(booking, domain):
     pending = {**FILLED, "booking_review": None, "booking_attempt_key": "k", "requested_slot":
                "booking_review"}  # fmt: skip

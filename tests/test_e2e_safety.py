@@ -389,13 +389,15 @@ def test_the_same_history_that_is_back_gets_the_crisis_card(assistant):
 
 # --- after a crisis: support stays, a clinic question is answered ------------------------------
 
-def test_after_a_crisis_a_clinic_question_gets_its_choice_and_unclear_ones_the_resources(
+def test_after_a_crisis_a_clinic_question_gets_its_answer_and_unclear_ones_the_resources(
         assistant):
     sender = _sender()
     assert CRISIS_REPLY_MARKER in _text(assistant.send(sender, "I want to kill myself"))
     question = assistant.send(sender, "ok. how long does a consultation take")
+    # Its answer since the twelfth round (an honest "I don't have that"), a choice before.
     titles = " ".join(b.get("title", "") for m in question for b in m.get("buttons") or [])
-    assert "consultation" in titles.lower() and RESOURCES_MARKER in _text(question), question
+    offered = (titles + " " + _text(question)).lower()
+    assert "consultation" in offered and RESOURCES_MARKER in _text(question), question
     assert "I'm still here for you" not in _text(question)
     follow_ups = [_text(assistant.send(sender, unclear)) for unclear in
                   ("what do i do", "help", "i dont know")]

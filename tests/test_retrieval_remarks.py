@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.retrieval.remarks import FRUSTRATION, STATEMENT, THANKS, kind_of_remark
+from bot.retrieval.remarks import FRUSTRATION, LOSS, STATEMENT, THANKS, kind_of_remark
 
 
 @pytest.mark.parametrize("text, kind", [
@@ -13,6 +13,11 @@ from bot.retrieval.remarks import FRUSTRATION, STATEMENT, THANKS, kind_of_remark
     ("hi. just looking into options i guess", STATEMENT),
     ("ok ill probably talk to the school counselor first", STATEMENT),
     ("I had my second infusion yesterday", STATEMENT),
+    # review 15: a death told in passing gets a condolence, not "thanks for letting me know"
+    ("my mom wouldve killed me for waiting this long to get help lol. she passed in the spring",
+     LOSS),
+    ("lost my dad last year and its been hard", LOSS),
+    ("the appointment passed already i think", STATEMENT),
 ])
 def test_what_a_remark_is(text, kind):
     assert kind_of_remark(text) == kind

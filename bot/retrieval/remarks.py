@@ -15,6 +15,7 @@ import re
 THANKS = "thanks"
 FRUSTRATION = "frustration"
 STATEMENT = "statement"
+LOSS = "loss"
 
 _THANKS = re.compile(r"\b(?:thanks?|thank (?:you|u)|thx|thnx|ty|tysm|cheers|appreciate (?:it|that|"
                      r"you|the help))\b", re.IGNORECASE)
@@ -28,14 +29,22 @@ _QUESTION_WORD = re.compile(
     r"should|any|anyone|tell me|explain|give me|send|show|list)\b|\b(?:how|what|when|where|why|"
     r"which|wonder\w*|curious|know if|know whether|know how|know what)\b"
     r"|\b(?:txt|text|send|email|tell|give|show|call) me\b", re.IGNORECASE)
+# Someone close who died ("she passed in the spring", "lost my dad last year", review 15): a
+# condolence, not "thanks for letting me know".
+_LOSS = re.compile(
+    r"\b(?:(?:she|he|they|mom|mum|dad|mother|father|wife|husband|son|daughter|brother|sister|"
+    r"partner|grandma|grandpa) (?:\w+ )?(?:passed(?: away)?|died)|(?:lost|losing) my (?:\w+ )?"
+    r"(?:mom|mum|dad|mother|father|wife|husband|son|daughter|brother|sister|partner|grandma|grandpa|"
+    r"grandmother|grandfather|best friend|baby)|my (?:\w+ )?(?:mom|mum|dad|mother|father|wife|"
+    r"husband|son|daughter|brother|sister|partner) (?:passed(?: away)?|died))\b", re.IGNORECASE)
 _SPEAKER = re.compile(r"\b(?:i|im|i'm|i've|ive|i'll|ill|i'd|my|we|we're|were|it's|its|this is|"
                       r"that's|thats|just|ok|okay|alright|hi|hey|hello)\b", re.IGNORECASE)
 MIN_STATEMENT_WORDS = 3
 
 
 def kind_of_remark(text: str) -> str | None:
-    """``THANKS``, ``FRUSTRATION`` or ``STATEMENT`` for a message that asks nothing; None for a
-    question or a bare keyword ("cost"), which keep the honest don't-know reply."""
+    """``THANKS``, ``FRUSTRATION``, ``LOSS`` or ``STATEMENT`` for a message that asks nothing;
+    None for a question or a bare keyword ("cost"), which keep the honest don't-know reply."""
     text = (text or "").strip()
     if not text or "?" in text:
         return None
@@ -45,6 +54,8 @@ def kind_of_remark(text: str) -> str | None:
         return None
     if _THANKS.search(text):
         return THANKS
+    if _LOSS.search(text):
+        return LOSS
     if len(text.split()) >= MIN_STATEMENT_WORDS and _SPEAKER.search(text):
         return STATEMENT
     return None
