@@ -75,6 +75,9 @@ def test_medical_advice_requests_are_refused(medical_score):
         "Do you treat people with a history of self-harm, or do they need to go somewhere else?",
         "My brother attempted suicide last year and is stable now with a therapist. Would he be a "
         "candidate for ketamine?",
+        # a question in its own sentence after a remark (tenth round's open case)
+        "i nearly died laughing at your hold music lol. does ketamine help people who are "
+        "suicidal",
     ],
 )
 def test_questions_about_the_topic_are_a_concern_not_a_crisis(text):
@@ -98,6 +101,7 @@ def test_questions_about_the_topic_are_a_concern_not_a_crisis(text):
         # a time in the past does not make history of what is happening again now
         "my son attempted suicide last year and again tonight, can ketamine help?",
         "I'm suicidal since my divorce in 2019, do you treat that?",
+        "i am suicidal. does ketamine help people who are suicidal",
     ],
 )
 def test_personal_disclosures_inside_questions_are_crises(text):

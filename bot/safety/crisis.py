@@ -282,7 +282,12 @@ def _blank(text: str, patterns: list[re.Pattern]) -> str:
 def _is_informational(form: str, raw: str) -> bool:
     """True when the message reads as a general question about the topic, not a disclosure."""
     framed = _INFO_FRAMES.sub(" _ ", form)
-    question = "?" in raw or bool(_QUESTION_START.match(form)) or framed != form
+    # A question may follow a remark in its own sentence ("i nearly died laughing at your hold
+    # music lol. does ketamine help people who are suicidal", eleventh round).
+    sentences = [normalize_variants(part)[0] for part in re.split(r"[.!;\n]+", raw or "")
+                 if part.strip()]
+    question = ("?" in raw or bool(_QUESTION_START.match(form)) or framed != form
+                or any(_QUESTION_START.match(sentence) for sentence in sentences[1:]))
     if _FIRST_PERSON_RE.search(framed) or _THIRD_PERSON_RE.search(framed):
         # Personal, but a question about care that names the topic only as history, as a
         # hypothetical or as somebody else's past ("does a suicide attempt last year rule her
