@@ -53,12 +53,14 @@ from bot.retrieval.retriever import RetrievalUnavailable, get_retriever
 from bot.safety.distress import CHECK_IN, RESOURCES, distress_response
 from bot.safety.emergency import (
     EMERGENCY_SLOT,
+    called_them_about_oneself,
     help_is_called,
     in_emergency,
     reached_crisis_line,
+    someone_in_danger_now,
 )
 from bot.safety.events import get_event_store
-from bot.safety.false_alarm import clears_up_a_false_alarm
+from bot.safety.false_alarm import clears_up_a_false_alarm, denies_risk
 from bot.safety.history import risk_is_back
 from bot.safety.medical import asks_about_own_case_again, pushes_for_the_advice
 from bot.safety.mix_up import asks_about_the_mix_up, recent_mix_up
@@ -85,6 +87,9 @@ def split_questions(text: str) -> list[str]:
 
 # Knowledge entries whose answer offers to take a consultation request right here.
 BOOKING_ANSWERS = frozenset({"how_to_book", "consultation_process", "how_soon_to_start"})
+# An answer whose reviewed text itself invites booking here ("... or tell me you'd like to book").
+_INVITES_BOOKING = re.compile(r"tell me you'?d like to book|ask for a consultation right here",
+                              re.IGNORECASE)
 # Answers about when the clinic can be reached: they also say whether it is open right now.
 HOURS_ANSWERS = frozenset({"locations_hours", "contact_clinic"})
 # A message that gets a choice is answered by its one question alone only when that reads this
@@ -129,6 +134,14 @@ class ActionAnswerQuestion(Action):
         message = tracker.latest_message or {}
         text = message.get("text") or ""
         intent = (message.get("intent") or {}).get("name")
+        in_consented_form = (tracker.active_loop or {}).get("name") == BOOKING_FORM and \
+            tracker.get_slot("booking_consent") is True
+        if in_consented_form and tracker.get_slot("requested_slot") == "booking_review":
+            # "no wait, make it the north office" at the summary (review 16): the correction,
+            # not a bare "no" that left the old location in the request that was then sent.
+            about_the_request = self._about_the_request(dispatcher, tracker, text, profile)
+            if about_the_request is not None:
+                return about_the_request
         if step_answer(tracker.get_slot("requested_slot"), intent, text, clinic_today(profile),
                        profile.locations):
             # The form asked a question and this answers it: the form takes it, nothing to say.
@@ -147,6 +160,12 @@ class ActionAnswerQuestion(Action):
             return await self._reply_crisis(dispatcher, tracker, profile, "risk_back")
         help_called = help_is_called(text) and bool(
             tracker.get_slot(EMERGENCY_SLOT) or tracker.get_slot("crisis_mode"))
+        if help_called and tracker.get_slot("crisis_mode") and called_them_about_oneself(
+                text, tracker.get_slot("crisis_subject"), tracker.get_slot(EMERGENCY_SLOT)):
+            # "i called them" after a crisis reply about oneself is the crisis line, not 911 for
+            # someone else (review 16 got "until they get there, stay with the person").
+            dispatcher.utter_message(response="utter_crisis_line_reached")
+            return [SlotSet("human_offered", False)]
         if help_called:
             dispatcher.utter_message(response="utter_help_on_the_way")
         if in_emergency(tracker.events):
@@ -249,6 +268,12 @@ class ActionAnswerQuestion(Action):
             logger.info("distress check-in (retrieval decision=%s)", decision.kind)
             dispatcher.utter_message(response="utter_distress_check_in")
             return [SlotSet("human_offered", True)]
+        if (tracker.get_slot("crisis_mode") and tracker.get_slot("crisis_subject") == "other"
+                and not help_called and someone_in_danger_now(text)):
+            # "he is in the garage right now" after "my husband has a gun" (review 16): 911 now.
+            logger.info("someone else in immediate danger: 911 now")
+            dispatcher.utter_message(response="utter_someone_in_danger_now")
+            return [SlotSet("human_offered", False)]
         if tracker.get_slot("crisis_mode") and reached_crisis_line(text):
             # "ok i called 988": glad they did, not "call or text 988" once more.
             dispatcher.utter_message(response="utter_crisis_line_reached")
@@ -458,12 +483,17 @@ class ActionAnswerQuestion(Action):
         (bot.retrieval.question_clause); when it gets a choice, the question alone only if it
         answers far more confidently ("Hello. My doctor mentioned ketamine for my depression.
         How many sessions does it take?"); otherwise the decision as it was."""
-        if decision.kind not in ("none", "clarify"):
+        denied = denies_risk(text)
+        if decision.kind not in ("none", "clarify") and not denied:
             return decision
         question = asked_question(text)
-        if question is None:
+        if question is None or question == text:
             return decision
         alone = retriever.decide(question)
+        if denied and alone.kind in ("answer", "clarify"):
+            # "not suicidal just really sad. can ketamine help with grief?" (review 16): the
+            # question, not the suicide answer the denied word drew.
+            return alone
         if alone.kind == "clarify" and decision.kind == "clarify" and alone.best is not None \
                 and decision.best is not None and float(alone.best.score) > float(
                     decision.best.score):
@@ -528,8 +558,9 @@ class ActionAnswerQuestion(Action):
                 # "open now?": the hours, and whether the clinic is open at this moment.
                 answer = with_open_note(answer, profile)
             dispatcher.utter_message(text=replies.format_answer(answer, best.source), **meta)
-            if best.id in BOOKING_ANSWERS:
-                # These answers invite the patient to book here: a "yes" then starts the form.
+            if best.id in BOOKING_ANSWERS or _INVITES_BOOKING.search(best.answer):
+                # These answers invite the patient to book here: a "yes" then starts the form
+                # (review 16: "yes" after "... or tell me you'd like to book" was not understood).
                 return [SlotSet("human_offered", False), SlotSet("booking_offered", True)]
             return [SlotSet("human_offered", False)]
         if decision.kind == "clarify" and decision.options:

@@ -21,8 +21,20 @@ from bot.safety.subject import crisis_subject, stated_crisis_subject
     ("my friend just texted me a goodbye message", "other"),
     ("i just texted my friend a goodbye message", "self"),
 ])
-def test_someone_else_in_danger_is_told_from_the_writer_s_own(text, subject):
+def test_someone_else_in_danger_is_told_from_the_writer_s_own_words(text, subject):
     assert crisis_subject((), text) == subject
+
+
+@pytest.mark.parametrize("text, subject", [
+    # review 16: English "he" is someone else, Spanish "he pensado" is the writer
+    ("my husband has a gun and he keeps saying everyone would be better off without him",
+     "other"),
+    ("he pensado en quitarme la vida", "self"),
+])
+def test_whose_crisis_a_rule_verdict_is(text, subject):
+    from bot.safety.crisis import detect_crisis
+
+    assert crisis_subject(detect_crisis(text).categories, text) == subject
 
 
 @pytest.mark.parametrize("text, subject", [

@@ -120,6 +120,13 @@ _REQUEST_THEN_TIME = re.compile(
     r"\s+(?:(?:for|on|in|sometime|some time|any|preferably|ideally|maybe|a|the)\s+)*"
     rf"(?P<time>(?:{_DAY}|{_PART})(?:,?\s+(?:or\s+|and\s+)?(?:{_DAY}|{_PART}))*)\b",
     re.IGNORECASE)
+# "I prefer Thursday afternoons at the North office" (review 16): a time after a word of
+# preference, anywhere in the opening message.
+_PREFERENCE_THEN_TIME = re.compile(
+    r"\b(?:i(?:'d| would)? prefer|preferably|ideally|works best(?: for me)?(?: is| are)?|best for "
+    r"me (?:is|are|would be)|i(?:'?m| am) free|i can do|i'?m available|available)\s+(?:on\s+|in\s+)?"
+    rf"(?P<time>(?:{_DAY}|{_PART})(?:,?\s+(?:or\s+|and\s+)?(?:{_DAY}|{_PART}))*)\b",
+    re.IGNORECASE)
 # Words just before the request that make it an appointment already had, not one asked for.
 _NOT_A_REQUEST = re.compile(r"\b(?:my|had|have|missed|last|previous|cancel(?:l?ed)?|existing|"
                             r"our|his|her|their|your|the|was|were)\s+(?:\w+\s+)?$",
@@ -144,6 +151,7 @@ def time_up_front(text: str, today: date) -> dict[str, Any]:
     values, or nothing."""
     spans = [found.group("time") for found in _REQUEST_THEN_TIME.finditer(text or "")
              if not _NOT_A_REQUEST.search(text[:found.start()])]
+    spans += [found.group("time") for found in _PREFERENCE_THEN_TIME.finditer(text or "")]
     spans += [clause.strip() for clause in _CLAUSE_END.split(text or "")
               if _TIME_CLAUSE.match(clause.strip()) and not _GREETING.match(clause.strip())]
     for said in spans:

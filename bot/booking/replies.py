@@ -59,6 +59,8 @@ INVALID_REPLIES = {
     ),
     "several_contacts": "Please give just one phone number or one email address.",
     "past_date": "That date has already passed. Which day or time would suit you?",
+    "not_a_time": "I still need a day or time that suits you, for example \"weekday mornings\" "
+                  "or \"Tuesday afternoon\".",
     "unknown_location": "Please choose one of our locations.",
     "consent_first": (
         "I haven't kept that: nothing is collected until you agree to the privacy note. Once "

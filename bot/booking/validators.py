@@ -572,4 +572,13 @@ def parse_preferred_time(text: str, today: date) -> PreferredTime:
     # "how long till someone calls me back" typed without a question mark.
     if normalized is None and ("?" in said or _TIME_QUESTION_START.match(said)):
         raise Invalid("question")
+    if normalized is None and (read_yes_no(said) is not None or _NOT_A_TIME.match(lowered)):
+        # "ok", "Yes, send it" (a summary button typed early) is no time (review 16 stored
+        # "Preferred time: Yes, send it").
+        raise Invalid("not_a_time")
     return PreferredTime(text=said, normalized=normalized)
+
+
+# Button titles and form words that are no time of day ("change location", "cancel the request").
+_NOT_A_TIME = re.compile(r"^\W*(?:change|cancel|send|submit|edit|restart|start over|skip|next|"
+                         r"back|menu|help|more)\b")

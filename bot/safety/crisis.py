@@ -220,7 +220,10 @@ _THIRD_PERSON_RE = re.compile(_TABLE.vocabulary["THIRD_PERSON"])
 # English, and Spanish first-person words and verbs ("tuve una sobredosis" is about me).
 _FIRST_PERSON_RE = re.compile(
     r"\b(?:i|im|ive|id|ill|me|my|myself|mine|yo|mi|mis|estoy|estuve|quiero|tengo|tuve|voy|tome|"
-    r"trague|hice|siento|pienso|creo|he|hago|corte|necesito|puedo|mio|mia)\b")
+    r"trague|hice|siento|pienso|creo|hago|corte|necesito|puedo|mio|mia)\b"
+    # Spanish "he" only before a participle ("he pensado"): English "he keeps saying" is someone
+    # else (review 16: a husband with a gun got the writer's own crisis reply).
+    r"|\bhe (?=\w+(?:ado|ido|to|cho)\b)")
 # Frames that put "I" into a question without making it personal ("I read that...").
 _INFO_FRAMES = re.compile(
     r"\b(?:(?:can|could|would) you (?:please )?(?:tell|explain to|help) me|tell me|explain to "
@@ -520,11 +523,21 @@ def has_danger_word(text: str) -> bool:
     return any(_DANGER_WORD_RE.search(form) for form in normalize_variants(text or ""))
 
 
+# Someone close who died, told as the reason for the grief ("my husband died 3 months ago"):
+# no word of danger for the writer, once the message has also denied the risk (review 16).
+_BEREAVEMENT_RE = re.compile(
+    r"\b(?:my|our|his|her) (?:\w+ )?(?:husband|wife|mom|mum|mother|dad|father|son|daughter|"
+    r"brother|sister|partner|friend|grandma|grandpa|grandmother|grandfather|baby|fiance|fiancee|"
+    r"dog|cat) (?:\w+ )?(?:died|passed(?: away)?)\b|\bthe death of (?:my|our) \w+\b")
+
+
 def danger_remains(text: str) -> bool:
     """True when a word of danger is left once the figures of speech, negated acts and denials
-    are taken out ("my husband worries I'll do something to myself. I won't" leaves none)."""
-    return any(_DANGER_WORD_RE.search(_blank(_blank(form, _FIGURES_RE), _DENIALS_RE))
-               for form in normalize_variants(text or ""))
+    are taken out ("my husband worries I'll do something to myself. I won't" leaves none), and a
+    death told as the reason for grief ("my husband died 3 months ago ... not in a suicidal
+    way")."""
+    return any(_DANGER_WORD_RE.search(_BEREAVEMENT_RE.sub(" _ ", _blank(_blank(
+        form, _FIGURES_RE), _DENIALS_RE))) for form in normalize_variants(text or ""))
 
 
 def has_figure_or_denial(text: str) -> bool:

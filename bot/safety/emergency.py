@@ -58,6 +58,38 @@ _WILL_REACH_OUT = re.compile(
     r"(?: now| right now| rn| tonight| later| in a bit)?\W*$")
 
 
+# Someone else, after a crisis reply about them, now alone with the means or shut in ("he is in
+# the garage right now" after "my husband has a gun", "esta en el baño encerrado", review 16):
+# immediate danger, so 911 now, not the helper's follow-up again.
+_DANGER_NOW = re.compile(
+    r"\b(?:(?:he|she|they)(?: is| are|s)?|hes|shes|theyre|(?:he|she|they) (?:just )?"
+    r"(?:went|ran|drove|locked (?:himself|herself|themselves)))\b(?: \w+){0,3} (?:in|into|to) "
+    r"the (?:garage|bathroom|basement|shed|woods|car|attic|barn|roof|bridge|tracks|river|lake)\b"
+    r"(?=.{0,40}\b(?:right now|alone|by (?:himself|herself|themselves)|locked|wont come out|"
+    r"hasnt come out|with (?:the|a|his|her|their) (?:gun|rifle|pistol|knife|rope|pills))\b)"
+    r"|\b(?:locked (?:himself|herself|themselves) in|wont (?:come|let me) (?:out|in)|(?:has|got|"
+    r"grabbed|took|is holding|has got) (?:the |a |his |her |their )?(?:gun|rifle|pistol|knife|"
+    r"rope|pills|bottle of pills))\b"
+    r"|\b(?:se )?encerr(?:o|ado|ada)\b|\b(?:tiene|agarro|tomo) (?:la |una |el |su )?(?:pistola|"
+    r"arma|cuchillo|soga|pastillas)\b|\besta en el (?:garaje|bano|sotano|carro|coche)\b")
+
+
+_CALLED_THEM = re.compile(r"\b(?:called|rang|phoned|texted|calling|texting) them\b")
+
+
+def called_them_about_oneself(text: str, subject: str | None, emergency: bool | None) -> bool:
+    """True for "i called them" after a crisis reply about the writer's own crisis, outside a
+    medical emergency: "them" is the crisis line (988), not 911 for someone else."""
+    return (not emergency and subject != "other"
+            and any(_CALLED_THEM.search(form) for form in normalize_variants(text or "")))
+
+
+def someone_in_danger_now(text: str) -> bool:
+    """True when the message says the person at risk is now alone with the means or shut in:
+    911 now."""
+    return any(_DANGER_NOW.search(form) for form in normalize_variants(text or ""))
+
+
 def will_reach_out(text: str) -> bool:
     """True when the patient says they will call or text the crisis line ("ok maybe ill text
     them"): the crisis follow-up, never the consultation form."""
@@ -115,7 +147,7 @@ def someone_else_took_too_much(categories: tuple[str, ...], rules: tuple[str, ..
 # opposed to one about to be taken ("I'm going to take all of them"), which is the crisis reply.
 _ALREADY_TAKEN = re.compile(
     r"\b(?:took+|tok|tooken|taken|swall?ow(?:e|)d|swallowd|downed|overdosed|oded|odd|popped|"
-    r"snorted|injected|drank)\b")
+    r"snorted|injected|drank|tome|me tome|trague|me trague|consumi)\b")
 
 
 def took_too_much_already(categories: tuple[str, ...], text: str) -> bool:
@@ -150,8 +182,10 @@ def took_a_lot_already(text: str) -> bool:
 
 # Bleeding that does not stop ("its pretty deep and wont stop bleeding", review 14).
 _BLEEDING_BADLY = re.compile(
+    # "no para de sangrar" (review 16); "bleding" as typed
+    r"\bno (?:para|deja) de sangrar\b|\b(?:sangra|sangrando) (?:mucho|sin parar)\b|"
     r"\b(?:wont|will not|cant|cannot|can not|doesnt|does not|isnt|is not|hasnt|has not) "
-    r"(?:\w+ )?stop(?:ped|ping)? (?:the )?bleeding\b|\bbleeding (?:wont|will not|doesnt|does not|"
+    r"(?:\w+ )?stop(?:ped|ping)? (?:the )?ble+d+ing\b|\bbleeding (?:wont|will not|doesnt|does not|"
     r"hasnt|has not|isnt|is not) (?:\w+ )?stop(?:ped|ping)?\b|\bbleeding (?:really |so |very )?"
     r"(?:heavily|a lot|badly|everywhere|through)\b|\b(?:soaked|soaking) through (?:the |a |my )?"
     r"(?:towel|bandage|gauze|shirt)\b|\b(?:needs?|need) stitches\b")

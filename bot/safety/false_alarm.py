@@ -43,3 +43,16 @@ def clears_up_a_false_alarm(text: str) -> bool:
         return False
     return any(_CLEARS_UP.search(form) and not _BUT.search(form)
                for form in normalize_variants(text or ""))
+
+
+# "not suicidal", "not in a suicidal way", "no thoughts of hurting myself": the risk word in the
+# message is denied, so it must not choose the answer either.
+_DENIES_RISK = re.compile(
+    r"\b(?:not|never|no longer|isnt|arent) (?:\w+ )?(?:suicidal|in (?:a|the) suicidal way)\b|\bno "
+    r"(?:thoughts|plans) (?:of|about) (?:suicide|hurting myself|killing myself|dying)\b")
+
+
+def denies_risk(text: str) -> bool:
+    """True when the message denies being at risk ("not suicidal just really sad")."""
+    return any(_DENIES_RISK.search(form) for form in normalize_variants(text or ""))
+

@@ -116,11 +116,21 @@ _SYMPTOMS = [
     # a dose taken twice by mistake and feeling unwell
     rf"\b(?:twice|double dos\w*|two doses|extra dose|already taken|already took)\b.{{0,80}}"
     rf"{_UNWELL}",
-    # bleeding that does not stop
-    r"\b(?:bleeding (?:a lot|heavily|badly|everywhere|so much)|(?:blood|bleeding) (?:everywhere|"
+    # the worst headache of one's life, or a headache with the vision going (review 16): a
+    # stroke or a dangerous blood pressure until a doctor says otherwise
+    r"\bworst headache (?:of my life|ever|ive ever had|i have ever had)\b|\b(?:headache|getting "
+    r"worse|worse today|since then)\b.{0,80}\bvision (?:is |went |has gone |keeps going |got |is "
+    r"getting |getting )?(?:really |so |very |suddenly |all |a bit |kind of |kinda )?(?:blurry|"
+    r"blurred|double|dark|black|fuzzy|going)\b|\b(?:vision|eyes?) (?:is |are |went |has gone |got "
+    r")?(?:really |so |very |suddenly |all )?(?:blurry|blurred|double|dark)\b.{0,60}\b(?:worst "
+    r"headache|headache (?:is |keeps )?(?:getting worse|worse|wont go away))\b|\bsudden (?:severe |"
+    r"terrible )?(?:headache|loss of vision|vision loss)\b|\b(?:cant|cannot) see (?:out of|"
+    r"properly|anything)\b",
+    # bleeding that does not stop (also as typed: "wont stop bleding", "cut to deep")
+    r"\b(?:ble+d+ing (?:a lot|heavily|badly|everywhere|so much)|(?:blood|ble+d+ing) (?:everywhere|"
     r"all over|on the floor|wont stop|will not stop|is pouring|keeps coming)|(?:cant|cannot|wont|"
     r"will not) stop "
-    r"(?:the )?bleeding|lost a lot of blood|(?:cut|cuts) (?:too|way too|really) deep)\b"
+    r"(?:the )?ble+d+ing|lost a lot of blood|(?:cut|cuts) (?:to+|way to+|really) deep)\b"
     r"(?!.{0,40}\b(?:but (?:its|it is|im|i am) (?:fine|ok|okay)|stopped|plaster|band ?aids?)\b)",
     # alcohol with a sedating drug, and feeling unwell: "mixed vodka with my oxy, feel weird"
     rf"\b(?:{_ALCOHOL}) (?:with|and|on top of|plus) (?:\w+ ){{0,2}}(?:{_SEDATING})\b.{{0,60}}"
@@ -131,6 +141,9 @@ _SYMPTOMS = [
     r"late (?:muy )?(?:rapido|fuerte)|acelerado)\b|\bme (?:desmaye|voy a desmayar)\b|\bno "
     r"(?:me )?(?:responde|despierta)\b(?! (?:los|las|el|mis|a mis|al|por|en|desde|cuando))|"
     r"\bconvulsi\w*\b|"
+    # "no para de sangrar", "está sangrando mucho" (review 16)
+    r"\bno (?:para|deja) de sangrar\b|\b(?:sangra|sangrando|esta sangrando) (?:mucho|muchisimo|"
+    r"sin parar)\b|\bmucha sangre\b|"
     # someone who swallowed a bottle of pills ("mi hija se tomó un frasco de pastillas")
     r"\b(?:se )?(?:tomo|trago|bebio|tome|trague|nos tomamos) (?:un frasco|un bote|una caja|un "
     r"monton|un punado|(?:todas|todos|muchas|muchos|demasiad\w*) (?:las |los |sus |mis )?"
@@ -157,8 +170,12 @@ _MEDICATION_MISTAKE = re.compile(
     r"dosed|gave|had)\b.{0,50}\b(?:twice|double|two doses|an extra|extra|again|a second)\b|"
     r"\b(?:took|taken|gave (?:him|her|them)) (?:my|his|her|their) (?:\w+ ){0,3}(?:twice|two "
     r"doses|a double dose|a second dose|an extra dose)\b(?! (?:a|per|every|each) )|"
-    r"\b(?:double dosed|doubled up on)\b|\b(?:accidentally|by accident|by mistake|mistakenly|"
-    r"accidently) doubled (?:up on )?(?:my|his|her|the)\b|"
+    r"\b(?:double dosed|doubled up on)\b|"
+    # as typed: "dubble dose this morning by acident" (review 16)
+    r"\bd(?:ou|o|u)b+le dose\b.{0,60}\b(?:by (?:ac+ide?nt|mistake)|ac+ide?nt(?:al)?ly)\b|"
+    r"\b(?:by (?:ac+ide?nt|mistake)|ac+ide?nt(?:al)?ly)\b.{0,60}\bd(?:ou|o|u)b+le dose\b|"
+    r"\b(?:accidentally|by accident|by mistake|mistakenly|accidently) doubled (?:up on )?"
+    r"(?:my|his|her|the)\b|"
     # someone else's medicine or the wrong one ("took my husband's pill instead of mine")
     r"\b(?:took|taken|had|swallowed) (?:my |the )?(?:\w+s |the wrong |someone elses |somebody "
     r"elses )(?:\w+ ){0,2}(?:pills?|meds|medications?|medicine|tablets?|dose|capsules?)\b.{0,15}"
