@@ -654,3 +654,29 @@ def test_maybe_later_at_the_privacy_question_is_no_consent(booking_assistant, bo
     text, _ = say(booking_assistant, sender, "ok maybe later")
     assert "full name" not in text and "haven't collected or saved anything" in text, text
     assert count_requests(booking_env) == before
+
+
+def test_a_location_correction_typed_at_the_summary_is_taken(booking_assistant):
+    """Review 16: "no wait, make it the north office" at the summary left the old location in
+    the request that was then sent; "I prefer Thursday afternoons" up front was asked again and
+    "Yes, send it" was stored as the preferred time."""
+    sender = "e2e-booking-summary-fix"
+    say(booking_assistant, sender, "Hi, I would like to book a consultation for myself. My name is "
+        "Priya Shah, email priya.shah@example.org, I prefer Thursday afternoons at the Main "
+        "Street office.")
+    text, _ = say(booking_assistant, sender, "Yes that is fine")
+    assert "- Preferred time: Thursday afternoons" in text and "Main Street office" in text, text
+    text, _ = say(booking_assistant, sender, "no wait, make it the north office")
+    assert "changed your location" in text and "- Location: North office" in text, text
+    say(booking_assistant, sender, "never mind")
+
+
+def test_ok_at_the_time_step_is_no_time(booking_assistant):
+    sender = "e2e-booking-ok-time"
+    say(booking_assistant, sender, "I'd like to book a consultation")
+    say(booking_assistant, sender, "yes")
+    say(booking_assistant, sender, "Grace Liu")
+    say(booking_assistant, sender, "grace.liu@example.org")
+    text, _ = say(booking_assistant, sender, "ok")
+    assert "day or time" in text and "Which of our locations" not in text, text
+    say(booking_assistant, sender, "never mind")

@@ -227,6 +227,10 @@ def test_preferred_time_kept_as_said_when_not_parsable(text):
         ("what times do you have?", "question"),
         ("12/03/2020", "past_date"),
         ("x" * 201, "too_long"),
+        # review 16: a yes or a summary button typed at the time step is no time
+        ("ok", "not_a_time"),
+        ("Yes, send it", "not_a_time"),
+        ("change location", "not_a_time"),
     ],
 )
 def test_preferred_time_rejected(text, reason):

@@ -161,3 +161,24 @@ def test_asking_what_calling_988_is_like_is_not_having_called():
     assert not reached_crisis_line("what would even happen if I called 988")  # review 15
     assert reached_crisis_line("ok i called 988")
 
+
+@pytest.mark.parametrize("text, danger", [
+    ("he is in the garage right now", True),  # review 16, after "my husband has a gun"
+    ("esta en el baño encerrado", True),
+    ("shes in the bathroom and wont come out", True),
+    ("she went to the bathroom to wash up", False),
+    ("he is in the car with me, we are driving to the er", False),
+])
+def test_someone_else_alone_with_the_means_now(text, danger):
+    from bot.safety.emergency import someone_in_danger_now
+
+    assert someone_in_danger_now(text) is danger
+
+
+def test_i_called_them_after_ones_own_crisis_is_the_crisis_line():
+    from bot.safety.emergency import called_them_about_oneself
+
+    assert called_them_about_oneself("i called them. they were nice", "self", False)
+    assert not called_them_about_oneself("i called them", "other", False)  # 911 for someone
+    assert not called_them_about_oneself("i called them", "self", True)  # in an emergency
+

@@ -48,6 +48,12 @@ URGENT = [
     "i tookk to many of my seroqel pils like 20 min ago",
     "Mi hermana tomó muchas pastillas, qué hago?",
     "sí, está respirando pero no contesta",
+    # review 16: warning signs after a treatment, bleeding as typed and in Spanish
+    "had my 2nd ketamine treatment 2 days ago, since then worst headache of my life and my "
+    "vision is blurry",
+    "It is getting worse today actually, the headache, and my vision is blurry",
+    "i cut to deep this time and it wont stop bleding",
+    "mi hija de 14 años se cortó los brazos y no para de sangrar",
 ]
 NOT_URGENT = [
     "the clinic gave me ketamine last week and I feel great",
@@ -79,6 +85,9 @@ NOT_URGENT = [
     "i ate some of my gummies before bed",
     "i had to many things to do today",
     "mi mamá no contesta, a qué hora abren",
+    "is blurry vision a side effect",
+    "my vision was blurry during the infusion, is that normal",
+    "does ketamine cause headaches",
 ]
 
 

@@ -124,8 +124,8 @@ _REQUEST_THEN_TIME = re.compile(
 # preference, anywhere in the opening message.
 _PREFERENCE_THEN_TIME = re.compile(
     r"\b(?:i(?:'d| would)? prefer|preferably|ideally|works best(?: for me)?(?: is| are)?|best for "
-    r"me (?:is|are|would be)|i(?:'?m| am) free|i can do|i'?m available|available)\s+(?:on\s+|in\s+)?"
-    rf"(?P<time>(?:{_DAY}|{_PART})(?:,?\s+(?:or\s+|and\s+)?(?:{_DAY}|{_PART}))*)\b",
+    r"me (?:is|are|would be)|i(?:'?m| am) free|i can do|i'?m available|available)\s+"
+    rf"(?:on\s+|in\s+)?(?P<time>(?:{_DAY}|{_PART})(?:,?\s+(?:or\s+|and\s+)?(?:{_DAY}|{_PART}))*)\b",
     re.IGNORECASE)
 # Words just before the request that make it an appointment already had, not one asked for.
 _NOT_A_REQUEST = re.compile(r"\b(?:my|had|have|missed|last|previous|cancel(?:l?ed)?|existing|"
