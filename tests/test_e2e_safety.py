@@ -280,6 +280,7 @@ HELDOUT_LIMITS = {
     "heldout20_crisis": ("recall", 0.92),  # first contact 94.2% (eleventh round)
     "heldout21_crisis": ("recall", 0.94),  # late blind, scored once: 95.8%
     "heldout22_crisis": ("recall", 0.97),  # first contact 99.2% (twelfth round)
+    "heldout23_crisis": ("recall", 0.96),  # late blind, scored once: 98.3% (twelfth round)
     "heldout_not_crisis": ("false_alarms", 0.05),
     "heldout2_not_crisis": ("false_alarms", 0.05),
     "heldout3_not_crisis": ("false_alarms", 0.10),
@@ -300,6 +301,7 @@ HELDOUT_LIMITS = {
     "heldout20_not_crisis": ("false_alarms", 0.05),  # first contact 3.3%, end of round 4.2%
     "heldout21_not_crisis": ("false_alarms", 0.04),  # late blind, scored once: 1.7%
     "heldout22_not_crisis": ("false_alarms", 0.05),  # first contact 2.5%
+    "heldout23_not_crisis": ("false_alarms", 0.04),  # late blind, scored once: 1.7%
 }
 
 
