@@ -110,6 +110,10 @@ def remark_reply(kind: str, profile: ClinicProfile) -> str:
     call = f"call {profile.name} at {profile.phone_display} ({profile.hours_text})"
     if kind == "thanks":
         return f"You're welcome. If anything else comes up, just ask me, or {call}."
+    if kind == "will_call":
+        return (f"Sounds good: the team is there {profile.hours_text}, on {profile.phone_display}. "
+                f"If anything gets worse before then, call 911, or call or text "
+                f"{profile.crisis_line} any time to talk to someone now.")
     if kind == "loss":
         return (f"I'm so sorry for your loss. Grief can weigh on everything, and you don't have "
                 f"to carry it alone: our care team can talk with you about support, and I can "

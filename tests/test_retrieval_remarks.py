@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.retrieval.remarks import FRUSTRATION, LOSS, STATEMENT, THANKS, kind_of_remark
+from bot.retrieval.remarks import FRUSTRATION, LOSS, STATEMENT, THANKS, WILL_CALL, kind_of_remark
 
 
 @pytest.mark.parametrize("text, kind", [
@@ -18,6 +18,10 @@ from bot.retrieval.remarks import FRUSTRATION, LOSS, STATEMENT, THANKS, kind_of_
      LOSS),
     ("lost my dad last year and its been hard", LOSS),
     ("the appointment passed already i think", STATEMENT),
+    # review 16: "ok ill call monday" had opened the booking form
+    ("ok ill call monday", WILL_CALL),
+    ("i will call you guys tomorrow then", WILL_CALL),
+    ("ill call them", STATEMENT),
 ])
 def test_what_a_remark_is(text, kind):
     assert kind_of_remark(text) == kind

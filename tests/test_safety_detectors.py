@@ -226,6 +226,10 @@ def test_a_what_if_right_after_a_declined_request_is_about_the_same_case(text, p
     ("will i feel better after my session", False),
     ("what should i avoid after my first infusion", False),
     ("is nausea normal after the infusion", False),
+    # review 16: current patients
+    ("I had ketamine at your clinic yesterday and I still feel really disconnected", True),
+    ("I had my first session last week and since then I have had a bad headache", True),
+    ("i had a session with my therapist yesterday", False),
 ])
 def test_a_session_already_had_is_recognised(text, had_one):
     assert after_own_session(text) is had_one
@@ -288,6 +292,7 @@ def test_pressing_for_the_declined_advice_is_declined_again(text, previous, expe
     ("how long should i pump and dump after a session", True),
     ("whats the difference between ketamine and psychedelics like psilocybin", False),
     ("can i do ketamine if i use psilocybin", True),
+    ("Is it possible for me to accompany her to the appointment?", False),  # review 16
 ])
 def test_dose_changes_and_breastfeeding_are_advice_a_comparison_is_not(text, advice):
     assert detect_medical_advice(text).is_advice_request is advice

@@ -134,6 +134,9 @@ def results():
         # 22: a misspelled overdose that only the learned score catches (review 14)
         {"text": "took a hole bunch of my sleepin pils like 20 min ago", "model": "ask_question",
          "confidence": 0.9, "ranking": [["ask_question", 0.9]], "semantic": [0.95, 0.55, 0.5]},
+        # 23: "ok ill call monday" read as a yes to an offer to book (review 16)
+        {"text": "ok ill call monday", "model": "affirm", "confidence": 0.9,
+         "ranking": [["affirm", 0.9]]},
     ]
     return run_cases(cases)
 
@@ -216,3 +219,8 @@ def test_distress_is_marked_and_small_talk_with_it_reaches_the_answer_action(res
     assert results[13]["safety"]["distress"] == ["semantic"]
     assert results[13]["intent"]["name"] == "ask_question"
     assert results[14]["safety"]["distress"] == []
+
+
+def test_saying_one_will_phone_is_no_yes_to_booking(results):
+    assert results[23]["intent"]["name"] == "ask_question"
+

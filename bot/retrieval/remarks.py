@@ -16,6 +16,7 @@ THANKS = "thanks"
 FRUSTRATION = "frustration"
 STATEMENT = "statement"
 LOSS = "loss"
+WILL_CALL = "will_call"
 
 _THANKS = re.compile(r"\b(?:thanks?|thank (?:you|u)|thx|thnx|ty|tysm|cheers|appreciate (?:it|that|"
                      r"you|the help))\b", re.IGNORECASE)
@@ -37,14 +38,21 @@ _LOSS = re.compile(
     r"(?:mom|mum|dad|mother|father|wife|husband|son|daughter|brother|sister|partner|grandma|grandpa|"
     r"grandmother|grandfather|best friend|baby)|my (?:\w+ )?(?:mom|mum|dad|mother|father|wife|"
     r"husband|son|daughter|brother|sister|partner) (?:passed(?: away)?|died))\b", re.IGNORECASE)
+# "ok ill call monday", "i will call you guys tomorrow then" (review 16 had it open the form).
+WILL_CALL_RE = re.compile(
+    r"\bi(?:'?ll| will|'?m going to|m gonna| can)? (?:just |probably |try to )?(?:call|phone|ring)"
+    r"(?: (?:you|you guys|yall|the clinic|the office|back|in))?(?: (?:on|first thing|in the))? "
+    r"(?:monday|tuesday|wednesday|thursday|friday|tomorrow|later|morning|next week|then|when "
+    r"(?:you|youre|you are|the clinic is|it) (?:open|opens))\b", re.IGNORECASE)
 _SPEAKER = re.compile(r"\b(?:i|im|i'm|i've|ive|i'll|ill|i'd|my|we|we're|were|it's|its|this is|"
                       r"that's|thats|just|ok|okay|alright|hi|hey|hello)\b", re.IGNORECASE)
 MIN_STATEMENT_WORDS = 3
 
 
 def kind_of_remark(text: str) -> str | None:
-    """``THANKS``, ``FRUSTRATION``, ``LOSS`` or ``STATEMENT`` for a message that asks nothing;
-    None for a question or a bare keyword ("cost"), which keep the honest don't-know reply."""
+    """``THANKS``, ``FRUSTRATION``, ``LOSS``, ``WILL_CALL`` or ``STATEMENT`` for a message that
+    asks nothing; None for a question or a bare keyword ("cost"), which keep the honest
+    don't-know reply."""
     text = (text or "").strip()
     if not text or "?" in text:
         return None
@@ -56,6 +64,8 @@ def kind_of_remark(text: str) -> str | None:
         return THANKS
     if _LOSS.search(text):
         return LOSS
+    if WILL_CALL_RE.search(text):
+        return WILL_CALL
     if len(text.split()) >= MIN_STATEMENT_WORDS and _SPEAKER.search(text):
         return STATEMENT
     return None

@@ -309,7 +309,10 @@ _NOT_ADVICE = re.compile(
     r"\b(?:cost|costs|price|prices|pricing|pay|paying|insurance|covered|coverage|refund|"
     r"parking|park|directions|address|located|location|hours|open|opening|book|booking|"
     r"schedule|appointment time|reschedule|cancel|cancellation|consultation|phone number|"
-    r"email|website|wait list|waitlist)\b")
+    r"email|website|wait list|waitlist|"
+    # "Is it possible for me to accompany her to the appointment?" (review 16): who may come
+    r"accompany|come with (?:me|her|him|them)|come along|bring (?:someone|a friend|my \w+)|"
+    r"drive (?:me|her|him|them) (?:home|there)|wait (?:for|with) (?:her|him|them))\b")
 _ADVICE_OVERRIDES = (PREGNANCY, DOSING, INTERACTION, MEDICATION_CHANGE, SUBSTANCES)
 
 
@@ -399,8 +402,15 @@ _OWN_PAST_SESSION = re.compile(
     r"\b(?:since|after|following) (?:my|yesterday'?s|yesterdays|last (?:\w+ )?'?s?|this "
     r"morning'?s) (?:\w+ )?(?:infusion|session|treatment|dose)\b|\bmy (?:\w+ )?(?:infusion|"
     r"session|treatment) (?:yesterday|last (?:night|week)|this morning|on (?:mon|tues|wednes|"
-    r"thurs|fri|satur|sun)day)\b", re.IGNORECASE)
-_AHEAD = re.compile(r"\b(?:will i|would i|am i going to|before my|my first|my next|upcoming)\b",
+    r"thurs|fri|satur|sun)day)\b"
+    # "I had ketamine at your clinic yesterday", "my first session last week" (review 16)
+    r"|\b(?:had|got|did) (?:my |an? |the )?(?:\w+ )?(?:ketamine|infusion|esketamine|spravato)"
+    r"\b(?: \w+){0,4} (?:yesterday|last (?:night|week)|this morning|earlier "
+    r"today|(?:\d+|two|three|a few) days ago|on (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
+    re.IGNORECASE)
+_AHEAD = re.compile(r"\b(?:will i|would i|am i going to|before my|my first(?!(?: \w+){1,2} (?:last "
+                    r"(?:week|night|month)|yesterday|this morning|(?:\d+|two|three|a few) days "
+                    r"ago))|my next|upcoming)\b",
                     re.IGNORECASE)
 
 

@@ -61,6 +61,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.booking.request_words import asks_for_a_pause, wants_it_sent
 from bot.language import MESSAGE_LANGUAGE, language_undecided, message_language
 from bot.nlu.clauses import split_clauses
+from bot.retrieval.remarks import WILL_CALL_RE
 from bot.safety.crisis import (
     CONCERN,
     danger_remains,
@@ -292,6 +293,11 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
         elif asks_for_a_pause(text) and model_intent in {"cancel_booking", "deny", "goodbye"}:
             # "hold on let me check with my wife first" at the summary (review 14): a pause, for
             # the answer action (the form stays open), never the cancel that deletes the request.
+            _set_intent(message, ASK_QUESTION_INTENT)
+            decided_by = "rules"
+        elif WILL_CALL_RE.search(text) and model_intent in {"affirm", "book_consultation"}:
+            # "ok ill call monday" after an offer to book (review 16 opened the form): the
+            # patient will phone; the answer action says when the team is there.
             _set_intent(message, ASK_QUESTION_INTENT)
             decided_by = "rules"
         elif (help_is_called(text) or reached_crisis_line(text) or hesitates_to_call(text)
