@@ -315,6 +315,11 @@ class ValidateConsultationForm(FormValidationAction):
         try:
             contact = validators.validate_contact(value)
         except validators.Invalid as invalid:
+            if looks_like_question(value):
+                # "Is it possible for me to accompany her to the appointment?" at the contact
+                # step (review 16): the question is answered, then the step is asked again.
+                answered = await self._answer_instead(dispatcher, tracker, domain)
+                return {**answered, "contact": None, "contact_kind": None}
             result = await self._reject("contact", invalid, dispatcher, tracker, domain)
             return {**result, "contact_kind": None}
         return {"contact": contact.value, "contact_kind": contact.kind}
