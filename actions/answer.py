@@ -64,6 +64,7 @@ from bot.safety.false_alarm import clears_up_a_false_alarm, denies_risk
 from bot.safety.history import risk_is_back
 from bot.safety.medical import asks_about_own_case_again, pushes_for_the_advice
 from bot.safety.mix_up import asks_about_the_mix_up, recent_mix_up
+from bot.safety.urgent import mentions_danger
 
 logger = logging.getLogger(__name__)
 
@@ -374,7 +375,14 @@ class ActionAnswerQuestion(Action):
                 dispatcher.utter_message(
                     text=with_open_note(replies.remark_reply(remark, profile), profile),
                     buttons=[] if remark == THANKS else replies.human_offer_buttons())
+                if mentions_danger(text):
+                    dispatcher.utter_message(text=replies.safety_net(profile))
                 return [SlotSet("human_offered", remark != THANKS)]
+        if decision.kind == "none" and not parts and mentions_danger(text):
+            # "I don't know" cannot be all a message naming a danger gets (review 17).
+            unknown = self._reply_decision(dispatcher, profile, decision, version_of(retriever))
+            dispatcher.utter_message(text=replies.safety_net(profile))
+            return unknown
         if parts:
             # Two questions in one message ("does it help with PTSD, and how much is it?"):
             # each gets its own reviewed answer.

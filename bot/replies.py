@@ -126,6 +126,12 @@ def remark_reply(kind: str, profile: ClinicProfile) -> str:
             f"for anything else, {call}. Would you like to talk to a person?")
 
 
+def safety_net(profile: ClinicProfile) -> str:
+    """Added to a reply that cannot help with a message that names a danger: 911 and 988."""
+    return (f"If you or someone else may be in danger right now, call {profile.emergency_number}. "
+            f"To talk to someone any time, call or text {profile.crisis_line}.")
+
+
 def spanish_note(profile: ClinicProfile) -> str:
     """For a message in Spanish: the assistant answers in English; the clinic's phone."""
     return (

@@ -270,6 +270,18 @@ async def test_a_false_alarm_cleared_up_gets_an_apology_with_988_not_the_resourc
     assert "utter_crisis_followup" not in [m.get("response") for m in messages]
 
 
+async def test_a_reply_that_cannot_help_names_911_and_988_when_a_danger_is_named(
+        domain, tracker_for):
+    """Review 17: "I don't know" was all some messages naming a danger got."""
+    tracker = tracker_for("what do i say to her, she has a knife", intent="ask_question")
+    messages, _ = await run_action(ActionAnswerQuestion(), tracker, domain)
+    text = " ".join(m.get("text") or "" for m in messages)
+    assert "911" in text and "988" in text, text
+    tracker = tracker_for("what do i say to my landlord about the rent", intent="ask_question")
+    messages, _ = await run_action(ActionAnswerQuestion(), tracker, domain)
+    assert "988" not in " ".join(m.get("text") or "" for m in messages)
+
+
 async def test_two_questions_in_one_message_get_both_answers(domain, tracker_for):
     tracker = tracker_for("does ketamine help with ptsd and how much does it cost?",
                           intent="ask_question")

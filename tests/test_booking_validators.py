@@ -231,6 +231,7 @@ def test_preferred_time_kept_as_said_when_not_parsable(text):
         ("ok", "not_a_time"),
         ("Yes, send it", "not_a_time"),
         ("change location", "not_a_time"),
+        ("idk", "not_a_time"),  # review 17
     ],
 )
 def test_preferred_time_rejected(text, reason):

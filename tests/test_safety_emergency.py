@@ -148,6 +148,9 @@ def test_saying_one_will_reach_the_crisis_line(text, reaching):
     ("ya llamé al 911", True),  # review 15
     ("ya viene la ambulancia", True),
     ("llamé al médico ayer", False),
+    ("ok pulling over calling", True),  # review 17: it had opened the booking form
+    ("ok my sister will drive me to er", True),
+    ("i was calling about my bill", False),
 ])
 def test_help_called_in_spanish(text, called):
     from bot.safety.emergency import help_is_called

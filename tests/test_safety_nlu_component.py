@@ -137,6 +137,9 @@ def results():
         # 23: "ok ill call monday" read as a yes to an offer to book (review 16)
         {"text": "ok ill call monday", "model": "affirm", "confidence": 0.9,
          "ranking": [["affirm", 0.9]]},
+        # 24: hopelessness at the summary read as a form answer (review 17)
+        {"text": "i dont even know why im bothering, nothing ever helps and i just want it all "
+                 "to stop", "model": "inform", "confidence": 0.7, "ranking": [["inform", 0.7]]},
     ]
     return run_cases(cases)
 
@@ -223,4 +226,9 @@ def test_distress_is_marked_and_small_talk_with_it_reaches_the_answer_action(res
 
 def test_saying_one_will_phone_is_no_yes_to_booking(results):
     assert results[23]["intent"]["name"] == "ask_question"
+
+
+def test_hopelessness_at_a_form_step_is_no_form_answer(results):
+    assert results[24]["intent"]["name"] == "ask_question"
+    assert results[24]["safety"]["distress"]
 

@@ -54,6 +54,12 @@ URGENT = [
     "It is getting worse today actually, the headache, and my vision is blurry",
     "i cut to deep this time and it wont stop bleding",
     "mi hija de 14 años se cortó los brazos y no para de sangrar",
+    # review 17: without "my", misspelled, blood in the vomit, Spanish
+    "chest feels tight and heart pounding since my session this afternoon, 58 yo male",
+    "hed hurts so bad sinse treatment 2day, like wrost ever, seeing dubble",
+    "cant stop throwing up since my infusion, like 10 times, now theres blood in it",
+    "mi esposa tuvo su sesion y ahora tiene dolor de cabeza muy fuerte y no ve bien",
+    "despues de la ketamina me duele mucho el pecho y me falta el aire",
 ]
 NOT_URGENT = [
     "the clinic gave me ketamine last week and I feel great",
@@ -88,6 +94,8 @@ NOT_URGENT = [
     "is blurry vision a side effect",
     "my vision was blurry during the infusion, is that normal",
     "does ketamine cause headaches",
+    "is chest tightness a side effect",
+    "i threw up after the flu shot, is that normal",
 ]
 
 

@@ -39,6 +39,11 @@ _HELP_CALLED = re.compile(
     # A bare "ok calling" / "calling now" / "on the phone with them" during an emergency.
     r"|^(?:(?:ok|okay|k|yes|yeah|yep|alright)\W*)?(?:i'?m |im |i am )?(?:calling|dialing|dialling|"
     r"on the phone)(?: (?:now|rn|right now|them|with them|with 911|911|an ambulance))?\W*$"
+    # "ok pulling over calling" (review 17 had it open the booking form)
+    r"|^(?:\w+\W+){1,4}(?:calling|dialing|dialling)(?: (?:911|them|now|rn|an ambulance))?\W*$"
+    # "ok my sister will drive me to er"
+    r"|\b(?:will|is going to|gonna|can) (?:drive|take|bring) (?:me|him|her|them) to (?:the )?"
+    r"(?:er|hospital|emergency room|urgent care)\b"
     # "ok ill call them" after the Poison Control number (suite 13 had it open the booking form)
     r"|\b(?:ill|i will|im going to|im gonna|going to|gonna) (?:call|ring|phone) (?:them|911|"
     r"poison control|an ambulance|the ambulance|that number|the number|988)(?: now| right now| rn)?"

@@ -95,6 +95,8 @@ ASK_QUESTION_INTENT = "ask_question"
 LANGUAGE_ENTITY = MESSAGE_LANGUAGE
 MIN_CLAUSE_WORDS = 4
 CLAUSE_MIN_LEAD = 0.02
+# Intents a form step takes as its answer; a message of hopelessness is none of them.
+FORM_ANSWER_INTENTS = frozenset({"inform", "correct_booking"})
 # Intents that say nothing a distressed message needs: it goes to the answer action instead.
 SMALL_TALK_INTENTS = frozenset({"greet", "goodbye", "thanks", "affirm", "deny", "out_of_scope",
                                 "bot_challenge", "nlu_fallback"})
@@ -280,7 +282,10 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
         elif distress:
             # Hopelessness goes to the answer action, which reads the whole conversation; a
             # "for me" that the medical-advice rules would refuse is not what this person needs.
-            if model_intent in SMALL_TALK_INTENTS or medical.is_advice_request:
+            # At a form step too ("nothing ever helps and i just want it all to stop" at the
+            # summary, review 17, got the summary again): a form answer is not what it is.
+            if model_intent in SMALL_TALK_INTENTS | FORM_ANSWER_INTENTS \
+                    or medical.is_advice_request:
                 _set_intent(message, ASK_QUESTION_INTENT)
             decided_by = "distress"
         elif medical.is_advice_request:

@@ -116,6 +116,16 @@ _SYMPTOMS = [
     # a dose taken twice by mistake and feeling unwell
     rf"\b(?:twice|double dos\w*|two doses|extra dose|already taken|already took)\b.{{0,80}}"
     rf"{_UNWELL}",
+    # a chest that feels tight with a pounding heart, without "my" (review 17)
+    r"\bchest (?:feels |is |has been |keeps )?(?:so |really |very |kind of |kinda )?(?:tight|heavy|"
+    r"hurting|crushing)\b.{0,40}\bheart\b|\bheart (?:is )?(?:pounding|racing)\b.{0,40}\bchest "
+    r"(?:feels |is )?(?:tight|heavy|hurts|pain)\b",
+    # seeing double with a headache, as typed ("hed hurts so bad ... seeing dubble", review 17)
+    r"\bseeing d(?:ou|o|u)b+le\b|\b(?:wrost|worst|wosrt) (?:headache|ever)\b.{0,40}\b(?:see|seeing|"
+    r"vision|blurry|blurred)\b",
+    # blood in the vomit (review 17)
+    r"\b(?:vomit\w*|throw\w* up|threw up|puk\w*|cough\w* up)\b.{0,80}\bblood\b|\bblood (?:in|when "
+    r"i) (?:my |the )?(?:vomit|puke|throw up|throwing up)\b",
     # the worst headache of one's life, or a headache with the vision going (review 16): a
     # stroke or a dangerous blood pressure until a doctor says otherwise
     r"\bworst headache (?:of my life|ever|ive ever had|i have ever had)\b|\b(?:headache|getting "
@@ -141,6 +151,10 @@ _SYMPTOMS = [
     r"late (?:muy )?(?:rapido|fuerte)|acelerado)\b|\bme (?:desmaye|voy a desmayar)\b|\bno "
     r"(?:me )?(?:responde|despierta)\b(?! (?:los|las|el|mis|a mis|al|por|en|desde|cuando))|"
     r"\bconvulsi\w*\b|"
+    # a bad headache with the sight going, chest pain with no air (review 17)
+    r"\b(?:dolor de cabeza|me duele (?:mucho )?la cabeza)\b.{0,40}\b(?:no (?:ve|veo) bien|vista "
+    r"borrosa|veo borroso|ve borroso|veo doble)\b|\bel peor dolor de cabeza\b|\bme "
+    r"(?:falta|faltaba) el aire\b|\b(?:duele|dolor)\b.{0,20}\bpecho\b|"
     # "no para de sangrar", "está sangrando mucho" (review 16)
     r"\bno (?:para|deja) de sangrar\b|\b(?:sangra|sangrando|esta sangrando) (?:mucho|muchisimo|"
     r"sin parar)\b|\bmucha sangre\b|"
@@ -209,4 +223,19 @@ def is_urgent(text: str) -> bool:
         if any(p.search(form) for p in _SYMPTOM_RES):
             return not _GENERAL_QUESTION.search(form)
     return False
+
+
+# Words of danger to a body or a life: a reply that cannot help ("I don't know", "not sure how I
+# can help") still names 911 and 988 when the message holds one (review 17: a knife, chest
+# pain, blood, "dead before the appointment" fell into those replies with neither).
+_DANGER_TO_BODY = re.compile(
+    r"\b(?:knife|knives|gun|rifle|pistol|weapon|rope|pills|overdos\w*|blood|bleed\w*|chest|heart|"
+    r"breath\w*|faint\w*|seizure|unconscious|wont wake|headache|vision|vomit\w*|throwing up|dead|"
+    r"die|dying|kill\w*|suicid\w*|hurt (?:myself|herself|himself|themselves)|end it|emergency|"
+    r"scream\w*|threaten\w*|pecho|sangr\w*|morir|matar\w*)\b")
+
+
+def mentions_danger(text: str) -> bool:
+    """True when the message names a danger to someone's body or life."""
+    return any(_DANGER_TO_BODY.search(form) for form in normalize_variants(text or ""))
 
