@@ -169,6 +169,8 @@ def test_asking_what_calling_988_is_like_is_not_having_called():
     ("he is in the garage right now", True),  # review 16, after "my husband has a gun"
     ("esta en el baño encerrado", True),
     ("shes in the bathroom and wont come out", True),
+    ("she wont put it down", True),  # review 17, a knife
+    ("she wont answer the phone", False),
     ("she went to the bathroom to wash up", False),
     ("he is in the car with me, we are driving to the er", False),
 ])

@@ -74,7 +74,9 @@ _DANGER_NOW = re.compile(
     r"hasnt come out|with (?:the|a|his|her|their) (?:gun|rifle|pistol|knife|rope|pills))\b)"
     r"|\b(?:locked (?:himself|herself|themselves) in|wont (?:come|let me) (?:out|in)|(?:has|got|"
     r"grabbed|took|is holding|has got) (?:the |a |his |her |their )?(?:gun|rifle|pistol|knife|"
-    r"rope|pills|bottle of pills))\b"
+    r"rope|pills|bottle of pills)|(?:wont|will not|refuses to|doesnt want to) (?:put |let go of "
+    r"|give (?:me|us) |hand (?:me|over) )?(?:it|the knife|the gun|the pills|them)(?: down| away| "
+    r"over)?\W*$)\b"
     r"|\b(?:se )?encerr(?:o|ado|ada)\b|\b(?:tiene|agarro|tomo) (?:la |una |el |su )?(?:pistola|"
     r"arma|cuchillo|soga|pastillas)\b|\besta en el (?:garaje|bano|sotano|carro|coche)\b")
 
