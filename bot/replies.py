@@ -111,9 +111,10 @@ def remark_reply(kind: str, profile: ClinicProfile) -> str:
     if kind == "thanks":
         return f"You're welcome. If anything else comes up, just ask me, or {call}."
     if kind == "will_call":
-        return (f"Sounds good: the team is there {profile.hours_text}, on {profile.phone_display}. "
-                f"If anything gets worse before then, call 911, or call or text "
-                f"{profile.crisis_line} any time to talk to someone now.")
+        # No crisis line here: a calm "ill call monday" about prices must not read as an alarm
+        # (the distress panels' calm conversations); after a crisis the resources come anyway.
+        return (f"Sounds good: the team is there {profile.hours_text}, on "
+                f"{profile.phone_display}.")
     if kind == "loss":
         return (f"I'm so sorry for your loss. Grief can weigh on everything, and you don't have "
                 f"to carry it alone: our care team can talk with you about support, and I can "

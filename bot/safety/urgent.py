@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from bot.safety.crisis import is_resolved_history
+from bot.safety.crisis import has_figure_or_denial, is_resolved_history
 from bot.safety.normalize import normalize_variants
 
 _NOT = r"(?<!no )(?<!not )(?<!without )(?<!never )(?<!any )"
@@ -229,13 +229,18 @@ def is_urgent(text: str) -> bool:
 # can help") still names 911 and 988 when the message holds one (review 17: a knife, chest
 # pain, blood, "dead before the appointment" fell into those replies with neither).
 _DANGER_TO_BODY = re.compile(
-    r"\b(?:knife|knives|gun|rifle|pistol|weapon|rope|pills|overdos\w*|blood|bleed\w*|chest|heart|"
-    r"breath\w*|faint\w*|seizure|unconscious|wont wake|headache|vision|vomit\w*|throwing up|dead|"
-    r"die|dying|kill\w*|suicid\w*|hurt (?:myself|herself|himself|themselves)|end it|emergency|"
-    r"scream\w*|threaten\w*|pecho|sangr\w*|morir|matar\w*)\b")
+    r"\b(?:knife|knives|gun|rifle|pistol|weapon|rope|blood(?! (?:pressure|test|tests|work|"
+    r"thinners?|sugar|draw|type|donation|levels?|panel|count))|bleed\w*|overdos\w*|unconscious|"
+    r"wont wake|seizure|threaten\w*|hurt (?:myself|herself|himself|themselves)|sangr\w*|cuchillo|"
+    r"pistola|arma)\b")
 
 
 def mentions_danger(text: str) -> bool:
-    """True when the message names a danger to someone's body or life."""
+    """True when the message names a danger to someone's body or life: a weapon, blood, an
+    overdose, someone who will not wake. Figures of speech and denials do not count ("this
+    wait is killing me", "not suicidal"): ordinary conversations get no 988 (the distress
+    panels' calm_without_988)."""
+    if has_figure_or_denial(text):
+        return False
     return any(_DANGER_TO_BODY.search(form) for form in normalize_variants(text or ""))
 
