@@ -151,9 +151,10 @@ def time_up_front(text: str, today: date) -> dict[str, Any]:
     values, or nothing."""
     spans = [found.group("time") for found in _REQUEST_THEN_TIME.finditer(text or "")
              if not _NOT_A_REQUEST.search(text[:found.start()])]
-    spans += [found.group("time") for found in _PREFERENCE_THEN_TIME.finditer(text or "")]
     spans += [clause.strip() for clause in _CLAUSE_END.split(text or "")
               if _TIME_CLAUSE.match(clause.strip()) and not _GREETING.match(clause.strip())]
+    # Last: a clause of time words alone keeps the patient's own words ("i'm free on tuesday").
+    spans += [found.group("time") for found in _PREFERENCE_THEN_TIME.finditer(text or "")]
     for said in spans:
         try:
             parsed = validators.parse_preferred_time(said, today)
