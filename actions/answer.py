@@ -34,7 +34,7 @@ from bot.booking.slots import REQUEST_INTERRUPTED
 from bot.config import load_clinic, load_retrieval_settings
 from bot.feedback.votes import ALTERNATIVES_KEY, alternatives
 from bot.language import MESSAGE_LANGUAGE, looks_spanish
-from bot.opening_hours import outside_hours, with_open_note
+from bot.opening_hours import asked_day, day_note, outside_hours, with_open_note
 from bot.retrieval import debug as retrieval_debug
 from bot.retrieval.answer_log import (
     chosen_record,
@@ -348,6 +348,15 @@ class ActionAnswerQuestion(Action):
                 dispatcher.utter_message(text=booking_replies.request_not_sent(profile))
                 return [SlotSet("human_offered", False), SlotSet(REQUEST_INTERRUPTED, None)]
             return [SlotSet("human_offered", False)]
+        day = asked_day(text, profile) if not parts else None
+        note = day_note(day, profile) if day is not None else ""
+        if note and previous in HOURS_ANSWERS and not _answers_with(decision, HOURS_ANSWERS):
+            # "what about tomorrow" right after the hours (review 17 got "I don't know"): the
+            # day asked about, from the clinic's opening hours.
+            logger.info("a day asked about after the hours: the day's hours")
+            dispatcher.utter_message(text=note, **message_metadata(
+                chosen_record(previous, True, version_of(retriever))))
+            return [SlotSet("human_offered", False)]
         previous_intent = _previous_intent(tracker.events)
         if (decision.kind != "answer" and asks_about_own_case_again(text, previous_intent)) \
                 or pushes_for_the_advice(text, previous_intent):
@@ -390,7 +399,8 @@ class ActionAnswerQuestion(Action):
             for part in parts:
                 events += self._reply_decision(dispatcher, profile, part, version_of(retriever))
         else:
-            events = self._reply_decision(dispatcher, profile, decision, version_of(retriever))
+            events = self._reply_decision(dispatcher, profile, decision, version_of(retriever),
+                                          hours_note=note)
         if distress == CHECK_IN:
             dispatcher.utter_message(response="utter_distress_check_in")
             events.append(SlotSet("human_offered", True))
@@ -541,8 +551,11 @@ class ActionAnswerQuestion(Action):
     @staticmethod
     def _reply_decision(
         dispatcher: CollectingDispatcher, profile: Any, decision: Any,
-        index_version: str | None = None,
+        index_version: str | None = None, hours_note: str = "",
     ) -> list[EventType]:
+        """The reply for a retrieval decision: the answer with its source, a choice, or the
+        honest don't-know. ``hours_note`` takes the place of the open/closed note after the
+        hours when the patient asked about a day ("are you open tomorrow?")."""
         best = decision.best
         logger.info(
             "retrieval decision=%s best=%s score=%s index=%s",
@@ -564,7 +577,8 @@ class ActionAnswerQuestion(Action):
             answer = best.answer
             if best.id in HOURS_ANSWERS:
                 # "open now?": the hours, and whether the clinic is open at this moment.
-                answer = with_open_note(answer, profile)
+                answer = f"{answer}\n{hours_note}" if hours_note else with_open_note(
+                    answer, profile)
             dispatcher.utter_message(text=replies.format_answer(answer, best.source), **meta)
             if best.id in BOOKING_ANSWERS or _INVITES_BOOKING.search(best.answer):
                 # These answers invite the patient to book here: a "yes" then starts the form
@@ -617,6 +631,12 @@ class ActionAnswerQuestion(Action):
             buttons=replies.human_offer_buttons(), **message_metadata(unavailable_record()),
         )
         return [SlotSet("human_offered", True)]
+
+
+def _answers_with(decision: Any, entries: frozenset[str]) -> bool:
+    """True when the decision answers with one of ``entries``."""
+    return decision.kind == "answer" and decision.best is not None and (
+        decision.best.id in entries)
 
 
 def _previous_intent(events: Any) -> str | None:

@@ -170,3 +170,118 @@ def outside_hours(normalized: str | None, profile: ClinicProfile) -> str | None:
     if any(p.opens <= end and start < p.closes for p in periods):
         return None
     return "outside_hours"
+
+
+# --- a day asked about: "are you open tomorrow?", "what about sunday" after the hours ----------
+_WEEKDAY_WORDS = {
+    "monday": 0, "mon": 0, "tuesday": 1, "tues": 1, "tue": 1, "wednesday": 2, "wensday": 2,
+    "wednsday": 2, "weds": 2, "thursday": 3, "thurs": 3, "thur": 3, "friday": 4, "fri": 4,
+    "saturday": 5, "sat": 5, "sunday": 6, "sun": 6,
+}  # fmt: skip
+_TODAY = frozenset("today tonight todays".split())
+_TOMORROW = frozenset("tomorrow tmrw tmr tmrow tomorow tommorow tommorrow tomorrows".split())
+_WEEKEND = frozenset("weekend weekends".split())
+# Short abbreviations are days only in a short question about a day ("open sat?"), never in a
+# sentence where "sat" or "sun" are ordinary words; so only the full names count in plural.
+_SHORT = frozenset({"mon", "tue", "tues", "thur", "thurs", "fri", "sat", "sun", "weds"})
+# What a short question about a day may hold besides the day ("and on sunday?", "what about
+# tomorrow", "are you guys open saturdays", "hours on friday?").
+_DAY_QUESTION_WORDS = frozenset(
+    "and what about how so ok okay then on this next the are is you u ya guys open opened "
+    "close closed clinic office hours time times what's whats what're it there also even "
+    "during until till at in do does did will be can i we come call reach visit someone anyone "
+    "somebody staff".split())
+
+
+@dataclass(frozen=True)
+class AskedDay:
+    """A day a patient asks about: a date, or a weekday in general ("on saturdays")."""
+
+    dates: tuple[date, ...] = ()
+    weekdays: tuple[int, ...] = ()  # in general, for "saturdays" and "weekends"
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z']+", (text or "").lower().replace("’", "'"))
+
+
+def asked_day(text: str, profile: ClinicProfile, now: datetime | None = None) -> AskedDay | None:
+    """The day a short question asks about ("what about tomorrow", "are you open on
+    saturdays?", "and sunday?"), or None when the message is no such question: only day words
+    and the words of asking whether the clinic is open, at most eight words."""
+    words = _words(text)
+    if not words or len(words) > 8:
+        return None
+    today = (now or datetime.now(timezone.utc)).astimezone(_zone(profile)).date()
+    dates: list[date] = []
+    weekdays: list[int] = []
+    for word in words:
+        if word in _TODAY:
+            dates.append(today)
+        elif word in _TOMORROW:
+            dates.append(today + timedelta(days=1))
+        elif word in _WEEKEND:
+            weekdays.extend((5, 6))
+        elif word.endswith("s") and word[:-1] in _WEEKDAY_WORDS and word[:-1] not in _SHORT:
+            weekdays.append(_WEEKDAY_WORDS[word[:-1]])
+        elif word in _WEEKDAY_WORDS:
+            weekday = _WEEKDAY_WORDS[word]
+            dates.append(today + timedelta(days=(weekday - today.weekday()) % 7))
+        elif word not in _DAY_QUESTION_WORDS:
+            return None
+    if not dates and not weekdays:
+        return None
+    return AskedDay(tuple(dict.fromkeys(dates)), tuple(dict.fromkeys(weekdays)))
+
+
+def _hours_of(profile: ClinicProfile, weekday: int) -> str:
+    periods = [p for p in profile.opening_hours if p.weekday == weekday]
+    return ", ".join(f"{_clock(p.opens)} to {_clock(p.closes)}" for p in periods)
+
+
+def _named(day: date, today: date) -> str:
+    if day == today + timedelta(days=1):
+        return f"Tomorrow ({day.strftime('%A')})"
+    return f"On {day.strftime('%A, %B')} {day.day},"
+
+
+def day_note(asked: AskedDay, profile: ClinicProfile, now: datetime | None = None) -> str:
+    """Whether the clinic is open on the day asked about, from ``knowledge/clinic.yml``:
+    "Tomorrow (Sunday) the clinic is closed. It opens again on Monday at 8:00 am Central
+    time." Today is the open/closed note itself ("" without opening hours)."""
+    if not profile.opening_hours:
+        return ""
+    zone = _zone(profile)
+    moment = (now or datetime.now(timezone.utc)).astimezone(zone)
+    today = moment.date()
+    zone_name = _zone_name(profile, moment)
+    sentences = []
+    closed_weekdays = [d for d in asked.weekdays if not _hours_of(profile, d)]
+    if closed_weekdays:
+        names = " and ".join(_WEEKDAY_NAMES[d].capitalize() + "s" for d in closed_weekdays)
+        sentences.append(f"On {names} the clinic is closed.")
+    for weekday in asked.weekdays:
+        if weekday not in closed_weekdays:
+            sentences.append(f"On {_WEEKDAY_NAMES[weekday].capitalize()}s the clinic is open "
+                             f"from {_hours_of(profile, weekday)} {zone_name}.")
+    reopens_after = None
+    for day in asked.dates:
+        if day == today:
+            sentences.append(open_note(profile, now))
+            continue
+        hours = "" if day in profile.closed_dates else _hours_of(profile, day.weekday())
+        if hours:
+            sentences.append(f"{_named(day, today)} the clinic is open from {hours} "
+                             f"{zone_name}.")
+            continue
+        holiday = " for a holiday" if day in profile.closed_dates else ""
+        sentences.append(f"{_named(day, today)} the clinic is closed{holiday}.")
+        reopens_after = max(day, reopens_after or day)
+    if reopens_after is None and today.weekday() in closed_weekdays:
+        reopens_after = today
+    if reopens_after is not None:
+        reopening = status(profile, datetime.combine(reopens_after, time.max, zone))
+        if reopening is not None and reopening.opens is not None:
+            sentences.append(f"It opens again {_day(reopening.opens, today)} at "
+                             f"{_clock(reopening.opens.time())} {zone_name}.")
+    return " ".join(s for s in sentences if s)

@@ -17,7 +17,14 @@ from servers import ROOT
 from bot.channels import keywords, presentation
 from bot.config import load_clinic, load_widget_settings
 from bot.feedback import store, votes
-from bot.opening_hours import open_note, outside_hours, status, with_open_note
+from bot.opening_hours import (
+    asked_day,
+    day_note,
+    open_note,
+    outside_hours,
+    status,
+    with_open_note,
+)
 from bot.retrieval.knowledge import fill_placeholders, load_knowledge
 from bot.retrieval.retriever import get_retriever
 from bot.staff import report
@@ -78,6 +85,44 @@ def test_summer_time_and_far_reopening_and_no_hours():
     assert status(no_hours) is None and open_note(no_hours) == ""
     assert with_open_note("Call us.", no_hours) == "Call us."
     assert with_open_note("Call us.", CLINIC).startswith("Call us.\nThe clinic is ")
+
+
+# Saturday 5 December 2026, 1 pm in Chicago.
+SATURDAY = "2026-12-05T19:00"
+
+
+@pytest.mark.parametrize(("now", "text", "note"), [
+    (SATURDAY, "what about tomorrow", "Tomorrow (Sunday) the clinic is closed. It opens again on "
+                                      "Monday at 8:00 am Central time."),
+    (SATURDAY, "and monday?", "On Monday, December 7, the clinic is open from 8:00 am to 5:00 pm "
+                              "Central time."),
+    (SATURDAY, "are you open on saturdays", "On Saturdays the clinic is closed. It opens again "
+                                            "on Monday at 8:00 am Central time."),
+    (SATURDAY, "open today?", "The clinic is closed now. It opens again on Monday at 8:00 am "
+                              "Central time."),
+    ("2026-12-02T15:00", "what about the weekend",
+     "On Saturdays and Sundays the clinic is closed."),
+    ("2026-12-21T15:00", "are you open thursday", "On Thursday, December 24, the clinic is closed "
+                                                  "for a holiday. It opens again on Monday, "
+                                                  "December 28 at 8:00 am Central time."),
+    ("2026-12-07T15:00", "what about tmrw", "Tomorrow (Tuesday) the clinic is open from 8:00 am "
+                                            "to 5:00 pm Central time."),
+])
+def test_a_day_asked_about_gets_whether_the_clinic_is_open_that_day(now, text, note):
+    asked = asked_day(text, CLINIC, utc(now))
+    assert asked is not None and day_note(asked, CLINIC, utc(now)) == note
+
+
+@pytest.mark.parametrize("text", ["how much does it cost", "I sat in the sun all afternoon",
+                                  "can i book for tomorrow", "my session is on monday, will i "
+                                  "be able to drive home after", ""])
+def test_other_messages_ask_about_no_day(text):
+    assert asked_day(text, CLINIC, utc(SATURDAY)) is None
+
+
+def test_no_day_note_without_opening_hours():
+    asked = asked_day("what about tomorrow", CLINIC, utc(SATURDAY))
+    assert day_note(asked, replace(CLINIC, opening_hours=()), utc(SATURDAY)) == ""
 
 
 @pytest.mark.parametrize(

@@ -56,3 +56,13 @@ def test_a_follow_up_is_read_with_the_topic_it_points_to(assistant, first, follo
     assistant.send(sender, first)
     text = _text(assistant.send(sender, follow))
     assert expected in text and unexpected not in text, text
+
+
+@pytest.mark.parametrize("follow", ["what about tomorrow", "and on sunday?", "what about mondays"])
+def test_a_day_asked_about_after_the_hours_gets_that_day(assistant, follow):
+    """Review 17: "what about tomorrow" after the hours got "I don't know"."""
+    sender = f"followup-{uuid.uuid4().hex[:8]}"
+    assistant.send(sender, "what are your hours")
+    text = _text(assistant.send(sender, follow))
+    day = follow.split()[-1].strip("?").capitalize()
+    assert day in text and "the clinic is" in text and "don't know" not in text, text
