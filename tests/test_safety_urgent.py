@@ -60,6 +60,16 @@ URGENT = [
     "cant stop throwing up since my infusion, like 10 times, now theres blood in it",
     "mi esposa tuvo su sesion y ahora tiene dolor de cabeza muy fuerte y no ve bien",
     "despues de la ketamina me duele mucho el pecho y me falta el aire",
+    # review 18: confusion or seeing things hours after a session
+    "My wife had her first infusion this afternoon and she is now very confused and can not "
+    "remember where she is. It has been four hours.",
+    "my husband had his infusion at noon and now at 9pm hes seeing things and very agitated and "
+    "disoriented",
+    "my mom had ketamine today at your clinic and tonight she is really confused and doesnt know "
+    "where she is",
+    "had my session this morning and im still really confused, cant think straight",
+    "my dad doesnt recognize me tonight, he had his treatment yesterday",
+    "shes hallucinating, keeps seeing bugs on the wall",
 ]
 NOT_URGENT = [
     "the clinic gave me ketamine last week and I feel great",
@@ -96,6 +106,12 @@ NOT_URGENT = [
     "does ketamine cause headaches",
     "is chest tightness a side effect",
     "i threw up after the flu shot, is that normal",
+    "is it normal to feel confused during the session",
+    "can ketamine cause hallucinations?",
+    "i was confused about the paperwork after my session today",
+    "im confused about the cost of a session",
+    "i dont know where i am going in life",
+    "my son doesnt know what day it is on vacation lol",
 ]
 
 

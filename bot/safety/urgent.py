@@ -26,6 +26,14 @@ _UNWELL = (r"\b(?:feel\w*|im|i am|getting|gone) (?:really |so |very |super |kind
            r"|pretty )?(?:weird|strange|off|wrong|sick|dizzy|out of it|confused|drowsy|faint|"
            r"awful|terrible|scared|numb|sleepy|like im dying)\b")
 
+# A mind that is not clear, a treatment, and a time that makes it recent (review 18).
+_MIND_STATE = (r"(?:confused|disoriented|delirious|hallucinat\w*|seeing things|hearing things|"
+               r"agitated|paranoid|not making sense)\b(?! (?:about|by|with|as to|why|how|what|if|"
+               r"whether|on|over|at)\b)")
+_TREATMENT = r"(?:infusion|session|treatment|ketamine|spravato|esketamine|dose)"
+_RECENTLY = (r"(?:today|tonight|this (?:morning|afternoon|evening)|hours? (?:ago|later|after)|at "
+             r"(?:noon|\d{1,2}(?: ?[ap]m)?)|earlier|yesterday)")
+
 _SYMPTOMS = [
     rf"\b{_NOT}(?:cant|cannot|can barely|can hardly|struggling to|hard to|trouble|difficulty) "
     r"(?:breathe|breathing|catch my breath)\b",
@@ -146,6 +154,17 @@ _SYMPTOMS = [
     rf"\b(?:{_ALCOHOL}) (?:with|and|on top of|plus) (?:\w+ ){{0,2}}(?:{_SEDATING})\b.{{0,60}}"
     rf"{_UNWELL}|\b(?:{_SEDATING}) (?:with|and|on top of|plus) (?:\w+ ){{0,2}}(?:{_ALCOHOL})\b"
     rf".{{0,60}}{_UNWELL}",
+    # new confusion, not knowing where one is, or seeing things, hours after a session (review
+    # 18: "very confused and can not remember where she is" got a choice of FAQ topics): the
+    # clinic's own answer says to call 911 for confusion after a session
+    r"\b(?:doesnt|does not|dont|do not|cant|cannot|can not|didnt|did not) (?:even )?(?:know|"
+    r"remember|recogni[sz]e) (?:where (?:she|he|they) (?:is|are)|who (?:she|he|they) (?:is|are)|"
+    r"who i am|me|us)\b",
+    rf"\b{_MIND_STATE}(?=.{{0,120}}\b{_TREATMENT}\b.{{0,40}}\b{_RECENTLY}\b)",
+    rf"\b{_TREATMENT}\b.{{0,80}}\b{_RECENTLY}\b.{{0,120}}\b{_MIND_STATE}",
+    r"\b(?:hes|shes|theyre|he is|she is|they are|he keeps|she keeps|they keep) (?:\w+ )?"
+    r"(?:hallucinating|seeing things|hearing things|seeing (?:people|bugs|stuff|things) (?:that )?"
+    r"(?:arent|are not|isnt|is not) there)\b",
     # Spanish
     r"\bno puedo respirar\b|\b(?:dolor en el pecho|me duele el pecho)\b|\bel corazon (?:me "
     r"late (?:muy )?(?:rapido|fuerte)|acelerado)\b|\bme (?:desmaye|voy a desmayar)\b|\bno "
