@@ -18,6 +18,7 @@ from bot.booking import replies as booking_replies
 from bot.booking.form import clinic_today, request_was_sent, step_answer
 from bot.booking.midform import (
     asks_if_sent,
+    asks_what_the_step_means,
     asks_what_was_given,
     correction_in,
     form_ran,
@@ -44,11 +45,16 @@ from bot.retrieval.answer_log import (
 )
 from bot.retrieval.choices import pick_offered
 from bot.retrieval.clinic_topic import moves_on_to_the_clinic, still_about_the_crisis
-from bot.retrieval.feelings import shares_how_they_feel
+from bot.retrieval.feelings import feels_worse, shares_how_they_feel
 from bot.retrieval.followup import asks_to_repeat, previous_entry, reads_better, resolved_query
 from bot.retrieval.question_clause import asked_question
 from bot.retrieval.reload import version_of
-from bot.retrieval.remarks import THANKS, kind_of_remark
+from bot.retrieval.remarks import (
+    THANKS,
+    asks_for_someone_to_talk_to,
+    asks_if_a_person,
+    kind_of_remark,
+)
 from bot.retrieval.retriever import RetrievalUnavailable, get_retriever
 from bot.safety.distress import CHECK_IN, RESOURCES, distress_response
 from bot.safety.emergency import (
@@ -62,7 +68,12 @@ from bot.safety.emergency import (
 from bot.safety.events import get_event_store
 from bot.safety.false_alarm import clears_up_a_false_alarm, denies_risk
 from bot.safety.history import risk_is_back
-from bot.safety.medical import asks_about_own_case_again, pushes_for_the_advice
+from bot.safety.medical import (
+    asks_about_own_case_again,
+    prescriber_is_out_of_reach,
+    pushes_for_the_advice,
+    told_of_own_session,
+)
 from bot.safety.mix_up import asks_about_the_mix_up, recent_mix_up
 from bot.safety.urgent import mentions_danger
 
@@ -92,7 +103,8 @@ BOOKING_ANSWERS = frozenset({"how_to_book", "consultation_process", "how_soon_to
 _INVITES_BOOKING = re.compile(r"tell me you'?d like to book|ask for a consultation right here",
                               re.IGNORECASE)
 # Answers about when the clinic can be reached: they also say whether it is open right now.
-HOURS_ANSWERS = frozenset({"locations_hours", "contact_clinic"})
+TALK_NOW_ENTRY = "someone_to_talk_to_now"  # who answers at any hour (988), and the clinic's hours
+HOURS_ANSWERS = frozenset({"locations_hours", "contact_clinic", TALK_NOW_ENTRY})
 # A message that gets a choice is answered by its one question alone only when that reads this
 # much more confidently: on the clinic evaluation set no choice changes (3 messages with a
 # remark and a question get a choice; their questions alone lead by at most 0.08, and the
@@ -147,6 +159,14 @@ class ActionAnswerQuestion(Action):
                        profile.locations):
             # The form asked a question and this answers it: the form takes it, nothing to say.
             return []
+        if (tracker.active_loop or {}).get("name") == BOOKING_FORM and asks_what_the_step_means(
+                text):
+            explanation = booking_replies.step_explanation(tracker.get_slot("requested_slot"))
+            if explanation:
+                # "what do u mean" at the name question (review 18 got "I don't know"): the
+                # question in other words; the form asks it again next.
+                dispatcher.utter_message(text=explanation)
+                return [SlotSet("human_offered", False)]
         if asks_for_a_pause(text):
             # "hold on let me check with my wife first" (review 14): the request stays open and
             # nothing is sent; outside a form, just a moment's patience.
@@ -357,7 +377,38 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(text=note, **message_metadata(
                 chosen_record(previous, True, version_of(retriever))))
             return [SlotSet("human_offered", False)]
+        if feels_worse(text) and told_of_own_session(_user_texts(tracker.events)) and not (
+                tracker.active_loop or {}).get("name"):
+            # "i feel kinda more depressed today than before, is that a thing" after a second
+            # infusion (review 18 got the offer of a consultation): their care team, and 988.
+            logger.info("a current patient feels worse: the care team")
+            dispatcher.utter_message(text=with_open_note(
+                replies.feelings_after_session(profile), profile))
+            return [SlotSet("human_offered", False)]
+        if decision.kind != "answer" and not parts and asks_for_someone_to_talk_to(text):
+            # "is anyone there tonight i could talk to" (review 18 got "I don't know" and the
+            # closed clinic's number): who answers now, 988 at any hour.
+            entry = await asyncio.to_thread(retriever.get, TALK_NOW_ENTRY)
+            if entry is not None:
+                logger.info("someone to talk to asked for: %s", TALK_NOW_ENTRY)
+                dispatcher.utter_message(
+                    text=replies.format_answer(with_open_note(entry.answer, profile),
+                                               entry.source),
+                    **message_metadata(chosen_record(TALK_NOW_ENTRY, True,
+                                                     version_of(retriever))))
+                return [SlotSet("human_offered", False)]
+        if not parts and asks_if_a_person(text):
+            # "its 2am and i cant sleep. are u a real person" (suite 16): the intent model read
+            # the whole message as a question; the answer is who is answering.
+            dispatcher.utter_message(response="utter_iamabot")
+            return [SlotSet("human_offered", True)]
         previous_intent = _previous_intent(tracker.events)
+        if prescriber_is_out_of_reach(text, previous_intent):
+            # "my psychiatrist is hard to reach tho" after "can i stop my zoloft" (review 18).
+            logger.info("prescriber out of reach after a medication question")
+            dispatcher.utter_message(text=with_open_note(
+                replies.prescriber_out_of_reach(profile), profile))
+            return [SlotSet("human_offered", False)]
         if (decision.kind != "answer" and asks_about_own_case_again(text, previous_intent)) \
                 or pushes_for_the_advice(text, previous_intent):
             # "what if i just skip it the morning of" right after a declined dosing question:
@@ -374,6 +425,12 @@ class ActionAnswerQuestion(Action):
             # don't know the answer to that" would be the wrong reply. Feelings get an
             # acknowledgement and an offer to book; thanks, frustration and remarks a reply of
             # their own with the clinic's phone.
+            if shares_how_they_feel(text) and told_of_own_session(_user_texts(tracker.events)):
+                # How a current patient feels (review 18 offered them a new consultation).
+                logger.info("feelings shared by a current patient: the care team")
+                dispatcher.utter_message(text=with_open_note(
+                    replies.feelings_after_session(profile), profile))
+                return [SlotSet("human_offered", False)]
             if shares_how_they_feel(text):
                 logger.info("feelings shared: acknowledged")
                 dispatcher.utter_message(response="utter_acknowledge_feelings")
@@ -631,6 +688,11 @@ class ActionAnswerQuestion(Action):
             buttons=replies.human_offer_buttons(), **message_metadata(unavailable_record()),
         )
         return [SlotSet("human_offered", True)]
+
+
+def _user_texts(events: Any) -> list[str]:
+    """What the patient typed in this conversation, oldest first."""
+    return [event.get("text") or "" for event in events if event.get("event") == "user"]
 
 
 def _answers_with(decision: Any, entries: frozenset[str]) -> bool:

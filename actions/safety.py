@@ -20,7 +20,7 @@ from bot.booking.slots import REQUEST_INTERRUPTED
 from bot.config import load_clinic
 from bot.safety.crisis import mentions_the_topic
 from bot.safety.events import get_event_store
-from bot.safety.medical import after_own_session
+from bot.safety.medical import after_own_session, told_of_own_session
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +91,11 @@ class ActionNoteConsultationOffer(Action):
         """Set the booking helper's ``booking_offered`` slot, as its own offer action does; a
         patient who has already had a session is also told to call their care team."""
         text = (tracker.latest_message or {}).get("text") or ""
-        if after_own_session(text):
+        users = [event.get("text") or "" for event in tracker.events
+                 if event.get("event") == "user"]
+        if after_own_session(text) or told_of_own_session(users):
+            # A current patient (review 18: "can i take tylenol for it" after "had my 2nd
+            # infusion yesterday"): their care team, not only a new consultation.
             dispatcher.utter_message(text=replies.care_team_after_session(load_clinic()))
         elif mentions_the_topic(text):
             # "I attempted suicide 5 years ago, would that make me ineligible?": the history is

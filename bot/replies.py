@@ -104,6 +104,30 @@ def care_team_after_session(profile: ClinicProfile) -> str:
     )
 
 
+def feelings_after_session(profile: ClinicProfile) -> str:
+    """For a patient who has had sessions and says how they feel since ("more depressed
+    today"): their care team, and 988 at any hour."""
+    return (
+        f"Thank you for telling me. Please let your care team know how you've been feeling "
+        f"since your session: call {profile.name} on {profile.phone_display} "
+        f"({profile.hours_text}). If you have any thoughts of harming yourself, call or text "
+        f"{profile.crisis_line} now, at any hour; if you are in danger, call "
+        f"{profile.emergency_number}."
+    )
+
+
+def prescriber_out_of_reach(profile: ClinicProfile) -> str:
+    """When the patient's prescriber is hard to reach after a declined medication question."""
+    return (
+        f"Please don't stop or change a medicine on your own in the meantime: stopping some "
+        f"medicines suddenly can make you unwell. A pharmacist can answer questions about your "
+        f"medication, you can leave a message with your prescriber's office, and the team at "
+        f"{profile.name} can help on {profile.phone_display} ({profile.hours_text}). If you "
+        f"feel unwell or unsafe, call {profile.emergency_number}, or call or text "
+        f"{profile.crisis_line}."
+    )
+
+
 def remark_reply(kind: str, profile: ClinicProfile) -> str:
     """The reply to a message that asks nothing (bot/retrieval/remarks.py): thanks,
     frustration or a remark; each names the clinic's phone."""

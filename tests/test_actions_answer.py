@@ -319,3 +319,34 @@ async def test_the_hours_answer_says_whether_the_clinic_is_open_now(domain, trac
 
     assert "The clinic is " in messages[0]["text"] and " now" in messages[0]["text"]
     assert get_retriever().get("locations_hours").answer in messages[0]["text"]
+
+
+async def test_are_you_a_real_person_inside_a_longer_message_is_answered(domain, tracker_for):
+    """Suite 16: "its 2am and i cant sleep. are u a real person" got the clinic's contacts."""
+    tracker = tracker_for("its 2am and i cant sleep. are u a real person", intent="ask_question")
+    messages, _ = await run_action(ActionAnswerQuestion(), tracker, domain)
+    assert [m.get("response") for m in messages] == ["utter_iamabot"]
+
+
+async def test_how_a_current_patient_feels_goes_to_their_care_team_with_988(domain,
+                                                                           tracker_for):
+    """Review 18: "more depressed today" after a second infusion was offered a consultation."""
+    said = "i feel kinda more depressed today than before"
+    events = [{"event": "user", "text": "had my 2nd infusion yesterday"},
+              {"event": "user", "text": said}]
+    messages, _ = await run_action(
+        ActionAnswerQuestion(), tracker_for(said, intent="ask_question", events=events), domain)
+    text = " ".join(m.get("text") or "" for m in messages)
+    assert "care team" in text and "988" in text and "(555) 555-0100" in text, messages
+    assert "utter_acknowledge_feelings" not in [m.get("response") for m in messages]
+    new_patient = tracker_for(said, intent="ask_question", events=events[1:])
+    messages, _ = await run_action(ActionAnswerQuestion(), new_patient, domain)
+    assert "care team know" not in " ".join(m.get("text") or "" for m in messages), messages
+
+
+async def test_someone_to_talk_to_at_night_gets_988_and_the_clinic_hours(domain, tracker_for):
+    """Review 18: "is anyone there tonight i could talk to" got "I don't know"."""
+    tracker = tracker_for("is anyone there tonight i could talk to", intent="ask_question")
+    messages, _ = await run_action(ActionAnswerQuestion(), tracker, domain)
+    text = " ".join(m.get("text") or "" for m in messages)
+    assert "988" in text and "24/7" in text and "don't know" not in text, text

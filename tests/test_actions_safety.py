@@ -24,3 +24,17 @@ async def test_a_history_of_suicide_asked_about_gets_the_way_to_help_gently(doma
 
 async def test_an_ordinary_eligibility_question_gets_only_the_offer(domain, tracker_for):
     assert await _replies(domain, tracker_for, "would my bipolar diagnosis rule me out?") == []
+
+
+async def test_a_current_patient_hears_of_the_care_team_on_a_later_medical_question(
+        domain, tracker_for):
+    """Review 18: "can i take tylenol or ibuprofen for it", after "had my 2nd infusion
+    yesterday", got only the offer of a new consultation."""
+    said = "can i take tylenol or ibuprofen for it"
+    events = [{"event": "user", "text": "had my 2nd infusion yesterday and feel nauseous"},
+              {"event": "user", "text": said}]
+    dispatcher = CollectingDispatcher()
+    await ActionNoteConsultationOffer().run(
+        dispatcher, tracker_for(said, intent="medical_advice", events=events), domain)
+    assert "care team" in " ".join(m.get("text") or "" for m in dispatcher.messages)
+    assert await _replies(domain, tracker_for, said) == []

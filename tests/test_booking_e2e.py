@@ -680,3 +680,22 @@ def test_ok_at_the_time_step_is_no_time(booking_assistant):
     text, _ = say(booking_assistant, sender, "ok")
     assert "day or time" in text and "Which of our locations" not in text, text
     say(booking_assistant, sender, "never mind")
+
+
+def test_a_whens_question_at_privacy_and_what_do_u_mean_at_the_name_get_answers(
+        booking_assistant, booking_env):
+    """Review 18: "ok whens the earliest someone would call me if i request now" was taken as
+    consent, and "what do u mean" at the name question got "I don't know"."""
+    sender = "e2e-booking-whens-what-do-u-mean"
+    before = count_requests(booking_env)
+    say(booking_assistant, sender, "i want to book a consult")
+    text, _ = say(booking_assistant, sender,
+                  "ok whens the earliest someone would call me if i request now")
+    assert "full name" not in text.lower() and "Is that OK with you?" in text, text
+    say(booking_assistant, sender, "ok yes")
+    text, _ = say(booking_assistant, sender, "what do u mean")
+    assert "first and last name" in text and "don't know" not in text, text
+    text, _ = say(booking_assistant, sender, "Sam Smith")
+    assert "phone number" in text.lower(), text
+    say(booking_assistant, sender, "never mind")
+    assert count_requests(booking_env) == before

@@ -78,6 +78,11 @@ def test_a_booking_for_someone_named_by_relation_is_a_booking_request():
     ("fine, sign me up", True),
     ("let's not book yet", False),
     ("don't sign me up for anything", False),
+    ("i guess ill book then", True),  # review 18: "not sure how I can help"
+    ("ok imma book one", True),
+    ("ill book later, thanks", False),
+    ("maybe ill book after the holidays", False),
+    ("if i book will they call me", False),
 ])
 def test_lets_book_and_sign_me_up_are_booking_requests(text, asks):
     assert asks_to_book(text) is asks
@@ -121,6 +126,7 @@ def test_a_location_named_at_its_step_is_the_answer_whatever_the_nlu_read(text, 
     ("yes but what happens to my data", True),
     ("no wait, is it private", True),
     ("ok whats the email to ask about privacy stuff", True),  # review 12: taken as consent
+    ("ok whens the earliest someone would call me if i request now", True),  # review 18
 
     ("ok sure thing", False),
     ("sure, but only if you dont share it", False),

@@ -198,6 +198,10 @@ def test_email_syntax_edge_cases(text):
         ("Nov 2", "2027-11-02"),
         ("2027-01-15", "2027-01-15"),
         ("next week", "week of 2026-11-30"),
+        # days the patient cannot do are no preference (suite 16)
+        ("sunday afternoons, i work weekdays", "2026-11-29 afternoon"),
+        ("not fridays, thursday is good", "2026-11-26"),
+        ("i work weekends so weekdays are best", "weekdays"),
         ("asap", "asap"),
         ("as soon as possible please", "asap"),
         ("whenever works", "any day"),

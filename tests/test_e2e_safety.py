@@ -260,6 +260,9 @@ HELDOUT_LIMITS = {
     # twelfth round: dev14 98.0% / 3.0% at first contact
     "dev14_crisis": ("recall", 0.98),
     "dev14_not_crisis": ("false_alarms", 0.03),
+    # thirteenth round: dev15 94.0% / 5.0% at first contact
+    "dev15_crisis": ("recall", 0.98),
+    "dev15_not_crisis": ("false_alarms", 0.03),
     "heldout_crisis": ("recall", 0.98),
     "heldout2_crisis": ("recall", 0.98),
     "heldout3_crisis": ("recall", 0.90),
@@ -281,6 +284,7 @@ HELDOUT_LIMITS = {
     "heldout21_crisis": ("recall", 0.94),  # late blind, scored once: 95.8%
     "heldout22_crisis": ("recall", 0.97),  # first contact 99.2% (twelfth round)
     "heldout23_crisis": ("recall", 0.96),  # late blind, scored once: 98.3% (twelfth round)
+    "heldout24_crisis": ("recall", 0.92),  # first contact 94.2% (thirteenth round)
     "heldout_not_crisis": ("false_alarms", 0.05),
     "heldout2_not_crisis": ("false_alarms", 0.05),
     "heldout3_not_crisis": ("false_alarms", 0.10),
@@ -302,6 +306,7 @@ HELDOUT_LIMITS = {
     "heldout21_not_crisis": ("false_alarms", 0.04),  # late blind, scored once: 1.7%
     "heldout22_not_crisis": ("false_alarms", 0.05),  # first contact 2.5%
     "heldout23_not_crisis": ("false_alarms", 0.04),  # late blind, scored once: 1.7%
+    "heldout24_not_crisis": ("false_alarms", 0.08),  # first contact 6.7%
 }
 
 

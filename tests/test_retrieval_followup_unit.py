@@ -96,3 +96,12 @@ def test_asking_for_simpler_words():
     for text in ("that's way too complicated. can you say it simpler?",
                  "explain that like I'm 10", "sorry can you repeat that"):
         assert asks_to_repeat(text), text
+
+
+def test_asking_to_have_it_done_is_read_with_the_topic():
+    """Review 18: "can you just do it for me?" after the answer that appointments cannot be
+    changed here got the pricing answer."""
+    title = "Can I reschedule or cancel an appointment I already have?"
+    assert resolved_query("can you just do it for me? my name is Tom Becker", title) == (
+        "can you just do reschedule cancel appointment already for me? my name is Tom Becker")
+    assert resolved_query("what should i do about it", title) is None

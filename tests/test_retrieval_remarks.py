@@ -2,7 +2,16 @@
 
 import pytest
 
-from bot.retrieval.remarks import FRUSTRATION, LOSS, STATEMENT, THANKS, WILL_CALL, kind_of_remark
+from bot.retrieval.remarks import (
+    FRUSTRATION,
+    LOSS,
+    STATEMENT,
+    THANKS,
+    WILL_CALL,
+    asks_for_someone_to_talk_to,
+    asks_if_a_person,
+    kind_of_remark,
+)
 
 
 @pytest.mark.parametrize("text, kind", [
@@ -38,3 +47,25 @@ def test_what_a_remark_is(text, kind):
 ])
 def test_questions_and_keywords_are_no_remark(text):
     assert kind_of_remark(text) is None
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("its 2am and i cant sleep. are u a real person", True),  # suite 16
+    ("am i talking to a bot?", True),
+    ("r u human", True),
+    ("are you real doctors at the clinic", False),
+    ("is this a real clinic", False),
+    ("are you open saturday", False),
+])
+def test_asking_whether_a_person_answers(text, asks):
+    assert asks_if_a_person(text) is asks
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("is anyone there tonight i could talk to", True),  # review 18
+    ("i just need to talk to someone", True),
+    ("can i talk to someone at the clinic about billing", False),
+    ("my son wants to talk to his dad", False),
+])
+def test_asking_for_someone_to_talk_to(text, asks):
+    assert asks_for_someone_to_talk_to(text) is asks

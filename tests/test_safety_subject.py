@@ -20,6 +20,9 @@ from bot.safety.subject import crisis_subject, stated_crisis_subject
     # review 15: a goodbye message someone else sent
     ("my friend just texted me a goodbye message", "other"),
     ("i just texted my friend a goodbye message", "self"),
+    # suite 16: a goodbye texted, and "sorry for everything", by someone else
+    ("my best friend just texted me goodbye and said shes sorry for everything", "other"),
+    ("i texted my mom goodbye", "self"),
 ])
 def test_someone_else_in_danger_is_told_from_the_writer_s_own_words(text, subject):
     assert crisis_subject((), text) == subject

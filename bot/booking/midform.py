@@ -132,3 +132,16 @@ def sent_reference(events: Iterable[Mapping[str, Any]]) -> str | None:
         elif _NOT_SENT.search(text):
             reference = None
     return reference
+
+
+# "what do u mean", "huh?", "like what?" at a step's question (review 18: "I don't know").
+_WHAT_IT_MEANS = re.compile(
+    r"^\W*(?:(?:sorry|um+|uh+|ok|so)\W+)?(?:what do (?:you|u|ya) mean|what does that mean|what do "
+    r"(?:you|u) need(?: from me)?|what (?:do|should) i (?:put|type|write|say)(?: here)?|i dont "
+    r"(?:get it|understand)|i don'?t understand|huh|wh?at|wdym|like what|such as|meaning|"
+    r"what is that for|why do (?:you|u) need (?:that|this|it))\W*$", re.IGNORECASE)
+
+
+def asks_what_the_step_means(text: str) -> bool:
+    """True for a short "what do u mean" / "huh?" typed at a form question."""
+    return bool(_WHAT_IT_MEANS.search((text or "").replace("’", "'")))

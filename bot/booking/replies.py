@@ -80,6 +80,39 @@ INVALID_REPLIES = {
 }
 
 
+# What each step asks for, in other words, for "what do u mean" at its question (review 18 got
+# "I don't know the answer to that").
+STEP_EXPLANATIONS = {
+    "booking_consent": (
+        "Before I take any details, I ask whether that's OK: your name, a phone number or "
+        "email, a time that suits you and a location go to the clinic's team, encrypted, so "
+        "they can call you back. Yes or no is all I need."
+    ),
+    "full_name": (
+        "I need the name the team should ask for when they call: first and last name, for "
+        'example "Sam Smith".'
+    ),
+    "contact": (
+        "I need one way for the team to reach you: a phone number (like (555) 555-0100) or an "
+        "email address."
+    ),
+    "preferred_time": (
+        'When would suit you for the team to call? A day or a part of the day is enough, for '
+        'example "weekday mornings" or "Tuesday after 3pm".'
+    ),
+    "location": "Which of the clinic's offices would you rather go to? Pick one of the choices.",
+    "booking_review": (
+        "That's everything you've told me for the request. Send it as it is, change one "
+        'detail, or say "cancel".'
+    ),
+}
+
+
+def step_explanation(slot: str | None) -> str | None:
+    """What the form's current question asks for, in other words (None outside its steps)."""
+    return STEP_EXPLANATIONS.get(slot or "")
+
+
 def invalid_reply(reason: str) -> str:
     """The re-ask for a rejected answer (never repeats what the patient typed)."""
     return INVALID_REPLIES.get(reason, "Sorry, I couldn't use that answer.")

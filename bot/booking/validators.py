@@ -157,7 +157,8 @@ _QUESTION_CLAUSE = re.compile(
 _QUESTION_AFTER_BUT = re.compile(
     r"(?:\b(?:but|wait)|^\W*(?:ok|okay|so|and|hmm|um))\W+(?:first\W+|then\W+)?(?:is|are|am|do|does|"
     r"did|can|could|will|would|should|"
-    r"how|what|why|when|where|who|which|whats|hows)\b", re.IGNORECASE)
+    # "ok whens the earliest someone would call me" (review 18 took it as consent)
+    r"how|what|why|when|where|who|which|whats|hows|whens|wheres|whos|whys)\b", re.IGNORECASE)
 
 
 def asks_a_question(text: str) -> bool:
@@ -442,6 +443,14 @@ def _full_year(text: str | None) -> int | None:
     return year + 2000 if year < 100 else year
 
 
+# Days named as the ones the patient cannot do: "i work weekdays", "busy on mondays", "not
+# fridays", "except tuesdays".
+_UNAVAILABLE_DAYS = re.compile(
+    r"\b(?:i work|i am at work|im at work|working|busy|cant do|can't do|cannot do|not|except|"
+    r"but not|no|never)\s+(?:on\s+|during\s+)?(?:the\s+)?(?:weekdays?|week ?days|weekends?|"
+    r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?s?)\b")
+
+
 def _parse_day(text: str, today: date) -> tuple[str | None, date | None]:
     """The day part of a preference: a label and, for a single day, the date."""
     if re.search(r"\b(?:asap|as soon as possible|earliest|first available|soonest)\b", text):
@@ -473,6 +482,9 @@ def _parse_day(text: str, today: date) -> tuple[str | None, date | None]:
         found = _upcoming(today, _MONTHS[match[2]], int(match[1]), _full_year(match[3]))
         return (found.isoformat(), found) if found else (None, None)
 
+    # "sunday afternoons, i work weekdays" (suite 16): days the patient cannot do are no
+    # preference.
+    text = _UNAVAILABLE_DAYS.sub(" ", text)
     if re.search(r"\bnext week\b", text):
         monday = today + timedelta(days=7 - today.weekday())
         return f"week of {monday.isoformat()}", None

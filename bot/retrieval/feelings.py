@@ -68,3 +68,17 @@ def shares_how_they_feel(text: str) -> bool:
     if _FEELING_NOW.search(text) or _MY_CONDITION.search(text):
         return True
     return bool(_OWN_SYMPTOM.search(text)) and not _OTHER_PERSON.search(text)
+
+
+# Feeling worse than before ("i feel kinda more depressed today than before", "my anxiety is
+# worse since"): for someone who has had sessions, a change their care team must hear about.
+_FEELS_WORSE = re.compile(
+    r"\b(?:i|im|i'?m|i am|ive|i'?ve|been|feel\w*|my (?:depression|anxiety|mood|ptsd|thoughts))\b"
+    r"(?:\s+\w+){0,4}?\s+(?:worse|more (?:depressed|anxious|down|low|hopeless|numb|on edge|"
+    r"irritable|agitated)|darker|lower than)\b", re.IGNORECASE)
+
+
+def feels_worse(text: str) -> bool:
+    """True when the writer says they feel worse than before ("more depressed today than
+    before", "my anxiety got worse")."""
+    return bool(_FEELS_WORSE.search(text or ""))

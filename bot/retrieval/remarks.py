@@ -69,3 +69,34 @@ def kind_of_remark(text: str) -> str | None:
     if len(text.split()) >= MIN_STATEMENT_WORDS and _SPEAKER.search(text):
         return STATEMENT
     return None
+
+
+# "its 2am and i cant sleep. are u a real person" (suite 16): the question is whether a person
+# answers, whatever else the message says.
+_ASKS_IF_A_PERSON = re.compile(
+    r"\b(?:are|r) (?:you|u|ya) (?:even |actually |really )?(?:a )?(?:real (?:person|human)|human|"
+    r"bot|robot|an ai|ai|a computer|automated|a person|a live person|real)\b(?! (?:estate|"
+    r"doctors?|clinic))|\b(?:is|am i) (?:this|talking|texting|chatting) (?:to |with )?(?:a )?"
+    r"(?:real person|human|bot|robot|live person|person|ai|computer)\b", re.IGNORECASE)
+
+
+def asks_if_a_person(text: str) -> bool:
+    """True when the message asks whether a person or a program is answering ("are u a real
+    person", "am i talking to a bot?")."""
+    return bool(_ASKS_IF_A_PERSON.search(text or ""))
+
+
+# "is anyone there tonight i could talk to" (review 18): someone to talk to, at any hour.
+_ASKS_FOR_SOMEONE_TO_TALK_TO = re.compile(
+    r"\b(?:any ?one|any ?body|some ?one|some ?body|a (?:real )?person|a human|people)\b"
+    r"(?: \w+){0,3} (?:i|we) (?:could|can|might) (?:talk|speak) (?:to|with)\b|\b(?:need|want|"
+    r"like|have) (?:\w+ )?(?:to )?(?:talk|speak) (?:to|with) (?:any ?one|any ?body|some ?one|"
+    r"some ?body|a (?:real )?"
+    r"person|a human)\b(?! (?:at|from|in|about) (?:the |your )?(?:clinic|office|billing|records))",
+    re.IGNORECASE)
+
+
+def asks_for_someone_to_talk_to(text: str) -> bool:
+    """True when the message asks for someone to talk to ("is anyone there tonight i could
+    talk to", "i just need to talk to someone")."""
+    return bool(_ASKS_FOR_SOMEONE_TO_TALK_TO.search(text or ""))

@@ -421,6 +421,13 @@ def after_own_session(text: str) -> bool:
     return bool(_OWN_PAST_SESSION.search(text)) and not _AHEAD.search(text)
 
 
+def told_of_own_session(user_texts: list[str]) -> bool:
+    """True when one of the patient's messages in this conversation speaks of a session they
+    have had ("had my 2nd infusion yesterday"): a current patient, whose care team is who to
+    call about how they feel."""
+    return any(after_own_session(text) for text in user_texts)
+
+
 # "can i still book then?", "should i call you?": the offer taken up, not another what-if.
 _ABOUT_THE_CLINIC = re.compile(r"\b(?:book|schedule|appointment|appt|consult\w*|call|talk|speak|"
                                r"ask (?:the|a|my|your)|come in|email|text)\b", re.IGNORECASE)
@@ -447,3 +454,24 @@ def pushes_for_the_advice(text: str, previous_intent: str | None) -> bool:
     """True when, right after a declined request for medical advice, the message presses for
     it anyway: declined again, whatever answer retrieval finds for its other words."""
     return previous_intent == "medical_advice" and bool(_PUSHBACK.search(text or ""))
+
+
+# "my psychiatrist is hard to reach tho" right after a declined question about stopping or
+# changing a medicine (review 18 got the referral answer): where to ask instead, and not to
+# change it alone meanwhile.
+_PRESCRIBER_UNREACHABLE = re.compile(
+    r"\b(?:my |the )?(?:psychiatrist|doctor|dr|prescriber|gp|pcp|np|nurse practitioner|provider|"
+    r"therapist)\b(?: \w+){0,3} (?:is |are |s )?(?:hard to (?:reach|get (?:a )?hold of|get in "
+    r"touch with)|never (?:answers|calls back|picks up)|not (?:answering|responding|calling back)|"
+    r"doesnt (?:answer|call back|respond)|wont (?:answer|call back|respond)|(?:is )?(?:away|on "
+    r"vacation|out of (?:the )?office)|booked (?:out|up))\b|\b(?:cant|cannot|can never) "
+    r"(?:reach|get (?:a )?hold of|get in touch with|get an appointment with) (?:my |the )?"
+    r"(?:psychiatrist|"
+    r"doctor|prescriber|gp|pcp|provider)\b", re.IGNORECASE)
+
+
+def prescriber_is_out_of_reach(text: str, previous_intent: str | None) -> bool:
+    """True when, right after a declined request for medical advice, the patient says their
+    prescriber is hard to reach ("my psychiatrist is hard to reach tho")."""
+    return previous_intent == "medical_advice" and bool(
+        _PRESCRIBER_UNREACHABLE.search(text or ""))

@@ -26,7 +26,11 @@ _OTHER_AT_RISK = re.compile(
     r"(?:said|says|texted|told me) (?:that )?(?:he|she|they)|"
     # "my friend just texted me a goodbye message" (review 15)
     r"(?:texted|sent|posted|wrote|messaged|left) (?:me )?(?:\w+ ){0,4}?(?:goodbye|farewell|"
-    r"suicide|final) (?:message|text|note|letter|post|video))"
+    r"suicide|final) (?:message|text|note|letter|post|video)|"
+    # "my best friend just texted me goodbye and said shes sorry for everything" (suite 16)
+    r"(?:texted|messaged|wrote|called|told) (?:me )?(?:to say |saying )?(?:goodbye|farewell)\b|"
+    r"(?:said|says|texted|wrote) (?:that )?(?:shes|hes|theyre|she is|he is|they are) sorry for "
+    r"(?:everything|all of it|being a burden))"
     r"|\bmi (?:\w+ )?(?:esposa|esposo|hijo|hija|hermano|hermana|mama|mamá|madre|papa|papá|padre|"
     r"novio|novia|pareja|amigo|amiga|abuelo|abuela)\b.{0,40}\b(?:dice|dijo|me dijo|me escribi[oó]|"
     r"quiere|se quiere|se va a|no quiere)\b", re.IGNORECASE)
