@@ -105,3 +105,13 @@ def test_asking_to_have_it_done_is_read_with_the_topic():
     assert resolved_query("can you just do it for me? my name is Tom Becker", title) == (
         "can you just do reschedule cancel appointment already for me? my name is Tom Becker")
     assert resolved_query("what should i do about it", title) is None
+
+
+def test_a_judgement_asked_of_it_is_read_with_the_topic():
+    """Suite 16: "was it bad that i did that" after the answer about ketamine taken outside a
+    clinic got "not sure how I can help"."""
+    title = "What if I took ketamine outside a clinic?"
+    assert resolved_query("i feel fine now tho. was it bad that i did that", title,
+                          "ketamine_outside_clinic") == (
+        "i feel fine now tho. was ketamine outside clinic bad that i did that")
+    assert resolved_query("is it bad to eat before", title, "ketamine_outside_clinic") is None

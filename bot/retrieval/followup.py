@@ -44,6 +44,13 @@ _PROVIDED_REFERENCE = re.compile(
 _DO_IT_REFERENCE = re.compile(
     r"\b(?:can|could|will|would) (?:you|u|ya) (?:just |please |pls |not )?(?:do|handle|change|"
     r"move|fix|sort(?: out)?|take care of) (it|that|this)(?: for me)?\b", re.IGNORECASE)
+# "was it bad that i did that" after the answer about ketamine taken outside a clinic (suite 16
+# got "not sure how I can help"): a judgement asked of the thing just described.
+_JUDGED_REFERENCE = re.compile(
+    r"^(?:(?:ok|okay|so|but|and|hmm|i feel fine now(?: tho| though)?)\W+)*(?:was|is|isnt|wasnt) "
+    r"(it|that|this) (?:really |that |so |very )?(?:bad|dangerous|risky|wrong|a bad idea|stupid|"
+    r"unsafe|harmful)\b(?: (?:that i (?:did|took|tried|used) (?:that|it|this|some)|to (?:do|try|"
+    r"take|use) (?:that|it|this)|of me|what i did))?\W*$", re.IGNORECASE)
 # "that feeling", "this side effect": a demonstrative with a noun points at what was just said.
 _DEMONSTRATIVE_NOUN = re.compile(
     r"\b(?:that|this)\s+(?:feeling|feelings|sensation|effect|side\s+effect|part|stuff|thing|"
@@ -146,6 +153,9 @@ def resolved_query(text: str, previous_title: str, previous_id: str | None = Non
     after = _AFTER_REFERENCE.search(text)
     if after:
         return text[:after.start(1)] + named + text[after.end(1):]
+    judged = _JUDGED_REFERENCE.search(text)
+    if judged:
+        return text[:judged.start(1)] + named + text[judged.end(1):]
     do_it = _DO_IT_REFERENCE.search(text)
     if do_it:
         return text[:do_it.start(1)] + topic + text[do_it.end(1):]
