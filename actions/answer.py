@@ -46,7 +46,13 @@ from bot.retrieval.answer_log import (
 from bot.retrieval.choices import pick_offered
 from bot.retrieval.clinic_topic import moves_on_to_the_clinic, still_about_the_crisis
 from bot.retrieval.feelings import feels_worse, shares_how_they_feel
-from bot.retrieval.followup import asks_to_repeat, previous_entry, reads_better, resolved_query
+from bot.retrieval.followup import (
+    asks_to_repeat,
+    previous_entry,
+    reads_better,
+    resolved_query,
+    said_of_the_topic,
+)
 from bot.retrieval.question_clause import asked_question
 from bot.retrieval.reload import version_of
 from bot.retrieval.remarks import (
@@ -56,6 +62,7 @@ from bot.retrieval.remarks import (
     kind_of_remark,
 )
 from bot.retrieval.retriever import RetrievalUnavailable, get_retriever
+from bot.safety.crisis import detect_crisis
 from bot.safety.distress import CHECK_IN, RESOURCES, distress_response
 from bot.safety.emergency import (
     EMERGENCY_SLOT,
@@ -175,6 +182,11 @@ class ActionAnswerQuestion(Action):
             else:
                 dispatcher.utter_message(response="utter_no_problem")
             return []
+        if await asyncio.to_thread(self._discloses_the_topic, text, tracker.events):
+            # "yeah i have them most days lately" after the answer about suicidal thoughts
+            # (review 18): the disclosure, read with what "them" is, is a crisis.
+            logger.info("a follow-up discloses the previous answer's topic: crisis resources")
+            return await self._reply_crisis(dispatcher, tracker, profile, "disclosed_topic")
         if risk_is_back(tracker.events, text):
             # "not totally true, I started again this week" after a self-harm history.
             logger.info("a risk from earlier in the conversation is back: crisis resources")
@@ -537,6 +549,25 @@ class ActionAnswerQuestion(Action):
             return decision
         resolved = retriever.decide(query)
         return resolved if reads_better(decision, resolved) else decision
+
+    def _discloses_the_topic(self, text: str, events: list[dict[str, Any]]) -> bool:
+        """True when the message says the patient has what the previous answer described
+        ("yeah i have them most days"), and that reads as a crisis once named ("i have suicidal
+        thoughts most days") while the message alone does not."""
+        previous = previous_entry(events)
+        if previous is None:
+            return False
+        try:
+            entry = self._retriever_factory().get(previous)
+        except Exception as exc:  # the retrieval layer's own failure is handled where it answers
+            logger.warning("previous answer not read (%s)", type(exc).__name__)
+            return False
+        if entry is None or not entry.refers_to:
+            return False
+        reading = said_of_the_topic(text, entry.refers_to)
+        if reading is None:
+            return False
+        return detect_crisis(reading).is_crisis and not detect_crisis(text).needs_resources
 
     @staticmethod
     def _earlier_question(retriever: Any, events: Any) -> Any:

@@ -20,7 +20,12 @@ from bot.booking.slots import REQUEST_INTERRUPTED
 from bot.config import load_clinic
 from bot.safety.crisis import mentions_the_topic
 from bot.safety.events import get_event_store
-from bot.safety.medical import after_own_session, told_of_own_session
+from bot.safety.medical import (
+    MEDICATION_CHANGE,
+    after_own_session,
+    detect_medical_advice,
+    told_of_own_session,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -101,4 +106,8 @@ class ActionNoteConsultationOffer(Action):
             # "I attempted suicide 5 years ago, would that make me ineligible?": the history is
             # not a crisis, but the way to help is offered gently, as for a question about it.
             dispatcher.utter_message(response="utter_safety_resources")
+        if MEDICATION_CHANGE in detect_medical_advice(text).categories:
+            # "Can I stop my zoloft once I start ketamine?" (review 18): whatever the answer for
+            # this patient, no one should stop or change a medicine alone in the meantime.
+            dispatcher.utter_message(text=replies.no_change_alone())
         return [SlotSet("booking_offered", True), SlotSet("human_offered", False)]

@@ -116,6 +116,13 @@ def feelings_after_session(profile: ClinicProfile) -> str:
     )
 
 
+def no_change_alone() -> str:
+    """After a declined question about stopping or changing a medicine: the general rule."""
+    return ("Until then, please don't stop or change a prescribed medicine on your own: stopping "
+            "some medicines suddenly can make you unwell. Your prescriber or a pharmacist can "
+            "tell you how to do it safely.")
+
+
 def prescriber_out_of_reach(profile: ClinicProfile) -> str:
     """When the patient's prescriber is hard to reach after a declined medication question."""
     return (

@@ -350,3 +350,22 @@ async def test_someone_to_talk_to_at_night_gets_988_and_the_clinic_hours(domain,
     messages, _ = await run_action(ActionAnswerQuestion(), tracker, domain)
     text = " ".join(m.get("text") or "" for m in messages)
     assert "988" in text and "24/7" in text and "don't know" not in text, text
+
+
+async def test_i_have_them_after_the_answer_about_suicidal_thoughts_is_a_crisis(domain,
+                                                                               tracker_for):
+    """Review 18: "yeah i have them most days lately" got the research answer again."""
+    events = [{"event": "user", "text": "does ketamine help with suicidal thoughts?"},
+              {"event": "bot", "text": "...", "metadata": {"retrieval": {
+                  "decision": "answer", "entry": "suicidal_thoughts_research"}}},
+              {"event": "user", "text": "yeah i have them most days lately"}]
+    tracker = tracker_for("yeah i have them most days lately", intent="ask_question",
+                          events=events)
+    messages, slots = await run_action(ActionAnswerQuestion(), tracker, domain)
+    assert [m.get("response") for m in messages] == ["utter_crisis"] and slots["crisis_mode"]
+    after_side_effects = [{**events[1], "metadata": {"retrieval": {
+        "decision": "answer", "entry": "common_side_effects"}}}, events[2]]
+    tracker = tracker_for("yeah i have them most days lately", intent="ask_question",
+                          events=[events[0], *after_side_effects])
+    messages, _ = await run_action(ActionAnswerQuestion(), tracker, domain)
+    assert "utter_crisis" not in [m.get("response") for m in messages]

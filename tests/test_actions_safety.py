@@ -38,3 +38,13 @@ async def test_a_current_patient_hears_of_the_care_team_on_a_later_medical_quest
         dispatcher, tracker_for(said, intent="medical_advice", events=events), domain)
     assert "care team" in " ".join(m.get("text") or "" for m in dispatcher.messages)
     assert await _replies(domain, tracker_for, said) == []
+
+
+async def test_stopping_a_medicine_gets_the_general_rule_not_to_do_it_alone(domain, tracker_for):
+    """Review 18: "Can I stop my zoloft once I start ketamine?" never heard "don't stop it on
+    your own"."""
+    messages = await _replies(domain, tracker_for, "Can I stop my zoloft once I start ketamine? "
+                              "I hate the side effects")
+    assert any("don't stop or change a prescribed medicine" in (m.get("text") or "")
+               for m in messages), messages
+    assert await _replies(domain, tracker_for, "what dose of ketamine would i get") == []

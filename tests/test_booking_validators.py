@@ -25,6 +25,9 @@ TODAY = date(2026, 11, 24)
         ("Jane Doe", "Jane Doe"),
         ("  jane   doe ", "jane doe"),
         ("Mary-Jane O'Neil", "Mary-Jane O'Neil"),
+        ("Sam Kowalski then", "Sam Kowalski"),  # review 18 stored "then" with the name
+        ("Sam Kowalski, Thanks!", "Sam Kowalski"),
+        ("Ty Then", "Ty Then"),  # a capital: part of the name
         ("Anne-Marie d’Arcy", "Anne-Marie d’Arcy"),
         ("J. R. Smith", "J. R. Smith"),
         ("José Álvarez García", "José Álvarez García"),
@@ -212,6 +215,12 @@ def test_preferred_time_normalised(text, normalized):
     result = parse_preferred_time(text, TODAY)
     assert result.normalized == normalized
     assert result.text == " ".join(text.split())
+
+
+def test_an_ok_before_the_time_is_not_kept():
+    """Review 18 stored "ok. weekday afternoons" as the preferred time."""
+    result = parse_preferred_time("ok. weekday afternoons", TODAY)
+    assert (result.text, result.normalized) == ("weekday afternoons", "weekdays afternoon")
 
 
 @pytest.mark.parametrize(

@@ -96,8 +96,11 @@ def results():
         # 12: hopelessness with a booking request keeps the booking
         {"text": "i feel so hopeless, can i book a consultation", "model": "book_consultation",
          "confidence": 0.9, "ranking": [["book_consultation", 0.9]]},
-        {"text": "Drinking most nights now to shut my head off", "model": "ask_question",
-         "confidence": 0.6, "ranking": [["ask_question", 0.6]], "semantic": [0.85, 0.35, 0.38]},
+        # (the drinking message once used here has a distress rule of its own since dev2's
+        # conversation lost its resources to a retrained score, thirteenth round)
+        {"text": "Most nights now I sit in the car for an hour before going inside",
+         "model": "ask_question", "confidence": 0.6, "ranking": [["ask_question", 0.6]],
+         "semantic": [0.85, 0.35, 0.38]},
         # 14: the same score on a figure of speech marks nothing
         {"text": "my kids are going to be the death of me, drinking most nights",
          "model": "ask_question",

@@ -47,6 +47,15 @@ _NAME_PREFIX = re.compile(
 _ACKNOWLEDGEMENT = re.compile(
     r"^(?:(?:ok|okay|k|sure|yes|yeah|yep|alright|all right|fine|right)[,!.:;-]*\s+)+(?=[A-Z])",
     re.IGNORECASE)
+# Filler after a name or before a time that is not part of it ("Sam Kowalski then", "ok.
+# weekday afternoons", review 18 stored both as typed).
+# Lower case only: "Ty Then" may be a name; "then" typed after one is not.
+_TRAILING_FILLER = re.compile(
+    r"(?:[,.!]?\s+(?:then|please|pls|plz|thanks|thank you|thx|ty|lol|haha|Thanks|Thank you|"
+    r"Please))+[\s.!]*$")
+_LEADING_FILLER = re.compile(
+    r"^(?:(?:ok|okay|k|sure|yes|yeah|yep|alright|all right|fine|um+|uh+|so|hmm+)[,!.:;-]*\s+)+",
+    re.IGNORECASE)
 # Words that make a text a sentence or a question rather than a name. Words that are also
 # common given names (Will, May, Mark, Bill...) are deliberately absent.
 _SENTENCE_WORDS = frozenset(
@@ -235,7 +244,7 @@ def validate_full_name(text: str) -> str:
     cleaned = unicodedata.normalize("NFC", " ".join(text.split()))
     if len(cleaned) > NAME_MAX_CHARS:
         raise Invalid("too_long")
-    cleaned = _ACKNOWLEDGEMENT.sub("", cleaned)
+    cleaned = _TRAILING_FILLER.sub("", _ACKNOWLEDGEMENT.sub("", cleaned))
     if "?" in cleaned or (_QUESTION_START.match(cleaned) and not _written_as_name(cleaned)):
         raise Invalid("question")
     cleaned = _NAME_PREFIX.sub("", cleaned).strip(" .,!")
@@ -568,6 +577,8 @@ def parse_preferred_time(text: str, today: date) -> PreferredTime:
         raise Invalid("empty")
     # Stored, shown to staff and echoed in the summary: no markup survives.
     said = strip_markup(text)
+    # "ok. weekday afternoons": the time without the "ok" that only answered the question.
+    said = _LEADING_FILLER.sub("", said).strip() or said
     if not said:
         raise Invalid("empty")
     if len(said) > TIME_MAX_CHARS:

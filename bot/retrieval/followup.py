@@ -165,6 +165,24 @@ def resolved_query(text: str, previous_title: str, previous_id: str | None = Non
     return None
 
 
+# "yeah i have them most days lately" after the answer about suicidal thoughts (review 18 got
+# the research answer again): what the patient says they have is the topic just described.
+_HAVE_IT = re.compile(r"\b(?:have|get|got|had|been having|keep having|deal with|struggle with|"
+                      r"still have) (them|those|these|it|that)\b", re.IGNORECASE)
+
+
+def said_of_the_topic(text: str, topic: str) -> str | None:
+    """``text`` with the "them" of "i have them" replaced by ``topic`` (the previous answer's
+    own name for what it describes), for a short message that says so; None otherwise. The
+    safety check reads this: a disclosure may only be clear with the topic in it."""
+    if not topic or len(text.split()) > MAX_WORDS:
+        return None
+    found = _HAVE_IT.search(text)
+    if found is None:
+        return None
+    return text[:found.start(1)] + topic + text[found.end(1):]
+
+
 def reads_better(plain: Any, resolved: Any) -> bool:
     """True when the decision on the resolved query should replace the plain one: it answers,
     and the plain one does not or answers less confidently."""
