@@ -66,6 +66,7 @@ from bot.safety.crisis import detect_crisis
 from bot.safety.distress import CHECK_IN, RESOURCES, distress_response
 from bot.safety.emergency import (
     EMERGENCY_SLOT,
+    URGENT_REPLY,
     called_them_about_oneself,
     help_is_called,
     in_emergency,
@@ -82,7 +83,11 @@ from bot.safety.medical import (
     told_of_own_session,
 )
 from bot.safety.mix_up import asks_about_the_mix_up, recent_mix_up
-from bot.safety.urgent import mentions_danger
+from bot.safety.urgent import (
+    head_injury_on_thinners,
+    is_urgent_after_a_session,
+    mentions_danger,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -187,6 +192,15 @@ class ActionAnswerQuestion(Action):
             # (review 18): the disclosure, read with what "them" is, is a crisis.
             logger.info("a follow-up discloses the previous answer's topic: crisis resources")
             return await self._reply_crisis(dispatcher, tracker, profile, "disclosed_topic")
+        if head_injury_on_thinners(_user_texts(tracker.events)) or (
+                is_urgent_after_a_session(text) and told_of_own_session(
+                    _user_texts(tracker.events)[:-1])):
+            # "its now like 9pm and im really confused" after "i had my 3rd infusion this
+            # morning", a head injury and blood thinners in two messages (review 19 got "I don't
+            # know", then the closed clinic): 911 now.
+            logger.info("an emergency told over several messages: the emergency reply")
+            dispatcher.utter_message(response=URGENT_REPLY)
+            return [SlotSet("crisis_mode", True), SlotSet("human_offered", False)]
         if risk_is_back(tracker.events, text):
             # "not totally true, I started again this week" after a self-harm history.
             logger.info("a risk from earlier in the conversation is back: crisis resources")

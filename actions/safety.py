@@ -26,6 +26,7 @@ from bot.safety.medical import (
     detect_medical_advice,
     told_of_own_session,
 )
+from bot.safety.urgent import head_injury_on_thinners
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +99,13 @@ class ActionNoteConsultationOffer(Action):
         text = (tracker.latest_message or {}).get("text") or ""
         users = [event.get("text") or "" for event in tracker.events
                  if event.get("event") == "user"]
+        if head_injury_on_thinners(users):
+            # "shes on blood thinners" after "she hit her head on the counter" (review 19): the
+            # ER tonight, not only the refusal of individual advice.
+            dispatcher.utter_message(response="utter_urgent_medical")
+            # The slots the rule after this action expects, and crisis mode.
+            return [SlotSet("booking_offered", True), SlotSet("human_offered", False),
+                    SlotSet("crisis_mode", True)]
         if after_own_session(text) or told_of_own_session(users):
             # A current patient (review 18: "can i take tylenol for it" after "had my 2nd
             # infusion yesterday"): their care team, not only a new consultation.

@@ -369,3 +369,19 @@ async def test_i_have_them_after_the_answer_about_suicidal_thoughts_is_a_crisis(
                           events=[events[0], *after_side_effects])
     messages, _ = await run_action(ActionAnswerQuestion(), tracker, domain)
     assert "utter_crisis" not in [m.get("response") for m in messages]
+
+
+async def test_confusion_told_after_the_session_was_mentioned_is_an_emergency(domain,
+                                                                             tracker_for):
+    """Review 19: "its now like 9pm and im really confused" after "i had my 3rd infusion this
+    morning" got "I don't know" and then the closed clinic."""
+    said = "its now like 9pm and im really confused"
+    events = [{"event": "user", "text": "i had my 3rd infusion this morning at your office"},
+              {"event": "user", "text": said}]
+    messages, slots = await run_action(
+        ActionAnswerQuestion(), tracker_for(said, intent="ask_question", events=events), domain)
+    assert [m.get("response") for m in messages] == ["utter_urgent_medical"], messages
+    messages, _ = await run_action(
+        ActionAnswerQuestion(), tracker_for(said, intent="ask_question", events=events[1:]),
+        domain)
+    assert "utter_urgent_medical" not in [m.get("response") for m in messages]

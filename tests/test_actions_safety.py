@@ -48,3 +48,15 @@ async def test_stopping_a_medicine_gets_the_general_rule_not_to_do_it_alone(doma
     assert any("don't stop or change a prescribed medicine" in (m.get("text") or "")
                for m in messages), messages
     assert await _replies(domain, tracker_for, "what dose of ketamine would i get") == []
+
+
+async def test_blood_thinners_after_a_head_injury_get_the_emergency_reply(domain, tracker_for):
+    """Review 19: "shes on blood thinners" after "she hit her head on the counter" got only the
+    refusal of individual advice."""
+    said = "shes on blood thinners"
+    events = [{"event": "user", "text": "she hit her head on the counter, has a big bump"},
+              {"event": "user", "text": said}]
+    dispatcher = CollectingDispatcher()
+    await ActionNoteConsultationOffer().run(
+        dispatcher, tracker_for(said, intent="medical_advice", events=events), domain)
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_urgent_medical"]

@@ -5,6 +5,7 @@ import pytest
 from bot.retrieval.remarks import (
     FRUSTRATION,
     LOSS,
+    SHOULD_I_CALL_RE,
     STATEMENT,
     THANKS,
     WILL_CALL,
@@ -63,9 +64,20 @@ def test_asking_whether_a_person_answers(text, asks):
 
 @pytest.mark.parametrize("text, asks", [
     ("is anyone there tonight i could talk to", True),  # review 18
-    ("i just need to talk to someone", True),
+    ("i just need to talk to someone right now", True),
     ("can i talk to someone at the clinic about billing", False),
+    # the clinic's team, not a line at any hour (dev9 counted it as a crisis reply)
+    ("I'd like to talk to a real person about treatment", False),
     ("my son wants to talk to his dad", False),
 ])
 def test_asking_for_someone_to_talk_to(text, asks):
     assert asks_for_someone_to_talk_to(text) is asks
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("should i just call the clinic instead", True),  # review 19: opened the form
+    ("is it better to phone the clinic about this", True),
+    ("can i call you to book an appointment", False),
+])
+def test_asking_whether_to_phone_the_clinic(text, asks):
+    assert bool(SHOULD_I_CALL_RE.search(text)) is asks

@@ -296,3 +296,15 @@ def test_pressing_for_the_declined_advice_is_declined_again(text, previous, expe
 ])
 def test_dose_changes_and_breastfeeding_are_advice_a_comparison_is_not(text, advice):
     assert detect_medical_advice(text).is_advice_request is advice
+
+
+@pytest.mark.parametrize("text, regimen", [
+    # dev8: the learned score read a refill before a day as an overdose planned
+    ("Need a lorazepam refill before I run out Sunday please.", True),
+    ("can i get a prescription refill for my sertraline", True),
+    ("need a refill, im going to take them all tonight", False),
+])
+def test_a_refill_asked_for_is_a_medication_routine(text, regimen):
+    from bot.safety.crisis import is_medication_regimen
+
+    assert is_medication_regimen(text) is regimen

@@ -37,6 +37,17 @@ def test_it_ends_some_turns_later_and_never_starts_without_an_urgent_message():
     assert not in_emergency([])
 
 
+def test_the_answer_actions_own_emergency_reply_keeps_the_emergency():
+    """Review 19: confusion told after the session gets the emergency reply from the answer
+    action, and "can it wait till monday?" must stay in the emergency."""
+    events = [{"event": "user", "text": "its now like 9pm and im really confused",
+               "parse_data": {"intent": {"name": "ask_question"}}},
+              {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_urgent_medical"}},
+              {"event": "user", "text": "can it wait till monday?",
+               "parse_data": {"intent": {"name": "ask_question"}}}]
+    assert in_emergency(events)
+
+
 def test_help_called_ends_it():
     events = [user("urgent_medical"), bot(), {"event": "user", "text": "ok I called 911",
                                               "parse_data": {"intent": {"name": "affirm"}}}]
@@ -55,6 +66,9 @@ def test_help_called_ends_it():
     ("the ambulance just got here", True),
     ("EMTs arrived", True),
     ("they came to my house last year", False),
+    # review 19: a refusal is no help on its way
+    ("im not going to the hospital tho they will lock me up", False),
+    ("im not calling 911", False),
 ])
 def test_what_says_help_was_called(text, called):
     assert help_is_called(text) is called

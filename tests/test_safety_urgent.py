@@ -70,6 +70,21 @@ URGENT = [
     "had my session this morning and im still really confused, cant think straight",
     "my dad doesnt recognize me tonight, he had his treatment yesterday",
     "shes hallucinating, keeps seeing bugs on the wall",
+    # review 19: the same emergencies in everyday words
+    "Hi, I had an infusion about 4 hours ago. I am home now and my left arm and face feel numb "
+    "and tingly",
+    "Hello, I am a 58 year old man. I had my second ketamine infusion at 1 pm. It is now 7 pm and "
+    "I have chest pressure and pain going into my jaw.",
+    "its now like 9pm and im really confused, i dont know what day it is and my words are coming "
+    "out wrong",
+    "i had an infusion yesterday afternoon and my heart has been pounding for hours, like 130 on "
+    "my watch",
+    "i also feel kinda short of breath",
+    "its been 5 days, its pretty bad, worst headache ive had",
+    "i did ket at a party like 3 hrs ago and i cant stop shaking and i feel like im not real",
+    "i had one at 10am and its 11pm and ive thrown up like 8 times, cant keep water down",
+    "had infusion 2 days ago, today really bad stomach cramps and cant pee much, it hurts",
+    "she hit her head on the counter and has a big bump. shes on blood thinners",
 ]
 NOT_URGENT = [
     "the clinic gave me ketamine last week and I feel great",
@@ -112,6 +127,15 @@ NOT_URGENT = [
     "im confused about the cost of a session",
     "i dont know where i am going in life",
     "my son doesnt know what day it is on vacation lol",
+    "is shortness of breath a side effect",
+    "i get short of breath when climbing stairs",
+    "my arm was numb from the iv",
+    "can ketamine cause bladder problems",
+    "i did ketamine therapy last year and it helped",
+    "my legs feel weak after the gym lol",
+    "pressure in my chest when i think about the bills lol",
+    "my words are coming out wrong in this email lol",
+    "i cant find the words to thank you",
 ]
 
 
@@ -159,3 +183,12 @@ def test_a_dose_taken_twice_by_mistake_is_a_medication_mistake(text):
 @pytest.mark.parametrize("text", NOT_MEDICATION_MISTAKES)
 def test_routines_other_things_and_symptoms_are_not_a_mix_up(text):
     assert not is_medication_mistake(text)
+
+
+def test_a_head_injury_and_blood_thinners_in_two_messages_are_urgent():
+    """Review 19: each message alone had got the don't-know or the refusal of advice."""
+    from bot.safety.urgent import head_injury_on_thinners
+
+    assert head_injury_on_thinners(["she hit her head on the counter", "shes on blood thinners"])
+    assert not head_injury_on_thinners(["i take eliquis, is ketamine ok for me"])
+    assert not head_injury_on_thinners(["she hit her head", "what are your hours"])

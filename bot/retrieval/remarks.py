@@ -44,6 +44,14 @@ WILL_CALL_RE = re.compile(
     r"(?: (?:you|you guys|yall|the clinic|the office|back|in))?(?: (?:on|first thing|in the))? "
     r"(?:monday|tuesday|wednesday|thursday|friday|tomorrow|later|morning|next week|then|when "
     r"(?:you|youre|you are|the clinic is|it) (?:open|opens))\b", re.IGNORECASE)
+# "should i just call the clinic instead" (review 19: in an emergency the intent model read it
+# as a booking request and opened the form): a question whether to phone, for the answer
+# action (the clinic's phone, or 911 now in an emergency).
+SHOULD_I_CALL_RE = re.compile(
+    r"\b(?:should|shall|do|can) i (?:just |rather |still |maybe )?(?:call|phone|ring|contact) "
+    r"(?:the clinic|you|you guys|yall|your office|the office|my care team|the care team)\b"
+    r"(?: (?:instead|first|in the morning|tomorrow|on monday|then))?\W*$|\b(?:is it better|would "
+    r"it be better) to (?:call|phone) (?:the clinic|you|your office)\b", re.IGNORECASE)
 _SPEAKER = re.compile(r"\b(?:i|im|i'm|i've|ive|i'll|ill|i'd|my|we|we're|were|it's|its|this is|"
                       r"that's|thats|just|ok|okay|alright|hi|hey|hello)\b", re.IGNORECASE)
 MIN_STATEMENT_WORDS = 3
@@ -86,14 +94,17 @@ def asks_if_a_person(text: str) -> bool:
     return bool(_ASKS_IF_A_PERSON.search(text or ""))
 
 
-# "is anyone there tonight i could talk to" (review 18): someone to talk to, at any hour.
+# "is anyone there tonight i could talk to" (review 18): someone to talk to now, at an hour
+# when the clinic's phone is not answered. "I'd like to talk to a real person about treatment"
+# is none: that is the clinic's team (dev9 had counted it as a crisis reply).
+_SOMEONE = r"(?:any ?one|any ?body|some ?one|some ?body|a (?:real )?person|a human)"
 _ASKS_FOR_SOMEONE_TO_TALK_TO = re.compile(
-    r"\b(?:any ?one|any ?body|some ?one|some ?body|a (?:real )?person|a human|people)\b"
-    r"(?: \w+){0,3} (?:i|we) (?:could|can|might) (?:talk|speak) (?:to|with)\b|\b(?:need|want|"
-    r"like|have) (?:\w+ )?(?:to )?(?:talk|speak) (?:to|with) (?:any ?one|any ?body|some ?one|"
-    r"some ?body|a (?:real )?"
-    r"person|a human)\b(?! (?:at|from|in|about) (?:the |your )?(?:clinic|office|billing|records))",
-    re.IGNORECASE)
+    rf"\b(?:is|are) (?:there )?{_SOMEONE} (?:there|around|awake|up|available|on)\b(?: \w+){{0,4}} "
+    r"(?:i|we) (?:could|can|might) (?:talk|speak) (?:to|with)\b"
+    rf"|\b(?:talk|speak) (?:to|with) {_SOMEONE}\b(?: \w+){{0,3}} (?:tonight|right now|now|at this "
+    r"hour|this late|at night|this weekend)\b"
+    rf"|\b(?:tonight|right now|at this hour|this late|at night)\b(?: \w+){{0,6}} (?:talk|speak) "
+    rf"(?:to|with) {_SOMEONE}\b", re.IGNORECASE)
 
 
 def asks_for_someone_to_talk_to(text: str) -> bool:

@@ -416,7 +416,13 @@ _ACCIDENT_RE = re.compile(r"\b(?:cut|cuts|cutting|burn\w*|hurt|hurting|injur\w*|
                           r"sidewalk|curb|driveway|bike|ladder|porch)\b"
                           # told as a mishap nobody was hurt in ("shot a hole in his truck door
                           # cleaning his rifle, nobody hurt thank god", dev15)
-                          r"|\b(?:nobody|no one|noone) (?:was |got |is )?(?:hurt|injured)\b")
+                          r"|\b(?:nobody|no one|noone) (?:was |got |is )?(?:hurt|injured)\b"
+                          # a fall ("my mom (82) ... fell tonight after coming home from her
+                          # infusion", review 19 got the crisis reply from the learned score)
+                          r"|\b(?:she|he|they|i|mom|mum|dad|grandma|grandpa|my \w+) (?:just |"
+                          r"had a |has |had )?(?:fell|fallen|slipped|tripped)\b(?! (?:asleep|in "
+                          r"love|behind|apart|for|off (?:a|the|her|his|my) (?:bridge|roof|ledge|"
+                          r"balcony|cliff)))|\bhad a (?:bad )?fall\b")
 
 
 _RESOLVED_HISTORY_RE = [p.regex for p in _TABLE.of(NEGATED_ACT) if p.id == "resolved_history"]
@@ -487,7 +493,11 @@ _REGIMEN_RE = re.compile(
     # leftover pills to get rid of ("60 leftover oxycodone from my surgery, safest way to get rid
     # of them?", dev13)
     r"|\b(?:get rid of|dispose of)(?! (?:myself|me|it all|everything|my life|this life))\b|"
-    r"\b(?:disposal|throw (?:them|those) (?:away|out)|drop (?:them|those) off|take ?back)\b")
+    r"\b(?:disposal|throw (?:them|those) (?:away|out)|drop (?:them|those) off|take ?back)\b"
+    # a refill asked for ("Need a lorazepam refill before I run out Sunday please.", dev8: the
+    # learned score read the medicine and the day as an overdose planned)
+    r"|\b(?:refills?|renew(?:al of)? (?:my )?(?:prescription|script|rx)|(?:prescription|script|rx) "
+    r"(?:refill|renewal))\b")
 _REGIMEN_DANGER_RE = re.compile(
     r"\b(?:die|died|dying|dead|death|kill\w*|suicid\w*|overdos\w*|too many|too much|all (?:of )?"
     r"(?:my|the|them)|whole|bottles?|handful|stash\w*|saved up|swallow\w*|took|taken|end it|end my|"

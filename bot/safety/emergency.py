@@ -18,6 +18,7 @@ from bot.safety.normalize import normalize_variants
 URGENT_INTENT = "urgent_medical"
 # The slot the emergency variations of the follow-up replies are conditioned on (domain.yml).
 EMERGENCY_SLOT = "emergency_mode"
+URGENT_REPLY = "utter_urgent_medical"
 # How many of the latest patient messages an urgent one keeps the conversation in an emergency.
 EMERGENCY_TURNS = 5
 
@@ -219,9 +220,20 @@ def hesitates_to_call(text: str) -> bool:
     return any(_HESITATES_TO_CALL.search(form) for form in normalize_variants(text or ""))
 
 
+# "im not going to the hospital tho they will lock me up" (review 19 got "I'm glad you called
+# for help"): a refusal, not help on its way.
+_REFUSED = re.compile(r"\b(?:not|never|no way im|wont be|refuse to be|refusing to be) (?:going|"
+                      r"headed|heading|driving) to (?:the )?(?:er|hospital|emergency room)\b|"
+                      r"\b(?:not|never|wont|won't|refuse to|refusing to) (?:call|calling) "
+                      r"(?:911|them|anyone|an ambulance)\b")
+
+
 def help_is_called(text: str) -> bool:
-    """True when the message says emergency help was called or has come."""
-    return any(_HELP_CALLED.search(form) for form in normalize_variants(text or ""))
+    """True when the message says emergency help was called or has come (not when it refuses
+    it: "im not going to the hospital")."""
+    forms = normalize_variants(text or "")
+    return any(_HELP_CALLED.search(form) for form in forms) and not any(
+        _REFUSED.search(form) for form in forms)
 
 
 def in_emergency(events: Iterable[Mapping[str, Any]]) -> bool:
@@ -230,6 +242,11 @@ def in_emergency(events: Iterable[Mapping[str, Any]]) -> bool:
     called."""
     seen = 0
     for event in reversed(list(events)):
+        if event.get("event") == "bot" and (event.get("metadata") or {}).get(
+                "utter_action") == URGENT_REPLY:
+            # The answer action's own emergency reply (a symptom told after the session was
+            # mentioned, review 19): the same emergency as one the NLU read.
+            return True
         if event.get("event") != "user":
             continue
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")

@@ -61,7 +61,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.booking.request_words import asks_for_a_pause, wants_it_sent
 from bot.language import MESSAGE_LANGUAGE, language_undecided, message_language
 from bot.nlu.clauses import split_clauses
-from bot.retrieval.remarks import WILL_CALL_RE
+from bot.retrieval.remarks import SHOULD_I_CALL_RE, WILL_CALL_RE
 from bot.safety.crisis import (
     CONCERN,
     danger_remains,
@@ -298,6 +298,11 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
         elif asks_for_a_pause(text) and model_intent in {"cancel_booking", "deny", "goodbye"}:
             # "hold on let me check with my wife first" at the summary (review 14): a pause, for
             # the answer action (the form stays open), never the cancel that deletes the request.
+            _set_intent(message, ASK_QUESTION_INTENT)
+            decided_by = "rules"
+        elif SHOULD_I_CALL_RE.search(text) and model_intent in {"affirm", "book_consultation"}:
+            # "should i just call the clinic instead" is a question about phoning, not a
+            # booking request (review 19 opened the form in an emergency).
             _set_intent(message, ASK_QUESTION_INTENT)
             decided_by = "rules"
         elif WILL_CALL_RE.search(text) and model_intent in {"affirm", "book_consultation"}:

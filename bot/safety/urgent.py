@@ -165,6 +165,42 @@ _SYMPTOMS = [
     r"\b(?:hes|shes|theyre|he is|she is|they are|he keeps|she keeps|they keep) (?:\w+ )?"
     r"(?:hallucinating|seeing things|hearing things|seeing (?:people|bugs|stuff|things) (?:that )?"
     r"(?:arent|are not|isnt|is not) there)\b",
+    # review 19: emergencies in everyday words. One side of the body numb or weak, a face
+    # drooping, words coming out wrong (a stroke until a doctor says otherwise)
+    r"\b(?:my|his|her) (?:left |right )?(?:arm|face|leg|hand|side)(?: and (?:my |his |her "
+    r")?(?:left |right )?(?:arm|face|leg|hand|side))? (?:is |are |went |go |feels? |has gone |"
+    r"have gone |keeps? going |is going |are going )?(?:all |really |so |very |kind of |kinda "
+    r")?(?:numb|drooping|droopy|tingl\w*|weak|dead)\b(?! (?:from|after) (?:sleeping|lying|sitting|"
+    r"leaning|the (?:iv|needle|cuff)))|\bnumbness (?:in|on|down) (?:my |his |her )?(?:left|right|"
+    r"one) (?:side|arm|leg)\b|\b(?:words|speech) (?:are |is |keep |keeps )?(?:coming out "
+    r")?(?:wrong|jumbled|all jumbled|garbled|mixed up|slurred|weird)\b(?!.{0,30}\b(?:email|text|"
+    r"message|essay|writing|lol|haha)\b)|\b(?:cant|cannot|can not) (?:find|get) (?:my |the "
+    r")?words(?: out)?\b(?! to (?:thank|say|express|describe|tell))",
+    # chest pressure, pain that spreads to the jaw or the arm (a heart attack)
+    r"\bchest (?:pressure|tightness|heaviness|squeezing)\b|\bpressure (?:in|on) (?:my |his |her "
+    r")?chest\b(?!.{0,40}\b(?:lol|haha|bills?|work|exam))|\bpain (?:going |spreading |radiating |"
+    r"moving |shooting )?(?:in)?to (?:my |his |her )?(?:jaw|left arm|neck and jaw)\b",
+    # a heart pounding for hours, breath short
+    r"\b(?:my|his|her) heart (?:has been|been|keeps|kept) (?:pounding|racing|beating (?:so |"
+    r"really )?fast)\b|\b(?:short of breath|shortness of breath|(?:cant|cannot) get (?:a "
+    r")?(?:full |deep )?breath)\b(?! (?:after|from|when|climbing|running|walking|on the stairs))",
+    # the worst headache, as typed
+    r"\bworst headache (?:ive|i have|i've|i ever|ive ever|i've ever) (?:ever )?had\b",
+    # vomiting again and again, nothing stays down
+    r"\b(?:thrown up|threw up|throwing up|vomited|puked|been sick) (?:like |about |maybe |at "
+    r"least )?(?:\d+|five|six|seven|eight|nine|ten|a dozen|so many) times\b|\b(?:cant|cannot|can "
+    r"not) keep (?:any )?(?:water|anything|fluids|food|liquids) down\b",
+    # unable to pass urine, or blood in it (bladder damage is a known ketamine risk)
+    r"\b(?:cant|cannot|can not|can barely|can hardly) (?:pee|urinate|wee)\b|\bcant pee much\b|"
+    r"\bblood in (?:my |his |her )?(?:pee|urine|wee)\b|\b(?:peeing|urinating) blood\b",
+    # a head injury on blood thinners
+    r"(?=.*\b(?:blood thinners?|warfarin|coumadin|eliquis|xarelto|apixaban|"
+    r"anticoagulants?)\b).*\b(?:hit|bumped|banged|knocked|hurt) (?:her|his|my|their) head\b",
+    # street ketamine in slang, taken ("did ket at a party like 3 hrs ago")
+    r"\b(?:did|took|tried|had|snorted|railed|bumped|done) (?:some |a bit of |a line of |a bump of "
+    r"|too much |a lot of |way too much )?(?:ket|ketamine|special k|kitty)\b(?: \w+){0,4} (?:at a "
+    r"party|at the party|at a rave|at a club|at a festival|last night|tonight|earlier|(?:\d+|a "
+    r"few|two|three) (?:hrs?|hours?|mins?|minutes?) ago)\b",
     # Spanish
     r"\bno puedo respirar\b|\b(?:dolor en el pecho|me duele el pecho)\b|\bel corazon (?:me "
     r"late (?:muy )?(?:rapido|fuerte)|acelerado)\b|\bme (?:desmaye|voy a desmayar)\b|\bno "
@@ -223,6 +259,45 @@ _MEDICATION_MISTAKE = re.compile(
     r"(?:mistake|accident)|accidentally|accidently|mistakenly)\b")
 
 
+# A mind that is not clear now, told without the session (review 19: "its now like 9pm and im
+# really confused" after "i had my 3rd infusion this morning"; "my wife says im not making
+# sense sometimes" the day after): urgent when the conversation has told of a session.
+_MIND_NOW = re.compile(
+    r"\b(?:im|i am|i feel|i keep|hes|he is|shes|she is|theyre|they are|he seems|she seems|(?:says|"
+    r"said) (?:im|i am|hes|he is|shes|she is))(?: \w+){0,2} " + _MIND_STATE
+    + r"(?!\W*(?:lol|haha|lmao|which|what|how|where|when|why|is|are|do|does|can)\b)")
+
+
+def is_urgent_after_a_session(text: str) -> bool:
+    """True for confusion, seeing things or not making sense told now, which is an emergency
+    once the conversation has told of a session that day or the day before (the caller checks
+    that); "im confused about the cost" is none."""
+    if is_resolved_history(text) or has_figure_or_denial(text):
+        return False
+    return any(_MIND_NOW.search(form) and not _GENERAL_QUESTION.search(form)
+               for form in normalize_variants(text or ""))
+
+
+_HEAD_HIT = re.compile(r"\b(?:hit|bumped|banged|knocked|hurt|cut) (?:her|his|my|their) head\b|"
+                       r"\bhead (?:injury|wound)\b")
+_THINNERS = re.compile(r"\b(?:blood thinners?|warfarin|coumadin|eliquis|xarelto|apixaban|"
+                       r"rivaroxaban|anticoagulants?)\b")
+
+
+def head_injury_on_thinners(texts: list[str]) -> bool:
+    """True when the latest message and the ones just before it tell of a head injury and of
+    blood thinners between them ("she hit her head on the counter", then "shes on blood
+    thinners", review 19): the ER tonight, whatever the messages said alone. ``texts`` are the
+    patient's latest messages, oldest first; the last one must name one of the two."""
+    if not texts:
+        return False
+    recent = [" ".join(normalize_variants(text)) for text in texts[-3:]]
+    latest = recent[-1]
+    if not (_HEAD_HIT.search(latest) or _THINNERS.search(latest)):
+        return False
+    return any(_HEAD_HIT.search(t) for t in recent) and any(_THINNERS.search(t) for t in recent)
+
+
 def is_medication_mistake(text: str) -> bool:
     """True for a medicine taken twice or an extra dose by mistake, with nothing that makes it
     an emergency ("I accidentally took my sertraline twice this morning"): Poison Control can
@@ -251,6 +326,7 @@ _DANGER_TO_BODY = re.compile(
     r"\b(?:knife|knives|gun|rifle|pistol|weapon|rope|blood(?! (?:pressure|test|tests|work|"
     r"thinners?|sugar|draw|type|donation|levels?|panel|count))|bleed\w*|overdos\w*|unconscious|"
     r"wont wake|seizure|threaten\w*|hurt (?:myself|herself|himself|themselves)|sangr\w*|cuchillo|"
+    r"(?:hit|banged|bumped) (?:her|his|my|their) head|"
     r"pistola|arma)\b")
 
 
