@@ -200,7 +200,8 @@ class ActionAnswerQuestion(Action):
             # know", then the closed clinic): 911 now.
             logger.info("an emergency told over several messages: the emergency reply")
             dispatcher.utter_message(response=URGENT_REPLY)
-            return [SlotSet("crisis_mode", True), SlotSet("human_offered", False)]
+            return [SlotSet("crisis_mode", True), SlotSet(EMERGENCY_SLOT, True),
+                    SlotSet("human_offered", False)]
         if risk_is_back(tracker.events, text):
             # "not totally true, I started again this week" after a self-harm history.
             logger.info("a risk from earlier in the conversation is back: crisis resources")

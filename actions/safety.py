@@ -19,6 +19,7 @@ from bot.booking.form import forgotten_slots
 from bot.booking.slots import REQUEST_INTERRUPTED
 from bot.config import load_clinic
 from bot.safety.crisis import mentions_the_topic
+from bot.safety.emergency import EMERGENCY_SLOT
 from bot.safety.events import get_event_store
 from bot.safety.medical import (
     MEDICATION_CHANGE,
@@ -105,7 +106,7 @@ class ActionNoteConsultationOffer(Action):
             dispatcher.utter_message(response="utter_urgent_medical")
             # The slots the rule after this action expects, and crisis mode.
             return [SlotSet("booking_offered", True), SlotSet("human_offered", False),
-                    SlotSet("crisis_mode", True)]
+                    SlotSet("crisis_mode", True), SlotSet(EMERGENCY_SLOT, True)]
         if after_own_session(text) or told_of_own_session(users):
             # A current patient (review 18: "can i take tylenol for it" after "had my 2nd
             # infusion yesterday"): their care team, not only a new consultation.
