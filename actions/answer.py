@@ -67,6 +67,7 @@ from bot.safety.distress import CHECK_IN, RESOURCES, distress_response
 from bot.safety.emergency import (
     EMERGENCY_SLOT,
     URGENT_REPLY,
+    asks_whom_to_call,
     called_them_about_oneself,
     help_is_called,
     in_emergency,
@@ -317,7 +318,7 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(response="utter_distress_check_in")
             return [SlotSet("human_offered", True)]
         if (tracker.get_slot("crisis_mode") and tracker.get_slot("crisis_subject") == "other"
-                and not help_called and someone_in_danger_now(text)):
+                and not help_called and (someone_in_danger_now(text) or asks_whom_to_call(text))):
             # "he is in the garage right now" after "my husband has a gun" (review 16): 911 now.
             logger.info("someone else in immediate danger: 911 now")
             dispatcher.utter_message(response="utter_someone_in_danger_now")

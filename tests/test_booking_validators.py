@@ -245,6 +245,7 @@ def test_preferred_time_kept_as_said_when_not_parsable(text):
         ("Yes, send it", "not_a_time"),
         ("change location", "not_a_time"),
         ("idk", "not_a_time"),  # review 17
+        ("whatever", "not_a_time"),  # review 19 stored it after "giving my stuff away"
     ],
 )
 def test_preferred_time_rejected(text, reason):

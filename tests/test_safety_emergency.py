@@ -201,3 +201,15 @@ def test_i_called_them_after_ones_own_crisis_is_the_crisis_line():
     assert not called_them_about_oneself("i called them", "other", False)  # 911 for someone
     assert not called_them_about_oneself("i called them", "self", True)  # in an emergency
 
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("what number do i call", True),  # review 19: the grandson on the bridge
+    ("should i call the clinic, shes a patient there", True),  # a locked door
+    ("i dont know what to do", True),
+    ("what do i do if i miss a session", False),
+])
+def test_the_helper_asking_whom_to_call(text, asks):
+    from bot.safety.emergency import asks_whom_to_call
+
+    assert asks_whom_to_call(text) is asks

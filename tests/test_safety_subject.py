@@ -23,6 +23,10 @@ from bot.safety.subject import crisis_subject, stated_crisis_subject
     # suite 16: a goodbye texted, and "sorry for everything", by someone else
     ("my best friend just texted me goodbye and said shes sorry for everything", "other"),
     ("i texted my mom goodbye", "self"),
+    # review 19: a mother saving her pills, a brother with a gun
+    ("im writing for my mom, shes 80. she wants to go be with dad and she has been saving her "
+     "pills", "other"),
+    ("he has a gun and thinks about using it on himself sometimes", "other"),
 ])
 def test_someone_else_in_danger_is_told_from_the_writer_s_own_words(text, subject):
     assert crisis_subject((), text) == subject

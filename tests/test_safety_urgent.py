@@ -85,6 +85,8 @@ URGENT = [
     "i had one at 10am and its 11pm and ive thrown up like 8 times, cant keep water down",
     "had infusion 2 days ago, today really bad stomach cramps and cant pee much, it hurts",
     "she hit her head on the counter and has a big bump. shes on blood thinners",
+    "since tuesday ive had burning when i pee and some blood in it",
+    "i think i need to go to the hospital",
 ]
 NOT_URGENT = [
     "the clinic gave me ketamine last week and I feel great",
@@ -136,6 +138,7 @@ NOT_URGENT = [
     "pressure in my chest when i think about the bills lol",
     "my words are coming out wrong in this email lol",
     "i cant find the words to thank you",
+    "i need to go to the hospital for my checkup tomorrow, can i move my session",
 ]
 
 

@@ -605,4 +605,5 @@ def parse_preferred_time(text: str, today: date) -> PreferredTime:
 # Button titles and form words that are no time of day ("change location", "cancel the request").
 _NOT_A_TIME = re.compile(r"^\W*(?:change|cancel|send|submit|edit|restart|start over|skip|next|"
                          r"back|menu|help|more)\b|^\W*(?:idk|i dont know|i don'?t know|dunno|"
-                         r"no idea|not sure|unsure)\W*$")
+                         r"no idea|not sure|unsure|whatever|idc|i dont care|i don'?t care|doesnt "
+                         r"matter|doesn'?t matter)\W*$")

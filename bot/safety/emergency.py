@@ -82,6 +82,21 @@ _DANGER_NOW = re.compile(
     r"arma|cuchillo|soga|pastillas)\b|\besta en el (?:garaje|bano|sotano|carro|coche)\b")
 
 
+# The helper asks whom to call or what to do now ("what number do i call" after "hes on the
+# bridge on 5th street", "should i call the clinic, shes a patient there" after a locked door;
+# review 19 led with 988 coaching or the clinic's card): 911 now.
+_WHOM_TO_CALL = re.compile(
+    r"^(?:\W*(?:ok|okay|so|but|and|um|please|help|omg))*\W*(?:(?:what (?:number )?(?:do|should|"
+    r"can) i (?:call|dial|do)|who (?:do|should|can) i call|i dont know what to do)(?: now| rn| "
+    r"right now)?\W*$|(?:should i call (?:the clinic|you|your office|them|someone|her doctor|his "
+    r"doctor|the police|911)|do i call (?:the clinic|911|someone|the police))\b)")
+
+
+def asks_whom_to_call(text: str) -> bool:
+    """True when the message asks whom to call or what to do now ("what number do i call")."""
+    return any(_WHOM_TO_CALL.search(form) for form in normalize_variants(text or ""))
+
+
 _CALLED_THEM = re.compile(r"\b(?:called|rang|phoned|texted|calling|texting) them\b")
 
 

@@ -30,7 +30,13 @@ _OTHER_AT_RISK = re.compile(
     # "my best friend just texted me goodbye and said shes sorry for everything" (suite 16)
     r"(?:texted|messaged|wrote|called|told) (?:me )?(?:to say |saying )?(?:goodbye|farewell)\b|"
     r"(?:said|says|texted|wrote) (?:that )?(?:shes|hes|theyre|she is|he is|they are) sorry for "
-    r"(?:everything|all of it|being a burden))"
+    r"(?:everything|all of it|being a burden)|"
+    # review 19: "she wants to go be with dad ... saving her pills", "thinks about using it on
+    # himself"
+    r"(?:wants?|wanting) to (?:go )?(?:be with|join) |(?:saving|hoarding|stockpiling|collecting|"
+    r"stashing) (?:up )?(?:her|his|their) (?:pills|meds|medications?|medicine|tablets))"
+    r"|\b(?:using|use|turning|turn) (?:it|them|a gun|the gun|his gun|her gun) on (?:himself|"
+    r"herself|themselves)\b"
     r"|\bmi (?:\w+ )?(?:esposa|esposo|hijo|hija|hermano|hermana|mama|mamá|madre|papa|papá|padre|"
     r"novio|novia|pareja|amigo|amiga|abuelo|abuela)\b.{0,40}\b(?:dice|dijo|me dijo|me escribi[oó]|"
     r"quiere|se quiere|se va a|no quiere)\b", re.IGNORECASE)

@@ -193,6 +193,12 @@ _SYMPTOMS = [
     # unable to pass urine, or blood in it (bladder damage is a known ketamine risk)
     r"\b(?:cant|cannot|can not|can barely|can hardly) (?:pee|urinate|wee)\b|\bcant pee much\b|"
     r"\bblood in (?:my |his |her )?(?:pee|urine|wee)\b|\b(?:peeing|urinating) blood\b",
+    # burning or pain passing urine with blood (review 19 got the crisis reply), and "i think i
+    # need to go to the hospital" (the clinic's card, closed)
+    r"\b(?:burning|pain|hurts|stings|it burns) (?:when|while|if) (?:i )?(?:pee|urinate|wee)\b"
+    r".{0,60}\bblood\b|\b(?:i think )?i (?:need|have) to go to (?:the )?(?:hospital|er|emergency "
+    r"room)\b(?! (?:for (?:my|a) (?:check ?up|appointment|shift|work|visit)|to (?:visit|see|"
+    r"pick)))",
     # a head injury on blood thinners
     r"(?=.*\b(?:blood thinners?|warfarin|coumadin|eliquis|xarelto|apixaban|"
     r"anticoagulants?)\b).*\b(?:hit|bumped|banged|knocked|hurt) (?:her|his|my|their) head\b",
