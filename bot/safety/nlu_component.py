@@ -75,6 +75,7 @@ from bot.safety.crisis import (
 )
 from bot.safety.emergency import (
     URGENT_INTENT,
+    asks_whom_to_call,
     help_is_called,
     hesitates_to_call,
     needs_emergency_reply,
@@ -300,9 +301,12 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
             # the answer action (the form stays open), never the cancel that deletes the request.
             _set_intent(message, ASK_QUESTION_INTENT)
             decided_by = "rules"
-        elif SHOULD_I_CALL_RE.search(text) and model_intent in {"affirm", "book_consultation"}:
+        elif (SHOULD_I_CALL_RE.search(text) or asks_whom_to_call(text)) and model_intent in {
+                "affirm", "book_consultation", "ask_human", "deny"}:
             # "should i just call the clinic instead" is a question about phoning, not a
-            # booking request (review 19 opened the form in an emergency).
+            # booking request (review 19 opened the form in an emergency); "what number do i
+            # call" after someone else's crisis is for the answer action (911 now), not the
+            # clinic's card.
             _set_intent(message, ASK_QUESTION_INTENT)
             decided_by = "rules"
         elif WILL_CALL_RE.search(text) and model_intent in {"affirm", "book_consultation"}:
