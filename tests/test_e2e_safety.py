@@ -285,6 +285,7 @@ HELDOUT_LIMITS = {
     "heldout22_crisis": ("recall", 0.97),  # first contact 99.2% (twelfth round)
     "heldout23_crisis": ("recall", 0.96),  # late blind, scored once: 98.3% (twelfth round)
     "heldout24_crisis": ("recall", 0.92),  # first contact 94.2% (thirteenth round)
+    "heldout25_crisis": ("recall", 0.95),  # late blind, scored once: 97.5% (thirteenth round)
     "heldout_not_crisis": ("false_alarms", 0.05),
     "heldout2_not_crisis": ("false_alarms", 0.05),
     "heldout3_not_crisis": ("false_alarms", 0.10),
@@ -306,7 +307,8 @@ HELDOUT_LIMITS = {
     "heldout21_not_crisis": ("false_alarms", 0.04),  # late blind, scored once: 1.7%
     "heldout22_not_crisis": ("false_alarms", 0.05),  # first contact 2.5%
     "heldout23_not_crisis": ("false_alarms", 0.04),  # late blind, scored once: 1.7%
-    "heldout24_not_crisis": ("false_alarms", 0.08),  # first contact 6.7%
+    "heldout24_not_crisis": ("false_alarms", 0.08),  # first contact 6.7%, end of round 7.5%
+    "heldout25_not_crisis": ("false_alarms", 0.08),  # late blind, scored once: 6.7%
 }
 
 
