@@ -82,6 +82,7 @@ from bot.safety.medical import (
     prescriber_is_out_of_reach,
     pushes_for_the_advice,
     told_of_own_session,
+    user_texts,
 )
 from bot.safety.mix_up import asks_about_the_mix_up, recent_mix_up
 from bot.safety.urgent import (
@@ -193,9 +194,9 @@ class ActionAnswerQuestion(Action):
             # (review 18): the disclosure, read with what "them" is, is a crisis.
             logger.info("a follow-up discloses the previous answer's topic: crisis resources")
             return await self._reply_crisis(dispatcher, tracker, profile, "disclosed_topic")
-        if head_injury_on_thinners(_user_texts(tracker.events)) or (
+        if head_injury_on_thinners(user_texts(tracker.events)) or (
                 is_urgent_after_a_session(text) and told_of_own_session(
-                    _user_texts(tracker.events)[:-1])):
+                    user_texts(tracker.events)[:-1])):
             # "its now like 9pm and im really confused" after "i had my 3rd infusion this
             # morning", a head injury and blood thinners in two messages (review 19 got "I don't
             # know", then the closed clinic): 911 now.
@@ -405,11 +406,14 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(text=note, **message_metadata(
                 chosen_record(previous, True, version_of(retriever))))
             return [SlotSet("human_offered", False)]
-        if feels_worse(text) and told_of_own_session(_user_texts(tracker.events)) and not (
-                tracker.active_loop or {}).get("name"):
+        if not (tracker.active_loop or {}).get("name") and (
+                feels_worse(text) or (decision.kind == "none" and not parts
+                                      and shares_how_they_feel(text))) and told_of_own_session(
+                user_texts(tracker.events)):
             # "i feel kinda more depressed today than before, is that a thing" after a second
-            # infusion (review 18 got the offer of a consultation): their care team, and 988.
-            logger.info("a current patient feels worse: the care team")
+            # infusion (review 18 got the offer of a consultation): how a current patient feels
+            # is for their care team, with 988 at any hour.
+            logger.info("a current patient tells how they feel: the care team")
             dispatcher.utter_message(text=with_open_note(
                 replies.feelings_after_session(profile), profile))
             return [SlotSet("human_offered", False)]
@@ -453,12 +457,6 @@ class ActionAnswerQuestion(Action):
             # don't know the answer to that" would be the wrong reply. Feelings get an
             # acknowledgement and an offer to book; thanks, frustration and remarks a reply of
             # their own with the clinic's phone.
-            if shares_how_they_feel(text) and told_of_own_session(_user_texts(tracker.events)):
-                # How a current patient feels (review 18 offered them a new consultation).
-                logger.info("feelings shared by a current patient: the care team")
-                dispatcher.utter_message(text=with_open_note(
-                    replies.feelings_after_session(profile), profile))
-                return [SlotSet("human_offered", False)]
             if shares_how_they_feel(text):
                 logger.info("feelings shared: acknowledged")
                 dispatcher.utter_message(response="utter_acknowledge_feelings")
@@ -589,7 +587,7 @@ class ActionAnswerQuestion(Action):
     def _earlier_question(retriever: Any, events: Any) -> Any:
         """The answer to the question the message before this one asked ("... anyway, how does
         ketamine compare to esketamine"), when it has one the knowledge answers; else None."""
-        texts = [event.get("text") or "" for event in events if event.get("event") == "user"]
+        texts = user_texts(events)
         if len(texts) < 2:
             return None
         question = asked_question(texts[-2])
@@ -735,11 +733,6 @@ class ActionAnswerQuestion(Action):
             buttons=replies.human_offer_buttons(), **message_metadata(unavailable_record()),
         )
         return [SlotSet("human_offered", True)]
-
-
-def _user_texts(events: Any) -> list[str]:
-    """What the patient typed in this conversation, oldest first."""
-    return [event.get("text") or "" for event in events if event.get("event") == "user"]
 
 
 def _answers_with(decision: Any, entries: frozenset[str]) -> bool:

@@ -26,6 +26,7 @@ from bot.safety.medical import (
     after_own_session,
     detect_medical_advice,
     told_of_own_session,
+    user_texts,
 )
 from bot.safety.urgent import head_injury_on_thinners
 
@@ -98,8 +99,7 @@ class ActionNoteConsultationOffer(Action):
         """Set the booking helper's ``booking_offered`` slot, as its own offer action does; a
         patient who has already had a session is also told to call their care team."""
         text = (tracker.latest_message or {}).get("text") or ""
-        users = [event.get("text") or "" for event in tracker.events
-                 if event.get("event") == "user"]
+        users = user_texts(tracker.events)
         if head_injury_on_thinners(users):
             # "shes on blood thinners" after "she hit her head on the counter" (review 19): the
             # ER tonight, not only the refusal of individual advice.

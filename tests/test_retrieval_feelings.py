@@ -7,6 +7,7 @@ from bot.retrieval.feelings import shares_how_they_feel
 
 @pytest.mark.parametrize("text", [
     "I've been really depressed this season",
+    "honestly feeling really low today",  # after a session: a current patient (round 13)
     "my anxiety has been through the roof lately",
     "im just so tired and down all the time",
     "i feel like im not doing great",

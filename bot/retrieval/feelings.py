@@ -16,6 +16,7 @@ _MOOD = (r"(?:depress\w*|anxi\w*|panick?\w*|ptsd|traumati[sz]ed|sad|overwhelm\w*
          r"tired(?! of (?:waiting|the))|unmotivated|foggy"
          r"|stressed out|burn(?:ed|t) out|burnt-out|exhausted|drained|numb|empty|lonely"
          r"|(?:down|low|blue|struggling)(?=\s*(?:$|[.,!]|lately|recently|a lot|all the time|and"
+         r"|today|tonight|this morning|right now"
          r"|these days|this (?:winter|season|year|month|week|spring|summer|fall|autumn)|for|since"
          r"|with (?:my )?(?:depression|anxiety|ptsd|mood)))"
          r"|(?:having |had )?(?:a )?(?:really |very )?(?:hard|rough|tough|bad|dark) "

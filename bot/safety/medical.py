@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from bot.safety.normalize import normalize_variants
 
@@ -419,6 +420,11 @@ def after_own_session(text: str) -> bool:
     not a new consultation, is who to call about how they feel since."""
     text = (text or "").replace("’", "'")
     return bool(_OWN_PAST_SESSION.search(text)) and not _AHEAD.search(text)
+
+
+def user_texts(events: Any) -> list[str]:
+    """What the patient typed in a conversation's events, oldest first."""
+    return [event.get("text") or "" for event in events if event.get("event") == "user"]
 
 
 def told_of_own_session(user_texts: list[str]) -> bool:
