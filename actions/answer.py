@@ -67,6 +67,7 @@ from bot.safety.distress import CHECK_IN, RESOURCES, distress_response
 from bot.safety.emergency import (
     EMERGENCY_SLOT,
     URGENT_REPLY,
+    asks_to_text_instead,
     asks_whom_to_call,
     called_them_about_oneself,
     help_is_called,
@@ -324,6 +325,12 @@ class ActionAnswerQuestion(Action):
             logger.info("someone else in immediate danger: 911 now")
             dispatcher.utter_message(response="utter_someone_in_danger_now")
             return [SlotSet("human_offered", False)]
+        if tracker.get_slot("crisis_mode") and asks_to_text_instead(text) \
+                and not asks_to_book(text):
+            # "can i just text instead of calling someone" (suite 17: a 15-year-old in crisis
+            # got the booking form): yes, and how.
+            dispatcher.utter_message(response="utter_crisis_text_options")
+            return [SlotSet("human_offered", False)]
         if tracker.get_slot("crisis_mode") and reached_crisis_line(text):
             # "ok i called 988": glad they did, not "call or text 988" once more.
             dispatcher.utter_message(response="utter_crisis_line_reached")
@@ -507,7 +514,7 @@ class ActionAnswerQuestion(Action):
         if correction is not None:
             field, values = correction
             dispatcher.utter_message(text=booking_replies.changed_detail_ack(
-                field, had_value=tracker.get_slot(field) is not None))
+                field, had_value=tracker.get_slot(field) is not None, value=values.get(field)))
             closed = outside_hours(values.get("preferred_time_normalized"), profile)
             if closed:
                 dispatcher.utter_message(text=booking_replies.outside_hours_note(profile, closed))

@@ -577,7 +577,8 @@ class ActionChangeConsultationField(Action):
         if given is not None:
             # "change the email to ...": take the new value; the form goes on from there.
             changed, values = given
-            dispatcher.utter_message(text=replies.changed_detail_ack(changed))
+            dispatcher.utter_message(text=replies.changed_detail_ack(changed,
+                                                                     value=values.get(changed)))
             closed = outside_hours(values.get("preferred_time_normalized"), profile)
             if closed:  # the same gentle note the time step gives
                 dispatcher.utter_message(text=replies.outside_hours_note(profile, closed))

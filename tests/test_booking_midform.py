@@ -85,6 +85,14 @@ def test_a_detail_given_for_the_first_time_is_noted_not_changed():
     assert changed_detail_ack("contact").startswith("Done, I've changed")
 
 
+def test_a_changed_time_is_repeated_back_a_contact_is_not():
+    assert changed_detail_ack("preferred_time", value="friday afternoons") == (
+        "Done, I've changed your preferred time to friday afternoons.")
+    assert changed_detail_ack("location", value="north") == "Done, I've changed your location."
+    assert changed_detail_ack("contact", value="555-0100") == (
+        "Done, I've changed your phone number or email.")
+
+
 def test_a_short_then_with_a_new_time_after_the_closed_day_note_changes_the_time():
     """Review 10: "oh ur closed weekends? then mondays" at the location step, right after the
     note that the clinic is closed on Saturdays, was lost and "saturdays" was sent."""

@@ -163,6 +163,23 @@ def test_asking_for_a_recommendation_about_the_visit_is_not(text):
     assert not detect_medical_advice(text).is_advice_request
 
 
+@pytest.mark.parametrize("text", [
+    # suite 17: someone else's medicines, and a small amount of street ketamine
+    "he takes risperidone and sertraline, would those be a problem with it",
+    "does he have to stop his sleep meds before",
+    "what if i only take a tiny bit",
+])
+def test_someone_elses_medicines_and_a_small_amount_are_advice(text):
+    assert detect_medical_advice(text).is_advice_request
+
+
+@pytest.mark.parametrize("text", ["will it take a little bit of time to work",
+                                  "can she bring her meds to the session",
+                                  "does his insurance cover it"])
+def test_time_and_logistics_are_not_advice(text):
+    assert not detect_medical_advice(text).is_advice_request
+
+
 @pytest.mark.parametrize("text", ["how often can i get an infusion",
                                   "how soon can i take it again"])
 def test_how_often_or_how_soon_to_take_it_is_dosing(text):

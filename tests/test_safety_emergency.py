@@ -4,6 +4,8 @@ import pytest
 
 from bot.safety.emergency import (
     EMERGENCY_TURNS,
+    asks_to_text_instead,
+    asks_whom_to_call,
     help_is_called,
     hesitates_to_call,
     in_emergency,
@@ -213,3 +215,22 @@ def test_the_helper_asking_whom_to_call(text, asks):
     from bot.safety.emergency import asks_whom_to_call
 
     assert asks_whom_to_call(text) is asks
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("can i just text instead of calling someone", True),  # suite 17, a teen in crisis
+    ("do i have to call", True),
+    ("i cant talk on the phone", True),
+    ("is it ok if i text", True),
+    ("can i text you my number", False),
+    ("i dont want to call my mom", False),
+    ("ok ill try texting", False),
+    ("can i book a consult", False),
+])
+def test_asking_to_text_instead_of_calling(text, asks):
+    assert asks_to_text_instead(text) is asks
+
+
+@pytest.mark.parametrize("text", ["who do i call about this", "what number do i call now"])
+def test_asking_whom_to_call(text):
+    assert asks_whom_to_call(text)

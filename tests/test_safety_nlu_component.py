@@ -143,6 +143,24 @@ def results():
         # 24: hopelessness at the summary read as a form answer (review 17)
         {"text": "i dont even know why im bothering, nothing ever helps and i just want it all "
                  "to stop", "model": "inform", "confidence": 0.7, "ranking": [["inform", 0.7]]},
+        # 25-26: a clinic question with one clause a little closer to a crisis example than to
+        # anything else, and no word of danger in it (suite 17, the scores the model gave)
+        {"text": "im feeling a little steadier now. i think i want to actually try treatment, "
+                 "can i book a consult", "model": "book_consultation", "confidence": 0.9,
+         "ranking": [["book_consultation", 0.9]], "semantic": [0.0046, 0.517, 0.6878],
+         "clauses": [[0.9708, 0.4481, 0.4193], [0.0, 0.4864, 0.7383]]},
+        {"text": "im 20 and still on my parents health insurance. if i get this will they see it",
+         "model": "ask_question", "confidence": 0.9, "ranking": [["ask_question", 0.9]],
+         "semantic": [0.8291, 0.5784, 0.7454],
+         "clauses": [[0.9676, 0.6641, 0.5906], [0.0018, 0.3814, 0.4825]]},
+        # 27: the same shape with a clause clearly closer to a crisis example (dev10)
+        {"text": "I've written letters to my kids and my sister. Just want to make sure the "
+                 "clinic stops calling my number after this week", "model": "ask_question",
+         "confidence": 0.9, "ranking": [["ask_question", 0.9]], "semantic": [0.5, 0.55, 0.693],
+         "clauses": [[0.97, 0.81, 0.587], [0.1, 0.5, 0.7]]},
+        # 28: texting instead of calling read as a booking request (suite 17, in a crisis)
+        {"text": "can i just text instead of calling someone", "model": "book_consultation",
+         "confidence": 0.63, "ranking": [["book_consultation", 0.63]]},
     ]
     return run_cases(cases)
 
@@ -235,3 +253,14 @@ def test_hopelessness_at_a_form_step_is_no_form_answer(results):
     assert results[24]["intent"]["name"] == "ask_question"
     assert results[24]["safety"]["distress"]
 
+
+
+def test_a_clinic_question_is_not_made_a_crisis_by_a_clause_without_danger(results):
+    assert results[25]["intent"]["name"] == "book_consultation"
+    assert results[26]["intent"]["name"] == "ask_question"
+    assert results[27]["intent"]["name"] == "crisis"
+    assert results[27]["safety"]["decided_by"] == "semantic"
+
+
+def test_asking_to_text_instead_of_calling_is_no_booking_request(results):
+    assert results[28]["intent"]["name"] == "ask_question"

@@ -27,6 +27,12 @@ from bot.safety.subject import crisis_subject, stated_crisis_subject
     ("im writing for my mom, shes 80. she wants to go be with dad and she has been saving her "
      "pills", "other"),
     ("he has a gun and thinks about using it on himself sometimes", "other"),
+    # suite 17: a goodbye posted online, and her own words quoted
+    ("my sister just posted on instagram saying goodbye to everyone and now she isnt answering "
+     "her phone", "other"),
+    ("my best friend just texted me 'im sorry for everything, take care of my cat'. im scared",
+     "other"),
+    ("i posted saying goodbye to everyone", "self"),
 ])
 def test_someone_else_in_danger_is_told_from_the_writer_s_own_words(text, subject):
     assert crisis_subject((), text) == subject

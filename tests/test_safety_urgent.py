@@ -9,6 +9,11 @@ import pytest
 from bot.safety.urgent import is_medication_mistake, is_urgent
 
 URGENT = [
+    # suite 17: someone who does not respond
+    "my roommate snorted a bunch of k at a party and now hes on the bathroom floor and wont "
+    "respond",
+    "he wont respond, hes just lying there",
+    "she is not responding at all",
     "i took ketamine from a friend and feel really weird",
     "ok so my friend gave me some of his ketamine about an hour ago",
     "i got some ketamine from a friend and took it about an hour ago to see if it helps",
@@ -139,6 +144,11 @@ NOT_URGENT = [
     "my words are coming out wrong in this email lol",
     "i cant find the words to thank you",
     "i need to go to the hospital for my checkup tomorrow, can i move my session",
+    # suite 17: not answering messages or not helped by a medicine is no emergency
+    "she isnt responding to my texts",
+    "he wont respond to my messages since yesterday",
+    "my son is not responding to the antidepressant",
+    "my insurance is not responding",
 ]
 
 

@@ -276,12 +276,19 @@ def no_request_here(profile: ClinicProfile) -> str:
             "you'd like to book, and I'll take a request now.")
 
 
-def changed_detail_ack(field: str, had_value: bool = True) -> str:
-    """Said when a correction gave its new value: the summary that follows shows it. A detail
-    not given before is noted, not "changed"."""
+# Details a correction repeats back: a time says nothing about who the patient is (the name and
+# the contact details wait for the summary; a location is stored as its id).
+ECHOED_FIELDS = ("preferred_time",)
+
+
+def changed_detail_ack(field: str, had_value: bool = True, value: str | None = None) -> str:
+    """Said when a correction gave its new value. A time is repeated back ("oh ur
+    closed weekends? ok then friday afternoons" mid-form, suite 18, had got only "Done"); a
+    detail not given before is noted, not "changed"."""
+    told = f" to {value}" if value and field in ECHOED_FIELDS else ""
     if not had_value:
-        return f"Thanks, I've noted your {FIELD_LABELS[field]}."
-    return f"Done, I've changed your {FIELD_LABELS[field]}."
+        return f"Thanks, I've noted your {FIELD_LABELS[field]}{told}."
+    return f"Done, I've changed your {FIELD_LABELS[field]}{told}."
 
 
 def nothing_to_change(profile: ClinicProfile) -> str:

@@ -464,7 +464,11 @@ _DANGER_WORD_RE = re.compile(
     r"tracks|train|cliff|roof|ledge|swallow\w*|took|taken|bottle|handful|stash|saved up|"
     r"never|nothing|why bother|whats the point|scared|unsafe|danger\w*|help me|emergency|"
     r"be here|wish|dont want|do not want|wanna be|want to be|sleep and|not wake|without|"
-    r"relaps\w*|arms?|wrists?|thighs?|legs|did it again|keep going|clean)\b")
+    r"relaps\w*|arms?|wrists?|thighs?|legs|did it again|keep going|clean|"
+    # weapons and the night one may not survive (development panels: "loading and unloading my
+    # pistol", "I don't know if I'll make it through the night")
+    r"pistol|handgun|firearm|rifle|shotgun|weapons?|cord|make it (?:through|to) (?:the )?"
+    r"(?:night|morning|tomorrow|weekend)|pastillas|morir\w*|matar\w*)\b")
 
 
 # Someone else's death told as the reason for grief ("lonely since my wife died in the spring"):

@@ -87,8 +87,9 @@ _DANGER_NOW = re.compile(
 # review 19 led with 988 coaching or the clinic's card): 911 now.
 _WHOM_TO_CALL = re.compile(
     r"^(?:\W*(?:ok|okay|so|but|and|um|please|help|omg))*\W*(?:(?:what (?:number )?(?:do|should|"
-    r"can) i (?:call|dial|do)|who (?:do|should|can) i call|i dont know what to do)(?: now| rn| "
-    r"right now)?\W*$|(?:should i call (?:the clinic|you|your office|them|someone|her doctor|his "
+    r"can) i (?:call|dial|do)|who (?:do|should|can) i call|i dont know what to do)"
+    r"(?: about (?:this|that|it|her|him|them))?(?: now| rn| right now)?\W*$|"
+    r"(?:should i call (?:the clinic|you|your office|them|someone|her doctor|his "
     r"doctor|the police|911)|do i call (?:the clinic|911|someone|the police))\b)")
 
 
@@ -145,6 +146,22 @@ def reached_crisis_line(text: str) -> bool:
     """True when the message says the crisis line was called, texted or is on the line."""
     return any(_CRISIS_LINE_REACHED.search(form) and not _NOT_REACHED.search(form)
                for form in normalize_variants(text or ""))
+
+
+# Texting or chatting instead of a call ("can i just text instead of calling someone", "do i
+# have to talk on the phone", suite 17: a 15-year-old in crisis got the booking form).
+_TEXT_INSTEAD = re.compile(
+    r"\b(?:can|could|may|is it ok if) i (?:just |only |also )?(?:text|message|chat|type)\b(?! "
+    r"(?:you|the clinic|my|a friend))|\btext(?:ing)? (?:instead|rather)\b|\binstead of "
+    r"(?:calling|a call|talking|phoning)\b|\bdo i (?:have|need) to (?:call|talk|speak)\b|"
+    r"\b(?:dont|do not|cant|cannot) (?:want to |wanna )?(?:call|talk on the phone|talk to "
+    r"(?:someone|anyone|a person) on the phone)\b(?! (?:my|him|her|them|the clinic|you|back)\b)")
+
+
+def asks_to_text_instead(text: str) -> bool:
+    """True when the message asks whether texting or chatting will do instead of a phone call
+    ("can i just text instead of calling someone"): after a crisis reply, the ways to text."""
+    return any(_TEXT_INSTEAD.search(form) for form in normalize_variants(text or ""))
 
 
 OVERDOSE_CATEGORY = "overdose"

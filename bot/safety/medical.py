@@ -65,7 +65,7 @@ NAMED_DRUG = (r"(?:ssris?|snris?|maois?|tcas?|antidepressants?|anti depressants?
         r"xarelto|sleeping pills?|ambien|zolpidem|melatonin|st johns wort|ibuprofen|advil|"
         r"tylenol|acetaminophen|paracetamol|aspirin|antihistamines?|benadryl|zofran|ondansetron|"
         r"steroids?|prednisone|hrt|testosterone|estrogen|esketamine|spravato)")
-DRUG = (rf"(?:{NAMED_DRUG}|my (?:\w+ )?"
+DRUG = (rf"(?:{NAMED_DRUG}|(?:my|his|her|their) (?:\w+ )?"
         r"(?:medications?|meds|medicine|pills|prescriptions?|antidepressants?|dose|dosage|"
         r"tablets))")
 OTHER_PERSON = (r"(?:he|she|hes|shes|they|theyre|someone|somebody|a person|my (?:\w+ )?(?:mom|"
@@ -101,7 +101,8 @@ _ADVICE_PATTERNS: list[tuple[str, re.Pattern]] = [(c, re.compile(p)) for c, p in
              r"ml|milligrams?)\b|\b(?:mg|mgs|milligrams?|mcg|micrograms?) (?:per|a|of|kg|for)\b|"
              r"\bmg ?kg\b|\bper kilo\w*|\bhow (?:often|frequently|many times|soon|long) "
              r"(?:\w+ )?(?:should|can|do|would|must|may) i (?:\w+ ){0,2}(?:take|get|getting|have|"
-             r"use|do|repeat|dose|redose)\b(?! (?:to )?(?:come|be seen|seen|get in|visit|book|wait|"
+             r"use|do|repeat|dose|redose)\b(?! (?:to )?(?:come|go|attend|be seen|seen|get in|"
+             r"visit|book|wait|"
              r"an appointment|appointments|in|into|started|scheduled|booked|a (?:consultation|"
              r"spot|slot|call ?back))\b)|"
              r"\bhow (?:much|many) (?:ketamine|"
@@ -116,7 +117,11 @@ _ADVICE_PATTERNS: list[tuple[str, re.Pattern]] = [(c, re.compile(p)) for c, p in
              # "can I take an extra one tonight" of prescribed lozenges (review 15)
              r"|\b(?:take|have|use|do) (?:an extra|another|a second|one more|an additional|half "
              r"(?:of )?(?:an|one) extra) (?:one|lozenges?|troches?|pills?|tablets?|sprays?|doses?|"
-             r"puffs?)\b"),
+             r"puffs?)\b"
+             # "what if i only take a tiny bit" of ketamine bought from someone (suite 17)
+             r"|\b(?:take|use|snort) (?:only |just )?(?:a )?(?:tiny|little|small|smaller|"
+             r"lower|very small) (?:bit|amount|dose|bump|line)\b"
+             r"(?! (?:of|longer) (?:time|while)\b)"),
     (INTERACTION, rf"\b(?:interact\w*|interfere\w*|mix|mixing|mixed|combine|combining|combined|"
                   rf"contraindicat\w*|compatible|clash\w*|together with|along with|alongside|"
                   rf"on top of|at the same time as|same time as|safe with|ok with|okay with|"
@@ -133,8 +138,8 @@ _ADVICE_PATTERNS: list[tuple[str, re.Pattern]] = [(c, re.compile(p)) for c, p in
                   rf"esketamine|spravato|treatment|infusions?))\b|\b(?:i "
                   rf"take|i use|i have been taking|i was prescribed|my doctor prescribed|my "
                   rf"psychiatrist (?:put me on|prescribed))(?: \w+)? {DRUG}\b|\bmy (?:\w+ )?"
-                  rf"{NAMED_DRUG}\b|\b(?:shes|hes|she is|he is|theyre|they are) (?:also |still |"
-                  rf"currently )?(?:on|taking) {NAMED_DRUG}\b|"
+                  rf"{NAMED_DRUG}\b|\b(?:shes|hes|she is|he is|theyre|they are|he|she|they) "
+                  rf"(?:also |still |currently )?(?:on|taking|takes|take|uses) {NAMED_DRUG}\b|"
                   rf"\b(?:me|myself|i) (?:\w+ )?off (?:of )?{DRUG}\b|\b(?:me|myself|"
                   rf"i) (?:\w+ )?on {DRUG}\b|\b(?:interact\w*|"
                   rf"interference|contraindicat\w*) (?:\w+ ){{0,3}}(?:medications?|meds|drugs|"
@@ -150,6 +155,9 @@ _ADVICE_PATTERNS: list[tuple[str, re.Pattern]] = [(c, re.compile(p)) for c, p in
                         rf"{DRUG}\b|\b(?:stop|stopping|quit|come off|go off|get off|replace|"
                         rf"wean off|taper off|instead of) (?:taking )?(?:my )?(?:\w+ )?"
                         rf"(?:medications?|meds|medicine|pills|antidepressants?|prescriptions?)\b"
+                        # "how fast should i taper off" (suite 18)
+                        rf"|\bhow (?:fast|quickly|slowly|long|soon) (?:should|can|do|would|"
+                        rf"must) i (?:taper|wean|come off|get off|go off|stop)\b"
                         rf"|\b(?:no longer need|not need|not have to take|get off) (?:my )?"
                         rf"(?:\w+ )?(?:medications?|meds|antidepressants?)\b"),
     (SUBSTANCES, rf"\b(?:alcohol|drink|drinking|drinks|beer|beers|wine|liquor|vodka|whiskey|"
@@ -402,8 +410,9 @@ _OWN_PAST_SESSION = re.compile(
     r"\b(?:had|did|got|finished) my (?:\w+ )?(?:infusion|session|treatment|dose|spravato)\b|"
     r"\b(?:since|after|following) (?:my|yesterday'?s|yesterdays|last (?:\w+ )?'?s?|this "
     r"morning'?s) (?:\w+ )?(?:infusion|session|treatment|dose)\b|\bmy (?:\w+ )?(?:infusion|"
-    r"session|treatment) (?:yesterday|last (?:night|week)|this morning|on (?:mon|tues|wednes|"
-    r"thurs|fri|satur|sun)day)\b"
+    r"session|treatment) (?:was |were )?(?:yesterday|last (?:night|week)|this morning|on (?:mon|"
+    r"tues|wednes|thurs|fri|satur|sun)day|(?:\d+|two|three|four|a few|a couple of|couple) days "
+    r"ago)\b"
     # "I had ketamine at your clinic yesterday", "my first session last week" (review 16)
     r"|\b(?:had|got|did) (?:my |an? |the )?(?:\w+ )?(?:ketamine|infusion|esketamine|spravato)"
     r"\b(?: \w+){0,4} (?:yesterday|last (?:night|week)|this morning|earlier "

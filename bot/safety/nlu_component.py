@@ -58,7 +58,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.booking.request_words import asks_for_a_pause, wants_it_sent
+from bot.booking.request_words import asks_for_a_pause, asks_to_book, wants_it_sent
 from bot.language import MESSAGE_LANGUAGE, language_undecided, message_language
 from bot.nlu.clauses import split_clauses
 from bot.retrieval.remarks import SHOULD_I_CALL_RE, WILL_CALL_RE
@@ -75,6 +75,7 @@ from bot.safety.crisis import (
 )
 from bot.safety.emergency import (
     URGENT_INTENT,
+    asks_to_text_instead,
     asks_whom_to_call,
     help_is_called,
     hesitates_to_call,
@@ -96,6 +97,16 @@ ASK_QUESTION_INTENT = "ask_question"
 LANGUAGE_ENTITY = MESSAGE_LANGUAGE
 MIN_CLAUSE_WORDS = 4
 CLAUSE_MIN_LEAD = 0.02
+# When the whole message is clearly closer to a clinic question than to any crisis example
+# (by WHOLE_QUESTION_LEAD), a clause with no word of danger must be clearly closer to a crisis
+# example (by CLEAR_CLAUSE_LEAD) to make it a crisis: "im feeling a little steadier now. i think
+# i want to actually try treatment, can i book a consult" (suite 17, lead 0.029) and "im 20 and
+# still on my parents health insurance. if i get this will they see it" (0.074) are questions;
+# "I've written letters to my kids ... make sure the clinic stops calling my number" (dev10,
+# 0.223) and "do you accept medicaid? i have nobody and i keep loading and unloading my pistol"
+# (dev5, 0.135) are not. Chosen on the development panels only.
+WHOLE_QUESTION_LEAD = 0.1
+CLEAR_CLAUSE_LEAD = 0.1
 # Intents a form step takes as its answer; a message of hopelessness is none of them.
 FORM_ANSWER_INTENTS = frozenset({"inform", "correct_booking"})
 # Intents that say nothing a distressed message needs: it goes to the answer action instead.
@@ -139,7 +150,12 @@ def semantic_crisis_vote(message: Message, text: str, threshold: float,
     denied = has_figure_or_denial(text)
     if denied and not danger_remains(text):
         return False  # the only words of danger were the denied or figurative ones (round 9)
-    return any(_vote(score, clause, threshold, min_similarity, -CLAUSE_MIN_LEAD)
+    whole = message.get("semantic_crisis") or {}
+    a_question = float(whole.get("nearest_other_similarity", 0.0)) - float(
+        whole.get("nearest_similarity", 0.0)) >= WHOLE_QUESTION_LEAD
+    return any(_vote(score, clause, threshold, min_similarity,
+                     -CLEAR_CLAUSE_LEAD if a_question and not has_danger_word(clause)
+                     else -CLAUSE_MIN_LEAD)
                for score, clause in zip(clause_scores, clauses, strict=True)
                if len(clause.split()) >= MIN_CLAUSE_WORDS
                and (not denied or has_danger_word(clause)))
@@ -301,7 +317,8 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
             # the answer action (the form stays open), never the cancel that deletes the request.
             _set_intent(message, ASK_QUESTION_INTENT)
             decided_by = "rules"
-        elif (SHOULD_I_CALL_RE.search(text) or asks_whom_to_call(text)) and model_intent in {
+        elif (SHOULD_I_CALL_RE.search(text) or asks_whom_to_call(text)
+              or (asks_to_text_instead(text) and not asks_to_book(text))) and model_intent in {
                 "affirm", "book_consultation", "ask_human", "deny"}:
             # "should i just call the clinic instead" is a question about phoning, not a
             # booking request (review 19 opened the form in an emergency); "what number do i

@@ -29,6 +29,15 @@ _OTHER_AT_RISK = re.compile(
     r"suicide|final) (?:message|text|note|letter|post|video)|"
     # "my best friend just texted me goodbye and said shes sorry for everything" (suite 16)
     r"(?:texted|messaged|wrote|called|told) (?:me )?(?:to say |saying )?(?:goodbye|farewell)\b|"
+    # "my sister just posted on instagram saying goodbye to everyone" (suite 17)
+    r"(?:posted|put up|shared|wrote|sent) (?:\w+ ){0,4}?(?:saying|to say|that says|that said) "
+    r"(?:goodbye|farewell|bye to)\b|"
+    # "my roommate keeps posting stuff like 'i cant do this anymore'" (suite 18)
+    r"(?:keeps|kept|has been|have been|been|started|is|was) (?:posting|saying|texting|writing|"
+    r"messaging|sending)\b(?: \w+){0,3} (?:like|that)\b|"
+    # her words quoted: "texted me 'im sorry for everything, take care of my cat'" (suite 17)
+    r"(?:said|says|texted|wrote|messaged|sent) (?:me )?(?:saying |this |that )?['\"‘“]?(?:im|i am|"
+    r"i'm) sorry for (?:everything|all of it|being a burden)|"
     r"(?:said|says|texted|wrote) (?:that )?(?:shes|hes|theyre|she is|he is|they are) sorry for "
     r"(?:everything|all of it|being a burden)|"
     # review 19: "she wants to go be with dad ... saving her pills", "thinks about using it on

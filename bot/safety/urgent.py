@@ -45,7 +45,8 @@ _SYMPTOMS = [
     r"\b(?:my|his|her) (?:left |right )?(?:arm|face|side) (?:is |went |feels |has gone |"
     r"keeps going )?(?:numb|drooping|tingling)\b(?! (?:from|after) (?:sleeping|lying|sitting|"
     r"leaning))|\bslurr(?:ed|ing) (?:speech|(?:my|his|her) "
-    r"words)\b|\b(?:cant|cannot) (?:feel|move) (?:my|his|her) (?:arm|leg|face|side)\b",
+    r"words)\b|\b(?:cant|cannot) (?:feel|move) (?:my|his|her) (?:arms?|legs?|face|side|hands?|"
+    r"feet)\b",
     r"\b(?:my|his|her) heart (?:is |keeps |feels |feels like its )?(?:kinda |kind of |a bit |a "
     r"little |really |so |very |pretty |super )?(?:pounding|racing|fast|beating (?:so |"
     r"really |very |super )?(?:fast|hard|weird)|skipping|going crazy|out of my chest)\b"
@@ -54,6 +55,11 @@ _SYMPTOMS = [
     r"(?:faint|pass out)|feel (?:like )?(?:im going to )?(?:faint|like passing out))\b",
     # "cant wake her properly", "i can barely wake him" (review 13, after a session at the clinic)
     r"\b(?:cant|cannot|can barely|can hardly|barely|hardly) (?:wake|rouse) (?:him|her|them)\b|"
+    # someone who does not respond: "now hes on the bathroom floor and wont respond" (suite 17)
+    r"\b(?:he|she|they|hes|shes|theyre|he is|she is|they are|him|her|them)\b(?: \w+){0,6} "
+    r"(?:wont|will not|doesnt|does not|isnt|is not|not|cant|stopped) (?:respond|responding|"
+    r"react|reacting)\b(?=\s*(?:$|[.,!?;]|(?:and|at all|when|even|no matter|hes|shes|theyre|"
+    r"just|now|anymore|please|help|what)\b))|"
     r"\b(?:unresponsive|wont wake up|will not wake up|cant wake (?:him|her|them) up|not waking "
     r"up|(?:is|are|was) (?:having|had) a seizure|seizing|convuls\w*|turning blue|lips are blue)\b",
     r"\b(?:took|take|taken|used|snorted|drank|swallowed) (?:some |a lot of |too much |way too "
@@ -67,6 +73,12 @@ _SYMPTOMS = [
     r"(?:some )?(?:of )?(?:his |her |their |a bit of |a bump of )?"
     r"(?:ketamine|special k|k)\b.{0,60}\b(?:ago|took|tried|used|did|snorted|feel|feeling|"
     r"now)\b",
+    # ketamine taken at a friend's place or a party ("ok so i did some k at a friends place like
+    # an hour ago and i feel really weird", suite 18)
+    r"\b(?:did|took|used|snorted|had|tried) (?:some |a bit of |a bump of |a line of |a few bumps "
+    r"of )?(?:ketamine|special k|k) (?:at|from|with) (?:a |my |some |the |this )?(?:friends?|"
+    r"friends place|party|club|rave|festival|concert|dealer|guy)\b.{0,60}\b(?:ago|feel|feeling|"
+    r"now|cant|weird)\b",
     # "i got some ketamine from a friend and took it about an hour ago"
     r"\b(?:got|bought|picked up|scored|was given|found) (?:some |a bit of |a bag of )?(?:ketamine|"
     r"special k|k) (?:from|off|off of) (?:a |my |some |this |the )?(?:friend|dealer|roommate|guy|"
