@@ -68,6 +68,7 @@ from bot.safety.emergency import (
     EMERGENCY_SLOT,
     URGENT_REPLY,
     asks_to_text_instead,
+    asks_what_to_tell_911,
     asks_whom_to_call,
     called_them_about_oneself,
     help_is_called,
@@ -325,6 +326,13 @@ class ActionAnswerQuestion(Action):
             logger.info("someone else in immediate danger: 911 now")
             dispatcher.utter_message(response="utter_someone_in_danger_now")
             return [SlotSet("human_offered", False)]
+        if (tracker.get_slot("crisis_mode") and tracker.get_slot("crisis_subject") == "other"
+                and asks_what_to_tell_911(text)):
+            # "what do i tell 911", "i dont know her address exactly" after a friend's goodbye
+            # (review 20 got the reply for the writer's own crisis): a welfare check works from
+            # what the helper knows.
+            dispatcher.utter_message(response="utter_what_to_tell_911")
+            return [SlotSet("human_offered", False)]
         if tracker.get_slot("crisis_mode") and asks_to_text_instead(text) \
                 and not asks_to_book(text):
             # "can i just text instead of calling someone" (suite 17: a 15-year-old in crisis
@@ -335,11 +343,12 @@ class ActionAnswerQuestion(Action):
             # "ok i called 988": glad they did, not "call or text 988" once more.
             dispatcher.utter_message(response="utter_crisis_line_reached")
             return [SlotSet("human_offered", False)]
-        if tracker.get_slot("crisis_mode") and asks_to_book(text) and not (
+        asks_for_booking = asks_to_book(text) or intent == "book_consultation"
+        if tracker.get_slot("crisis_mode") and asks_for_booking and not (
                 tracker.active_loop or {}).get("name"):
             # "just venting. can I still book something": booking stays possible after a
-            # crisis when asked for, with help kept in view (as data/rules/safety.yml does for
-            # a message read as a booking request).
+            # crisis when asked for, with help kept in view (data/rules/safety.yml sends a
+            # message read as a booking request here; an emergency was answered above).
             dispatcher.utter_message(response="utter_crisis_booking")
             return [FollowupAction("consultation_form")]
         if help_called and (decision.kind != "answer" or still_about_the_crisis(text)):

@@ -71,9 +71,10 @@ _SENTENCE_WORDS = frozenset(
     bye later send sent number same
     """.split()
 )
-# Street words: "main st" is an address, not a name.
+# Street words: "main st" is an address, not a name. "Lane" is also a surname ("Chris Lane",
+# review 20, could not book), so only its abbreviation counts.
 _ADDRESS_WORDS = frozenset(
-    "st street ave avenue rd road blvd boulevard ln lane dr suite apt hwy highway".split()
+    "st street ave avenue rd road blvd boulevard ln dr suite apt hwy highway".split()
 )
 # Days and times of day: "Fridays after lunch" typed at the name step is a time, not a name.
 _TIME_WORDS = frozenset(
@@ -81,7 +82,7 @@ _TIME_WORDS = frozenset(
     monday mondays tuesday tuesdays wednesday wednesdays thursday thursdays friday fridays
     saturday saturdays sunday sundays weekday weekdays weekend weekends morning mornings
     afternoon afternoons evening evenings night nights lunch lunchtime noon tonight today
-    tomorrow am pm asap anytime
+    tomorrow am pm asap anytime whenever week weeks month later soon
     """.split()
 )
 # "Priyanka Desai Moore, no hyphen": a remark after the name, after a comma.

@@ -402,6 +402,10 @@ def detect_crisis(text: str) -> CrisisVerdict:
 _ACCIDENT_RE = re.compile(r"\b(?:cut|cuts|cutting|burn\w*|hurt|hurting|injur\w*|bled|bleeding|"
                           r"scratch\w*|bruis\w*|broke|sprain\w*)\b(?: \w+){0,6} "
                           + _TABLE.vocabulary["ACCIDENT"] + r"\b"
+                          # bitten by a child or a pet ("my toddler bit me hard enough to
+                          # bleed haha", dev16)
+                          r"|\b(?:toddler|baby|kid|son|daughter|dog|puppy|cat|kitten|hamster|"
+                          r"parrot) (?:\w+ )?(?:bit|bitten|nipped) me\b"
                           # a minor injury by its own words ("stubbed my toe so hard")
                           r"|\b(?:stubbed|sprained|twisted|rolled|jammed|pulled|tweaked) my "
                           r"(?:toe|ankle|finger|thumb|wrist|knee|back|neck|shoulder|foot)\b"

@@ -26,7 +26,12 @@ EMERGENCY_TURNS = 5
 # "ok I called them", "the ambulance is on its way", "we're at the ER": help is there.
 _HELP_CALLED = re.compile(
     r"\b(?:called|calling|rang|phoned|dialed|dialled) (?:911|them|an ambulance|the ambulance|"
-    r"poison control|for help|the paramedics|emergency)\b|\b(?:ambulance|paramedics|emts?|"
+    r"poison control|for help|the paramedics|emergency)\b|"
+    # "ok i called campus police too", "i called the police in her town" (suite 17, review 20)
+    r"\b(?:called|calling|rang|phoned|dialed|dialled|contacted|got) (?:the |her |his |their )?"
+    r"(?:campus |local |town |city )?(?:police|cops|sheriff|campus security|security|ra|resident "
+    r"advisor)\b|\b(?:police|cops|they) (?:are |is )?(?:going|headed|heading) (?:to )?(?:over|"
+    r"there|to check)\b|\b(?:ambulance|paramedics|emts?|"
     r"help|911|police) (?:is|are) (?:here|on (?:the|their|its) way|coming)\b|\b(?:were|we are|"
     r"im|i am|hes|shes|he is|she is) (?:at|in) the (?:er|hospital|emergency room)\b|"
     r"\b(?:theyre|they are) (?:on (?:the|their) way|coming|here)\b"
@@ -146,6 +151,22 @@ def reached_crisis_line(text: str) -> bool:
     """True when the message says the crisis line was called, texted or is on the line."""
     return any(_CRISIS_LINE_REACHED.search(form) and not _NOT_REACHED.search(form)
                for form in normalize_variants(text or ""))
+
+
+# What a helper asks about calling 911 for someone out of reach ("what do i tell 911", "i dont
+# know her address exactly just her apartment complex", review 20).
+_WHAT_TO_TELL_911 = re.compile(
+    r"\bwhat (?:do|should|would) i (?:tell|say to|say when i call) (?:911|them|the police|the "
+    r"dispatcher|the operator|the cops)\b|\bwhat do i say (?:to 911|when i call)\b|\b(?:dont|do "
+    r"not|dont even) (?:know|have) (?:her|his|their) (?:exact |home |full )?(?:address|location|"
+    r"apartment number)\b|\b(?:dont|do not) know (?:exactly )?where (?:she|he|they) (?:is|are|"
+    r"lives?|live)\b")
+
+
+def asks_what_to_tell_911(text: str) -> bool:
+    """True when someone helping another person asks what to tell 911 or says they do not know
+    the address: a welfare check works from what they know."""
+    return any(_WHAT_TO_TELL_911.search(form) for form in normalize_variants(text or ""))
 
 
 # Texting or chatting instead of a call ("can i just text instead of calling someone", "do i

@@ -76,6 +76,7 @@ from bot.safety.crisis import (
 from bot.safety.emergency import (
     URGENT_INTENT,
     asks_to_text_instead,
+    asks_what_to_tell_911,
     asks_whom_to_call,
     help_is_called,
     hesitates_to_call,
@@ -318,8 +319,9 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
             _set_intent(message, ASK_QUESTION_INTENT)
             decided_by = "rules"
         elif (SHOULD_I_CALL_RE.search(text) or asks_whom_to_call(text)
+              or asks_what_to_tell_911(text)
               or (asks_to_text_instead(text) and not asks_to_book(text))) and model_intent in {
-                "affirm", "book_consultation", "ask_human", "deny"}:
+                "affirm", "book_consultation", "ask_human", "deny", "inform"} | SMALL_TALK_INTENTS:
             # "should i just call the clinic instead" is a question about phoning, not a
             # booking request (review 19 opened the form in an emergency); "what number do i
             # call" after someone else's crisis is for the answer action (911 now), not the

@@ -32,6 +32,11 @@ _OTHER_AT_RISK = re.compile(
     # "my sister just posted on instagram saying goodbye to everyone" (suite 17)
     r"(?:posted|put up|shared|wrote|sent) (?:\w+ ){0,4}?(?:saying|to say|that says|that said) "
     r"(?:goodbye|farewell|bye to)\b|"
+    # a goodbye quoted from a text or a post ("my friend just texted me "thank you for being my
+    # friend. i love you. goodbye"", "just posted on her story like "sorry for everything,
+    # goodbye"", review 20)
+    r"(?:texted|posted|wrote|messaged|sent|said|put)\b[^.!?]{0,40}?['\"‘“][^'\"’”]{0,80}\b(?:goodbye|"
+    r"bye forever|farewell|sorry for everything)\b|"
     # "my roommate keeps posting stuff like 'i cant do this anymore'" (suite 18)
     r"(?:keeps|kept|has been|have been|been|started|is|was) (?:posting|saying|texting|writing|"
     r"messaging|sending)\b(?: \w+){0,3} (?:like|that)\b|"

@@ -22,6 +22,10 @@ _ALCOHOL = (r"vodka|alcohol|wine|beers?|whiske?y|tequila|rum|gin|booze|liquor|dr
 _SEDATING = (r"oxy\w*|opioids?|opiates?|percocets?|vicodin|xanax|benzos?|valium|klonopin|"
              r"ativan|ambien|sleeping pills?|pills|meds|painkillers?|pain pills|fentanyl|heroin|"
              r"ketamine|k|gabapentin|morphine|codeine|tramadol|seroquel|trazodone")
+_SEDATIVES = (r"xanax|benzos?|valium|klonopin|ativan|alprazolam|clonazepam|lorazepam|diazepam|"
+              r"sleeping pills?|ambien|zolpidem|oxy\w*|percocets?|opioids?|opiates?|painkillers?|"
+              r"pain pills|vicodin|hydrocodone|fentanyl|heroin|morphine|codeine|tramadol|seroquel|"
+              r"gabapentin|trazodone|ketamine|special k|k")
 _UNWELL = (r"\b(?:feel\w*|im|i am|getting|gone) (?:really |so |very |super |kinda |kind of |a bit "
            r"|pretty )?(?:weird|strange|off|wrong|sick|dizzy|out of it|confused|drowsy|faint|"
            r"awful|terrible|scared|numb|sleepy|like im dying)\b")
@@ -112,7 +116,8 @@ _SYMPTOMS = [
     # and used a bunch of it", suite 15): Poison Control and 911
     r"\b(?:got into|got hold of|got ahold of|found|went through|drank|ate) (?:my|his|her|their|"
     r"our|the|grandmas|grandpas|moms|dads) (?:\w+ ){0,3}(?:spray|pills?|meds|medicines?|"
-    r"medications?|bottle|ketamine|gummies|edibles|tablets?|patch(?:es)?|vape|stash)\b.{0,50}\b"
+    r"medications?|bottle|ketamine|gummies|edibles|tablets?|troches?|lozenges?|patch(?:es)?|vape|"
+    r"stash)\b.{0,50}\b"
     r"(?:used|took|ate|swallowed|drank|sprayed|had|chewed|taken|eaten)\b(?! (?:none|nothing|"
     r"only one|just one|a sip)\b)(?:.{0,20}\b(?:a bunch|a lot|some|all|most|half|the whole|"
     r"too much|too many|several|\d+|a few|of it|of them)\b)",
@@ -136,6 +141,37 @@ _SYMPTOMS = [
     # a dose taken twice by mistake and feeling unwell
     rf"\b(?:twice|double dos\w*|two doses|extra dose|already taken|already took)\b.{{0,80}}"
     rf"{_UNWELL}",
+    # review 20: four emergencies as people type them. Sedatives and alcohol both taken ("took 2
+    # xanax and had like 4 drinks"), or one's own breathing slow
+    rf"\b(?:took|taken|had|popped|swallowed|did)\b(?: \w+){{0,3}} (?:{_SEDATIVES})\b.{{0,50}}"
+    rf"\b(?:{_ALCOHOL}|drank)\b(?!.{{0,80}}\b(?:felt fine|was fine|were fine|felt ok|felt okay|"
+    rf"no problems?|nothing happened)\b)|\b(?:had|drank|been drinking)\b(?: \w+){{0,4}} "
+    rf"(?:{_ALCOHOL})\b"
+    rf".{{0,50}}\b(?:took|taken|popped|swallowed)\b(?: \w+){{0,3}} (?:{_SEDATIVES})\b"
+    r"(?!.{0,80}\b(?:felt fine|was fine|were fine|felt ok|felt okay|no problems?|nothing "
+    r"happened)\b)",
+    r"\bmy breathing (?:is |feels |seems |has )?(?:gotten |become |getting |gone )?(?:really |very "
+    r"|so |super |too |kind of |kinda |a bit |pretty )?(?:slow|slower|shallow|weird|funny|"
+    r"strange)\b",
+    # an allergic reaction: lips, tongue or throat swelling or tight, swallowing harder
+    r"\b(?:throat|tongue|lips?|mouth|face|eyes?|eyelids?) (?:is |are |feels |feel |keeps |has |"
+    r"have |started |starting to |getting |seems |seem |look |looks )?(?:getting |gotten |going |"
+    r"really |so |very |kind of |kinda |a bit |a little |all )?(?:swell\w*|swollen|puffy|puffed up|"
+    r"tight|tighter|closing|closing up)\b(?!.{0,30}\b(?:lol|haha|from crying|from the cold)\b)",
+    r"\b(?:harder|hard|difficult|trouble|struggling|painful) to swallow\b|\b(?:cant|cannot|can "
+    r"barely) swallow\b",
+    r"\b(?:im having|i am having|think im having|think i am having|hes having|shes having|is "
+    r"having|getting|having) an? (?:allergic reaction|anaphyla\w*)\b",
+    # a small child into a medicine ("my toddler swallowed some of my ketamine lozenges")
+    r"\b(?:toddler|baby|kid|child|little one|son|daughter|grandson|granddaughter|\d{1,2} ?(?:yr|"
+    r"year|yo|y/o)s? old)\b.{0,60}\b(?:swallowed|ate|eaten|got into|chewed|drank|licked)\b.{0,50}"
+    r"\b(?:ketamine|troches?|lozenges?|pills?|meds|medicines?|medications?|tablets?|gummies|spray|"
+    r"edibles?)\b",
+    # a seizure told as just happened ("my wife had a seizure an hour after her infusion today",
+    # round 14), not one long ago
+    r"\b(?:had|has had|just had|is having|having) (?:a |another |what looked like a )?(?:seizure|"
+    r"convulsion)s?\b(?!.{0,60}\b(?:years? ago|as a (?:kid|child|baby|teen)|when (?:i|she|he|"
+    r"they) (?:was|were)|in the past|history|last year|in (?:19|20)\d\d)\b)",
     # a chest that feels tight with a pounding heart, without "my" (review 17)
     r"\bchest (?:feels |is |has been |keeps )?(?:so |really |very |kind of |kinda )?(?:tight|heavy|"
     r"hurting|crushing)\b.{0,40}\bheart\b|\bheart (?:is )?(?:pounding|racing)\b.{0,40}\bchest "
@@ -326,11 +362,27 @@ def is_medication_mistake(text: str) -> bool:
                for form in normalize_variants(text or ""))
 
 
+# A blood pressure reading in the danger zone, as typed ("its reading 195/118", "190 over 115",
+# review 20): 180 or more on top, or 120 or more below. Read on the raw text, whose slash the
+# normalised forms drop.
+_DANGEROUS_BP = re.compile(
+    r"(?<![\d/])(?:(?:1[89]\d|2[0-4]\d) ?(?:/|over) ?(?:[5-9]\d|1\d\d)|1\d\d ?(?:/|over) ?"
+    r"1[2-4]\d)(?![\d/])", re.IGNORECASE)
+
+# A reading asked about for eligibility or told as one's usual ("is 185/95 too high for
+# treatment?"): a question for the consultation, not an emergency now.
+_BP_IN_GENERAL = re.compile(r"\b(?:usually|normally|typically|too high (?:for|to)|for (?:the )?"
+                            r"treatment|can i still|eligible|allowed to)\b", re.IGNORECASE)
+
+
 def is_urgent(text: str) -> bool:
     """True when the message describes a medical emergency happening now (not a history that
     is over: "I took too many pills when I was 17, will that be a problem?")."""
     if is_resolved_history(text):
         return False
+    if _DANGEROUS_BP.search(text or "") and not _BP_IN_GENERAL.search(text or "") and not any(
+            _GENERAL_QUESTION.search(form) for form in normalize_variants(text or "")):
+        return True
     for form in normalize_variants(text or ""):
         if any(p.search(form) for p in _SYMPTOM_RES):
             return not _GENERAL_QUESTION.search(form)
