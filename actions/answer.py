@@ -13,6 +13,12 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.contact import contact_after_crisis
+from actions.crisis_context import (
+    emergency_told_over_messages,
+    help_was_called,
+    reply_in_an_emergency,
+    reply_in_crisis_mode,
+)
 from bot import replies
 from bot.booking import replies as booking_replies
 from bot.booking.form import clinic_today, request_was_sent, step_answer
@@ -66,15 +72,7 @@ from bot.safety.crisis import detect_crisis
 from bot.safety.distress import CHECK_IN, RESOURCES, distress_response
 from bot.safety.emergency import (
     EMERGENCY_SLOT,
-    URGENT_REPLY,
-    asks_to_text_instead,
-    asks_what_to_tell_911,
-    asks_whom_to_call,
-    called_them_about_oneself,
-    help_is_called,
     in_emergency,
-    reached_crisis_line,
-    someone_in_danger_now,
 )
 from bot.safety.events import get_event_store
 from bot.safety.false_alarm import clears_up_a_false_alarm, denies_risk
@@ -86,10 +84,8 @@ from bot.safety.medical import (
     told_of_own_session,
     user_texts,
 )
-from bot.safety.mix_up import asks_about_the_mix_up, recent_mix_up
 from bot.safety.urgent import (
-    head_injury_on_thinners,
-    is_urgent_after_a_session,
+    about_a_pet_into_medicine,
     mentions_danger,
 )
 
@@ -196,47 +192,23 @@ class ActionAnswerQuestion(Action):
             # (review 18): the disclosure, read with what "them" is, is a crisis.
             logger.info("a follow-up discloses the previous answer's topic: crisis resources")
             return await self._reply_crisis(dispatcher, tracker, profile, "disclosed_topic")
-        if head_injury_on_thinners(user_texts(tracker.events)) or (
-                is_urgent_after_a_session(text) and told_of_own_session(
-                    user_texts(tracker.events)[:-1])):
-            # "its now like 9pm and im really confused" after "i had my 3rd infusion this
-            # morning", a head injury and blood thinners in two messages (review 19 got "I don't
-            # know", then the closed clinic): 911 now.
-            logger.info("an emergency told over several messages: the emergency reply")
-            dispatcher.utter_message(response=URGENT_REPLY)
-            return [SlotSet("crisis_mode", True), SlotSet(EMERGENCY_SLOT, True),
-                    SlotSet("human_offered", False)]
+        told_over_messages = emergency_told_over_messages(dispatcher, tracker, text)
+        if told_over_messages is not None:
+            return told_over_messages
         if risk_is_back(tracker.events, text):
             # "not totally true, I started again this week" after a self-harm history.
             logger.info("a risk from earlier in the conversation is back: crisis resources")
             return await self._reply_crisis(dispatcher, tracker, profile, "risk_back")
-        help_called = help_is_called(text) and bool(
-            tracker.get_slot(EMERGENCY_SLOT) or tracker.get_slot("crisis_mode"))
-        if help_called and tracker.get_slot("crisis_mode") and called_them_about_oneself(
-                text, tracker.get_slot("crisis_subject"), tracker.get_slot(EMERGENCY_SLOT)):
-            # "i called them" after a crisis reply about oneself is the crisis line, not 911 for
-            # someone else (review 16 got "until they get there, stay with the person").
-            dispatcher.utter_message(response="utter_crisis_line_reached")
-            return [SlotSet("human_offered", False)]
-        if help_called:
-            dispatcher.utter_message(response="utter_help_on_the_way")
-        if in_emergency(tracker.events):
-            # Someone may be in danger right now: 911, never a reassuring FAQ answer or the
-            # clinic as the place to go (bot/safety/emergency.py).
-            logger.info("message during a medical emergency: the emergency follow-up")
-            dispatcher.utter_message(response="utter_crisis_followup")
-            return [SlotSet("human_offered", False)]
+        help_called = help_was_called(tracker, text)
+        in_an_emergency = reply_in_an_emergency(dispatcher, tracker, text, help_called)
+        if in_an_emergency is not None:
+            return in_an_emergency
         in_form = bool((tracker.active_loop or {}).get("name"))
-        if not in_form and recent_mix_up(tracker.events):
-            # "is that dangerous", "ok calling them now" right after a medicine taken twice by
-            # mistake: about the mix-up, never the general safety answer (bot/safety/mix_up.py).
-            if help_is_called(text):
-                dispatcher.utter_message(response="utter_medication_mistake_help_called")
-                return [SlotSet("human_offered", False)]
-            if asks_about_the_mix_up(text):
-                logger.info("a question about the medication mix-up: Poison Control again")
-                dispatcher.utter_message(response="utter_medication_mistake_followup")
-                return [SlotSet("human_offered", False)]
+        if about_a_pet_into_medicine(user_texts(tracker.events)):
+            # "my dog just ate a couple of my ketamine lozenges" (review 21 got "not sure how I
+            # can help", then the consultation process): a vet and an animal poison line.
+            dispatcher.utter_message(response="utter_pet_poisoning")
+            return [SlotSet("human_offered", False)]
         if intent == MEDICAL_ADVICE_INTENT and not in_form:
             # Routed here after a mix-up (data/rules/safety.yml) but about something else:
             # declined with an offer to book, as the usual rule does.
@@ -311,6 +283,10 @@ class ActionAnswerQuestion(Action):
             # Only the type: an exception message could quote what the patient wrote.
             logger.error("retrieval failed with %s", type(exc).__name__)
             return self._reply_unavailable(dispatcher, profile)
+        if help_called and (decision.kind != "answer" or still_about_the_crisis(text)):
+            # "ok i called 911 ... they are on the way" reads as distress to the learned score
+            # (review 21 got "call 911 now" after the acknowledgement): it says it all.
+            return [SlotSet("human_offered", False)]
         distress = distress_response(tracker.events, tracker.latest_message,
                                      bool(tracker.get_slot("crisis_mode")))
         if distress == RESOURCES:
@@ -320,39 +296,9 @@ class ActionAnswerQuestion(Action):
             logger.info("distress check-in (retrieval decision=%s)", decision.kind)
             dispatcher.utter_message(response="utter_distress_check_in")
             return [SlotSet("human_offered", True)]
-        if (tracker.get_slot("crisis_mode") and tracker.get_slot("crisis_subject") == "other"
-                and not help_called and (someone_in_danger_now(text) or asks_whom_to_call(text))):
-            # "he is in the garage right now" after "my husband has a gun" (review 16): 911 now.
-            logger.info("someone else in immediate danger: 911 now")
-            dispatcher.utter_message(response="utter_someone_in_danger_now")
-            return [SlotSet("human_offered", False)]
-        if (tracker.get_slot("crisis_mode") and tracker.get_slot("crisis_subject") == "other"
-                and asks_what_to_tell_911(text)):
-            # "what do i tell 911", "i dont know her address exactly" after a friend's goodbye
-            # (review 20 got the reply for the writer's own crisis): a welfare check works from
-            # what the helper knows.
-            dispatcher.utter_message(response="utter_what_to_tell_911")
-            return [SlotSet("human_offered", False)]
-        if tracker.get_slot("crisis_mode") and asks_to_text_instead(text) \
-                and not asks_to_book(text):
-            # "can i just text instead of calling someone" (suite 17: a 15-year-old in crisis
-            # got the booking form): yes, and how.
-            dispatcher.utter_message(response="utter_crisis_text_options")
-            return [SlotSet("human_offered", False)]
-        if tracker.get_slot("crisis_mode") and reached_crisis_line(text):
-            # "ok i called 988": glad they did, not "call or text 988" once more.
-            dispatcher.utter_message(response="utter_crisis_line_reached")
-            return [SlotSet("human_offered", False)]
-        asks_for_booking = asks_to_book(text) or intent == "book_consultation"
-        if tracker.get_slot("crisis_mode") and asks_for_booking and not (
-                tracker.active_loop or {}).get("name"):
-            # "just venting. can I still book something": booking stays possible after a
-            # crisis when asked for, with help kept in view (data/rules/safety.yml sends a
-            # message read as a booking request here; an emergency was answered above).
-            dispatcher.utter_message(response="utter_crisis_booking")
-            return [FollowupAction("consultation_form")]
-        if help_called and (decision.kind != "answer" or still_about_the_crisis(text)):
-            return [SlotSet("human_offered", False)]  # the acknowledgement says it all
+        after_a_crisis = reply_in_crisis_mode(dispatcher, tracker, text, intent, help_called)
+        if after_a_crisis is not None:
+            return after_a_crisis
         how_to_book_answer = decision.kind == "answer" and decision.best is not None and (
             decision.best.id == HOW_TO_BOOK_ENTRY)
         if ((decision.kind != "answer" or how_to_book_answer

@@ -89,3 +89,24 @@ def test_spanish_cant_take_it_anymore_gets_the_spanish_crisis_reply(assistant):
     assert "988" in reply and "oprim" in reply and "solo responde en ingl" not in reply, reply
     thanks = " ".join(send_sms(assistant, phone, "ok gracias"))
     assert "988" in thanks, thanks
+
+
+def test_after_911_is_called_the_helper_hears_what_to_do_while_waiting(assistant):
+    """Review 21: "ok i called 911 and gave them her address, they are on the way" and "what
+    should i do while i wait, im 40 min away" both got "call 911 now" again."""
+    sender = _sender()
+    assistant.send(sender, "my sister texted that she swallowed all her pills and shes sorry, she "
+                           "wont answer her phone")
+    called = _text(assistant.send(sender, "ok i called 911 and gave them her address, they are "
+                                          "on the way"))
+    assert "call 911 now" not in called.lower() and "don't wait" not in called.lower(), called
+    waiting = _text(assistant.send(sender, "what should i do while i wait, im 40 min away"))
+    assert "keep your phone free" in waiting and "call 911 now" not in waiting.lower(), waiting
+
+
+def test_someone_asleep_nearby_is_not_someone_else_at_risk(assistant):
+    """Review 21: a veteran's "My wife is asleep. Dont want to wake her" got the helper's reply."""
+    sender = _sender()
+    assistant.send(sender, "im a vet. got my pistol out on the table tonight")
+    reply = _text(assistant.send(sender, "My wife is asleep. Dont want to wake her"))
+    assert "reaching out for them" not in reply and "988" in reply, reply

@@ -174,6 +174,11 @@ def test_someone_elses_medicines_and_a_small_amount_are_advice(text):
 
 
 @pytest.mark.parametrize("text", ["will it take a little bit of time to work",
+                                  # review 21: the visit, and age and parents
+                                  "can i drive after my spravato or does someone have to pick "
+                                  "me up",
+                                  "how long do i have to stay after",
+                                  "what should i do while i wait, im 40 min away",
                                   "can she bring her meds to the session",
                                   "does his insurance cover it"])
 def test_time_and_logistics_are_not_advice(text):

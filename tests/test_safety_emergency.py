@@ -5,6 +5,8 @@ import pytest
 from bot.safety.emergency import (
     EMERGENCY_TURNS,
     asks_to_text_instead,
+    asks_what_to_do_while_waiting,
+    asks_what_to_tell_911,
     asks_whom_to_call,
     help_is_called,
     hesitates_to_call,
@@ -226,6 +228,7 @@ def test_the_helper_asking_whom_to_call(text, asks):
     ("i dont want to call my mom", False),
     ("ok ill try texting", False),
     ("can i book a consult", False),
+    ("fine whats the text number", True),  # review 21, after refusing to call
 ])
 def test_asking_to_text_instead_of_calling(text, asks):
     assert asks_to_text_instead(text) is asks
@@ -234,3 +237,29 @@ def test_asking_to_text_instead_of_calling(text, asks):
 @pytest.mark.parametrize("text", ["who do i call about this", "what number do i call now"])
 def test_asking_whom_to_call(text):
     assert asks_whom_to_call(text)
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("what do i tell 911", True),
+    ("what do i even tell 911", True),  # review 21
+    ("i dont know her address exactly just her apartment complex", True),
+    ("what time do you open", False),
+])
+def test_what_to_tell_911(text, asks):
+    assert asks_what_to_tell_911(text) is asks
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("what should i do while i wait, im 40 min away", True),  # review 21
+    ("is there anything i can do in the meantime", True),
+    ("what should i do", False),
+])
+def test_what_to_do_while_help_comes(text, asks):
+    assert asks_what_to_do_while_waiting(text) is asks
+
+
+@pytest.mark.parametrize("text", ["ok i called campus police too",
+                                  "ok i called the police in her town and they are going to "
+                                  "check on her"])
+def test_police_called_is_help_called(text):
+    assert help_is_called(text)

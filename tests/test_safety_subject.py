@@ -68,3 +68,14 @@ def test_a_verdict_about_someone_else_is_their_crisis():
     assert crisis_subject(detect_crisis(text).categories, text) == "other"
     own = "i posted something online that reads like a goodbye note"
     assert crisis_subject(detect_crisis(own).categories, own) == "self"
+
+
+
+def test_letters_written_to_ones_kids_are_the_writers_own_crisis():
+    """Review 21: "i found a new home for my cat today and wrote letters to my kids" got the
+    helper's reply ("i found" had been read as a question's frame, leaving no first person)."""
+    from bot.safety.crisis import detect_crisis
+    text = ("i found a new home for my cat today and wrote letters to my kids. feels good to have "
+            "things in order")
+    verdict = detect_crisis(text)
+    assert verdict.is_crisis and crisis_subject(verdict.categories, text) == "self"

@@ -9,6 +9,17 @@ import pytest
 from bot.safety.urgent import is_medication_mistake, is_urgent
 
 URGENT = [
+    # review 21: a fall with a knock to the head and drowsiness, chest tightness into the arm,
+    # party ketamine in slang, vomiting counted out
+    "My mother (78) had her ketamine infusion this morning. She got up to use the bathroom this "
+    "evening and fell, she hit her head on the door frame. She seems very sleepy now.",
+    "she keeps nodding off while talking",
+    "hello. i have a tightness in my chest since this afternoon, kind of squeezing, goes into my "
+    "left arm a bit. i had my ketamine yesterday. probably anxiety right?",
+    "my friend bought some K off a guy at a party and did a couple bumps, now she cant really "
+    "talk and her eyes are doing a weird thing",
+    "been throwing up since i got home from my session, like 8 or 9 times now, cant even keep "
+    "water down",
     # suite 17: someone who does not respond
     "my roommate snorted a bunch of k at a party and now hes on the bathroom floor and wont "
     "respond",
@@ -149,6 +160,10 @@ NOT_URGENT = [
     "he wont respond to my messages since yesterday",
     "my son is not responding to the antidepressant",
     "my insurance is not responding",
+    # review 21: a pet is the knowledge's to answer (a vet, an animal poison line)
+    "my dog just ate a couple of my ketamine lozenges off the nightstand",
+    "i hit my head on the cabinet lol",
+    "my kid keeps falling asleep in class",
 ]
 
 
@@ -205,3 +220,16 @@ def test_a_head_injury_and_blood_thinners_in_two_messages_are_urgent():
     assert head_injury_on_thinners(["she hit her head on the counter", "shes on blood thinners"])
     assert not head_injury_on_thinners(["i take eliquis, is ketamine ok for me"])
     assert not head_injury_on_thinners(["she hit her head", "what are your hours"])
+
+
+def test_a_pet_into_a_medicine_is_told_from_the_conversation():
+    """Review 21: a beagle that ate ketamine lozenges got "not sure how I can help", then the
+    consultation process; "is my cat depressed" is no such thing."""
+    from bot.safety.urgent import about_a_pet_into_medicine
+    first = "my dog just ate a couple of my ketamine lozenges off the nightstand"
+    assert about_a_pet_into_medicine([first])
+    assert about_a_pet_into_medicine([first, "is this an emergency for him? our vet is closed"])
+    assert about_a_pet_into_medicine(["whats the number for animal poison control"])
+    assert not about_a_pet_into_medicine(["is my cat depressed"])
+    assert not about_a_pet_into_medicine(["my dog ate my homework"])
+    assert not about_a_pet_into_medicine(["what time do you open", "is it an emergency"])

@@ -40,7 +40,9 @@ _LOSS = re.compile(
     r"husband|son|daughter|brother|sister|partner) (?:passed(?: away)?|died))\b", re.IGNORECASE)
 # "ok ill call monday", "i will call you guys tomorrow then" (review 16 had it open the form).
 WILL_CALL_RE = re.compile(
-    r"\bi(?:'?ll| will|'?m going to|m gonna| can)? (?:just |probably |try to )?(?:call|phone|ring)"
+    r"\bi(?:'?ll| will| shall|'?m going to|m gonna| can)? (?:just |probably |try to )?"
+    r"(?:call|phone|"
+    r"ring|telephone)"
     r"(?: (?:you|you guys|yall|the clinic|the office|back|in))?(?: (?:on|first thing|in the))? "
     r"(?:monday|tuesday|wednesday|thursday|friday|tomorrow|later|morning|next week|then|when "
     r"(?:you|youre|you are|the clinic is|it) (?:open|opens))\b", re.IGNORECASE)

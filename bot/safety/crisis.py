@@ -233,8 +233,12 @@ _INFO_FRAMES = re.compile(
     r"journalist|"
     r"writer|pharmacist|teacher|parent))|i (?:was|am) (?:curious|wondering|asking)|i wonder|"
     r"i (?:read|heard|saw|have read|have heard|ve read|ve heard|was told|learned|keep hearing|"
-    r"keep reading|came across|found|noticed|understand)(?: that| about| somewhere| online| on|"
-    r" in)?|ive (?:read|heard|seen|been reading|been told)(?: that| about| somewhere| online)?|"
+    r"keep reading|came across)(?: that| about| somewhere| online| on| in)?|"
+    # "i found that ..." frames a question; "i found a new home for my cat" is the writer acting
+    # (round 14: letters to "my kids" then read as someone else's crisis)
+    r"i (?:found|noticed|understand)(?: that| about| somewhere| online| out| on| in| a (?:study|"
+    r"paper|post)| an article| research)|"
+    r"ive (?:read|heard|seen|been reading|been told)(?: that| about| somewhere| online)?|"
     r"i have a question|my question is|for my (?:research|paper|thesis|class|essay|studies|"
     r"course|job|work|patients|clients|students)|do you know|(?:can|could) i ask|"
     # a hypothetical about people in general: "what should I do if someone tells me they..."

@@ -156,7 +156,8 @@ def reached_crisis_line(text: str) -> bool:
 # What a helper asks about calling 911 for someone out of reach ("what do i tell 911", "i dont
 # know her address exactly just her apartment complex", review 20).
 _WHAT_TO_TELL_911 = re.compile(
-    r"\bwhat (?:do|should|would) i (?:tell|say to|say when i call) (?:911|them|the police|the "
+    r"\bwhat (?:do|should|would) i (?:even |actually |exactly )?(?:tell|say to|say when i call) "
+    r"(?:911|them|the police|the "
     r"dispatcher|the operator|the cops)\b|\bwhat do i say (?:to 911|when i call)\b|\b(?:dont|do "
     r"not|dont even) (?:know|have) (?:her|his|their) (?:exact |home |full )?(?:address|location|"
     r"apartment number)\b|\b(?:dont|do not) know (?:exactly )?where (?:she|he|they) (?:is|are|"
@@ -169,9 +170,27 @@ def asks_what_to_tell_911(text: str) -> bool:
     return any(_WHAT_TO_TELL_911.search(form) for form in normalize_variants(text or ""))
 
 
+# What to do while help is on its way ("what should i do while i wait, im 40 min away", review 21
+# got "call 911 now" again after 911 had been called).
+_WHILE_WAITING = re.compile(
+    r"\b(?:what (?:do|should|can|could) i|anything (?:that )?i (?:can|could|should)) (?:do|be "
+    r"doing)(?: now)? (?:while (?:i|we) "
+    r"wait|until (?:they|help|the (?:police|ambulance|paramedics)) (?:get|gets|arrive|arrives)|in "
+    r"the meantime|meanwhile|till they get there)\b|\bwhile (?:i|we) wait\b.{0,20}\bwhat\b")
+
+
+def asks_what_to_do_while_waiting(text: str) -> bool:
+    """True when the message asks what to do while emergency help is on its way."""
+    return any(_WHILE_WAITING.search(form) for form in normalize_variants(text or ""))
+
+
 # Texting or chatting instead of a call ("can i just text instead of calling someone", "do i
 # have to talk on the phone", suite 17: a 15-year-old in crisis got the booking form).
 _TEXT_INSTEAD = re.compile(
+    # "fine whats the text number" after refusing to call (review 21)
+    r"\bwhats? (?:the|your|that) (?:text|texting|txt) (?:number|line)\b|"
+    r"\bwhat (?:number|do) (?:do )?i "
+    r"text\b|"
     r"\b(?:can|could|may|is it ok if) i (?:just |only |also )?(?:text|message|chat|type)\b(?! "
     r"(?:you|the clinic|my|a friend))|\btext(?:ing)? (?:instead|rather)\b|\binstead of "
     r"(?:calling|a call|talking|phoning)\b|\bdo i (?:have|need) to (?:call|talk|speak)\b|"

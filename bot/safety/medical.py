@@ -101,7 +101,8 @@ _ADVICE_PATTERNS: list[tuple[str, re.Pattern]] = [(c, re.compile(p)) for c, p in
              r"ml|milligrams?)\b|\b(?:mg|mgs|milligrams?|mcg|micrograms?) (?:per|a|of|kg|for)\b|"
              r"\bmg ?kg\b|\bper kilo\w*|\bhow (?:often|frequently|many times|soon|long) "
              r"(?:\w+ )?(?:should|can|do|would|must|may) i (?:\w+ ){0,2}(?:take|get|getting|have|"
-             r"use|do|repeat|dose|redose)\b(?! (?:to )?(?:come|go|attend|be seen|seen|get in|"
+             r"use|do|repeat|dose|redose)\b(?! (?:to )?(?:come|go|attend|stay|remain|be there|"
+             r"be seen|seen|get in|"
              r"visit|book|wait|"
              r"an appointment|appointments|in|into|started|scheduled|booked|a (?:consultation|"
              r"spot|slot|call ?back))\b)|"
@@ -139,7 +140,10 @@ _ADVICE_PATTERNS: list[tuple[str, re.Pattern]] = [(c, re.compile(p)) for c, p in
                   rf"still |already )?take|i use|i have been taking|i was prescribed|my doctor "
                   rf"prescribed|my "
                   rf"psychiatrist (?:put me on|prescribed))(?: \w+)? {DRUG}\b|\bmy (?:\w+ )?"
-                  rf"{NAMED_DRUG}\b|\b(?:shes|hes|she is|he is|theyre|they are|he|she|they) "
+                  # "my spravato" is the treatment itself ("can i drive after my spravato",
+                  # review 21), not another medicine taken with it
+                  rf"(?!(?:spravato|esketamine)\b){NAMED_DRUG}\b|"
+                  rf"\b(?:shes|hes|she is|he is|theyre|they are|he|she|they) "
                   rf"(?:also |still |currently )?(?:on|taking|takes|take|uses) {NAMED_DRUG}\b|"
                   rf"\b(?:me|myself|i) (?:\w+ )?off (?:of )?{DRUG}\b|\b(?:me|myself|"
                   rf"i) (?:\w+ )?on {DRUG}\b|\b(?:interact\w*|"
@@ -233,7 +237,10 @@ _ADVICE_PATTERNS: list[tuple[str, re.Pattern]] = [(c, re.compile(p)) for c, p in
                   rf"\bdo i (?:qualify|"
                   rf"need to (?:stop|quit|"
                   rf"taper|change|come off|go off|lower|reduce|pause)|have to (?:stop|"
-                  rf"quit|taper|come off|go off))\b|\bshould i (?:\w+ )?(?:try|get|do|start|take|"
+                  rf"quit|taper|come off|go off))\b|\bshould i"
+                  # "what should i do while i wait" after 911 was called (review 21): no advice
+                  rf"(?! (?:\w+ )?do (?:while|now|until|till|next|first|in the meantime|meanwhile|"
+                  rf"right now)\b)(?! (?:just )?do\W*$) (?:\w+ )?(?:try|get|do|start|take|"
                   rf"have|use|"
                   rf"go for|consider|choose|pick|stop|quit|switch|continue|increase|decrease|"
                   rf"lower|skip|double|combine|mix|risk|avoid|go with|be worried|worry|be "
@@ -249,7 +256,8 @@ _ADVICE_PATTERNS: list[tuple[str, re.Pattern]] = [(c, re.compile(p)) for c, p in
                   rf"someone like me) "
                   rf"(?:still )?(?:\w+ )?(?:get|have|do|try|take|use|start|receive|be treated "
                   rf"with|go ahead with) (?:\w+ ){{0,3}}(?:if|with|while|since|because|even "
-                  rf"though|when|as|given|despite) (?:i|im|ive|my)\b|\b(?:i have|ive got|im|i "
+                  rf"though|when|as|given|despite) (?:i|im|ive|my)\b(?! wait\b)|"
+                  rf"\b(?:i have|ive got|im|i "
                   rf"had|i was diagnosed with|diagnosed with|i suffer from|i struggle with|i "
                   rf"deal with|i live with|history of|family history of|my|ive had|i have had|ive "
                   rf"been diagnosed with|i was treated for|i had) (?:\w+ )?(?:a )?"
@@ -334,7 +342,11 @@ _AGE_QUESTION = re.compile(r"\b(?:too old|too young|old enough|young enough|age 
                            r"will|would) (?:you )?(?:teenagers|teens|minors|kids|children|"
                            r"adolescents|seniors|older (?:adults|people)|elderly people) (?:get|"
                            r"have|do|try|be treated|receive|use|start|treat)\b|\b(?:treat|see|"
-                           r"take) (?:teenagers|teens|minors|adolescents|seniors|older adults)\b")
+                           r"take) (?:teenagers|teens|minors|adolescents|seniors|older adults)\b"
+                           # "im 16 can i get ketamine without my parents knowing" (review 21)
+                           r"|\b(?:without|need) (?:my )?(?:parents|parent|moms|mom|dads|dad)s? "
+                           r"(?:knowing|permission|consent|signing|to sign|to know)\b|\bparental "
+                           r"consent\b")
 _AGE_CONDITION = re.compile(r"(?:older|elderly|teenager|under 18|minor|my age|age \d{2}|"
                             r"\d{2}(?: years? old| yo)?)")
 _CONDITION_RE = re.compile(rf"\b{CONDITION}\b")

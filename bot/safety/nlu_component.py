@@ -76,6 +76,7 @@ from bot.safety.crisis import (
 from bot.safety.emergency import (
     URGENT_INTENT,
     asks_to_text_instead,
+    asks_what_to_do_while_waiting,
     asks_what_to_tell_911,
     asks_whom_to_call,
     help_is_called,
@@ -124,6 +125,10 @@ def semantic_crisis_vote(message: Message, text: str, threshold: float,
         # of seroquel. can I still do ketamine?" (dev12), leftover pills to get rid of (dev13):
         # pills and numbers read like an overdose to the score, not to a clinician. The rules
         # still read every such message.
+        return False
+    if help_is_called(text):
+        # "ok i called 911 and gave them her address, they are on the way" (review 21) reads
+        # like the crisis it follows; the rules still read every such message.
         return False
     if is_resolved_history(text):
         # A history that is over, told in the whole message ("when i was 17 i had a whole plan.
@@ -319,7 +324,7 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
             _set_intent(message, ASK_QUESTION_INTENT)
             decided_by = "rules"
         elif (SHOULD_I_CALL_RE.search(text) or asks_whom_to_call(text)
-              or asks_what_to_tell_911(text)
+              or asks_what_to_tell_911(text) or asks_what_to_do_while_waiting(text)
               or (asks_to_text_instead(text) and not asks_to_book(text))) and model_intent in {
                 "affirm", "book_consultation", "ask_human", "deny", "inform"} | SMALL_TALK_INTENTS:
             # "should i just call the clinic instead" is a question about phoning, not a

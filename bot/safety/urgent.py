@@ -88,7 +88,8 @@ _SYMPTOMS = [
     r"special k|k) (?:from|off|off of) (?:a |my |some |this |the )?(?:friend|dealer|roommate|guy|"
     r"someone|somebody|coworker|buddy|neighbou?r|party|street|online|website)\b.{0,60}"
     r"(?<!havent )(?<!have not )(?<!not )(?<!never )(?<!didnt )\b(?:took|tried|used|did|snorted|"
-    r"taken|had) (?:it|some|a bit|a bump|a line|them)\b",
+    r"taken|had) (?:it|some|a bit|a bump|a line|them|a couple (?:of )?(?:bumps|lines)|a few "
+    r"(?:bumps|lines)|bumps|lines)\b",
     r"\b(?:took|taken|used|had) (?:way )?(?:too much|too many|more than i (?:should|was "
     r"supposed to))\b",
     # the same in the writer's spelling, with the pills named ("i tookk to many of my seroqel
@@ -172,6 +173,24 @@ _SYMPTOMS = [
     r"\b(?:had|has had|just had|is having|having) (?:a |another |what looked like a )?(?:seizure|"
     r"convulsion)s?\b(?!.{0,60}\b(?:years? ago|as a (?:kid|child|baby|teen)|when (?:i|she|he|"
     r"they) (?:was|were)|in the past|history|last year|in (?:19|20)\d\d)\b)",
+    # review 21: a fall with a knock to the head and drowsiness, as told ("she got up ... and
+    # fell, she hit her head on the door frame. She seems very sleepy now"), or someone who keeps
+    # dozing off mid-sentence
+    r"\b(?:hit|bumped|banged|knocked|smacked|hurt) (?:her|his|my|their) head\b.{0,80}\b(?:sleepy|"
+    r"drowsy|dozing|nodding off|falling asleep|cant stay awake|hard to wake|throwing up|threw up|"
+    r"vomit\w*|confused|not making sense|passed out|blacked out|out of it)\b",
+    r"\b(?:keeps?|kept|is|are|hes|shes|theyre) (?:\w+ )?(?:dozing off|nodding off|falling asleep|"
+    r"drifting off) (?:mid ?sentence|while (?:talking|eating|standing|sitting up)|in the middle of|"
+    r"talking)\b",
+    # chest tightness told the other way round, and pain that goes into the arm or jaw
+    r"\b(?:tightness|pressure|squeezing|heaviness|crushing pain|a weight) (?:in|on|across) (?:my|"
+    r"his|her) chest\b(?!.{0,40}\b(?:lol|haha|bills?|work|exam))|\b(?:goes|going|spreads?|"
+    r"spreading|radiat\w*|shoots?|shooting|moves?|moving|travels?|travelling|traveling) "
+    r"(?:\w+ )?(?:down |up )?(?:in)?to (?:my |his |her )?(?:left arm|jaw|neck|left shoulder)\b",
+    # vomiting counted out with words between ("throwing up since i got home from my session,
+    # like 8 or 9 times now")
+    r"\b(?:thrown up|threw up|throwing up|vomited|vomiting|puked|puking|been sick)\b.{0,50}"
+    r"\b(?:\d+|five|six|seven|eight|nine|ten|a dozen) (?:or \d+ |or \w+ )?times\b",
     # a chest that feels tight with a pounding heart, without "my" (review 17)
     r"\bchest (?:feels |is |has been |keeps )?(?:so |really |very |kind of |kinda )?(?:tight|heavy|"
     r"hurting|crushing)\b.{0,40}\bheart\b|\bheart (?:is )?(?:pounding|racing)\b.{0,40}\bchest "
@@ -237,7 +256,7 @@ _SYMPTOMS = [
     # vomiting again and again, nothing stays down
     r"\b(?:thrown up|threw up|throwing up|vomited|puked|been sick) (?:like |about |maybe |at "
     r"least )?(?:\d+|five|six|seven|eight|nine|ten|a dozen|so many) times\b|\b(?:cant|cannot|can "
-    r"not) keep (?:any )?(?:water|anything|fluids|food|liquids) down\b",
+    r"not) (?:even )?keep (?:any )?(?:water|anything|fluids|food|liquids) down\b",
     # unable to pass urine, or blood in it (bladder damage is a known ketamine risk)
     r"\b(?:cant|cannot|can not|can barely|can hardly) (?:pee|urinate|wee)\b|\bcant pee much\b|"
     r"\bblood in (?:my |his |her )?(?:pee|urine|wee)\b|\b(?:peeing|urinating) blood\b",
@@ -375,10 +394,42 @@ _BP_IN_GENERAL = re.compile(r"\b(?:usually|normally|typically|too high (?:for|to
                             r"treatment|can i still|eligible|allowed to)\b", re.IGNORECASE)
 
 
+# A pet into a medicine ("my dog just ate a couple of my ketamine lozenges", review 21): a vet
+# and an animal poison line (utter_pet_poisoning), not 911 and the emergency room.
+_PET_INTO_MEDICINE = re.compile(
+    r"\b(?:dog|puppy|pup|cat|kitten|pet|beagle|lab|labrador|retriever|terrier|poodle|chihuahua|"
+    r"hamster|rabbit|bunny|ferret|parrot)\b.{0,40}\b(?:ate|eaten|got into|chewed|swallowed|"
+    r"licked|ingested)\b(?=.{0,60}\b(?:pills?|meds|medicines?|medications?|tablets?|lozenges?|"
+    r"troches?|ketamine|spray|gummies|edibles?|capsules?|prescription)\b)|\banimal poison\b|"
+    r"\bpet poison\b")
+
+
+def pet_into_medicine(text: str) -> bool:
+    """True when a pet swallowed a medicine, or the message asks for an animal poison line."""
+    return any(_PET_INTO_MEDICINE.search(form) for form in normalize_variants(text or ""))
+
+
+_ABOUT_THE_PET_AGAIN = re.compile(r"\b(?:emergency|vets?|poison|number|throw up|sick|wait|safe|"
+                                  r"okay|ok|fine|worried|what do i do|what should i do)\b")
+
+
+def about_a_pet_into_medicine(texts: list[str]) -> bool:
+    """True when the latest message tells of a pet into a medicine, or asks about it right after
+    ("is this an emergency for him? our vet is closed"). ``texts``: the patient's messages,
+    oldest first."""
+    if not texts:
+        return False
+    if pet_into_medicine(texts[-1]):
+        return True
+    return len(texts) >= 2 and pet_into_medicine(texts[-2]) and any(
+        _ABOUT_THE_PET_AGAIN.search(form) for form in normalize_variants(texts[-1]))
+
+
 def is_urgent(text: str) -> bool:
     """True when the message describes a medical emergency happening now (not a history that
-    is over: "I took too many pills when I was 17, will that be a problem?")."""
-    if is_resolved_history(text):
+    is over: "I took too many pills when I was 17, will that be a problem?"); a pet into a
+    medicine has its own reply (``pet_into_medicine``)."""
+    if is_resolved_history(text) or pet_into_medicine(text):
         return False
     if _DANGEROUS_BP.search(text or "") and not _BP_IN_GENERAL.search(text or "") and not any(
             _GENERAL_QUESTION.search(form) for form in normalize_variants(text or "")):

@@ -435,7 +435,8 @@ CRISIS_RESPONSES = {"utter_crisis": ("crisis_line", "emergency_number"),
                     "utter_medication_mistake": ("emergency_number",),
                     "utter_crisis_line_reached": ("crisis_line", "emergency_number"),
                     "utter_crisis_text_options": ("crisis_line", "emergency_number"),
-                    "utter_what_to_tell_911": ("crisis_line", "emergency_number")}  # fmt: skip
+                    "utter_what_to_tell_911": ("crisis_line", "emergency_number"),
+                    "utter_while_help_comes": ("crisis_line", "emergency_number")}  # fmt: skip
 
 
 def check_crisis_numbers(domain_path: Path, profile) -> list[Finding]:
