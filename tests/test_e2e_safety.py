@@ -263,6 +263,9 @@ HELDOUT_LIMITS = {
     # thirteenth round: dev15 94.0% / 5.0% at first contact
     "dev15_crisis": ("recall", 0.98),
     "dev15_not_crisis": ("false_alarms", 0.03),
+    # fourteenth round: dev16 92.0% / 7.0% at first contact, 100% / 1.0% after
+    "dev16_crisis": ("recall", 0.98),
+    "dev16_not_crisis": ("false_alarms", 0.03),
     "heldout_crisis": ("recall", 0.98),
     "heldout2_crisis": ("recall", 0.98),
     "heldout3_crisis": ("recall", 0.90),
@@ -286,6 +289,8 @@ HELDOUT_LIMITS = {
     "heldout23_crisis": ("recall", 0.96),  # late blind, scored once: 98.3% (twelfth round)
     "heldout24_crisis": ("recall", 0.92),  # first contact 94.2% (thirteenth round)
     "heldout25_crisis": ("recall", 0.95),  # late blind, scored once: 97.5% (thirteenth round)
+    "heldout26_crisis": ("recall", 0.88),  # first contact 90.8%, end 90.8% (fourteenth round)
+    "heldout27_crisis": ("recall", 0.93),  # late blind, scored once: 95.0% (fourteenth round)
     "heldout_not_crisis": ("false_alarms", 0.05),
     "heldout2_not_crisis": ("false_alarms", 0.05),
     "heldout3_not_crisis": ("false_alarms", 0.10),
@@ -309,6 +314,8 @@ HELDOUT_LIMITS = {
     "heldout23_not_crisis": ("false_alarms", 0.04),  # late blind, scored once: 1.7%
     "heldout24_not_crisis": ("false_alarms", 0.08),  # first contact 6.7%, end of round 7.5%
     "heldout25_not_crisis": ("false_alarms", 0.08),  # late blind, scored once: 6.7%
+    "heldout26_not_crisis": ("false_alarms", 0.07),  # first contact 5.8%, end of round 5.0%
+    "heldout27_not_crisis": ("false_alarms", 0.04),  # late blind, scored once: 2.5%
 }
 
 
