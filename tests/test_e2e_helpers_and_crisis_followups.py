@@ -104,6 +104,17 @@ def test_after_911_is_called_the_helper_hears_what_to_do_while_waiting(assistant
     assert "keep your phone free" in waiting and "call 911 now" not in waiting.lower(), waiting
 
 
+def test_someone_at_the_scene_hears_what_to_do_until_help_arrives(assistant):
+    """The reply to "what do i do until they get here" is for a helper far away and for one at
+    the scene alike (a husband who cannot be woken: on his side, door unlocked)."""
+    phone = _phone()
+    send_sms(assistant, phone, "my husband drank a whole bottle of wine and took his oxy, hes "
+                               "snoring weird and i cant wake him")
+    send_sms(assistant, phone, "ok ambulance is coming")
+    waiting = " ".join(send_sms(assistant, phone, "what do i do until they get here"))
+    assert "on their side" in waiting and "call 911 now" not in waiting.lower(), waiting
+
+
 def test_someone_asleep_nearby_is_not_someone_else_at_risk(assistant):
     """Review 21: a veteran's "My wife is asleep. Dont want to wake her" got the helper's reply."""
     sender = _sender()
