@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.contact import contact_after_crisis
 from actions.crisis_context import (
+    BOOKING_INTENT,
     emergency_told_over_messages,
     help_was_called,
     reply_in_an_emergency,
@@ -21,6 +22,11 @@ from actions.crisis_context import (
 )
 from bot import replies
 from bot.booking import replies as booking_replies
+from bot.booking.current_patient import (
+    CURRENT_PATIENT_SLOT,
+    is_current_patient,
+    wants_a_session_booked,
+)
 from bot.booking.form import clinic_today, request_was_sent, step_answer
 from bot.booking.midform import (
     asks_if_sent,
@@ -72,6 +78,7 @@ from bot.safety.crisis import detect_crisis
 from bot.safety.distress import CHECK_IN, RESOURCES, distress_response
 from bot.safety.emergency import (
     EMERGENCY_SLOT,
+    had_emergency_lately,
     in_emergency,
 )
 from bot.safety.events import get_event_store
@@ -86,6 +93,7 @@ from bot.safety.medical import (
 )
 from bot.safety.urgent import (
     about_a_pet_into_medicine,
+    danger_in_emoji,
     mentions_danger,
 )
 
@@ -145,6 +153,9 @@ class ActionAnswerQuestion(Action):
         it (the policy would run it again, up to ten replies to one message).
         """
         events = await self._answer(dispatcher, tracker)
+        if not tracker.get_slot(CURRENT_PATIENT_SLOT) and is_current_patient(
+                user_texts(tracker.events)):
+            events.append(SlotSet(CURRENT_PATIENT_SLOT, True))
         if tracker.get_slot(EMERGENCY_SLOT) and not in_emergency(tracker.events):
             events.append(SlotSet(EMERGENCY_SLOT, False))  # the emergency is turns behind
         chose_next = any(event.get("event") == "followup" for event in events)
@@ -167,6 +178,12 @@ class ActionAnswerQuestion(Action):
             about_the_request = self._about_the_request(dispatcher, tracker, text, profile)
             if about_the_request is not None:
                 return about_the_request
+        if danger_in_emoji(text):
+            # Pills, a knife or a grave in emoji only (review 22 got "I can only search for
+            # questions written in words"): a check that the person is safe, with the numbers.
+            logger.info("emoji of a means of harm: the safety check")
+            dispatcher.utter_message(response="utter_emoji_safety_check")
+            return [SlotSet("human_offered", False)]
         if step_answer(tracker.get_slot("requested_slot"), intent, text, clinic_today(profile),
                        profile.locations):
             # The form asked a question and this answers it: the form takes it, nothing to say.
@@ -199,6 +216,15 @@ class ActionAnswerQuestion(Action):
             # "not totally true, I started again this week" after a self-harm history.
             logger.info("a risk from earlier in the conversation is back: crisis resources")
             return await self._reply_crisis(dispatcher, tracker, profile, "risk_back")
+        unsent = tracker.get_slot(REQUEST_INTERRUPTED) or (
+            form_ran(tracker.events, BOOKING_FORM) and not request_was_sent(tracker.events))
+        if asks_if_sent(text) and unsent and not (tracker.active_loop or {}).get("name") and (
+                tracker.get_slot(EMERGENCY_SLOT) or had_emergency_lately(tracker.events)):
+            # "did the booking for him go through" after his collapse stopped the form (suite
+            # 20 got "call 911 now" only): the truth about the request, with 911 kept first.
+            dispatcher.utter_message(response="utter_crisis_followup")
+            dispatcher.utter_message(text=booking_replies.request_not_sent(profile))
+            return [SlotSet("human_offered", False), SlotSet(REQUEST_INTERRUPTED, None)]
         help_called = help_was_called(tracker, text)
         in_an_emergency = reply_in_an_emergency(dispatcher, tracker, text, help_called)
         if in_an_emergency is not None:
@@ -208,6 +234,14 @@ class ActionAnswerQuestion(Action):
             # "my dog just ate a couple of my ketamine lozenges" (review 21 got "not sure how I
             # can help", then the consultation process): a vet and an animal poison line.
             dispatcher.utter_message(response="utter_pet_poisoning")
+            return [SlotSet("human_offered", False)]
+        if intent == MEDICAL_ADVICE_INTENT and not in_form and tracker.get_slot("crisis_mode"):
+            # After a crisis (data/rules/safety.yml), a medical question the emergency readings
+            # above did not answer gets the resources again, never an offer to book.
+            dispatcher.utter_message(response="utter_crisis_followup")
+            card = contact_after_crisis(tracker.events, profile)
+            if card:
+                dispatcher.utter_message(text=card)
             return [SlotSet("human_offered", False)]
         if intent == MEDICAL_ADVICE_INTENT and not in_form:
             # Routed here after a mix-up (data/rules/safety.yml) but about something else:
@@ -299,6 +333,15 @@ class ActionAnswerQuestion(Action):
         after_a_crisis = reply_in_crisis_mode(dispatcher, tracker, text, intent, help_called)
         if after_a_crisis is not None:
             return after_a_crisis
+        if intent == BOOKING_INTENT and tracker.get_slot(CURRENT_PATIENT_SLOT) and not (
+                tracker.active_loop or {}).get("name"):
+            # A booking request routed here for a current patient (data/rules/booking.yml).
+            if wants_a_session_booked(text):
+                logger.info("a current patient asks to book a session: the care team's phone")
+                dispatcher.utter_message(text=with_open_note(
+                    booking_replies.session_by_phone(profile), profile))
+                return [SlotSet("human_offered", False)]
+            return [FollowupAction("consultation_form")]
         how_to_book_answer = decision.kind == "answer" and decision.best is not None and (
             decision.best.id == HOW_TO_BOOK_ENTRY)
         if ((decision.kind != "answer" or how_to_book_answer

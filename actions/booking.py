@@ -571,9 +571,14 @@ class ActionChangeConsultationField(Action):
             return []
         field = next(tracker.get_latest_entity_values("booking_field"), None)
         profile = load_clinic()
-        given = inline_value(field if field in replies.FIELDS else None,
-                             (tracker.latest_message or {}).get("text") or "",
+        text = (tracker.latest_message or {}).get("text") or ""
+        given = inline_value(field if field in replies.FIELDS else None, text,
                              clinic_today(profile), profile.locations)
+        if given is None:
+            # "actually can we do thursday afternoons instead" at the summary (suite 20 got the
+            # menu of details): the new value, named without "to".
+            given = correction_in(text, tracker.get_slot("requested_slot"), clinic_today(profile),
+                                  profile.locations, tracker.get_slot("full_name"))
         if given is not None:
             # "change the email to ...": take the new value; the form goes on from there.
             changed, values = given

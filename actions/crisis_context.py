@@ -26,6 +26,8 @@ from bot.safety.emergency import (
     asks_what_to_tell_911,
     asks_whom_to_call,
     called_them_about_oneself,
+    emergency_question_reply,
+    had_emergency_lately,
     help_is_called,
     in_emergency,
     reached_crisis_line,
@@ -67,6 +69,16 @@ def reply_in_an_emergency(dispatcher: CollectingDispatcher, tracker: Tracker, te
     """Help called, what to do while help comes, a message during a medical emergency, a
     question about a medication mix-up. "ok i called them" is acknowledged here and the action
     goes on (None) unless the emergency itself still needs the reply."""
+    emergency = bool(tracker.get_slot(EMERGENCY_SLOT)) or had_emergency_lately(tracker.events)
+    question = emergency_question_reply(text)
+    if question and (emergency or (tracker.get_slot("crisis_mode") and question not in (
+            "utter_emergency_what_to_tell", "utter_emergency_naloxone"))):
+        # "should i make her throw up", "my husband can drive me to the ER, is that ok", "can i
+        # just take a benadryl and sleep" (review 22 got "glad help is on the way" or "I don't
+        # know"): the question asked, answered, with 911 and Poison Control in it.
+        logger.info("a question during an emergency: %s", question)
+        dispatcher.utter_message(response=question)
+        return [SlotSet("human_offered", False)]
     if help_called and tracker.get_slot("crisis_mode") and called_them_about_oneself(
             text, tracker.get_slot("crisis_subject"), tracker.get_slot(EMERGENCY_SLOT)):
         # "i called them" after a crisis reply about oneself is the crisis line, not 911 for

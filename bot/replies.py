@@ -146,6 +146,9 @@ def remark_reply(kind: str, profile: ClinicProfile) -> str:
         # (the distress panels' calm conversations); after a crisis the resources come anyway.
         return (f"Sounds good: the team is there {profile.hours_text}, on "
                 f"{profile.phone_display}.")
+    if kind == "book_later":
+        return (f"Of course, whenever you're ready: just ask me to request a consultation, or "
+                f"{call}.")
     if kind == "loss":
         return (f"I'm so sorry for your loss. Grief can weigh on everything, and you don't have "
                 f"to carry it alone: our care team can talk with you about support, and I can "

@@ -138,6 +138,8 @@ def test_crisis_responses_must_name_the_configured_numbers(tmp_path):
         "utter_crisis", "utter_crisis_followup", "utter_safety_resources", "utter_urgent_medical",
         "utter_crisis_booking", "utter_distress_check_in", "utter_crisis_followup_reworded",
         "utter_medication_mistake", "utter_crisis_line_reached", "utter_crisis_text_options",
-        "utter_what_to_tell_911", "utter_while_help_comes"}
+        "utter_what_to_tell_911", "utter_while_help_comes", "utter_emergency_no_vomiting",
+        "utter_emergency_driving", "utter_emergency_no_home_remedies", "utter_emergency_naloxone",
+        "utter_emergency_what_to_tell", "utter_emoji_safety_check"}
     assert all(f.severity == "error" for f in findings)
     assert "13 11 14" in findings[0].message or "000" in findings[0].message

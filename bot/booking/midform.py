@@ -62,7 +62,10 @@ def correction_in(text: str, current_step: str | None, today: date,
 # The words around a bare new value ("no wait tuesday morning", "ok wednesday afternoon then").
 _AROUND_A_VALUE = re.compile(
     r"\b(?:no|nope|oh|ok|okay|wait|actually|sorry|then|instead|please|rather|on second thought|"
-    r"scratch that|make it|lets do|let's do|how about|maybe)\b|[,.!?]", re.IGNORECASE)
+    r"scratch that|make it|lets do|let's do|how about|maybe|"
+    # "actually can we do thursday afternoons instead" at the summary (suite 20)
+    r"(?:can|could) (?:we|you|i) (?:do|make it|go with|switch (?:it |that )?to|change (?:it "
+    r"|that )?to)|(?:lets|let's) go with)\b|[,.!?]", re.IGNORECASE)
 
 
 def _bare_time(text: str, today: date) -> tuple[str, dict[str, Any]] | None:
@@ -88,7 +91,8 @@ def asks_what_was_given(text: str) -> bool:
 
 # "wait did my booking even go thru", "was my request sent?", "did you get my request"
 _ASKS_IF_SENT = re.compile(
-    r"\b(?:did|has|was|is|were)\s+(?:my|the|it|that|this)\b(?:\s+\w+){0,2}?\s+"
+    # "did the booking for him go through" (suite 20)
+    r"\b(?:did|has|was|is|were)\s+(?:my|the|it|that|this)\b(?:\s+\w+){0,4}?\s+"
     r"(?:even\s+|actually\s+)?"
     r"(?:go\s+(?:thru|through)|gone\s+(?:thru|through)|get\s+(?:sent|through|thru|saved|booked)|"
     r"got\s+(?:sent|through|thru)|sent|saved|booked|submitted|received|send|work)\b|"

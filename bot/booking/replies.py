@@ -260,6 +260,15 @@ def change_detail_ack(field: str) -> str:
     return f"Sure, let's change your {FIELD_LABELS[field]}."
 
 
+def session_by_phone(profile: ClinicProfile) -> str:
+    """A current patient asks to book their next session: the care team books it by phone; the
+    form here is for consultation requests."""
+    return (f"Your next session or a booster is booked with your care team: please call "
+            f"{profile.name} on {profile.phone_display} ({profile.hours_text}). The request form "
+            f"here is for a first consultation; if that is what you need, for you or someone "
+            f"else, just say \"request a consultation\".")
+
+
 def request_not_sent(profile: ClinicProfile) -> str:
     """After a crisis stopped the form: the request was not sent, and how to make it later."""
     return ("Your consultation request was not sent, and I haven't kept the details you gave. "

@@ -217,9 +217,17 @@ def form_step_answer(requested_slot: str | None, intent: str | None, text: str,
         # number typed, instead of the question-answering path sending the clinic's own number.
         this_number = invalid.reason == "this_number" or (
             requested_slot == "full_name" and bool(_THIS_NUMBER.search(text)))
-        takes_it = this_number and not reads_as_question(text) and "?" not in text
+        takes_it = this_number and not reads_as_question(text) and "?" not in text \
+            and not _QUESTION_AFTER_A_CLAUSE.search(text)
         return text if takes_it else None
     return text
+
+
+# "before i give my number, does insurance cover any of it" (suite 20): a question after a
+# clause, for the question-answering path; the form asks for the number again.
+_QUESTION_AFTER_A_CLAUSE = re.compile(
+    r"[,.;:]\s*(?:but |and |so )?(?:does|do|is|are|can|could|will|would|how|what|when|why|who|"
+    r"which)\b", re.IGNORECASE)
 
 
 def _written_as_name(text: str) -> bool:

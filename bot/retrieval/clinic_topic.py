@@ -27,7 +27,10 @@ _CRISIS_LINE_TOPIC = re.compile(
     # "is there something just for vets", "what would even happen if I called 988" (review 15)
     r"|\b(?:something|anything|one|help|support) (?:just |only |specifically )?for (?:vets|"
     r"veterans)\b|\bwhat (?:would|will|happens|does)\b.{0,30}\b(?:call|text)\w* (?:988|the "
-    r"lifeline)\b|\bwho answers\b", re.IGNORECASE)
+    r"lifeline)\b|\bwho answers\b"
+    # "is texting 988 actually a real person or a bot like u" (suite 20)
+    r"|\b(?:988|lifeline|crisis line|hotline)\b.{0,40}\b(?:real person|real people|a person|"
+    r"human|a bot|robot|an ai)\b", re.IGNORECASE)
 
 
 # What someone helping in a crisis asks or tells next ("what do i do until then", "is that

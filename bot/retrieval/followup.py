@@ -167,20 +167,30 @@ def resolved_query(text: str, previous_title: str, previous_id: str | None = Non
 
 # "yeah i have them most days lately" after the answer about suicidal thoughts (review 18 got
 # the research answer again): what the patient says they have is the topic just described.
+# "i have a plan if thats what ur wondering" after the same answer (suite 20 got "I don't know").
+_HAVE_A_PLAN = re.compile(r"\b(?:i have|ive got|i got|i made|ive made|i already have|i do have|"
+                          r"theres|there is) (?:a|the|my) plan\b", re.IGNORECASE)
+# A disclosure may be told at more length than a follow-up question ("asking for me. ive had
+# them for years but lately theyre way louder", suite 20).
+DISCLOSURE_MAX_WORDS = 25
 _HAVE_IT = re.compile(r"\b(?:have|get|got|had|been having|keep having|deal with|struggle with|"
                       r"still have) (them|those|these|it|that)\b", re.IGNORECASE)
 
 
 def said_of_the_topic(text: str, topic: str) -> str | None:
     """``text`` with the "them" of "i have them" replaced by ``topic`` (the previous answer's
-    own name for what it describes), for a short message that says so; None otherwise. The
-    safety check reads this: a disclosure may only be clear with the topic in it."""
-    if not topic or len(text.split()) > MAX_WORDS:
+    own name for what it describes), or with the topic added to "i have a plan", for a message
+    that says so; None otherwise. The safety check reads this: a disclosure may only be clear
+    with the topic in it."""
+    if not topic or len(text.split()) > DISCLOSURE_MAX_WORDS:
         return None
     found = _HAVE_IT.search(text)
-    if found is None:
-        return None
-    return text[:found.start(1)] + topic + text[found.end(1):]
+    if found is not None:
+        return text[:found.start(1)] + topic + text[found.end(1):]
+    plan = _HAVE_A_PLAN.search(text)
+    if plan is not None:
+        return text[:plan.end()] + f" to act on my {topic}" + text[plan.end():]
+    return None
 
 
 def reads_better(plain: Any, resolved: Any) -> bool:

@@ -17,6 +17,7 @@ FRUSTRATION = "frustration"
 STATEMENT = "statement"
 LOSS = "loss"
 WILL_CALL = "will_call"
+BOOK_LATER = "book_later"
 
 _THANKS = re.compile(r"\b(?:thanks?|thank (?:you|u)|thx|thnx|ty|tysm|cheers|appreciate (?:it|that|"
                      r"you|the help))\b", re.IGNORECASE)
@@ -46,6 +47,14 @@ WILL_CALL_RE = re.compile(
     r"(?: (?:you|you guys|yall|the clinic|the office|back|in))?(?: (?:on|first thing|in the))? "
     r"(?:monday|tuesday|wednesday|thursday|friday|tomorrow|later|morning|next week|then|when "
     r"(?:you|youre|you are|the clinic is|it) (?:open|opens))\b", re.IGNORECASE)
+# "ok maybe ill book later" (suite 20 had it open the form): a booking put off, not asked for.
+BOOK_LATER_RE = re.compile(
+    r"\b(?:i'?ll|i will|i might|i may|i can|i could|maybe i'?ll|i'?m going to|i'?m gonna|gonna) "
+    r"(?:just |probably |maybe |prob )?(?:book|schedule|sign up|request|set (?:it|one|that) up|"
+    r"do (?:it|that|the (?:form|booking)))(?: (?:it|one|that|a consult\w*|an appointment|the "
+    r"consult\w*))? (?:later|another time|some other time|tomorrow|next week|next month|when i'?m "
+    r"ready|once i'?ve|after i (?:talk|check|think)|some ?time)\b|\bnot (?:ready|now|today) (?:to|"
+    r"for) (?:book|schedule|sign up)\b", re.IGNORECASE)
 # "should i just call the clinic instead" (review 19: in an emergency the intent model read it
 # as a booking request and opened the form): a question whether to phone, for the answer
 # action (the clinic's phone, or 911 now in an emergency).
@@ -60,7 +69,8 @@ MIN_STATEMENT_WORDS = 3
 
 
 def kind_of_remark(text: str) -> str | None:
-    """``THANKS``, ``FRUSTRATION``, ``LOSS``, ``WILL_CALL`` or ``STATEMENT`` for a message that
+    """``THANKS``, ``FRUSTRATION``, ``LOSS``, ``WILL_CALL``, ``BOOK_LATER`` or ``STATEMENT`` for a
+    message that
     asks nothing; None for a question or a bare keyword ("cost"), which keep the honest
     don't-know reply."""
     text = (text or "").strip()
@@ -76,6 +86,8 @@ def kind_of_remark(text: str) -> str | None:
         return LOSS
     if WILL_CALL_RE.search(text):
         return WILL_CALL
+    if BOOK_LATER_RE.search(text):
+        return BOOK_LATER
     if len(text.split()) >= MIN_STATEMENT_WORDS and _SPEAKER.search(text):
         return STATEMENT
     return None

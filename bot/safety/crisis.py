@@ -316,6 +316,8 @@ _CARE_CONTEXT = re.compile(
     # questions about recognising it ("the warning signs of suicide I should watch for in my
     # teenager", "training on recognizing self-harm", "any reading you recommend")
     r"warning signs?|watch for|recogni[sz]\w*|training|reading|"
+    # what to say when someone tells you ("I just want to be prepared", dev17)
+    r"what (?:should|do|would|can) i say|how (?:do|should|can) i respond|be prepared|"
     # how the clinic looks after people ("how do you keep patients safe if ...")
     r"patients|keep \w+ safe)\b")
 _MENTION = re.compile(r"\b(?:suicid\w*|self harm\w*|overdos\w*|sobredosis)\b")
@@ -404,6 +406,7 @@ def detect_crisis(text: str) -> CrisisVerdict:
 
 # An injury word followed by the accident that caused it ("cut myself shaving").
 _ACCIDENT_RE = re.compile(r"\b(?:cut|cuts|cutting|burn\w*|hurt|hurting|injur\w*|bled|bleeding|"
+                          r"nicked|sliced|grazed|scraped|"
                           r"scratch\w*|bruis\w*|broke|sprain\w*)\b(?: \w+){0,6} "
                           + _TABLE.vocabulary["ACCIDENT"] + r"\b"
                           # bitten by a child or a pet ("my toddler bit me hard enough to

@@ -31,12 +31,13 @@ _HELP_CALLED = re.compile(
     r"\b(?:called|calling|rang|phoned|dialed|dialled|contacted|got) (?:the |her |his |their )?"
     r"(?:campus |local |town |city )?(?:police|cops|sheriff|campus security|security|ra|resident "
     r"advisor)\b|\b(?:police|cops|they) (?:are |is )?(?:going|headed|heading) (?:to )?(?:over|"
-    r"there|to check)\b|\b(?:ambulance|paramedics|emts?|"
+    r"there|to check)\b|\b(?:ambulance|paramedics|emts?|ems|medics|"
     r"help|911|police) (?:is|are) (?:here|on (?:the|their|its) way|coming)\b|\b(?:were|we are|"
     r"im|i am|hes|shes|he is|she is) (?:at|in) the (?:er|hospital|emergency room)\b|"
     r"\b(?:theyre|they are) (?:on (?:the|their) way|coming|here)\b"
     # "the ambulance just got here", "EMTs arrived"
-    r"|\b(?:ambulance|paramedics|emts?|police|responders|firefighters) (?:just |finally |have "
+    r"|\b(?:ambulance|paramedics|emts?|ems|medics|police|responders|firefighters) (?:just |"
+    r"finally |have "
     r"|has )?(?:got here|arrived|showed up)\b"
     # "my husband is driving me to the ER", "we're on our way to the hospital"
     r"|\b(?:driving|taking|bringing|rushing) (?:me|him|her|them|us) to the (?:er|hospital|"
@@ -140,9 +141,17 @@ _CRISIS_LINE_REACHED = re.compile(
     r"phone with|talking to|talking with|texting with|chatting with)|on the phone with|talking to|"
     r"got through to) (?:the )?(?:988|lifeline|the lifeline|crisis (?:line|text line|hotline)|"
     r"hotline|741741|someone (?:at|from) (?:988|the lifeline|the crisis line)|a counselor at 988)\b"
-    r"(?! (?:yet|later|tomorrow|yesterday|last|before|once|and they (?:were|didnt|did not)))")
+    r"(?! (?:yet|later|tomorrow|yesterday|last|before|once|and they (?:were|didnt|did not)))"
+    # "ok i called. talking to a guy now, he was a marine" (suite 20 had it open the form)
+    r"|^(?:(?:ok|okay|k|alright|fine|yeah|so)\W+)?i (?:just )?(?:called|texted)\b(?! (?:my|the "
+    r"clinic|you|your|work|in|off|out|about|for|to))(?=\W*$|.{0,40}\b(?:talking|on the phone|"
+    r"with (?:a|someone|them)|counselor)\b)"
+    r"|\b(?:talking|speaking|chatting) (?:to|with) (?:a guy|a man|a woman|a lady|someone|somebody|"
+    r"a counselor|a person|them) (?:there )?(?:now|rn|right now)\b")
 _NOT_REACHED = re.compile(
     r"\b(?:havent|have not|didnt|did not|never|wont|will not|cant|dont|should i|do i)\b"
+    # a question about the line ("is texting 988 actually a real person or a bot", suite 20)
+    r"|^(?:is|are|does|do|will|would|can|could|what|how|who)\b|\b(?:a real person|a bot)\b"
     # "what would even happen if I called 988" asks about calling (review 15)
     r"|\b(?:if|whether|when) (?:i|we|you|someone) (?:\w+ )?(?:called|texted|call|text)\b")
 
@@ -202,6 +211,56 @@ def asks_to_text_instead(text: str) -> bool:
     """True when the message asks whether texting or chatting will do instead of a phone call
     ("can i just text instead of calling someone"): after a crisis reply, the ways to text."""
     return any(_TEXT_INSTEAD.search(form) for form in normalize_variants(text or ""))
+
+
+# What people ask during a medical emergency, answered in its own words rather than with "call
+# 911" once more (review 22: "should i make her throw up", "my husband can drive me to the ER, is
+# that ok", "can i just take a benadryl and sleep", "ok calling. what do i say").
+_MAKE_THEM_VOMIT = re.compile(
+    r"\b(?:make|get|help) (?:him|her|them|me|myself|it|my \w+|the \w+) (?:to )?(?:throw up|vomit|"
+    r"puke|be sick)\b|\b(?:induc\w*|cause) (?:vomiting|vomit|throwing up)\b|\bipecac\b|"
+    r"\bsomething to make (?:\w+ )?(?:vomit|throw up|puke)\b|\bfingers? down (?:his|her|their|my) "
+    r"throat\b|\b(?:peroxide|salt water)\b.{0,30}\b(?:throw up|vomit|puke)\b")
+_DRIVING = re.compile(
+    r"\b(?:drive|driving|take|taking|bring|bringing) (?:me|him|her|them|us|myself) (?:in )?to "
+    r"(?:the )?"
+    r"(?:er|hospital|emergency room|urgent care|ed|emergency)\b|\b(?:drive|driving) (?:myself|"
+    r"to the (?:er|hospital|emergency room|urgent care))\b|\b(?:can|could|should|shall) (?:i|we|"
+    r"he|she|they|my \w+) (?:just )?(?:drive|take (?:me|him|her|them))\b")
+_ASKS = re.compile(
+    r"\?|\b(?:can|could|should|shall) (?:i|we|he|she|they)\b|"
+    r"\b(?:is (?:that|it|this) (?:ok|okay|fine|alright|safe|better)|right|thats fine|ok|okay|"
+    r"should|can|could|better|instead)\W*$|^(?:\W*(?:ok|okay|so|um|and)\W+)?(?:can|could|should|"
+    r"shall|is|do|would)\b")
+_HOME_REMEDY = re.compile(
+    r"\b(?:benadryl|coffee|caffeine|milk|activated charcoal|charcoal|tylenol|advil|ibuprofen|"
+    r"aspirin|"
+    r"narcan|naloxone|cold shower|epsom|another (?:pill|dose|one|tablet))\b|\b(?:give|giving) "
+    r"(?:him|her|them) (?:some )?(?:water|food|something)\b")
+_NALOXONE = re.compile(r"\b(?:narcan|naloxone)\b")
+_WHAT_TO_SAY = re.compile(
+    r"\bwhat (?:do|should|would) i (?:even |actually |exactly )?(?:tell|say to|say)\b(?: (?:them|"
+    r"911|the dispatcher|the operator|the (?:er|hospital|nurse|doctor|paramedics)))?|\bwhat do i "
+    r"(?:need to )?(?:tell|say)\b|\bwhat (?:info|information) do they need\b")
+
+
+def emergency_question_reply(text: str) -> str | None:
+    """The response for a question asked during a medical emergency that has its own answer:
+    making someone vomit, driving to the hospital, a medicine or home remedy (naloxone too),
+    what to tell the responders; None for anything else."""
+    forms = normalize_variants(text or "")
+    if any(_MAKE_THEM_VOMIT.search(form) for form in forms):
+        return "utter_emergency_no_vomiting"
+    asks = "?" in (text or "") or any(_ASKS.search(form) for form in forms)
+    if asks and any(_DRIVING.search(form) for form in forms):
+        return "utter_emergency_driving"
+    if any(_NALOXONE.search(form) for form in forms):
+        return "utter_emergency_naloxone"
+    if asks and any(_HOME_REMEDY.search(form) for form in forms):
+        return "utter_emergency_no_home_remedies"
+    if any(_WHAT_TO_SAY.search(form) for form in forms):
+        return "utter_emergency_what_to_tell"
+    return None
 
 
 OVERDOSE_CATEGORY = "overdose"
@@ -304,8 +363,28 @@ def help_is_called(text: str) -> bool:
     """True when the message says emergency help was called or has come (not when it refuses
     it: "im not going to the hospital")."""
     forms = normalize_variants(text or "")
+    # "my husband can drive me to the ER, is that ok" asks whether to (review 22).
     return any(_HELP_CALLED.search(form) for form in forms) and not any(
-        _REFUSED.search(form) for form in forms)
+        _REFUSED.search(form) for form in forms) and emergency_question_reply(
+            text) != "utter_emergency_driving"
+
+
+def had_emergency_lately(events: Iterable[Mapping[str, Any]]) -> bool:
+    """True when one of the latest ``EMERGENCY_TURNS`` patient messages was read as an urgent
+    medical situation, whether or not help was called since ("ok calling. what do i say")."""
+    seen = 0
+    for event in reversed(list(events)):
+        if event.get("event") == "bot" and (event.get("metadata") or {}).get(
+                "utter_action") == URGENT_REPLY:
+            return True
+        if event.get("event") != "user":
+            continue
+        if ((event.get("parse_data") or {}).get("intent") or {}).get("name") == URGENT_INTENT:
+            return True
+        seen += 1
+        if seen >= EMERGENCY_TURNS:
+            return False
+    return False
 
 
 def in_emergency(events: Iterable[Mapping[str, Any]]) -> bool:

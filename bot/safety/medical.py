@@ -319,7 +319,8 @@ _DRUG_WITH_TREATMENT = re.compile(
     rf"\b(?:during|while|with|alongside|along with|and|plus|before|after|on top of) (?:\w+ )?"
     rf"{DRUG}\b")
 _FIRST_PERSON = re.compile(r"\b(?:i|im|ive|id|me|my|mine)\b")
-_COMPARISON = re.compile(r"\b(?:difference|differ|differs|compare|compared|comparison|versus|"
+_COMPARISON = re.compile(r"\b(?:difference|differ|differs|diff?e?rent|compare|compared|"
+                         r"comparison|versus|"
                          r"vs|different|unlike|similar|better than|faster than|instead of how|"
                          r"replace|replaces|alternative)\b")
 # Questions that mention a category word but are plainly about the clinic or booking.

@@ -61,7 +61,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.booking.request_words import asks_for_a_pause, asks_to_book, wants_it_sent
 from bot.language import MESSAGE_LANGUAGE, language_undecided, message_language
 from bot.nlu.clauses import split_clauses
-from bot.retrieval.remarks import SHOULD_I_CALL_RE, WILL_CALL_RE
+from bot.retrieval.remarks import BOOK_LATER_RE, SHOULD_I_CALL_RE, WILL_CALL_RE
 from bot.safety.crisis import (
     CONCERN,
     danger_remains,
@@ -74,6 +74,8 @@ from bot.safety.crisis import (
     is_resolved_history,
 )
 from bot.safety.emergency import (
+    OVERDOSE_CATEGORY,
+    THIRD_PARTY_CATEGORY,
     URGENT_INTENT,
     asks_to_text_instead,
     asks_what_to_do_while_waiting,
@@ -89,7 +91,7 @@ from bot.safety.emergency import (
 from bot.safety.medical import detect_medical_advice
 from bot.safety.mix_up import MIX_UP_INTENT
 from bot.safety.subject import CRISIS_SUBJECT, crisis_subject, stated_crisis_subject
-from bot.safety.urgent import is_medication_mistake, is_urgent
+from bot.safety.urgent import is_medication_mistake, is_urgent, pet_into_medicine
 
 CRISIS_INTENT = "crisis"
 CRISIS_TOPIC_INTENT = "crisis_topic"
@@ -125,6 +127,9 @@ def semantic_crisis_vote(message: Message, text: str, threshold: float,
         # of seroquel. can I still do ketamine?" (dev12), leftover pills to get rid of (dev13):
         # pills and numbers read like an overdose to the score, not to a clinician. The rules
         # still read every such message.
+        return False
+    if pet_into_medicine(text):
+        # "my cat ... ate one or two" of a medicine (review 22): a pet's, for the vet lines.
         return False
     if help_is_called(text):
         # "ok i called 911 and gave them her address, they are on the way" (review 21) reads
@@ -272,7 +277,13 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
             distress = ["semantic"]
         model_intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         medical = detect_medical_advice(text)
-        if crisis.is_crisis and needs_emergency_reply(crisis.categories, crisis.rules, text):
+        if crisis.is_crisis and pet_into_medicine(text) and set(crisis.categories) <= {
+                OVERDOSE_CATEGORY, THIRD_PARTY_CATEGORY}:
+            # "my cat knocked my bottle of lorazepam over and i think she ate one or two" (review
+            # 22 got the crisis reply): the pet's overdose, for a vet and the animal poison lines.
+            _set_intent(message, ASK_QUESTION_INTENT)
+            decided_by = "rules"
+        elif crisis.is_crisis and needs_emergency_reply(crisis.categories, crisis.rules, text):
             _set_intent(message, URGENT_INTENT)
             decided_by = "rules"
         elif crisis.is_crisis:
@@ -311,6 +322,11 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
                     or medical.is_advice_request:
                 _set_intent(message, ASK_QUESTION_INTENT)
             decided_by = "distress"
+        elif pet_into_medicine(text):
+            # "my dog just ate like 5 of my trazodone" (suite 20 got the medical-advice refusal):
+            # the answer action gives a vet and the animal poison lines.
+            _set_intent(message, ASK_QUESTION_INTENT)
+            decided_by = "rules"
         elif medical.is_advice_request:
             _set_intent(message, MEDICAL_ADVICE_INTENT)
             decided_by = "rules"
@@ -333,7 +349,8 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
             # clinic's card.
             _set_intent(message, ASK_QUESTION_INTENT)
             decided_by = "rules"
-        elif WILL_CALL_RE.search(text) and model_intent in {"affirm", "book_consultation"}:
+        elif (WILL_CALL_RE.search(text) or BOOK_LATER_RE.search(text)) and model_intent in {
+                "affirm", "book_consultation"}:
             # "ok ill call monday" after an offer to book (review 16 opened the form): the
             # patient will phone; the answer action says when the team is there.
             _set_intent(message, ASK_QUESTION_INTENT)

@@ -26,6 +26,15 @@ _SEDATIVES = (r"xanax|benzos?|valium|klonopin|ativan|alprazolam|clonazepam|loraz
               r"sleeping pills?|ambien|zolpidem|oxy\w*|percocets?|opioids?|opiates?|painkillers?|"
               r"pain pills|vicodin|hydrocodone|fentanyl|heroin|morphine|codeine|tramadol|seroquel|"
               r"gabapentin|trazodone|ketamine|special k|k")
+# Medicines by name, as people type them (suite 20, review 22: "my 4 yr old ... chewed some of
+# my klonopin", "my dog just ate like 5 of my trazodone").
+_MEDICINE_NAMES = (r"trazodone|xanax|klonopin|clonazepam|ativan|lorazepam|valium|diazepam|"
+                   r"alprazolam|adderall|ibuprofen|advil|motrin|tylenol|acetaminophen|aspirin|"
+                   r"zoloft|sertraline|prozac|fluoxetine|lexapro|wellbutrin|seroquel|ambien|"
+                   r"gabapentin|lisinopril|metformin|oxy\w*|percocets?|tramadol|melatonin|"
+                   r"benadryl|lithium|vitamins?|gummies|edibles?")
+_DOSE_WORD = (r"\b(?:lozenges?|troches?|doses?|pills?|tabs?|tablets?|sprays?|ketamine|spravato|"
+              r"bumps?|lines?|gummies|edibles?|" + _MEDICINE_NAMES + r")\b")
 _UNWELL = (r"\b(?:feel\w*|im|i am|getting|gone) (?:really |so |very |super |kinda |kind of |a bit "
            r"|pretty )?(?:weird|strange|off|wrong|sick|dizzy|out of it|confused|drowsy|faint|"
            r"awful|terrible|scared|numb|sleepy|like im dying)\b")
@@ -49,8 +58,9 @@ _SYMPTOMS = [
     r"\b(?:my|his|her) (?:left |right )?(?:arm|face|side) (?:is |went |feels |has gone |"
     r"keeps going )?(?:numb|drooping|tingling)\b(?! (?:from|after) (?:sleeping|lying|sitting|"
     r"leaning))|\bslurr(?:ed|ing) (?:speech|(?:my|his|her) "
-    r"words)\b|\b(?:cant|cannot) (?:feel|move) (?:my|his|her) (?:arms?|legs?|face|side|hands?|"
-    r"feet)\b",
+    r"words)\b|\b(?:cant|cannot) (?:really |even |properly )?(?:feel|move) (?:my|his|her) "
+    r"(?:arms?|legs?|face|side|hands?|feet)\b(?! (?:from|after) (?:sleeping|lying|sitting|"
+    r"leaning))",
     r"\b(?:my|his|her) heart (?:is |keeps |feels |feels like its )?(?:kinda |kind of |a bit |a "
     r"little |really |so |very |pretty |super )?(?:pounding|racing|fast|beating (?:so |"
     r"really |very |super )?(?:fast|hard|weird)|skipping|going crazy|out of my chest)\b"
@@ -63,6 +73,7 @@ _SYMPTOMS = [
     r"\b(?:he|she|they|hes|shes|theyre|he is|she is|they are|him|her|them)\b(?: \w+){0,6} "
     r"(?:wont|will not|doesnt|does not|isnt|is not|not|cant|stopped) (?:respond|responding|"
     r"react|reacting)\b(?=\s*(?:$|[.,!?;]|(?:and|at all|when|even|no matter|hes|shes|theyre|"
+    r"to (?:me|us|anything|anyone|his name|her name|their name)|"
     r"just|now|anymore|please|help|what)\b))|"
     r"\b(?:unresponsive|wont wake up|will not wake up|cant wake (?:him|her|them) up|not waking "
     r"up|(?:is|are|was) (?:having|had) a seizure|seizing|convuls\w*|turning blue|lips are blue)\b",
@@ -83,6 +94,12 @@ _SYMPTOMS = [
     r"of )?(?:ketamine|special k|k) (?:at|from|with) (?:a |my |some |the |this )?(?:friends?|"
     r"friends place|party|club|rave|festival|concert|dealer|guy)\b.{0,60}\b(?:ago|feel|feeling|"
     r"now|cant|weird)\b",
+    # ketamine someone gave, already taken ("i took some k my friend gave me like an hour ago",
+    # suite 19)
+    r"\b(?:did|took|used|snorted|had|tried) (?:some |a bit of |a bump of |a line of |the )?"
+    r"(?:ketamine|special k|k) (?:that )?(?:my |a |some |this |the )?(?:friend|dealer|roommate|"
+    r"guy|someone|somebody|coworker|buddy|neighbou?r|brother|sister|cousin|boyfriend|"
+    r"girlfriend|partner) (?:\w+ )?(?:gave|sold|slipped) me\b",
     # "i got some ketamine from a friend and took it about an hour ago"
     r"\b(?:got|bought|picked up|scored|was given|found) (?:some |a bit of |a bag of )?(?:ketamine|"
     r"special k|k) (?:from|off|off of) (?:a |my |some |this |the )?(?:friend|dealer|roommate|guy|"
@@ -154,10 +171,18 @@ _SYMPTOMS = [
     r"\bmy breathing (?:is |feels |seems |has )?(?:gotten |become |getting |gone )?(?:really |very "
     r"|so |super |too |kind of |kinda |a bit |pretty )?(?:slow|slower|shallow|weird|funny|"
     r"strange)\b",
+    # hives or a rash with lips, mouth or throat tingling, numb or swelling after a treatment
+    # (review 22: "itchy rash on my neck and arms and my lips feel tingly")
+    r"\b(?:hives|rash|welts|itchy|itching|breaking out)\b.{0,80}\b(?:lips?|tongue|mouth|throat|"
+    r"face)\b.{0,25}\b(?:tingl\w*|numb|swell\w*|swollen|puffy|tight|itchy|burning)\b|\b(?:lips?|"
+    r"tongue|mouth|throat)\b.{0,25}\b(?:tingl\w*|numb|swell\w*|swollen|puffy)\b.{0,80}\b(?:hives|"
+    r"rash|welts)\b",
     # an allergic reaction: lips, tongue or throat swelling or tight, swallowing harder
     r"\b(?:throat|tongue|lips?|mouth|face|eyes?|eyelids?) (?:is |are |feels |feel |keeps |has |"
     r"have |started |starting to |getting |seems |seem |look |looks )?(?:getting |gotten |going |"
-    r"really |so |very |kind of |kinda |a bit |a little |all )?(?:swell\w*|swollen|puffy|puffed up|"
+    r"really |so |very |kind of |kinda |a bit |a little |all )?(?:numb and |tingly and )?"
+    r"(?:swell\w*|"
+    r"swollen|puffy|puffed up|"
     r"tight|tighter|closing|closing up)\b(?!.{0,30}\b(?:lol|haha|from crying|from the cold)\b)",
     r"\b(?:harder|hard|difficult|trouble|struggling|painful) to swallow\b|\b(?:cant|cannot|can "
     r"barely) swallow\b",
@@ -167,7 +192,23 @@ _SYMPTOMS = [
     r"\b(?:toddler|baby|kid|child|little one|son|daughter|grandson|granddaughter|\d{1,2} ?(?:yr|"
     r"year|yo|y/o)s? old)\b.{0,60}\b(?:swallowed|ate|eaten|got into|chewed|drank|licked)\b.{0,50}"
     r"\b(?:ketamine|troches?|lozenges?|pills?|meds|medicines?|medications?|tablets?|gummies|spray|"
-    r"edibles?)\b",
+    r"edibles?|" + _MEDICINE_NAMES + r")\b",
+    # "my daughter got into my xanax bottle, theres 3 missing i think. shes 5" (review 22)
+    r"\bgot (?:into|ahold of|hold of) (?:my|his|her|their|the|grandmas|grandpas) (?:\w+ )?"
+    r"(?:pill )?"
+    r"(?:bottle|pills?|meds|" + _MEDICINE_NAMES + r")\b.{0,80}\b(?:(?:shes|hes|she is|he is) "
+    r"(?:only )?\d{1,2}\b|(?:toddler|baby|kid|child|little one|\d{1,2} ?(?:yr|year|yo|y/o)s? "
+    r"old)\b)",
+    # a second dose taken on one's own and now unwell ("took my ketamine lozenge at 6 and then
+    # another one at 8 ... now everything is spinning", review 22)
+    r"(?:\b(?:took|had|used|did) (?:\w+ )?(?:2|two|3|three|4|four) (?:of (?:my|the) )?(?:\w+ )?"
+    + _DOSE_WORD + r"(?: \w+)? instead of (?:1|one|just one)|"
+    r"\b(?:took|had|used|did) (?:another|a second|an extra|one more) (?:\w+ ){0,3}?"
+    r"(?:of (?:my|the|those|these) (?:\w+ )?)?" + _DOSE_WORD + r"|" + _DOSE_WORD
+    + r".{0,40}\b(?:then|and then) (?:took |had )?(?:another|a second|an extra|one more))\b"
+    r".{0,100}\b(?:spinning|dizzy|(?:feel|feeling) (?:really |so |very |super )?(?:weird|strange|"
+    r"off|sick|faint|spacey|out of it)|cant stand|throwing up|threw up|heart is (?:racing|"
+    r"pounding))\b",
     # a seizure told as just happened ("my wife had a seizure an hour after her infusion today",
     # round 14), not one long ago
     r"\b(?:had|has had|just had|is having|having) (?:a |another |what looked like a )?(?:seizure|"
@@ -308,6 +349,13 @@ _GENERAL_QUESTION = re.compile(
 # A medicine taken twice or an extra dose by mistake: a question for Poison Control (whether it
 # matters), not an emergency, unless the person feels unwell (then ``is_urgent``).
 _MEDICATION_MISTAKE = re.compile(
+    # Spanish: "mi papa se tomo sus pastillas de la presion dos veces hoy por error" (suite 20)
+    r"\b(?:tomo|tome|tomaste|tomamos|tomaron|le di|le dimos|le dieron|se le dio)\b.{0,60}"
+    r"\b(?:dos veces(?! (?:al|por|a la|cada) (?:dia|semana|mes))|doble dosis|una dosis (?:extra|"
+    r"de mas)|otra dosis|de mas|las (?:pastillas|"
+    r"pildoras) (?:equivocadas|de otra persona|de (?:mi|su) \w+))\b|\b(?:por error|por "
+    r"equivocacion|sin querer|por accidente)\b.{0,60}\b(?:dos veces|doble dosis|otra (?:dosis|"
+    r"pastilla))\b|"
     r"\b(?:accidentally|by accident|by mistake|mistakenly|accidently) (?:took|taken|double "
     r"dosed|gave|had)\b.{0,50}\b(?:twice|double|two doses|an extra|extra|again|a second)\b|"
     r"\b(?:took|taken|gave (?:him|her|them)) (?:my|his|her|their) (?:\w+ ){0,3}(?:twice|two "
@@ -400,7 +448,18 @@ _PET_INTO_MEDICINE = re.compile(
     r"\b(?:dog|puppy|pup|cat|kitten|pet|beagle|lab|labrador|retriever|terrier|poodle|chihuahua|"
     r"hamster|rabbit|bunny|ferret|parrot)\b.{0,40}\b(?:ate|eaten|got into|chewed|swallowed|"
     r"licked|ingested)\b(?=.{0,60}\b(?:pills?|meds|medicines?|medications?|tablets?|lozenges?|"
-    r"troches?|ketamine|spray|gummies|edibles?|capsules?|prescription)\b)|\banimal poison\b|"
+    r"troches?|ketamine|spray|gummies|edibles?|capsules?|prescription|"
+    # a medicine by its name ("my dog just ate like 5 of my trazodone", suite 20)
+    r"trazodone|xanax|adderall|ibuprofen|advil|motrin|tylenol|acetaminophen|aspirin|zoloft|"
+    r"sertraline|prozac|fluoxetine|lexapro|wellbutrin|seroquel|ambien|klonopin|ativan|valium|"
+    r"gabapentin|lisinopril|metformin|oxy\w*|percocets?|tramadol|melatonin|benadryl|lithium|"
+    r"vitamins?)\b)|"
+    # the medicine told first ("my cat knocked my bottle of lorazepam over and i think she ate one
+    # or two", review 22)
+    r"\b(?:dog|puppy|pup|cat|kitten|pet|beagle|lab|labrador|retriever|terrier|poodle|chihuahua|"
+    r"hamster|rabbit|bunny|ferret|parrot)\b.{0,60}\b(?:pills?|meds|medicines?|medications?|"
+    r"tablets?|lozenges?|troches?|ketamine|bottle|" + _MEDICINE_NAMES + r")\b.{0,60}\b(?:ate|"
+    r"eaten|chewed|swallowed|licked|ingested)\b|\banimal poison\b|"
     r"\bpet poison\b")
 
 
@@ -409,8 +468,12 @@ def pet_into_medicine(text: str) -> bool:
     return any(_PET_INTO_MEDICINE.search(form) for form in normalize_variants(text or ""))
 
 
-_ABOUT_THE_PET_AGAIN = re.compile(r"\b(?:emergency|vets?|poison|number|throw up|sick|wait|safe|"
-                                  r"okay|ok|fine|worried|what do i do|what should i do)\b")
+_ABOUT_THE_PET_AGAIN = re.compile(
+    r"\b(?:emergency|vets?|poison|number|throw up|vomit|sick|wait|safe|worried|what do i do|what "
+    r"should i do|(?:be|is|it|she|he|they) (?:ok|okay|fine))\b")
+# "ok. unrelated but do you do evening appointments" (suite 20 got the pet's reply again).
+_ANOTHER_TOPIC = re.compile(r"\b(?:unrelated|different question|another question|other "
+                            r"question|anyway|on another note|changing the subject)\b")
 
 
 def about_a_pet_into_medicine(texts: list[str]) -> bool:
@@ -421,8 +484,10 @@ def about_a_pet_into_medicine(texts: list[str]) -> bool:
         return False
     if pet_into_medicine(texts[-1]):
         return True
+    forms = normalize_variants(texts[-1])
     return len(texts) >= 2 and pet_into_medicine(texts[-2]) and any(
-        _ABOUT_THE_PET_AGAIN.search(form) for form in normalize_variants(texts[-1]))
+        _ABOUT_THE_PET_AGAIN.search(form) for form in forms) and not any(
+            _ANOTHER_TOPIC.search(form) for form in forms)
 
 
 def is_urgent(text: str) -> bool:
@@ -449,6 +514,21 @@ _DANGER_TO_BODY = re.compile(
     r"wont wake|seizure|threaten\w*|hurt (?:myself|herself|himself|themselves)|sangr\w*|cuchillo|"
     r"(?:hit|banged|bumped) (?:her|his|my|their) head|"
     r"pistola|arma)\b")
+
+
+# Emoji that stand for a means of harm ("💊💊💊💊💊💊 🛏️" after crying faces, review 22 got "I can
+# only search for questions written in words").
+_DANGER_EMOJI = ("\U0001f52a", "\U0001f52b", "\U0001faa6", "\u26b0", "\U0001fa78", "\U0001faa2")
+_PILL_EMOJI = "\U0001f48a"
+
+
+def danger_in_emoji(text: str) -> bool:
+    """True for a message of emoji only (no letters) that shows a means of harm: a knife, a gun,
+    a grave, a coffin, blood, a rope, or pills more than once."""
+    text = text or ""
+    if any(ch.isalpha() for ch in text):
+        return False
+    return text.count(_PILL_EMOJI) >= 2 or any(emoji in text for emoji in _DANGER_EMOJI)
 
 
 def mentions_danger(text: str) -> bool:

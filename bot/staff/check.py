@@ -436,7 +436,14 @@ CRISIS_RESPONSES = {"utter_crisis": ("crisis_line", "emergency_number"),
                     "utter_crisis_line_reached": ("crisis_line", "emergency_number"),
                     "utter_crisis_text_options": ("crisis_line", "emergency_number"),
                     "utter_what_to_tell_911": ("crisis_line", "emergency_number"),
-                    "utter_while_help_comes": ("crisis_line", "emergency_number")}  # fmt: skip
+                    "utter_while_help_comes": ("crisis_line", "emergency_number"),
+                    "utter_emergency_no_vomiting": ("crisis_line", "emergency_number"),
+                    "utter_emergency_driving": ("crisis_line", "emergency_number"),
+                    "utter_emergency_no_home_remedies": ("crisis_line", "emergency_number"),
+                    "utter_emergency_naloxone": ("crisis_line", "emergency_number"),
+                    "utter_emoji_safety_check": ("crisis_line", "emergency_number"),
+                    "utter_emergency_what_to_tell": ("crisis_line",
+                                                     "emergency_number")}  # fmt: skip
 
 
 def check_crisis_numbers(domain_path: Path, profile) -> list[Finding]:
