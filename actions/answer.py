@@ -321,6 +321,11 @@ class ActionAnswerQuestion(Action):
             # "ok i called 911 ... they are on the way" reads as distress to the learned score
             # (review 21 got "call 911 now" after the acknowledgement): it says it all.
             return [SlotSet("human_offered", False)]
+        # What a person asks after a crisis reply ("911 or just go there myself?" for a friend,
+        # review 23) has its own answer before the distress the score reads in its words.
+        after_a_crisis = reply_in_crisis_mode(dispatcher, tracker, text, intent, help_called)
+        if after_a_crisis is not None:
+            return after_a_crisis
         distress = distress_response(tracker.events, tracker.latest_message,
                                      bool(tracker.get_slot("crisis_mode")))
         if distress == RESOURCES:
@@ -330,9 +335,6 @@ class ActionAnswerQuestion(Action):
             logger.info("distress check-in (retrieval decision=%s)", decision.kind)
             dispatcher.utter_message(response="utter_distress_check_in")
             return [SlotSet("human_offered", True)]
-        after_a_crisis = reply_in_crisis_mode(dispatcher, tracker, text, intent, help_called)
-        if after_a_crisis is not None:
-            return after_a_crisis
         if intent == BOOKING_INTENT and tracker.get_slot(CURRENT_PATIENT_SLOT) and not (
                 tracker.active_loop or {}).get("name"):
             # A booking request routed here for a current patient (data/rules/booking.yml).

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
+import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import lru_cache
@@ -103,6 +104,21 @@ def send_sms(assistant, phone: str, text: str) -> list[str]:
     assert reply.status_code == 200, (reply.status_code, reply.text)
     assert reply.headers["content-type"].startswith("text/xml"), reply.headers
     return twiml_messages(reply.text)
+
+
+def reply_text(replies: list[dict]) -> str:
+    """The texts of a REST reply, one per line."""
+    return "\n".join(str(r.get("text") or "") for r in replies)
+
+
+def new_sender(prefix: str = "e2e") -> str:
+    """A fresh REST sender id: one conversation."""
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def new_phone() -> str:
+    """A fresh US phone number for an SMS conversation."""
+    return "+1555" + str(secrets.randbelow(10**7)).zfill(7)
 
 
 def twiml_messages(xml: str) -> list[str]:

@@ -31,6 +31,10 @@ def test_a_correction_of_another_detail_gives_its_new_value():
     field, values = correction_in("oh sorry, her full name is Evelyn Marsh-Collins",
                                   "booking_review", TODAY, LOCATIONS)
     assert (field, values) == ("full_name", {"full_name": "Evelyn Marsh-Collins"})
+    # suite 20: at the summary, "can we do ... instead" got the menu of details
+    field, values = correction_in("actually can we do thursday afternoons instead",
+                                  "booking_review", TODAY, LOCATIONS)
+    assert (field, values["preferred_time"]) == ("preferred_time", "thursday afternoons")
 
 
 @pytest.mark.parametrize("text, step", [
@@ -123,6 +127,8 @@ def test_correction_words_alone_change_nothing(text):
     ("did you get my request", True),
     ("is the north office open", False),
     ("was it ok to book at 5", False),
+    ("did the booking for him go through", True),  # suite 20
+    ("did the clinic call you back yet", False),
 ])
 def test_asking_whether_the_request_went_through(text, asks):
     assert asks_if_sent(text) is asks

@@ -266,6 +266,9 @@ HELDOUT_LIMITS = {
     # fourteenth round: dev16 92.0% / 7.0% at first contact, 100% / 1.0% after
     "dev16_crisis": ("recall", 0.98),
     "dev16_not_crisis": ("false_alarms", 0.03),
+    # fifteenth round: dev17 93.0% / 10.0% at first contact, 99.0% / 2.0% after
+    "dev17_crisis": ("recall", 0.98),
+    "dev17_not_crisis": ("false_alarms", 0.03),
     "heldout_crisis": ("recall", 0.98),
     "heldout2_crisis": ("recall", 0.98),
     "heldout3_crisis": ("recall", 0.90),
@@ -291,6 +294,7 @@ HELDOUT_LIMITS = {
     "heldout25_crisis": ("recall", 0.95),  # late blind, scored once: 97.5% (thirteenth round)
     "heldout26_crisis": ("recall", 0.88),  # first contact 90.8%, end 90.8% (fourteenth round)
     "heldout27_crisis": ("recall", 0.93),  # late blind, scored once: 95.0% (fourteenth round)
+    "heldout28_crisis": ("recall", 0.94),  # first contact 96.7% (fifteenth round)
     "heldout_not_crisis": ("false_alarms", 0.05),
     "heldout2_not_crisis": ("false_alarms", 0.05),
     "heldout3_not_crisis": ("false_alarms", 0.10),
@@ -316,6 +320,7 @@ HELDOUT_LIMITS = {
     "heldout25_not_crisis": ("false_alarms", 0.08),  # late blind, scored once: 6.7%
     "heldout26_not_crisis": ("false_alarms", 0.07),  # first contact 5.8%, end of round 5.0%
     "heldout27_not_crisis": ("false_alarms", 0.04),  # late blind, scored once: 2.5%
+    "heldout28_not_crisis": ("false_alarms", 0.04),  # first contact 2.5%
 }
 
 

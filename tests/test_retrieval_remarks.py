@@ -3,6 +3,7 @@
 import pytest
 
 from bot.retrieval.remarks import (
+    BOOK_LATER,
     FRUSTRATION,
     LOSS,
     SHOULD_I_CALL_RE,
@@ -32,6 +33,10 @@ from bot.retrieval.remarks import (
     ("ok ill call monday", WILL_CALL),
     ("i will call you guys tomorrow then", WILL_CALL),
     ("ill call them", STATEMENT),
+    # suite 20: "ok maybe ill book later" had opened the booking form
+    ("ok maybe ill book later", BOOK_LATER),
+    ("not ready to book yet", BOOK_LATER),
+    ("i want to book now", STATEMENT),
 ])
 def test_what_a_remark_is(text, kind):
     assert kind_of_remark(text) == kind

@@ -234,7 +234,8 @@ def test_asking_to_text_instead_of_calling(text, asks):
     assert asks_to_text_instead(text) is asks
 
 
-@pytest.mark.parametrize("text", ["who do i call about this", "what number do i call now"])
+@pytest.mark.parametrize("text", ["who do i call about this", "what number do i call now",
+                                  "911 or just go there myself? im like 10 min out"])
 def test_asking_whom_to_call(text):
     assert asks_whom_to_call(text)
 
@@ -263,3 +264,51 @@ def test_what_to_do_while_help_comes(text, asks):
                                   "check on her"])
 def test_police_called_is_help_called(text):
     assert help_is_called(text)
+
+
+@pytest.mark.parametrize("text, reply", [
+    ("should i make her throw up", "utter_emergency_no_vomiting"),
+    ("should i make her throw up with peroxide", "utter_emergency_no_vomiting"),
+    ("something to make him vomit?", "utter_emergency_no_vomiting"),
+    ("my husband can drive me to the ER its like 15 min away, is that ok",
+     "utter_emergency_driving"),
+    ("should i drive to the hospital", "utter_emergency_driving"),
+    ("ok can i drive to the ER myself its close", "utter_emergency_driving"),
+    ("its not that bad, can i just take a benadryl and sleep", "utter_emergency_no_home_remedies"),
+    ("should I give her coffee to keep her up", "utter_emergency_no_home_remedies"),
+    ("we have narcan, should I use it?", "utter_emergency_naloxone"),
+    ("ok calling. what do i say", "utter_emergency_what_to_tell"),
+    ("ok what do i tell them", "utter_emergency_what_to_tell"),
+    ("my sister will drive me to er", None),  # help on its way, not a question
+    ("should i just let him sleep it off on the couch", None),  # the emergency follow-up
+    ("what are your hours", None),
+    ("can i take one of the propranolol i have left from an old prescription",
+     "utter_emergency_no_home_remedies"),  # review 23
+])
+def test_questions_in_an_emergency_get_their_own_answer(text, reply):
+    """Review 22: "should i make her throw up", "can my husband drive me", "benadryl and
+    sleep?", "we have narcan" got "glad help is on the way", "I don't know" or 911 once more."""
+    from bot.safety.emergency import emergency_question_reply
+    assert emergency_question_reply(text) == reply
+
+
+@pytest.mark.parametrize("text, called", [
+    ("ems is here now", True),  # suite 20
+    ("my husband can drive me to the ER its like 15 min away, is that ok", False),  # a question
+    ("ok my sister will drive me to er", True),
+])
+def test_help_on_its_way_and_a_question_about_driving(text, called):
+    assert help_is_called(text) is called
+
+
+@pytest.mark.parametrize("text, reached", [
+    ("ok i called. talking to a guy now, he was a marine", True),  # suite 20: opened the form
+    ("ok i called", True),
+    ("im talking to someone now", True),
+    ("is texting 988 actually a real person or a bot like u", False),  # a question
+    ("i called my mom", False),
+    ("i called the clinic yesterday", False),
+])
+def test_the_crisis_line_reached_in_few_words(text, reached):
+    from bot.safety.emergency import reached_crisis_line
+    assert reached_crisis_line(text) is reached

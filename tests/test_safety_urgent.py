@@ -103,6 +103,32 @@ URGENT = [
     "she hit her head on the counter and has a big bump. shes on blood thinners",
     "since tuesday ive had burning when i pee and some blood in it",
     "i think i need to go to the hospital",
+    # fifteenth round (suites 19, 20, review 22)
+    "asking bc i took some k my friend gave me like an hour ago to see if it helps my depression "
+    "and now i cant really feel my legs and the room is spinning",
+    "my roommate did a bunch of k at this party and now hes on the bathroom floor and wont "
+    "respond to me",
+    "my 4 yr old got into my purse and chewed some of my klonopin, not sure how many",
+    "my daughter got into my xanax bottle, theres 3 missing i think. shes 5",
+    "hey i had my infusion 3 hrs ago and i have this itchy rash on my neck and arms and my lips "
+    "feel tingly",
+    "got hives all over after my spravato dose this afternoon and my mouth feels kinda numb and "
+    "swollen",
+    "I took my ketamine lozenge at 6 and then another one at 8 because the first didnt do "
+    "anything, now everything is spinning and i feel really weird",
+    "accidentally took 2 of my ketamine lozenges instead of 1, feel really spacey",
+    # review 23
+    "pulse is 142 just sitting on the couch since my spravato about 3 hrs ago. is that normal",
+    "my heart rate is still 138-145 on my apple watch, its been like that since my ketamine "
+    "treatment this afternoon",
+    "my mom had her treatment today and now she doesnt know what year it is and keeps asking "
+    "where she is. its been like 7 hrs since",
+    "been throwing up nonstop since my session at 2, cant keep even water down and its 11pm now",
+    "my dad slipped on the stairs tonight after his esketamine session, he hit the back of his "
+    "head pretty hard and now hes kind of slurring and sleepy",
+    "about 2 hrs after my spravato my chest started hurting, like a squeezing, and my left arm "
+    "feels heavy",
+    "i think i accidentally took 3 instead of 1 about 20 min ago. starting to feel super floaty",
 ]
 NOT_URGENT = [
     "the clinic gave me ketamine last week and I feel great",
@@ -164,6 +190,15 @@ NOT_URGENT = [
     "my dog just ate a couple of my ketamine lozenges off the nightstand",
     "i hit my head on the cabinet lol",
     "my kid keeps falling asleep in class",
+    "he wont respond to my texts about the rent",
+    "i cant really feel my legs after sitting cross legged for an hour lol",
+    "i took another look at the prices and feel weird about the cost",
+    "had 2 coffees and feel weird, is that ok before my infusion?",
+    "took 2 tylenol and feel dizzy",
+    "my max heart rate on the treadmill was 165, is ketamine ok for runners",
+    "my resting heart rate is usually 60",
+    "my left arm feels heavy after the iv, is that normal",
+    "my cat knocked my bottle of lorazepam over and i think she ate one or two",  # a pet's
 ]
 
 
@@ -190,6 +225,7 @@ MEDICATION_MISTAKES = [
     "forgot i already took my wellbutrin and took another one",
     "Oops, I think I took my husband's blood pressure pill instead of mine. Should I be worried?",
     "took the wrong pill this morning, it was my trazodone not my vitamin",
+    "mi papá se tomó sus pastillas de la presión dos veces hoy por error",  # suite 20
 ]
 NOT_MEDICATION_MISTAKES = [
     "I took my lithium twice a day for years",
@@ -200,6 +236,7 @@ NOT_MEDICATION_MISTAKES = [
     "I accidentally took too many of my sleeping pills and feel weird",  # urgent instead
     "I took my lexapro twice by mistake and now i feel really dizzy",  # urgent instead
     "i took an extra pill on purpose",
+    "tomo mis pastillas dos veces al dia, puedo hacer ketamina?",
 ]
 
 
@@ -233,3 +270,24 @@ def test_a_pet_into_a_medicine_is_told_from_the_conversation():
     assert not about_a_pet_into_medicine(["is my cat depressed"])
     assert not about_a_pet_into_medicine(["my dog ate my homework"])
     assert not about_a_pet_into_medicine(["what time do you open", "is it an emergency"])
+    # fifteenth round: a medicine by its name, told before the eating; another topic after
+    dog = "my dog just ate like 5 of my trazodone that fell on the floor"
+    assert about_a_pet_into_medicine([dog])
+    assert about_a_pet_into_medicine(["my cat knocked my bottle of lorazepam over and i think "
+                                      "she ate one or two. shes acting wobbly"])
+    assert about_a_pet_into_medicine([dog, "will she be ok?"])
+    assert not about_a_pet_into_medicine([dog, "ok. unrelated but do you do evening appointments"])
+
+
+@pytest.mark.parametrize("text, danger", [
+    ("\U0001f48a\U0001f48a\U0001f48a\U0001f48a\U0001f48a\U0001f48a \U0001f6cf\ufe0f", True),
+    ("\U0001f52a", True),
+    ("\U0001f62d\U0001f62d\U0001f62d", False),
+    ("\U0001f48a", False),
+    ("\U0001f48a\U0001f48a what is the dose", False),
+])
+def test_a_means_of_harm_in_emoji_only(text, danger):
+    """Review 22: six pill emoji and a bed got "I can only search for questions written in
+    words"."""
+    from bot.safety.urgent import danger_in_emoji
+    assert danger_in_emoji(text) is danger

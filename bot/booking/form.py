@@ -17,6 +17,7 @@ from bot.booking import validators
 from bot.booking.slots import ATTEMPT_SLOT, BOOKING_OUTCOME_KEY, FORM, FORM_SLOTS, STORED
 from bot.booking.store import NewRequest
 from bot.config import ClinicProfile, Location
+from bot.safety.crisis import detect_distress
 
 # booking_review after a "no" (or a goodbye) to "shall I try again?": the details are deleted.
 DISCARD = "discard"
@@ -85,7 +86,10 @@ def step_answer(requested_slot: str | None, intent: str | None, text: str, today
     """The text, when it answers the form's current question whatever the NLU read it as
     (:func:`validators.form_step_answer`), names one location at the location step ("North
     Avenue is closer for me"), or gives a detail at the privacy or name question; otherwise
-    None."""
+    None. A message of distress answers no step ("im having a really really bad night,
+    everything feels too heavy" at the time question, review 22, was stored as the time)."""
+    if detect_distress(text):
+        return None
     if (requested_slot == "location" and intent in validators.FORM_STEP_MISREADINGS
             and not looks_like_question(text) and match_location(text, locations) is not None):
         return text

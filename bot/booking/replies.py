@@ -75,7 +75,9 @@ INVALID_REPLIES = {
         "saved. Otherwise:"
     ),
     "review_unclear": (
-        'Please tell me whether to send the request, which detail to change, or "cancel".'
+        # Not "cancel": over SMS it is a carrier opt-out word (review 23, bot/channels/keywords.py)
+        'Please tell me whether to send the request, which detail to change, or "never mind" to '
+        "drop it."
     ),
 }
 
@@ -103,7 +105,7 @@ STEP_EXPLANATIONS = {
     "location": "Which of the clinic's offices would you rather go to? Pick one of the choices.",
     "booking_review": (
         "That's everything you've told me for the request. Send it as it is, change one "
-        'detail, or say "cancel".'
+        'detail, or say "never mind" to drop it.'
     ),
 }
 

@@ -95,6 +95,8 @@ _WHOM_TO_CALL = re.compile(
     r"^(?:\W*(?:ok|okay|so|but|and|um|please|help|omg))*\W*(?:(?:what (?:number )?(?:do|should|"
     r"can) i (?:call|dial|do)|who (?:do|should|can) i call|i dont know what to do)"
     r"(?: about (?:this|that|it|her|him|them))?(?: now| rn| right now)?\W*$|"
+    # "911 or just go there myself? im like 10 min out" (review 23)
+    r"911 or (?:should i )?(?:just )?(?:go|drive|head|run) (?:there|over)\b|"
     r"(?:should i call (?:the clinic|you|your office|them|someone|her doctor|his "
     r"doctor|the police|911)|do i call (?:the clinic|911|someone|the police))\b)")
 
@@ -236,7 +238,10 @@ _HOME_REMEDY = re.compile(
     r"\b(?:benadryl|coffee|caffeine|milk|activated charcoal|charcoal|tylenol|advil|ibuprofen|"
     r"aspirin|"
     r"narcan|naloxone|cold shower|epsom|another (?:pill|dose|one|tablet))\b|\b(?:give|giving) "
-    r"(?:him|her|them) (?:some )?(?:water|food|something)\b")
+    r"(?:him|her|them) (?:some )?(?:water|food|something)\b"
+    # "can i take one of the propranolol i have left from an old prescription" (review 23)
+    r"|\b(?:can|could|should) i (?:just )?(?:take|give (?:him|her|them)) (?:one|a|an|some|"
+    r"another|half)\b")
 _NALOXONE = re.compile(r"\b(?:narcan|naloxone)\b")
 _WHAT_TO_SAY = re.compile(
     r"\bwhat (?:do|should|would) i (?:even |actually |exactly )?(?:tell|say to|say)\b(?: (?:them|"

@@ -131,6 +131,10 @@ def semantic_crisis_vote(message: Message, text: str, threshold: float,
     if pet_into_medicine(text):
         # "my cat ... ate one or two" of a medicine (review 22): a pet's, for the vet lines.
         return False
+    if asks_whom_to_call(text):
+        # "911 or just go there myself?" after a friend's message (review 23): whom to call,
+        # for the answer action, however the score reads "myself".
+        return False
     if help_is_called(text):
         # "ok i called 911 and gave them her address, they are on the way" (review 21) reads
         # like the crisis it follows; the rules still read every such message.

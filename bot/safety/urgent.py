@@ -41,11 +41,17 @@ _UNWELL = (r"\b(?:feel\w*|im|i am|getting|gone) (?:really |so |very |super |kind
 
 # A mind that is not clear, a treatment, and a time that makes it recent (review 18).
 _MIND_STATE = (r"(?:confused|disoriented|delirious|hallucinat\w*|seeing things|hearing things|"
-               r"agitated|paranoid|not making sense)\b(?! (?:about|by|with|as to|why|how|what|if|"
-               r"whether|on|over|at)\b)")
+               r"agitated|paranoid|not making sense|"
+               # review 23: "doesnt know what year it is and keeps asking where she is", "didnt
+               # recognize our kitchen", "still really out of it"
+               r"(?:doesnt|does not|didnt|did not) (?:know|recogni[sz]e) (?:what (?:year|day|"
+               r"month) it is|where (?:she|he|they|i) (?:is|are|am)|(?:our|the|his|her|my) \w+)|"
+               r"keeps asking where|still (?:really |so |very )?out of it)\b(?! (?:about|by|with|"
+               r"as to|why|how|what|if|whether|on|over|at)\b)")
 _TREATMENT = r"(?:infusion|session|treatment|ketamine|spravato|esketamine|dose)"
-_RECENTLY = (r"(?:today|tonight|this (?:morning|afternoon|evening)|hours? (?:ago|later|after)|at "
-             r"(?:noon|\d{1,2}(?: ?[ap]m)?)|earlier|yesterday)")
+_RECENTLY = (r"(?:today|tonight|this (?:morning|afternoon|evening)|hours? (?:ago|later|after|"
+             r"since)|hrs? (?:ago|later|after|since)|at (?:noon|\d{1,2}(?: ?[ap]m)?)|earlier|"
+             r"yesterday)")
 
 _SYMPTOMS = [
     rf"\b{_NOT}(?:cant|cannot|can barely|can hardly|struggling to|hard to|trouble|difficulty) "
@@ -201,14 +207,29 @@ _SYMPTOMS = [
     r"old)\b)",
     # a second dose taken on one's own and now unwell ("took my ketamine lozenge at 6 and then
     # another one at 8 ... now everything is spinning", review 22)
-    r"(?:\b(?:took|had|used|did) (?:\w+ )?(?:2|two|3|three|4|four) (?:of (?:my|the) )?(?:\w+ )?"
-    + _DOSE_WORD + r"(?: \w+)? instead of (?:1|one|just one)|"
+    r"(?:\b(?:took|had|used|did) (?:\w+ )?(?:2|two|3|three|4|four) (?:(?:of (?:my|the) )?(?:\w+ )?"
+    + _DOSE_WORD + r"(?: \w+)? )?instead of (?:1|one|just one)|"
     r"\b(?:took|had|used|did) (?:another|a second|an extra|one more) (?:\w+ ){0,3}?"
     r"(?:of (?:my|the|those|these) (?:\w+ )?)?" + _DOSE_WORD + r"|" + _DOSE_WORD
     + r".{0,40}\b(?:then|and then) (?:took |had )?(?:another|a second|an extra|one more))\b"
     r".{0,100}\b(?:spinning|dizzy|(?:feel|feeling) (?:really |so |very |super )?(?:weird|strange|"
-    r"off|sick|faint|spacey|out of it)|cant stand|throwing up|threw up|heart is (?:racing|"
+    r"off|sick|faint|spacey|floaty|out of it)|cant stand|throwing up|threw up|heart is (?:racing|"
     r"pounding))\b",
+    # review 23: a racing pulse at rest by its number ("pulse is 142 just sitting on the couch",
+    # "my heart rate is still 138-145 on my apple watch")
+    r"^(?!.*\b(?:workout|working out|running|run|exercis\w*|gym|cardio|spin|treadmill|hike|hiking|"
+    r"max|target|zone|usually|normally)\b).*?(?:\b(?:pulse|heart ?rate|hr|heartbeat|resting "
+    r"rate)\b(?: \w+){0,4} (?:is |of |at |around |about |like |still |was |been |reading |says |"
+    r"showing )*(?:1[3-9]\d|2\d\d)\b|\b(?:1[3-9]\d|2\d\d) ?bpm\b)",
+    # "been throwing up nonstop since my session at 2, cant keep even water down"
+    r"\b(?:cant|cannot|can not|unable to) keep (?:even |any |anything |much )?(?:water|fluids|"
+    r"food|anything|liquids)(?: \w+)? down\b",
+    # chest pain told as it started, and an arm that goes heavy ("my chest started hurting, like a
+    # squeezing, and my left arm feels heavy")
+    r"\b(?:my|his|her) chest (?:started |is |keeps |has been |began )?(?:hurting|aching|squeezing|"
+    r"pounding and hurting)\b|\b(?:my|his|her) left arm (?:feels |is |went |has gone |got )?"
+    r"(?:really |kinda |kind of |so |very )?(?:heavy|numb|weak|tingly|dead)\b(?! (?:from|after|"
+    r"where) (?:the |my )?(?:iv|needle|infusion|shot|blood draw|workout|gym|lifting|sleeping))",
     # a seizure told as just happened ("my wife had a seizure an hour after her infusion today",
     # round 14), not one long ago
     r"\b(?:had|has had|just had|is having|having) (?:a |another |what looked like a )?(?:seizure|"
@@ -217,9 +238,10 @@ _SYMPTOMS = [
     # review 21: a fall with a knock to the head and drowsiness, as told ("she got up ... and
     # fell, she hit her head on the door frame. She seems very sleepy now"), or someone who keeps
     # dozing off mid-sentence
-    r"\b(?:hit|bumped|banged|knocked|smacked|hurt) (?:her|his|my|their) head\b.{0,80}\b(?:sleepy|"
-    r"drowsy|dozing|nodding off|falling asleep|cant stay awake|hard to wake|throwing up|threw up|"
-    r"vomit\w*|confused|not making sense|passed out|blacked out|out of it)\b",
+    r"\b(?:hit|bumped|banged|knocked|smacked|hurt) (?:the (?:back|side|front|top) of )?(?:her|his|"
+    r"my|their) head\b.{0,80}\b(?:sleepy|drowsy|dozing|nodding off|falling asleep|cant stay awake|"
+    r"hard to wake|throwing up|threw up|vomit\w*|confused|not making sense|passed out|blacked out|"
+    r"out of it|groggy|slurr\w*|not (?:himself|herself|themselves))\b",
     r"\b(?:keeps?|kept|is|are|hes|shes|theyre) (?:\w+ )?(?:dozing off|nodding off|falling asleep|"
     r"drifting off) (?:mid ?sentence|while (?:talking|eating|standing|sitting up)|in the middle of|"
     r"talking)\b",
@@ -512,7 +534,7 @@ _DANGER_TO_BODY = re.compile(
     r"\b(?:knife|knives|gun|rifle|pistol|weapon|rope|blood(?! (?:pressure|test|tests|work|"
     r"thinners?|sugar|draw|type|donation|levels?|panel|count))|bleed\w*|overdos\w*|unconscious|"
     r"wont wake|seizure|threaten\w*|hurt (?:myself|herself|himself|themselves)|sangr\w*|cuchillo|"
-    r"(?:hit|banged|bumped) (?:her|his|my|their) head|"
+    r"(?:hit|banged|bumped) (?:her|his|my|their) head|ledge|"
     r"pistola|arma)\b")
 
 

@@ -1,0 +1,98 @@
+"""End to end over REST and signed SMS: the questions people ask during a medical emergency,
+a pet into a medicine, pills in emoji, distress inside the booking form, and a current patient
+who asks to book their next session.
+
+Review 22 and suite 20 (fifteenth round): "my husband can drive me to the ER, is that ok" got
+"glad help is on the way", "should i make her throw up" and "what do i say" got "I don't know",
+a 4-year-old who chewed klonopin got the refusal of medical advice, a cat into lorazepam got the
+suicide-crisis reply, six pill emoji got "I can only search for questions written in words", "im
+having a really really bad night" at the time question was stored as the time, and "can't you
+just book it for me" from a current patient opened the consultation form.
+"""
+
+import pytest
+from channel_clients import new_phone, new_sender, reply_text, send_sms
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+CONSENT_QUESTION = "Is that OK with you?"
+
+
+def test_driving_to_the_er_and_what_to_tell_them_are_answered(assistant):
+    sender = new_sender("emergency")
+    first = reply_text(assistant.send(sender, "I got my second infusion this morning and now my "
+                                              "chest feels tight and my heart is going really "
+                                              "fast, like 140"))
+    assert "911" in first, first
+    drive = reply_text(assistant.send(sender, "my husband can drive me to the ER its like 15 min "
+                                              "away, is that ok"))
+    assert "call 911 rather than driving" in drive and "glad help" not in drive, drive
+    tell = reply_text(assistant.send(sender, "ok what do i tell them"))
+    assert "what was taken" in tell and "911" in tell, tell
+
+
+def test_a_child_into_a_medicine_gets_poison_control_and_no_vomiting_by_text(assistant):
+    phone = new_phone()
+    first = " ".join(send_sms(assistant, phone, "my 4 yr old got into my purse and chewed some of "
+                                                "my klonopin, not sure how many"))
+    assert "911" in first and "1-800-222-1222" in first, first
+    vomit = " ".join(send_sms(assistant, phone, "should i make her throw up"))
+    assert "Don't make them throw up" in vomit and "1-800-222-1222" in vomit, vomit
+    say = " ".join(send_sms(assistant, phone, "ok calling. what do i say"))
+    assert "what was taken" in say or "Tell them" in say, say
+
+
+def test_naloxone_and_a_home_remedy_are_answered(assistant):
+    sender = new_sender("emergency")
+    assistant.send(sender, "he took a bunch of pills and his lips are blue")
+    narcan = reply_text(assistant.send(sender, "we have narcan, should I use it?"))
+    assert "naloxone" in narcan and "911" in narcan, narcan
+    other = new_sender("emergency")
+    assistant.send(other, "hey i had my infusion 3 hrs ago and i have this itchy rash on my neck "
+                          "and arms and my lips feel tingly")
+    remedy = reply_text(assistant.send(other, "its not that bad, can i just take a benadryl and "
+                                              "sleep"))
+    assert "home remedy" in remedy and "911" in remedy, remedy
+
+
+def test_a_cat_into_a_medicine_gets_the_vet_lines_not_the_crisis_reply(assistant):
+    sender = new_sender("pet")
+    first = reply_text(assistant.send(sender, "my cat knocked my bottle of lorazepam over and i "
+                                              "think she ate one or two. shes acting wobbly"))
+    assert "426-4435" in first and "Suicide & Crisis Lifeline" not in first, first
+    vomit = reply_text(assistant.send(sender, "should i make her throw up with peroxide"))
+    assert "vet" in vomit, vomit
+    topic = reply_text(assistant.send(sender, "ok. unrelated but do you do evening appointments"))
+    assert "426-4435" not in topic, topic
+
+
+def test_pills_in_emoji_get_a_safety_check_by_text(assistant):
+    phone = new_phone()
+    reply = " ".join(send_sms(assistant, phone, "\U0001f48a\U0001f48a\U0001f48a\U0001f48a"
+                                                "\U0001f48a\U0001f48a \U0001f6cf\ufe0f"))
+    assert "911" in reply and "988" in reply, reply
+
+
+def test_a_bad_night_typed_at_the_time_question_is_not_stored_as_the_time(assistant):
+    sender = new_sender("booking")
+    assistant.send(sender, "i want to request a consult")
+    assistant.send(sender, "yes")
+    assistant.send(sender, "Alex Kim")
+    assistant.send(sender, "555-303-1122")
+    heavy = reply_text(assistant.send(sender, "im having a really really bad night, everything "
+                                              "feels too heavy"))
+    assert "988" in heavy and "When would suit you best" in heavy, heavy
+    time = reply_text(assistant.send(sender, "tuesday afternoon"))
+    assert "Which of our locations" in time, time
+
+
+def test_a_current_patient_books_a_session_by_phone_and_a_consultation_by_form(assistant):
+    sender = new_sender("patient")
+    assistant.send(sender, "hi im already a patient, had my 3rd infusion last wednesday. when is "
+                           "my next one supposed to be")
+    session = reply_text(assistant.send(sender, "can't you just book it for me for next "
+                                                "thursday"))
+    assert "(555) 555-0100" in session and CONSENT_QUESTION not in session, session
+    consult = reply_text(assistant.send(sender, "actually i'd like to request a consultation for "
+                                                "my sister"))
+    assert CONSENT_QUESTION in consult, consult
