@@ -75,7 +75,7 @@ from bot.retrieval.remarks import (
 )
 from bot.retrieval.retriever import RetrievalUnavailable, get_retriever
 from bot.safety.crisis import detect_crisis
-from bot.safety.distress import CHECK_IN, RESOURCES, distress_response
+from bot.safety.distress import CHECK_IN, RESOURCES, distress_by_rules, distress_response
 from bot.safety.emergency import (
     EMERGENCY_SLOT,
     had_emergency_lately,
@@ -335,6 +335,12 @@ class ActionAnswerQuestion(Action):
             logger.info("distress check-in (retrieval decision=%s)", decision.kind)
             dispatcher.utter_message(response="utter_distress_check_in")
             return [SlotSet("human_offered", True)]
+        if distress == CHECK_IN and distress_by_rules(tracker.latest_message):
+            # A warning sign in words told beside a question ("i gave away my guitar and my
+            # games this week. anyway how much is a consult"): the answer, then the check-in.
+            events = self._reply_decision(dispatcher, profile, decision, version_of(retriever))
+            dispatcher.utter_message(response="utter_distress_check_in")
+            return [*events, SlotSet("human_offered", True)]
         if intent == BOOKING_INTENT and tracker.get_slot(CURRENT_PATIENT_SLOT) and not (
                 tracker.active_loop or {}).get("name"):
             # A booking request routed here for a current patient (data/rules/booking.yml).

@@ -22,10 +22,13 @@ _SPANISH_WORDS = frozenset(
     "se sé da miedo vergüenza verguenza llamar hablar tengo tienes esta está estás soy hay muy "
     "porque cuando ahora aqui aquí mucho hijo hija esposo esposa madre padre nunca siempre "
     "quien quién puede pueden saber creo estan están ubicados ubicada ubicación ubicacion "
-    "dirección direccion clínica clinica abren cierran hora horas cuál cual".split()
+    "dirección direccion clínica clinica abren cierran hora horas cuál cual "
+    # a short reply after a Spanish crisis reply ("no le digas a nadie", fourteenth round's note)
+    "le les lo digas dile decir digan nadie".split()
 )
+# Not "a": it is Spanish too ("no le digas a nadie").
 _ENGLISH_WORDS = frozenset(
-    "the is are do does can i you my what how when where which who a an to of and or for with "
+    "the is are do does can i you my what how when where which who an to of and or for with "
     "it this that have has be will would should please thanks hello hi".split()
 )
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)

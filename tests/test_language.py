@@ -9,6 +9,7 @@ from bot.language import language_undecided, looks_spanish
 @pytest.mark.parametrize("text", [
     "¿Cuál es su horario los sábados?", "y el horario?", "cuanto cuesta el tratamiento",
     "aceptan seguro médico", "Necesito cambiar mi cita del jueves, por favor.",
+    "no le digas a nadie",  # after a Spanish crisis reply (fourteenth round's note)
 ])
 def test_spanish_messages(text):
     assert looks_spanish(text)

@@ -10,7 +10,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import actions.answer
 from actions.answer import ActionAnswerQuestion
-from bot.safety.distress import CHECK_IN, RESOURCES, distress_messages, distress_response
+from bot.safety.distress import (
+    CHECK_IN,
+    RESOURCES,
+    distress_by_rules,
+    distress_messages,
+    distress_response,
+)
 from bot.safety.events import CrisisEventStore
 
 CALM = {"safety": {"distress": []}}
@@ -136,3 +142,12 @@ async def test_a_second_hopeless_message_gets_the_crisis_resources(domain, event
     assert slots["crisis_mode"] is True
     [event] = event_store.list()
     assert event.categories == ("distress",) and event.decided_by == "distress"
+
+
+def test_distress_read_by_the_rules_is_told_from_the_learned_score_alone():
+    """A warning sign in words beside a question gets the answer and the check-in; the learned
+    score alone does not add the check-in to an answer."""
+    assert distress_by_rules({"safety": {"distress": ["gave_named_things_away_lately"]}})
+    assert not distress_by_rules({"safety": {"distress": ["semantic"]}})
+    assert not distress_by_rules(CALM)
+    assert not distress_by_rules(None)

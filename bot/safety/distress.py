@@ -101,6 +101,13 @@ def claims_the_topic(events: Iterable[Mapping[str, Any]], text: str) -> bool:
     return intent == TOPIC_INTENT
 
 
+def distress_by_rules(latest: Mapping[str, Any] | None) -> bool:
+    """True when the latest message's distress was read by the rules (an entry of the crisis
+    table), not only by the learned score."""
+    safety = (latest or {}).get("safety") or {}
+    return any(mark != "semantic" for mark in safety.get("distress") or ())
+
+
 def distress_response(events: Iterable[Mapping[str, Any]], latest: Mapping[str, Any] | None,
                       crisis_mode: bool) -> str | None:  # fmt: skip
     """``CHECK_IN``, ``RESOURCES`` or None (the latest message shows no distress)."""

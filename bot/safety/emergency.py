@@ -377,25 +377,18 @@ def help_is_called(text: str) -> bool:
 def had_emergency_lately(events: Iterable[Mapping[str, Any]]) -> bool:
     """True when one of the latest ``EMERGENCY_TURNS`` patient messages was read as an urgent
     medical situation, whether or not help was called since ("ok calling. what do i say")."""
-    seen = 0
-    for event in reversed(list(events)):
-        if event.get("event") == "bot" and (event.get("metadata") or {}).get(
-                "utter_action") == URGENT_REPLY:
-            return True
-        if event.get("event") != "user":
-            continue
-        if ((event.get("parse_data") or {}).get("intent") or {}).get("name") == URGENT_INTENT:
-            return True
-        seen += 1
-        if seen >= EMERGENCY_TURNS:
-            return False
-    return False
+    return _emergency_in_recent_turns(events, until_help_called=False)
 
 
 def in_emergency(events: Iterable[Mapping[str, Any]]) -> bool:
     """True when one of the latest ``EMERGENCY_TURNS`` patient messages (the current one
     included) was read as an urgent medical situation, and no message since says help was
     called."""
+    return _emergency_in_recent_turns(events, until_help_called=True)
+
+
+def _emergency_in_recent_turns(events: Iterable[Mapping[str, Any]],
+                               until_help_called: bool) -> bool:
     seen = 0
     for event in reversed(list(events)):
         if event.get("event") == "bot" and (event.get("metadata") or {}).get(
@@ -408,7 +401,7 @@ def in_emergency(events: Iterable[Mapping[str, Any]]) -> bool:
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
         if intent == URGENT_INTENT:
             return True
-        if help_is_called(str(event.get("text") or "")):
+        if until_help_called and help_is_called(str(event.get("text") or "")):
             return False
         seen += 1
         if seen >= EMERGENCY_TURNS:
