@@ -338,9 +338,9 @@ class ActionAnswerQuestion(Action):
         if distress == CHECK_IN and distress_by_rules(tracker.latest_message):
             # A warning sign in words told beside a question ("i gave away my guitar and my
             # games this week. anyway how much is a consult"): the answer, then the check-in.
-            events = self._reply_decision(dispatcher, profile, decision, version_of(retriever))
+            answered = self._reply_decision(dispatcher, profile, decision, version_of(retriever))
             dispatcher.utter_message(response="utter_distress_check_in")
-            return [*events, SlotSet("human_offered", True)]
+            return [*answered, SlotSet("human_offered", True)]
         if intent == BOOKING_INTENT and tracker.get_slot(CURRENT_PATIENT_SLOT) and not (
                 tracker.active_loop or {}).get("name"):
             # A booking request routed here for a current patient (data/rules/booking.yml).
