@@ -56,7 +56,7 @@ from bot.retrieval.answer_log import (
     unavailable_record,
 )
 from bot.retrieval.choices import pick_offered
-from bot.retrieval.clinic_topic import moves_on_to_the_clinic, still_about_the_crisis
+from bot.retrieval.clinic_topic import moves_on_to_the_clinic, tells_of_the_crisis
 from bot.retrieval.feelings import feels_worse, shares_how_they_feel
 from bot.retrieval.followup import (
     asks_to_repeat,
@@ -317,9 +317,10 @@ class ActionAnswerQuestion(Action):
             # Only the type: an exception message could quote what the patient wrote.
             logger.error("retrieval failed with %s", type(exc).__name__)
             return self._reply_unavailable(dispatcher, profile)
-        if help_called and (decision.kind != "answer" or still_about_the_crisis(text)):
+        if help_called and (decision.kind != "answer" or tells_of_the_crisis(text)):
             # "ok i called 911 ... they are on the way" reads as distress to the learned score
-            # (review 21 got "call 911 now" after the acknowledgement): it says it all.
+            # (review 21 got "call 911 now" after the acknowledgement): it says it all, also
+            # when it names a word of the clinic's ("gave them her address").
             return [SlotSet("human_offered", False)]
         # What a person asks after a crisis reply ("911 or just go there myself?" for a friend,
         # review 23) has its own answer before the distress the score reads in its words.

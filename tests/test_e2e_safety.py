@@ -295,6 +295,7 @@ HELDOUT_LIMITS = {
     "heldout26_crisis": ("recall", 0.88),  # first contact 90.8%, end 90.8% (fourteenth round)
     "heldout27_crisis": ("recall", 0.93),  # late blind, scored once: 95.0% (fourteenth round)
     "heldout28_crisis": ("recall", 0.94),  # first contact 96.7% (fifteenth round)
+    "heldout29_crisis": ("recall", 0.91),  # late blind, scored once: 93.3% (fifteenth round)
     "heldout_not_crisis": ("false_alarms", 0.05),
     "heldout2_not_crisis": ("false_alarms", 0.05),
     "heldout3_not_crisis": ("false_alarms", 0.10),
@@ -321,6 +322,7 @@ HELDOUT_LIMITS = {
     "heldout26_not_crisis": ("false_alarms", 0.07),  # first contact 5.8%, end of round 5.0%
     "heldout27_not_crisis": ("false_alarms", 0.04),  # late blind, scored once: 2.5%
     "heldout28_not_crisis": ("false_alarms", 0.04),  # first contact 2.5%
+    "heldout29_not_crisis": ("false_alarms", 0.03),  # late blind, scored once: 1.7%
 }
 
 

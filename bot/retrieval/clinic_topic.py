@@ -45,10 +45,16 @@ _STILL_ABOUT_THE_CRISIS = re.compile(
     r"pick up|respond)\w*)\b", re.IGNORECASE)
 
 
+def tells_of_the_crisis(text: str) -> bool:
+    """True when the message asks what to do next or tells what was done about the crisis,
+    whatever else it names."""
+    return bool(_STILL_ABOUT_THE_CRISIS.search(text or ""))
+
+
 def still_about_the_crisis(text: str) -> bool:
     """True when the message asks what to do next or tells what was done about the crisis;
     unless it names the clinic, it is no clinic question."""
-    return bool(_STILL_ABOUT_THE_CRISIS.search(text or "")) and not names_clinic_topic(text)
+    return tells_of_the_crisis(text) and not names_clinic_topic(text)
 
 
 def names_clinic_topic(text: str) -> bool:
