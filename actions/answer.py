@@ -636,6 +636,12 @@ class ActionAnswerQuestion(Action):
             return alone
         if alone.kind != "answer":
             return decision
+        if decision.kind == "clarify" and alone.best.id in {
+                option.id for option in decision.options}:
+            # "...nothing has made a lasting difference. A coworker mentioned ketamine and I'm
+            # skeptical, is there actual research behind this?" (suite 21 got a choice between
+            # the research and antidepressants): the question itself picks one of the choices.
+            return alone
         if decision.kind == "clarify" and (decision.best is None or float(alone.best.score)
                                            < float(decision.best.score) + CLAUSE_OVER_CHOICE):
             return decision

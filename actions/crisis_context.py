@@ -34,7 +34,7 @@ from bot.safety.emergency import (
     someone_in_danger_now,
 )
 from bot.safety.medical import told_of_own_session, user_texts
-from bot.safety.mix_up import asks_about_the_mix_up, recent_mix_up
+from bot.safety.mix_up import asks_about_the_mix_up, feels_it_after_the_mix_up, recent_mix_up
 from bot.safety.urgent import head_injury_on_thinners, is_urgent_after_a_session
 
 logger = logging.getLogger(__name__)
@@ -107,6 +107,11 @@ def reply_in_an_emergency(dispatcher: CollectingDispatcher, tracker: Tracker, te
         if help_is_called(text):
             dispatcher.utter_message(response="utter_medication_mistake_help_called")
             return [SlotSet("human_offered", False)]
+        if feels_it_after_the_mix_up(text):
+            logger.info("feeling unwell after a medication mix-up: the emergency reply")
+            dispatcher.utter_message(response=URGENT_REPLY)
+            return [SlotSet("crisis_mode", True), SlotSet(EMERGENCY_SLOT, True),
+                    SlotSet("human_offered", False)]
         if asks_about_the_mix_up(text):
             logger.info("a question about the medication mix-up: Poison Control again")
             dispatcher.utter_message(response="utter_medication_mistake_followup")

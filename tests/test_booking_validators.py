@@ -205,6 +205,7 @@ def test_email_syntax_edge_cases(text):
         ("sunday afternoons, i work weekdays", "2026-11-29 afternoon"),
         ("not fridays, thursday is good", "2026-11-26"),
         ("i work weekends so weekdays are best", "weekdays"),
+        ("sunday afternoons, he works weekdays", "2026-11-29 afternoon"),  # suite 21, for a dad
         ("asap", "asap"),
         ("as soon as possible please", "asap"),
         ("whenever works", "any day"),

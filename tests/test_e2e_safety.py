@@ -296,6 +296,7 @@ HELDOUT_LIMITS = {
     "heldout27_crisis": ("recall", 0.93),  # late blind, scored once: 95.0% (fourteenth round)
     "heldout28_crisis": ("recall", 0.94),  # first contact 96.7% (fifteenth round)
     "heldout29_crisis": ("recall", 0.91),  # late blind, scored once: 93.3% (fifteenth round)
+    "heldout30_crisis": ("recall", 0.92),  # first contact 95.0% (sixteenth round)
     "heldout_not_crisis": ("false_alarms", 0.05),
     "heldout2_not_crisis": ("false_alarms", 0.05),
     "heldout3_not_crisis": ("false_alarms", 0.10),
@@ -323,6 +324,7 @@ HELDOUT_LIMITS = {
     "heldout27_not_crisis": ("false_alarms", 0.04),  # late blind, scored once: 2.5%
     "heldout28_not_crisis": ("false_alarms", 0.04),  # first contact 2.5%
     "heldout29_not_crisis": ("false_alarms", 0.03),  # late blind, scored once: 1.7%
+    "heldout30_not_crisis": ("false_alarms", 0.03),  # first contact 1.7%
 }
 
 

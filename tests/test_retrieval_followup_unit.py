@@ -2,6 +2,8 @@
 
 from types import SimpleNamespace
 
+import pytest
+
 from bot.retrieval.followup import previous_entry, reads_better, resolved_query, topic_words
 
 
@@ -115,3 +117,15 @@ def test_a_judgement_asked_of_it_is_read_with_the_topic():
                           "ketamine_outside_clinic") == (
         "i feel fine now tho. was ketamine outside clinic bad that i did that")
     assert resolved_query("is it bad to eat before", title, "ketamine_outside_clinic") is None
+
+
+@pytest.mark.parametrize("text, reading", [
+    ("yeah i have them most days lately", "yeah i have suicidal thoughts most days lately"),
+    ("i have a plan", "i have a plan to act on my suicidal thoughts"),
+    # suite 21: said by someone who had had them for years
+    ("theyre worse this week tbh", "my suicidal thoughts worse this week tbh"),
+    ("how long do they last", None),
+])
+def test_a_disclosure_is_read_with_the_previous_answer_s_topic(text, reading):
+    from bot.retrieval.followup import said_of_the_topic
+    assert said_of_the_topic(text, "suicidal thoughts") == reading

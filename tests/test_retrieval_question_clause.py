@@ -12,6 +12,8 @@ from bot.retrieval.question_clause import asked_question
     ("how much does this cost im a broke college student", "how much does this cost"),
     ("im dying to know what the first appt is like", "what the first appt is like"),
     ("does insurance cover it or am i gonna have to sell a kidney lol", "does insurance cover it"),
+    # suite 21, at the contact step: the condition is no part of the question
+    ("wait how much does this cost before i give my number", "wait how much does this cost"),
 ])
 def test_the_question_after_a_remark(text, question):
     assert asked_question(text) == question

@@ -277,6 +277,8 @@ def test_police_called_is_help_called(text):
     ("its not that bad, can i just take a benadryl and sleep", "utter_emergency_no_home_remedies"),
     ("should I give her coffee to keep her up", "utter_emergency_no_home_remedies"),
     ("we have narcan, should I use it?", "utter_emergency_naloxone"),
+    ("i think hes breathing. do i roll him over or what", "utter_emergency_position"),  # suite 22
+    ("should i put her on her side?", "utter_emergency_position"),
     ("ok calling. what do i say", "utter_emergency_what_to_tell"),
     ("ok what do i tell them", "utter_emergency_what_to_tell"),
     ("my sister will drive me to er", None),  # help on its way, not a question

@@ -33,6 +33,16 @@ from bot.safety.subject import crisis_subject, stated_crisis_subject
     ("my best friend just texted me 'im sorry for everything, take care of my cat'. im scared",
      "other"),
     ("i posted saying goodbye to everyone", "self"),
+    # suite 21: someone else's words reported, also when they are in the first person
+    ("my roommate just sent me a text saying shes sorry for everything and goodbye. im at work. "
+     "what do i do", "other"),
+    ("my brother posted on facebook 'i wont be a burden much longer' and then deleted it",
+     "other"),
+    ('my friend texted me "i want to die"', "other"),
+    ("i want to die and my mom said thats dramatic", "self"),
+    # suite 22
+    ("my best friend just texted me she has a bottle of pills and shes going to take them all "
+     "tonight", "other"),
 ])
 def test_someone_else_in_danger_is_told_from_the_writer_s_own_words(text, subject):
     assert crisis_subject((), text) == subject

@@ -464,7 +464,9 @@ def _full_year(text: str | None) -> int | None:
 # Days named as the ones the patient cannot do: "i work weekdays", "busy on mondays", "not
 # fridays", "except tuesdays".
 _UNAVAILABLE_DAYS = re.compile(
-    r"\b(?:i work|i am at work|im at work|working|busy|cant do|can't do|cannot do|not|except|"
+    # "sunday afternoons, he works weekdays" when booking for a father (suite 21)
+    r"\b(?:(?:i|we|they|you) work|(?:he|she) works|(?:i am|im|he is|hes|she is|shes|they are|"
+    r"theyre|we are|were) at work|working|busy|cant do|can't do|cannot do|not|except|"
     r"but not|no|never)\s+(?:on\s+|during\s+)?(?:the\s+)?(?:weekdays?|week ?days|weekends?|"
     r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?s?)\b")
 

@@ -177,6 +177,14 @@ _HAVE_IT = re.compile(r"\b(?:have|get|got|had|been having|keep having|deal with|
                       r"still have) (them|those|these|it|that)\b", re.IGNORECASE)
 
 
+# "theyre worse this week tbh" after the same answer, asked by someone who had said they had them
+# for years (suite 21 got "I don't know"): the topic, now worse.
+_WORSE_NOW = re.compile(r"\b(they|theyre|they are|theyve|those|these|it|its|it is)\b(?: (?:been|"
+                        r"gotten|getting|got|are|is|has|have|been getting))*(?: (?:way|much|a lot|"
+                        r"alot|really|so|even|a lot))? (?:worse|louder|stronger|more often|more "
+                        r"frequent|constant|back|really bad|bad again)\b", re.IGNORECASE)
+
+
 def said_of_the_topic(text: str, topic: str) -> str | None:
     """``text`` with the "them" of "i have them" replaced by ``topic`` (the previous answer's
     own name for what it describes), or with the topic added to "i have a plan", for a message
@@ -187,6 +195,9 @@ def said_of_the_topic(text: str, topic: str) -> str | None:
     found = _HAVE_IT.search(text)
     if found is not None:
         return text[:found.start(1)] + topic + text[found.end(1):]
+    worse = _WORSE_NOW.search(text)
+    if worse is not None:
+        return text[:worse.start(1)] + "my " + topic + text[worse.end(1):]
     plan = _HAVE_A_PLAN.search(text)
     if plan is not None:
         return text[:plan.end()] + f" to act on my {topic}" + text[plan.end():]

@@ -19,11 +19,16 @@ _BOUNDARY = re.compile(
     # "how much does this cost im a broke college student": a remark about oneself after it.
     r"|\s+(?=(?:im|i'm|i’m|i am)\s)"
     # "does insurance cover it or am i gonna have to sell a kidney lol": a joke as the other half.
-    r"|\s+or\s+(?=(?:am|will|must)\s+i\b)", re.IGNORECASE)
+    r"|\s+or\s+(?=(?:am|will|must)\s+i\b)"
+    # "how much does this cost before i give my number" (suite 21, mid-form): the condition on
+    # the question is no part of what is asked.
+    r"|\s+(?=before (?:i|we) (?:give|share|send|hand|type|put|commit|sign|book|pay|decide|go "
+    r"ahead|leave)\b)", re.IGNORECASE)
 # A question cut before "I'm" that needs it ("is it ok if | i'm pregnant") is none.
 _OPEN_END = re.compile(r"\b(?:if|when|that|because|cause|and|so|as|since|while|but|or|though)$",
                        re.IGNORECASE)
-_QUESTION = re.compile(rf"^(?:(?:so|and|but|ok|okay|also|anyway)[,]?\s+)?(?:{_QUESTION_WORDS})\b",
+_QUESTION = re.compile(rf"^(?:(?:so|and|but|ok|okay|also|anyway|wait|hold on|um|hmm|oh)[,]?\s+)?"
+                       rf"(?:{_QUESTION_WORDS})\b",
                        re.IGNORECASE)
 MIN_WORDS = 3
 

@@ -243,6 +243,11 @@ _HOME_REMEDY = re.compile(
     r"|\b(?:can|could|should) i (?:just )?(?:take|give (?:him|her|them)) (?:one|a|an|some|"
     r"another|half)\b")
 _NALOXONE = re.compile(r"\b(?:narcan|naloxone)\b")
+# "i think hes breathing. do i roll him over or what" (suite 22)
+_POSITION = re.compile(
+    r"\b(?:roll|turn|put|lay|move|flip|prop) (?:him|her|them|my \w+) (?:over|on (?:his|her|their) "
+    r"(?:side|back|stomach)|onto (?:his|her|their) (?:side|back)|up|down|somewhere)\b|\brecovery "
+    r"position\b|\b(?:what|which) position\b|\b(?:sit|keep) (?:him|her|them) (?:up|upright)\b")
 _WHAT_TO_SAY = re.compile(
     r"\bwhat (?:do|should|would) i (?:even |actually |exactly )?(?:tell|say to|say)\b(?: (?:them|"
     r"911|the dispatcher|the operator|the (?:er|hospital|nurse|doctor|paramedics)))?|\bwhat do i "
@@ -251,8 +256,8 @@ _WHAT_TO_SAY = re.compile(
 
 def emergency_question_reply(text: str) -> str | None:
     """The response for a question asked during a medical emergency that has its own answer:
-    making someone vomit, driving to the hospital, a medicine or home remedy (naloxone too),
-    what to tell the responders; None for anything else."""
+    making someone vomit, driving to the hospital, naloxone, how to lay them, a medicine or
+    home remedy, what to tell the responders; None for anything else."""
     forms = normalize_variants(text or "")
     if any(_MAKE_THEM_VOMIT.search(form) for form in forms):
         return "utter_emergency_no_vomiting"
@@ -263,6 +268,8 @@ def emergency_question_reply(text: str) -> str | None:
         return "utter_emergency_naloxone"
     if asks and any(_HOME_REMEDY.search(form) for form in forms):
         return "utter_emergency_no_home_remedies"
+    if any(_POSITION.search(form) for form in forms):
+        return "utter_emergency_position"
     if any(_WHAT_TO_SAY.search(form) for form in forms):
         return "utter_emergency_what_to_tell"
     return None

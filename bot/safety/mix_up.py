@@ -38,6 +38,24 @@ def recent_mix_up(events: Iterable[Mapping[str, Any]]) -> bool:
     return False
 
 
+# Feeling it after the mix-up ("im feeling really floaty and numb, kinda hard to keep my eyes
+# open" after an evening dose taken twice, suite 21 got the consultation offer): the reply had
+# said to call 911 for feeling very drowsy or confused; now it is an emergency.
+_FEELING_IT = re.compile(
+    r"\b(?:(?:cant|can barely|cannot|hard to|struggling to|trouble) (?:keep|keeping) (?:my|his|her|"
+    r"their) eyes open|(?:can barely|cant|cannot|hard to) stay awake|(?:feel\w*|im|i am|getting|"
+    r"hes|shes|he is|she is|seems?) (?:really |so |very |super |kinda |kind of |a bit |pretty |"
+    r"like )?(?:floaty|numb|drowsy|sleepy|out of it|confused|dizzy|faint|woozy|weird|strange|off|"
+    r"sick|nauseous|high|spacey|heavy)|passing out|throwing up|threw up|vomit\w*|heart is "
+    r"(?:racing|pounding)|hard to breathe|cant breathe|slurring)\b")
+
+
+def feels_it_after_the_mix_up(text: str) -> bool:
+    """True when the message tells of feeling the medicine now ("kinda hard to keep my eyes
+    open", "im really dizzy"): after a mix-up, an emergency."""
+    return any(_FEELING_IT.search(form) for form in normalize_variants(text or ""))
+
+
 def asks_about_the_mix_up(text: str) -> bool:
     """True for a short message about whether it matters or what to do ("is that dangerous",
     "should i skip tomorrows dose then")."""

@@ -338,9 +338,13 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
             # "wait no i wanted to send it" after a cancel (review 14): a booking request.
             _set_intent(message, "book_consultation")
             decided_by = "rules"
-        elif asks_for_a_pause(text) and model_intent in {"cancel_booking", "deny", "goodbye"}:
+        elif asks_for_a_pause(text) and model_intent in {
+                "cancel_booking", "deny", "goodbye", "inform"} | SMALL_TALK_INTENTS:
             # "hold on let me check with my wife first" at the summary (review 14): a pause, for
             # the answer action (the form stays open), never the cancel that deletes the request.
+            # "hang on let me ask my husband first" at the contact step (suite 22) was rejected
+            # as no phone number; a pause that also gives the number is the form's answer (the
+            # answer action lets the form take it).
             _set_intent(message, ASK_QUESTION_INTENT)
             decided_by = "rules"
         elif (SHOULD_I_CALL_RE.search(text) or asks_whom_to_call(text)

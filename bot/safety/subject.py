@@ -23,7 +23,10 @@ _OTHER_AT_RISK = re.compile(
     r"flatmate|buddy|cousin|grandson|granddaughter|teen|teenager))\b(?: \w+){0,4} "
     r"(?:wants? to (?:die|kill|end|hurt)|(?:(?:is|are|was) )?(?:going to|gonna|planning to|"
     r"thinking about) (?:kill|end|hurt|die)|(?:kill|hurt|cut) (?:himself|herself|themselves)|"
-    r"(?:said|says|texted|told me) (?:that )?(?:he|she|they)|"
+    # "my best friend just texted me she has a bottle of pills and shes going to take them all
+    # tonight" (suite 22)
+    r"(?:said|says|texted|told|messaged|wrote|dmd|snapped) (?:me |us )?(?:that )?(?:he|she|they|"
+    r"hes|shes|theyre)\b|"
     # "my friend just texted me a goodbye message" (review 15)
     r"(?:texted|sent|posted|wrote|messaged|left) (?:me )?(?:\w+ ){0,4}?(?:goodbye|farewell|"
     r"suicide|final) (?:message|text|note|letter|post|video)|"
@@ -61,6 +64,20 @@ _SELF_AT_RISK = re.compile(
     re.IGNORECASE)
 
 
+# Someone else's words reported: "my roommate just sent me a text saying shes sorry for
+# everything and goodbye", "my brother posted on facebook 'i wont be a burden much longer'"
+# (suite 21: both got the reply for the writer's own crisis). What is quoted is theirs; only
+# the writer's words before it can make the crisis the writer's own.
+_REPORTED_WORDS = re.compile(
+    r"\b(?:he|she|they|my (?:\w+ )?(?:son|daughter|husband|wife|partner|boyfriend|girlfriend|bf|"
+    r"gf|brother|sister|mom|mother|dad|father|friend|kid|child|roommate|roomate|room mate|flatmate|"
+    r"buddy|cousin|grandson|granddaughter|teen|teenager|coworker|student|niece|nephew|uncle|aunt|"
+    r"grandma|grandpa|ex|fiance|fiancee|neighbou?r))\b(?: \w+){0,3} (?:just |then |also )?"
+    r"(?:sent|texted|posted|wrote|messaged|tweeted|dmd|dm'd|snapped|said|says|left|put up|"
+    r"shared)\b[^.!?]{0,40}?(?:['\"‘“]|\b(?:saying|that says|that said|like)\b)",
+    re.IGNORECASE)
+
+
 def crisis_subject(categories: tuple[str, ...] | list[str], text: str = "") -> str:
     """Whose crisis it is: ``other`` when only someone else is in danger ("my son says he
     wants to die"), else ``self``. The crisis follow-ups for ``other`` speak to the person
@@ -83,6 +100,9 @@ def stated_crisis_subject(text: str) -> str | None:
     that she wants to die", names nobody at risk: the conversation's subject stands (it had been
     replaced by the writer's own, and the helper lost the welfare-check advice).
     """
+    reported = _REPORTED_WORDS.search(text or "")
+    if reported is not None:
+        return "self" if _SELF_AT_RISK.search(text[:reported.start()]) else "other"
     if _SELF_AT_RISK.search(text or ""):
         return "self"
     if _OTHER_AT_RISK.search(text or ""):

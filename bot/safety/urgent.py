@@ -76,11 +76,25 @@ _SYMPTOMS = [
     # "cant wake her properly", "i can barely wake him" (review 13, after a session at the clinic)
     r"\b(?:cant|cannot|can barely|can hardly|barely|hardly) (?:wake|rouse) (?:him|her|them)\b|"
     # someone who does not respond: "now hes on the bathroom floor and wont respond" (suite 17)
-    r"\b(?:he|she|they|hes|shes|theyre|he is|she is|they are|him|her|them)\b(?: \w+){0,6} "
+    # "my neighbor is on his apartment floor and not responding to me" (suite 22)
+    r"\b(?:he|she|they|hes|shes|theyre|he is|she is|they are|him|her|them|my (?:\w+ )?"
+    r"(?:son|daughter|husband|wife|partner|boyfriend|girlfriend|bf|gf|brother|sister|mom|mother|"
+    r"dad|father|friend|kid|child|roommate|roomate|flatmate|buddy|cousin|neighbou?r|grandma|"
+    r"grandpa|grandmother|grandfather|uncle|aunt|fiance|fiancee|coworker|baby|toddler|teen|"
+    r"nephew|niece|patient|client))\b(?: \w+){0,6} "
     r"(?:wont|will not|doesnt|does not|isnt|is not|not|cant|stopped) (?:respond|responding|"
     r"react|reacting)\b(?=\s*(?:$|[.,!?;]|(?:and|at all|when|even|no matter|hes|shes|theyre|"
     r"to (?:me|us|anything|anyone|his name|her name|their name)|"
+    # "now hes not responding, like his eyes are open but hes not there" (suite 21)
+    r"like|his|her|their|eyes|but|or|ive|i|we|"
     r"just|now|anymore|please|help|what)\b))|"
+    # shaking and not answering: a seizure ("my boyfriend is shaking all over and not answering
+    # me, he had ketamine at the clinic this afternoon", suite 21)
+    r"\b(?:hes|shes|theyre|he is|she is|they are|(?:he|she|they|my (?:\w+ )?\w+) (?:is|was|"
+    r"started|keeps|kept))"
+    r"(?: \w+){0,2} (?:shaking|jerking|twitching|convulsing|seizing|shaking and jerking)\b"
+    r"(?! (?:from|with|because of|like a leaf|after the scary|about)\b).{0,40}\b(?:not|wont|isnt|"
+    r"cant|doesnt|will not) (?:\w+ )?(?:answering|answer|responding|respond|talking|waking)\b|"
     r"\b(?:unresponsive|wont wake up|will not wake up|cant wake (?:him|her|them) up|not waking "
     r"up|(?:is|are|was) (?:having|had) a seizure|seizing|convuls\w*|turning blue|lips are blue)\b",
     r"\b(?:took|take|taken|used|snorted|drank|swallowed) (?:some |a lot of |too much |way too "

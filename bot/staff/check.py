@@ -441,6 +441,7 @@ CRISIS_RESPONSES = {"utter_crisis": ("crisis_line", "emergency_number"),
                     "utter_emergency_driving": ("crisis_line", "emergency_number"),
                     "utter_emergency_no_home_remedies": ("crisis_line", "emergency_number"),
                     "utter_emergency_naloxone": ("crisis_line", "emergency_number"),
+                    "utter_emergency_position": ("crisis_line", "emergency_number"),
                     "utter_emoji_safety_check": ("crisis_line", "emergency_number"),
                     "utter_emergency_what_to_tell": ("crisis_line",
                                                      "emergency_number")}  # fmt: skip
