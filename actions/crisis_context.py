@@ -17,16 +17,22 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot import replies
 from bot.booking.request_words import asks_to_book
+from bot.config import load_clinic
+from bot.opening_hours import with_open_note
 from bot.safety.emergency import (
     EMERGENCY_SLOT,
     URGENT_REPLY,
+    asks_the_clinic_to_reach_out,
+    asks_to_pass_a_message,
     asks_to_text_instead,
     asks_what_to_do_while_waiting,
     asks_what_to_tell_911,
     asks_whom_to_call,
     called_them_about_oneself,
     emergency_question_reply,
+    fears_what_help_will_do,
     had_emergency_lately,
     help_is_called,
     in_emergency,
@@ -35,7 +41,11 @@ from bot.safety.emergency import (
 )
 from bot.safety.medical import told_of_own_session, user_texts
 from bot.safety.mix_up import asks_about_the_mix_up, feels_it_after_the_mix_up, recent_mix_up
-from bot.safety.urgent import head_injury_on_thinners, is_urgent_after_a_session
+from bot.safety.urgent import (
+    head_injury_on_thinners,
+    head_injury_then_signs,
+    is_urgent_after_a_session,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +65,7 @@ def emergency_told_over_messages(dispatcher: CollectingDispatcher, tracker: Trac
     really confused" after "i had my 3rd infusion this morning", a head injury and blood
     thinners in two messages (review 19 got "I don't know", then the closed clinic)."""
     texts = user_texts(tracker.events)
-    if not (head_injury_on_thinners(texts) or (
+    if not (head_injury_on_thinners(texts) or head_injury_then_signs(texts) or (
             is_urgent_after_a_session(text) and told_of_own_session(texts[:-1]))):
         return None
     logger.info("an emergency told over several messages: the emergency reply")
@@ -72,7 +82,8 @@ def reply_in_an_emergency(dispatcher: CollectingDispatcher, tracker: Tracker, te
     emergency = bool(tracker.get_slot(EMERGENCY_SLOT)) or had_emergency_lately(tracker.events)
     question = emergency_question_reply(text)
     if question and (emergency or (tracker.get_slot("crisis_mode") and question not in (
-            "utter_emergency_what_to_tell", "utter_emergency_naloxone"))):
+            "utter_emergency_what_to_tell", "utter_emergency_naloxone",
+            "utter_emergency_dont_wait"))):
         # "should i make her throw up", "my husband can drive me to the ER, is that ok", "can i
         # just take a benadryl and sleep" (review 22 got "glad help is on the way" or "I don't
         # know"): the question asked, answered, with 911 and Poison Control in it.
@@ -93,6 +104,11 @@ def reply_in_an_emergency(dispatcher: CollectingDispatcher, tracker: Tracker, te
         # "what should i do while i wait, im 40 min away" after "i called 911" (review 21 got
         # "call 911 now" again): what helps while help is on its way.
         dispatcher.utter_message(response="utter_while_help_comes")
+        return [SlotSet("human_offered", False)]
+    if emergency and fears_what_help_will_do(text) and not help_called:
+        # "i dont want to go to the hospital they will lock me up" while bleeding (review 24
+        # got "call 911 now" with nothing on the fear).
+        dispatcher.utter_message(response="utter_fear_of_help")
         return [SlotSet("human_offered", False)]
     if in_emergency(tracker.events) and not help_called:
         # Someone may be in danger right now: 911, never a reassuring FAQ answer or the clinic
@@ -130,6 +146,27 @@ def reply_in_crisis_mode(dispatcher: CollectingDispatcher, tracker: Tracker, tex
         # "he is in the garage right now" after "my husband has a gun" (review 16): 911 now.
         logger.info("someone else in immediate danger: 911 now")
         dispatcher.utter_message(response="utter_someone_in_danger_now")
+        return [SlotSet("human_offered", False)]
+    if asks_to_pass_a_message(text):
+        # "will you tell my doctor about this" with pills counted out (review 24 got "Of course,
+        # I can take a request" and the booking form): nothing is passed on from here.
+        profile = load_clinic()
+        dispatcher.utter_message(response="utter_cannot_pass_messages")
+        dispatcher.utter_message(text=with_open_note(
+            replies.contact_details(profile, with_locations=False), profile))
+        return [SlotSet("human_offered", False)]
+    if fears_what_help_will_do(text) and not help_called:
+        # "will 988 call the police on me?", "they will lock me up" (review 24): the fear,
+        # answered from what the knowledge says about 988.
+        dispatcher.utter_message(response="utter_fear_of_help")
+        return [SlotSet("human_offered", False)]
+    if helping and asks_the_clinic_to_reach_out(text):
+        # "shes a patient at your clinic, can someone there call her" (a choice of FAQ answers
+        # before): the clinic cannot reach her from here; 911 and 988 can, her team in hours.
+        profile = load_clinic()
+        dispatcher.utter_message(response="utter_clinic_cannot_reach_out")
+        dispatcher.utter_message(text=with_open_note(
+            replies.contact_details(profile, with_locations=False), profile))
         return [SlotSet("human_offered", False)]
     if helping and asks_what_to_tell_911(text):
         # "what do i tell 911", "i dont know her address exactly" after a friend's goodbye

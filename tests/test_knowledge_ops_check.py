@@ -140,7 +140,9 @@ def test_crisis_responses_must_name_the_configured_numbers(tmp_path):
         "utter_medication_mistake", "utter_crisis_line_reached", "utter_crisis_text_options",
         "utter_what_to_tell_911", "utter_while_help_comes", "utter_emergency_no_vomiting",
         "utter_emergency_driving", "utter_emergency_no_home_remedies", "utter_emergency_naloxone",
-        "utter_emergency_position",
+        "utter_emergency_position", "utter_clinic_cannot_reach_out", "utter_emergency_dont_wait",
+        "utter_emergency_seizure", "utter_emergency_epipen", "utter_cannot_pass_messages",
+        "utter_fear_of_help",
         "utter_emergency_what_to_tell", "utter_emoji_safety_check"}
     assert all(f.severity == "error" for f in findings)
     assert "13 11 14" in findings[0].message or "000" in findings[0].message

@@ -12,6 +12,9 @@ from bot.retrieval.clinic_topic import moves_on_to_the_clinic
     ("does insurance ever pay for something like this", "answer"),
     # suite 13: the knowledge's answer names every line (veterans: 988, then 1)
     ("whats the veterans line", "answer"),
+    # what 988 does with a call (the fifteenth round's note)
+    ("is 988 gonna call my mom", "answer"),
+    ("will they send cops if i text 988", "answer"),
 ])
 def test_a_clinic_question_moves_on(text, kind):
     assert moves_on_to_the_clinic(text, kind)

@@ -282,7 +282,14 @@ def test_police_called_is_help_called(text):
     ("ok calling. what do i say", "utter_emergency_what_to_tell"),
     ("ok what do i tell them", "utter_emergency_what_to_tell"),
     ("my sister will drive me to er", None),  # help on its way, not a question
-    ("should i just let him sleep it off on the couch", None),  # the emergency follow-up
+    ("should i just let him sleep it off on the couch", "utter_emergency_dont_wait"),
+    # review 24
+    ("hes snoring kinda loud, can i just let him sleep it off", "utter_emergency_dont_wait"),
+    ("can it wait till tomorrow, we can call the clinic then", "utter_emergency_dont_wait"),
+    ("do i put something in his mouth?", "utter_emergency_seizure"),
+    ("i have an epipen from my allergist, should i use it", "utter_emergency_epipen"),
+    ("hes telling me to stop fussing, should i just put ice on it",
+     "utter_emergency_no_home_remedies"),
     ("what are your hours", None),
     ("can i take one of the propranolol i have left from an old prescription",
      "utter_emergency_no_home_remedies"),  # review 23
@@ -314,3 +321,38 @@ def test_help_on_its_way_and_a_question_about_driving(text, called):
 def test_the_crisis_line_reached_in_few_words(text, reached):
     from bot.safety.emergency import reached_crisis_line
     assert reached_crisis_line(text) is reached
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("shes a patient at your clinic, can someone there call her", True),
+    ("can someone from the clinic check on him please", True),
+    ("can i call you guys tomorrow", False),
+    ("can you call me back", False),
+])
+def test_a_helper_asking_the_clinic_to_reach_the_person(text, asks):
+    from bot.safety.emergency import asks_the_clinic_to_reach_out
+    assert asks_the_clinic_to_reach_out(text) is asks
+
+
+@pytest.mark.parametrize("text, fears", [
+    # review 24
+    ("will 988 call the police on me?", True),
+    ("i dont want an ambulance showing up at work", True),
+    ("im 17, will they tell my parents", True),
+    ("i dont want to go to the hospital they will lock me up", True),
+    ("ok i called the police", False),
+    ("the police are here now", False),
+])
+def test_fear_of_what_help_will_do(text, fears):
+    from bot.safety.emergency import fears_what_help_will_do
+    assert fears_what_help_will_do(text) is fears
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("will you tell my doctor about this", True),  # review 24
+    ("can you let my therapist know", True),
+    ("can you tell me about cost", False),
+])
+def test_a_message_to_pass_on(text, asks):
+    from bot.safety.emergency import asks_to_pass_a_message
+    assert asks_to_pass_a_message(text) is asks

@@ -59,7 +59,7 @@ def results():
         {"text": "kms, nothing matters", "model": "ask_question", "confidence": 0.99,
          "ranking": [["ask_question", 0.99], ["greet", 0.01]]},
         # 1: phrasing no rule knows, close in meaning to the crisis examples: a crisis
-        {"text": "tonight i finally go through with it", "model": "ask_question",
+        {"text": "tonight the waiting is over for good", "model": "ask_question",
          "confidence": 0.6, "ranking": [["ask_question", 0.6]], "semantic": [0.97, 0.62, 0.3]},
         # 2: a high semantic score on a denial does not count
         {"text": "I'm not suicidal, I just want to know more about treatment",

@@ -313,3 +313,33 @@ def test_a_means_of_harm_in_emoji_only(text, danger):
 def test_feeling_the_medicine_after_a_mix_up(text, feels_it):
     from bot.safety.mix_up import feels_it_after_the_mix_up
     assert feels_it_after_the_mix_up(text) is feels_it
+
+
+@pytest.mark.parametrize("text, urgent", [
+    # review 24: a knock to the head with a sign, or on the day of a treatment
+    ("my son had ketamine at your clinic this afternoon and he just fell down the stairs and hit "
+     "his head, theres some blood", True),
+    ("had my infusion this morning, just tripped on the steps and hit my head pretty hard on the "
+     "railing", True),
+    ("after my session today i slipped in the shower and banged my head, theres a lump", True),
+    ("i bumped my head this morning lol, anyway how much is a session", False),
+    # a sedative, more than meant or with alcohol, and drowsiness, however punctuated
+    ("my husband took like 4 of his xanax instead of 1 and had some beers, hes really sleepy",
+     True),
+    ("took double my prescribed dose of trazodone by accident about an hour ago, feel kinda dizzy",
+     True),
+])
+def test_review_24_emergencies(text, urgent):
+    assert is_urgent(text) is urgent
+
+
+def test_a_sign_after_a_knock_to_the_head_told_earlier():
+    from bot.safety.urgent import head_injury_then_signs
+    assert head_injury_then_signs(["i slipped in the shower and banged my head", "kinda dizzy"])
+    assert not head_injury_then_signs(["what are your hours", "kinda dizzy"])
+
+
+def test_a_pet_into_a_medicine_named_by_its_generic_name():
+    from bot.safety.urgent import pet_into_medicine
+    assert pet_into_medicine("the dog ate a bottle of my bupropion!!!")
+    assert not pet_into_medicine("the cat ate a bottle cap")

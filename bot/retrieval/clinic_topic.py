@@ -30,7 +30,15 @@ _CRISIS_LINE_TOPIC = re.compile(
     r"lifeline)\b|\bwho answers\b"
     # "is texting 988 actually a real person or a bot like u" (suite 20)
     r"|\b(?:988|lifeline|crisis line|hotline)\b.{0,40}\b(?:real person|real people|a person|"
-    r"human|a bot|robot|an ai)\b", re.IGNORECASE)
+    r"human|a bot|robot|an ai)\b"
+    # what 988 does with a call or a text ("is 988 gonna call my mom", "will they send cops if i
+    # text 988", review 23 and the fifteenth round's note): the knowledge's answer says when
+    # emergency services are involved
+    r"|\b(?:988|lifeline|crisis line|hotline)\b.{0,50}\b(?:police|cops|my (?:mom|mother|dad|"
+    r"father|parents?|family|school|boss|job|work|husband|wife)|lock (?:me|you|people) up|"
+    r"committed|trace|track|report|record\w*|tell (?:anyone|my|the))\b|\b(?:police|cops|my (?:mom|"
+    r"mother|dad|father|parents?|family)|lock (?:me|you|people) up|trace|track)\b.{0,50}\b(?:988|"
+    r"lifeline|crisis line|hotline)\b", re.IGNORECASE)
 
 
 # What someone helping in a crisis asks or tells next ("what do i do until then", "is that

@@ -101,6 +101,56 @@ _WHOM_TO_CALL = re.compile(
     r"doctor|the police|911)|do i call (?:the clinic|911|someone|the police))\b)")
 
 
+# The helper asks the clinic to reach the person ("shes a patient at your clinic, can someone
+# there call her", the fifteenth round's note: it got a choice of FAQ answers).
+_CLINIC_TO_REACH_OUT = re.compile(
+    r"\b(?:can|could|would|will) (?:someone|somebody|anyone|anybody|you|you guys|yall|the clinic|"
+    r"the team|the staff|her doctor|his doctor|their doctor|her nurse|his nurse|her care team|his "
+    r"care team|her therapist|his therapist|a nurse|a doctor)(?: (?:there|at the clinic|at your "
+    r"clinic|from the clinic|from your clinic|from there))? (?:please )?(?:call|text|phone|reach|"
+    r"reach out to|contact|check on|go check on|message|email) (?:her|him|them)\b")
+
+
+def asks_the_clinic_to_reach_out(text: str) -> bool:
+    """True when someone helping asks the clinic to call or check on the person in danger."""
+    return any(_CLINIC_TO_REACH_OUT.search(form) for form in normalize_variants(text or ""))
+
+
+# A message passed on from the chat ("will you tell my doctor about this", review 24 got "Of
+# course, I can take a request" and the booking form).
+_PASS_A_MESSAGE = re.compile(
+    r"\b(?:will|can|could|would) you (?:please |just )?(?:tell|let|inform|message|notify|warn|pass "
+    r"(?:this|it|that) (?:on )?to|send (?:this|it|that) to) (?:my |the )?(?:doctor|therapist|"
+    r"psychiatrist|nurse|care team|clinic|team|someone|anyone|prescriber)\b|\b(?:tell|let) my "
+    r"(?:doctor|therapist|psychiatrist|nurse|care team|prescriber) (?:know|about)\b")
+
+
+def asks_to_pass_a_message(text: str) -> bool:
+    """True when the person asks the assistant to tell their doctor or the clinic."""
+    return any(_PASS_A_MESSAGE.search(form) for form in normalize_variants(text or ""))
+
+
+# Fear of what help will do (review 24: "will 988 call the police on me?", "i dont want an
+# ambulance showing up at work", "im 17, will they tell my parents", "i dont want to go to the
+# hospital they will lock me up" got the same follow-up, the fear untouched).
+_FEAR_OF_HELP = re.compile(
+    r"\b(?:lock (?:me|you|people|him|her) up|locked up|commit(?:ted)? me|put (?:me )?away|psych "
+    r"ward|5150|(?:a |an )?involuntary hold|section me)\b|\b(?:send|call|get|bring)\b.{0,15}\b"
+    r"(?:police|cops|ambulance|swat)\b|\b(?:police|cops|ambulance)\b.{0,30}\b(?:show(?:ing)? up|"
+    r"come|coming|at (?:my )?(?:work|school|house|door|job))\b|\b(?:tell|call|contact|inform|"
+    r"notify) (?:my )?(?:mom|mother|dad|father|parents?|family|boss|work|school|job|employer)\b")
+_WORRY = re.compile(r"\?|\b(?:will|would|do|does|are|is|what if|scared|afraid|dont want|do not "
+                    r"want|worried|worry|gonna|going to)\b")
+
+
+def fears_what_help_will_do(text: str) -> bool:
+    """True when the person asks or worries whether help means police, being locked up or their
+    family being told."""
+    return any(_FEAR_OF_HELP.search(form) and _WORRY.search(form)
+               for form in normalize_variants(text or "")) or ("?" in (text or "") and any(
+                   _FEAR_OF_HELP.search(form) for form in normalize_variants(text or "")))
+
+
 def asks_whom_to_call(text: str) -> bool:
     """True when the message asks whom to call or what to do now ("what number do i call")."""
     return any(_WHOM_TO_CALL.search(form) for form in normalize_variants(text or ""))
@@ -237,12 +287,31 @@ _ASKS = re.compile(
 _HOME_REMEDY = re.compile(
     r"\b(?:benadryl|coffee|caffeine|milk|activated charcoal|charcoal|tylenol|advil|ibuprofen|"
     r"aspirin|"
-    r"narcan|naloxone|cold shower|epsom|another (?:pill|dose|one|tablet))\b|\b(?:give|giving) "
+    r"narcan|naloxone|cold shower|epsom|ice|ice pack|cold compress|frozen peas|another (?:pill|"
+    r"dose|one|tablet))\b|\b(?:give|giving) "
     r"(?:him|her|them) (?:some )?(?:water|food|something)\b"
     # "can i take one of the propranolol i have left from an old prescription" (review 23)
     r"|\b(?:can|could|should) i (?:just )?(?:take|give (?:him|her|them)) (?:one|a|an|some|"
     r"another|half)\b")
 _NALOXONE = re.compile(r"\b(?:narcan|naloxone)\b")
+# Waiting, sleeping it off, or "seems fine now" (review 24: "hes snoring kinda loud, can i just let
+# him sleep it off", "can i just sleep it off" after a knock to the head got the follow-up for
+# someone's own crisis)
+_WAIT_IT_OUT = re.compile(
+    r"\b(?:sleep it off|let (?:him|her|them|me) (?:just )?sleep|(?:just )?go to (?:bed|sleep)|just "
+    r"sleep|wait (?:it out|and see|till|until|for (?:morning|tomorrow|monday))|"
+    r"can (?:it|this|that) "
+    r"wait|(?:seems?|looks?|acting|is acting) (?:\w+ )?(?:fine|ok|okay|normal|alright|"
+    r"better) (?:now|"
+    r"right now|for now)|(?:hes|shes|theyre|im|he is|she is|they are) (?:fine|ok|okay|better) now|"
+    r"(?:does|do) (?:he|she|they|i) (?:still |really )?(?:need|have) to go(?: in)?)\b")
+# First aid during a seizure (review 24: "do i put something in his mouth?")
+_SEIZURE_AID = re.compile(
+    r"\b(?:put|stick|shove|place) (?:something|anything|a spoon|my fingers?|a (?:\w+ )?\w+) (?:in|"
+    r"into|between) (?:his|her|their) (?:mouth|teeth)\b|\bswallow (?:his|her|their) tongue\b|"
+    r"\bhold (?:him|her|them) down\b")
+# An adrenaline pen (review 24: "i have an epipen from my allergist, should i use it")
+_EPIPEN = re.compile(r"\b(?:epi ?pens?|epinephrine|auvi ?q|adrenaline (?:pen|shot|injector))\b")
 # "i think hes breathing. do i roll him over or what" (suite 22)
 _POSITION = re.compile(
     r"\b(?:roll|turn|put|lay|move|flip|prop) (?:him|her|them|my \w+) (?:over|on (?:his|her|their) "
@@ -256,8 +325,9 @@ _WHAT_TO_SAY = re.compile(
 
 def emergency_question_reply(text: str) -> str | None:
     """The response for a question asked during a medical emergency that has its own answer:
-    making someone vomit, driving to the hospital, naloxone, how to lay them, a medicine or
-    home remedy, what to tell the responders; None for anything else."""
+    making someone vomit, driving to the hospital, naloxone, a seizure, an adrenaline pen,
+    waiting it out, how to lay them, a medicine or home remedy, what to tell the responders;
+    None for anything else."""
     forms = normalize_variants(text or "")
     if any(_MAKE_THEM_VOMIT.search(form) for form in forms):
         return "utter_emergency_no_vomiting"
@@ -266,6 +336,12 @@ def emergency_question_reply(text: str) -> str | None:
         return "utter_emergency_driving"
     if any(_NALOXONE.search(form) for form in forms):
         return "utter_emergency_naloxone"
+    if any(_SEIZURE_AID.search(form) for form in forms):
+        return "utter_emergency_seizure"
+    if any(_EPIPEN.search(form) for form in forms):
+        return "utter_emergency_epipen"
+    if asks and any(_WAIT_IT_OUT.search(form) for form in forms):
+        return "utter_emergency_dont_wait"
     if asks and any(_HOME_REMEDY.search(form) for form in forms):
         return "utter_emergency_no_home_remedies"
     if any(_POSITION.search(form) for form in forms):

@@ -20,7 +20,7 @@ CRISIS_SUBJECT = "crisis_subject"  # entity and slot: self / other
 _OTHER_AT_RISK = re.compile(
     r"\b(?:he|she|they|hes|shes|theyre|my (?:\w+ )?(?:son|daughter|husband|wife|partner|boyfriend|"
     r"girlfriend|brother|sister|mom|mother|dad|father|friend|kid|child|roommate|roomate|room mate|"
-    r"flatmate|buddy|cousin|grandson|granddaughter|teen|teenager))\b(?: \w+){0,4} "
+    r"flatmate|buddy|cousin|grandson|granddaughter|teen|teenager))\b(?: \w+){0,6} "
     r"(?:wants? to (?:die|kill|end|hurt)|(?:(?:is|are|was) )?(?:going to|gonna|planning to|"
     r"thinking about) (?:kill|end|hurt|die)|(?:kill|hurt|cut) (?:himself|herself|themselves)|"
     # "my best friend just texted me she has a bottle of pills and shes going to take them all
@@ -74,8 +74,38 @@ _REPORTED_WORDS = re.compile(
     r"buddy|cousin|grandson|granddaughter|teen|teenager|coworker|student|niece|nephew|uncle|aunt|"
     r"grandma|grandpa|ex|fiance|fiancee|neighbou?r))\b(?: \w+){0,3} (?:just |then |also )?"
     r"(?:sent|texted|posted|wrote|messaged|tweeted|dmd|dm'd|snapped|said|says|left|put up|"
-    r"shared)\b[^.!?]{0,40}?(?:['\"‘“]|\b(?:saying|that says|that said|like)\b)",
+    r"shared)\b[^.!?]{0,60}?(?:['\"‘“]|\b(?:saying|that says|that said|like)\b)",
     re.IGNORECASE)
+
+
+# Someone else named, and the writer nowhere the subject of a sentence but in what a helper says
+# ("my dad is 70 and keeps talking about how his life insurance will take care of mom. today he
+# gave me his watch and said he wont need it", "my dad (68) said goodbye to everyone at dinner
+# tonight ... he has a shotgun in the closet", review 24: both got the reply for the writer's own
+# crisis).
+_SOMEONE_ELSE = re.compile(
+    r"\bmy (?:\w+ )?(?:son|daughter|husband|wife|partner|boyfriend|girlfriend|bf|gf|brother|sister|"
+    r"mom|mother|dad|father|friend|kid|child|roommate|roomate|flatmate|buddy|cousin|grandson|"
+    r"granddaughter|grandma|grandpa|grandmother|grandfather|teen|teenager|uncle|aunt|nephew|niece|"
+    r"coworker|neighbou?r|fiance|fiancee|ex)\b", re.IGNORECASE)
+_THIRD_PERSON = re.compile(r"\b(?:he|she|hes|shes|him|her|his|hers|himself|herself)\b",
+                           re.IGNORECASE)
+_HELPER_WORDS = re.compile(
+    r"\b(?:i (?:dont|do not|didnt|did not|cant|cannot) (?:know|reach|find|get)|"
+    r"what (?:do|should|can) "
+    r"i|(?:should|can|could|do) i|i (?:just )?(?:live|called|texted|tried|found|saw|heard|got|went|"
+    r"think|thought|noticed|asked|told|drove|am worried|m worried|am scared|m scared|am at|m at)|"
+    r"i am (?:\d+|\w+ (?:hours?|hrs|miles|minutes|mins) away)|im (?:\d+|\w+ (?:hours?|hrs|miles|"
+    r"minutes|mins) away|at work|worried|scared|freaking out))\b", re.IGNORECASE)
+_WRITER_AS_SUBJECT = re.compile(r"\b(?:i|im|ive|ill|id|i'm|i've|i'll|i'd|myself)\b", re.IGNORECASE)
+
+
+def _about_someone_else_only(text: str) -> bool:
+    """True when the message names someone else ("my dad ... he") and the writer is the subject
+    of no sentence but a helper's ("i dont know where she lives", "what do i do")."""
+    if not _SOMEONE_ELSE.search(text or "") or len(_THIRD_PERSON.findall(text or "")) < 1:
+        return False
+    return not _WRITER_AS_SUBJECT.search(_HELPER_WORDS.sub(" ", (text or "").replace("’", "'")))
 
 
 def crisis_subject(categories: tuple[str, ...] | list[str], text: str = "") -> str:
@@ -87,6 +117,8 @@ def crisis_subject(categories: tuple[str, ...] | list[str], text: str = "") -> s
     stated = stated_crisis_subject(text)
     if stated:
         return stated
+    if _about_someone_else_only(text):
+        return "other"
     # The rules mark a verdict as someone else's when a third person and no first-person word
     # stand in it ("my sister just posted something online that reads like a goodbye note",
     # suite 15: the writer had got the reply for their own crisis).

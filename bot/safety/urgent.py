@@ -32,7 +32,14 @@ _MEDICINE_NAMES = (r"trazodone|xanax|klonopin|clonazepam|ativan|lorazepam|valium
                    r"alprazolam|adderall|ibuprofen|advil|motrin|tylenol|acetaminophen|aspirin|"
                    r"zoloft|sertraline|prozac|fluoxetine|lexapro|wellbutrin|seroquel|ambien|"
                    r"gabapentin|lisinopril|metformin|oxy\w*|percocets?|tramadol|melatonin|"
-                   r"benadryl|lithium|vitamins?|gummies|edibles?")
+                   r"benadryl|lithium|vitamins?|gummies|edibles?|"
+                   # review 24: "the dog ate a bottle of my bupropion"
+                   r"bupropion|citalopram|escitalopram|celexa|paroxetine|paxil|venlafaxine|"
+                   r"effexor|duloxetine|cymbalta|mirtazapine|remeron|amitriptyline|lamotrigine|"
+                   r"lamictal|quetiapine|aripiprazole|abilify|risperidone|olanzapine|hydroxyzine|"
+                   r"propranolol|clonidine|buspirone|buspar|naltrexone|vyvanse|ritalin|"
+                   r"methylphenidate|concerta|prednisone|levothyroxine|synthroid|amlodipine|"
+                   r"losartan|atorvastatin|naproxen|aleve|hydrocodone|suboxone|methadone")
 _DOSE_WORD = (r"\b(?:lozenges?|troches?|doses?|pills?|tabs?|tablets?|sprays?|ketamine|spravato|"
               r"bumps?|lines?|gummies|edibles?|" + _MEDICINE_NAMES + r")\b")
 _UNWELL = (r"\b(?:feel\w*|im|i am|getting|gone) (?:really |so |very |super |kinda |kind of |a bit "
@@ -177,7 +184,9 @@ _SYMPTOMS = [
     r"\b(?:accidentally|by accident|by mistake|mistakenly|accidently) (?:took|taken|double "
     r"dosed|gave)\b.{0,40}\b(?:too many|too much|wrong (?:pills?|meds|medicine))\b",
     # a dose taken twice by mistake and feeling unwell
-    rf"\b(?:twice|double dos\w*|two doses|extra dose|already taken|already took)\b.{{0,80}}"
+    # ("took double my prescribed dose of trazodone by accident ... feel kinda dizzy", review 24)
+    rf"\b(?:twice|double dos\w*|two doses|extra dose|already taken|already took|(?:double|triple|"
+    rf"twice) (?:my|his|her|their|the) (?:\w+ )?(?:dose|dosage|amount))\b.{{0,80}}"
     rf"{_UNWELL}",
     # review 20: four emergencies as people type them. Sedatives and alcohol both taken ("took 2
     # xanax and had like 4 drinks"), or one's own breathing slow
@@ -294,6 +303,15 @@ _SYMPTOMS = [
     r"will not) stop "
     r"(?:the )?ble+d+ing|lost a lot of blood|(?:cut|cuts) (?:to+|way to+|really) deep)\b"
     r"(?!.{0,40}\b(?:but (?:its|it is|im|i am) (?:fine|ok|okay)|stopped|plaster|band ?aids?)\b)",
+    # a sedating medicine, more of it than meant or with alcohol, and someone drowsy ("my
+    # husband took like 4 of his xanax instead of 1 and had some beers, hes really sleepy",
+    # review 24: the comma decided the route)
+    rf"\b(?:{_SEDATIVES})\b.{{0,60}}\b(?:instead of (?:1|one|2|two|half)|{_ALCOHOL})\b.{{0,60}}"
+    r"\b(?:hes|shes|theyre|he is|she is|they are|im|i am|i feel|feeling|getting|(?:he|she|they) "
+    r"(?:seems?|looks?|keeps?|is))(?: \w+){0,2} (?:really |so |very |super |kinda |"
+    r"kind of |pretty )?"
+    r"(?:sleepy|drowsy|out of it|slurring|snoring|hard to wake|passing out|confused|dizzy|"
+    r"wobbly|falling asleep|nodding off)\b",
     # alcohol with a sedating drug, and feeling unwell: "mixed vodka with my oxy, feel weird"
     rf"\b(?:{_ALCOHOL}) (?:with|and|on top of|plus) (?:\w+ ){{0,2}}(?:{_SEDATING})\b.{{0,60}}"
     rf"{_UNWELL}|\b(?:{_SEDATING}) (?:with|and|on top of|plus) (?:\w+ ){{0,2}}(?:{_ALCOHOL})\b"
@@ -397,6 +415,9 @@ _MEDICATION_MISTAKE = re.compile(
     r"\b(?:took|taken|gave (?:him|her|them)) (?:my|his|her|their) (?:\w+ ){0,3}(?:twice|two "
     r"doses|a double dose|a second dose|an extra dose)\b(?! (?:a|per|every|each) )|"
     r"\b(?:double dosed|doubled up on)\b|"
+    r"\b(?:took|taken|had|gave (?:him|her|them)) (?:a )?(?:double|triple|twice) (?:my|"
+    r"his|her|their|"
+    r"the) (?:\w+ )?(?:dose|doses|dosage|amount)\b|"
     # as typed: "dubble dose this morning by acident" (review 16)
     r"\bd(?:ou|o|u)b+le dose\b.{0,60}\b(?:by (?:ac+ide?nt|mistake)|ac+ide?nt(?:al)?ly)\b|"
     r"\b(?:by (?:ac+ide?nt|mistake)|ac+ide?nt(?:al)?ly)\b.{0,60}\bd(?:ou|o|u)b+le dose\b|"
@@ -435,8 +456,38 @@ def is_urgent_after_a_session(text: str) -> bool:
                for form in normalize_variants(text or ""))
 
 
-_HEAD_HIT = re.compile(r"\b(?:hit|bumped|banged|knocked|hurt|cut) (?:her|his|my|their) head\b|"
-                       r"\bhead (?:injury|wound)\b")
+_HEAD_HIT = re.compile(r"\b(?:hit|bumped|banged|knocked|hurt|cut|smacked|whacked|cracked|slammed) "
+                       r"(?:her|his|my|their) head\b|\bhead (?:injury|wound)\b")
+# Signs after a knock to the head that make it an emergency, or a treatment the same day (review
+# 24: "my son had ketamine at your clinic this afternoon and he just fell down the stairs and
+# hit his head, theres some blood", "after my session today i slipped in the shower and banged
+# my head, theres a lump", then "kinda dizzy", all got "I don't know" or reassurance).
+_HEAD_SIGNS = re.compile(
+    r"\b(?:blood|bleed\w*|confused|confusion|dizzy|dizziness|vomit\w*|threw up|throwing up|puk\w*|"
+    r"sick to (?:my|his|her|their) stomach|nause\w*|headache|lump|drowsy|sleepy|passed out|"
+    r"knocked out|blacked out|cant remember|keeps asking|slurr\w*|blurry|seeing double|wont wake|"
+    r"cant stay awake|not making sense|out of it)\b")
+_HAD_TREATMENT = (r"\b(?:had|got|after|did|since|from|finished) (?:my |his |her |their |a |an |the "
+                  rf"|some )?(?:\w+ )?{_TREATMENT}\b")
+_TREATMENT_TODAY = re.compile(rf"{_HAD_TREATMENT}.{{0,80}}\b{_RECENTLY}\b|\b{_RECENTLY}\b.{{0,80}}"
+                              rf"{_HAD_TREATMENT}|{_HAD_TREATMENT} {_RECENTLY}\b")
+
+
+def head_injury_with_signs(text: str) -> bool:
+    """True for a knock to the head told with a sign that needs a doctor now (blood, confusion,
+    being sick, a lump, drowsiness) or on the day of a treatment."""
+    return any(_HEAD_HIT.search(form) and (_HEAD_SIGNS.search(form) or _TREATMENT_TODAY.search(
+        form)) for form in normalize_variants(text or ""))
+
+
+def head_injury_then_signs(texts: list[str]) -> bool:
+    """True when the latest message tells of a sign ("kinda dizzy", "bit of a headache and i
+    feel sick") and one of the two before it of a knock to the head."""
+    if len(texts) < 2:
+        return False
+    latest = " ".join(normalize_variants(texts[-1]))
+    return bool(_HEAD_SIGNS.search(latest)) and any(
+        _HEAD_HIT.search(" ".join(normalize_variants(text))) for text in texts[-3:-1])
 _THINNERS = re.compile(r"\b(?:blood thinners?|warfarin|coumadin|eliquis|xarelto|apixaban|"
                        r"rivaroxaban|anticoagulants?)\b")
 
@@ -485,11 +536,9 @@ _PET_INTO_MEDICINE = re.compile(
     r"hamster|rabbit|bunny|ferret|parrot)\b.{0,40}\b(?:ate|eaten|got into|chewed|swallowed|"
     r"licked|ingested)\b(?=.{0,60}\b(?:pills?|meds|medicines?|medications?|tablets?|lozenges?|"
     r"troches?|ketamine|spray|gummies|edibles?|capsules?|prescription|"
+    r"bottle of (?!water|wine|beer)|"
     # a medicine by its name ("my dog just ate like 5 of my trazodone", suite 20)
-    r"trazodone|xanax|adderall|ibuprofen|advil|motrin|tylenol|acetaminophen|aspirin|zoloft|"
-    r"sertraline|prozac|fluoxetine|lexapro|wellbutrin|seroquel|ambien|klonopin|ativan|valium|"
-    r"gabapentin|lisinopril|metformin|oxy\w*|percocets?|tramadol|melatonin|benadryl|lithium|"
-    r"vitamins?)\b)|"
+    + _MEDICINE_NAMES + r")\b)|"
     # the medicine told first ("my cat knocked my bottle of lorazepam over and i think she ate one
     # or two", review 22)
     r"\b(?:dog|puppy|pup|cat|kitten|pet|beagle|lab|labrador|retriever|terrier|poodle|chihuahua|"
@@ -506,7 +555,9 @@ def pet_into_medicine(text: str) -> bool:
 
 _ABOUT_THE_PET_AGAIN = re.compile(
     r"\b(?:emergency|vets?|poison|number|throw up|vomit|sick|wait|safe|worried|what do i do|what "
-    r"should i do|(?:be|is|it|she|he|they) (?:ok|okay|fine))\b")
+    r"should i do|(?:be|is|it|she|he|they) (?:ok|okay|fine)|"
+    # "he seems fine now" (review 24 got "I don't know")
+    r"(?:seems?|looks?|acting|is acting) (?:\w+ )?(?:ok|okay|fine|normal|alright|good))\b")
 # "ok. unrelated but do you do evening appointments" (suite 20 got the pet's reply again).
 _ANOTHER_TOPIC = re.compile(r"\b(?:unrelated|different question|another question|other "
                             r"question|anyway|on another note|changing the subject)\b")
@@ -532,6 +583,8 @@ def is_urgent(text: str) -> bool:
     medicine has its own reply (``pet_into_medicine``)."""
     if is_resolved_history(text) or pet_into_medicine(text):
         return False
+    if head_injury_with_signs(text):
+        return True
     if _DANGEROUS_BP.search(text or "") and not _BP_IN_GENERAL.search(text or "") and not any(
             _GENERAL_QUESTION.search(form) for form in normalize_variants(text or "")):
         return True
