@@ -344,6 +344,7 @@ def test_a_helper_asking_the_clinic_to_reach_the_person(text, asks):
     ("the police are here now", False),
 ])
 def test_fear_of_what_help_will_do(text, fears):
+    """Review 24: the fear that stops the call, answered after a crisis reply."""
     from bot.safety.emergency import fears_what_help_will_do
     assert fears_what_help_will_do(text) is fears
 
@@ -356,3 +357,10 @@ def test_fear_of_what_help_will_do(text, fears):
 def test_a_message_to_pass_on(text, asks):
     from bot.safety.emergency import asks_to_pass_a_message
     assert asks_to_pass_a_message(text) is asks
+
+
+def test_what_else_to_do_while_waiting():
+    """Review 24: "What else do I do while I wait" after 911 was called got the booking answer."""
+    from bot.safety.emergency import asks_what_to_do_while_waiting
+    assert asks_what_to_do_while_waiting("What else do I do while I wait")
+    assert not asks_what_to_do_while_waiting("what else do you offer")

@@ -234,7 +234,9 @@ def asks_what_to_tell_911(text: str) -> bool:
 # What to do while help is on its way ("what should i do while i wait, im 40 min away", review 21
 # got "call 911 now" again after 911 had been called).
 _WHILE_WAITING = re.compile(
-    r"\b(?:what (?:do|should|can|could) i|anything (?:that )?i (?:can|could|should)) (?:do|be "
+    # "What else do I do while I wait" (review 24 got the booking answer)
+    r"\b(?:what (?:else )?(?:do|should|can|could) (?:i|we)|anything (?:else )?(?:that )?i (?:can|"
+    r"could|should)) (?:\w+ )?(?:do|be "
     r"doing)(?: now)? (?:while (?:i|we) "
     r"wait|until (?:they|help|the (?:police|ambulance|paramedics)) (?:get|gets|arrive|arrives)|in "
     r"the meantime|meanwhile|till they get there)\b|\bwhile (?:i|we) wait\b.{0,20}\bwhat\b")

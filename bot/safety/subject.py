@@ -117,8 +117,6 @@ def crisis_subject(categories: tuple[str, ...] | list[str], text: str = "") -> s
     stated = stated_crisis_subject(text)
     if stated:
         return stated
-    if _about_someone_else_only(text):
-        return "other"
     # The rules mark a verdict as someone else's when a third person and no first-person word
     # stand in it ("my sister just posted something online that reads like a goodbye note",
     # suite 15: the writer had got the reply for their own crisis).
@@ -137,6 +135,6 @@ def stated_crisis_subject(text: str) -> str | None:
         return "self" if _SELF_AT_RISK.search(text[:reported.start()]) else "other"
     if _SELF_AT_RISK.search(text or ""):
         return "self"
-    if _OTHER_AT_RISK.search(text or ""):
+    if _OTHER_AT_RISK.search(text or "") or _about_someone_else_only(text or ""):
         return "other"
     return None

@@ -572,7 +572,8 @@ def about_a_pet_into_medicine(texts: list[str]) -> bool:
     if pet_into_medicine(texts[-1]):
         return True
     forms = normalize_variants(texts[-1])
-    return len(texts) >= 2 and pet_into_medicine(texts[-2]) and any(
+    # "he seems ok right now", then "should i give him peroxide to make him vomit" (review 24)
+    return any(pet_into_medicine(text) for text in texts[-3:-1]) and any(
         _ABOUT_THE_PET_AGAIN.search(form) for form in forms) and not any(
             _ANOTHER_TOPIC.search(form) for form in forms)
 
