@@ -24,6 +24,7 @@ from bot.opening_hours import with_open_note
 from bot.safety.emergency import (
     EMERGENCY_SLOT,
     URGENT_REPLY,
+    asks_about_going_there,
     asks_the_clinic_to_reach_out,
     asks_to_pass_a_message,
     asks_to_text_instead,
@@ -81,9 +82,11 @@ def reply_in_an_emergency(dispatcher: CollectingDispatcher, tracker: Tracker, te
     goes on (None) unless the emergency itself still needs the reply."""
     emergency = bool(tracker.get_slot(EMERGENCY_SLOT)) or had_emergency_lately(tracker.events)
     question = emergency_question_reply(text)
+    if question == "utter_emergency_driving" and not emergency and tracker.get_slot(
+            "crisis_subject") == "other" and asks_about_going_there(text):
+        question = None  # going to a friend in crisis, not to the ER (reply_in_crisis_mode)
     if question and (emergency or (tracker.get_slot("crisis_mode") and question not in (
-            "utter_emergency_what_to_tell", "utter_emergency_naloxone",
-            "utter_emergency_dont_wait"))):
+            "utter_emergency_what_to_tell", "utter_emergency_naloxone"))):
         # "should i make her throw up", "my husband can drive me to the ER, is that ok", "can i
         # just take a benadryl and sleep" (review 22 got "glad help is on the way" or "I don't
         # know"): the question asked, answered, with 911 and Poison Control in it.
@@ -155,10 +158,10 @@ def reply_in_crisis_mode(dispatcher: CollectingDispatcher, tracker: Tracker, tex
         dispatcher.utter_message(text=with_open_note(
             replies.contact_details(profile, with_locations=False), profile))
         return [SlotSet("human_offered", False)]
-    if fears_what_help_will_do(text) and not help_called:
-        # "will 988 call the police on me?", "they will lock me up" (review 24): the fear,
-        # answered from what the knowledge says about 988.
-        dispatcher.utter_message(response="utter_fear_of_help")
+    if helping and asks_about_going_there(text):
+        # "should i drive up tonight" for a father who gave his things away (review 25 got the
+        # answer about driving after a treatment): 911 first, 988 on the way.
+        dispatcher.utter_message(response="utter_helper_going_there")
         return [SlotSet("human_offered", False)]
     if helping and asks_the_clinic_to_reach_out(text):
         # "shes a patient at your clinic, can someone there call her" (a choice of FAQ answers
@@ -178,6 +181,11 @@ def reply_in_crisis_mode(dispatcher: CollectingDispatcher, tracker: Tracker, tex
         # "can i just text instead of calling someone" (suite 17: a 15-year-old in crisis got
         # the booking form): yes, and how.
         dispatcher.utter_message(response="utter_crisis_text_options")
+        return [SlotSet("human_offered", False)]
+    if fears_what_help_will_do(text) and not help_called:
+        # "will 988 call the police on me?", "they will lock me up" (review 24): the fear,
+        # answered from what the knowledge says about 988.
+        dispatcher.utter_message(response="utter_fear_of_help")
         return [SlotSet("human_offered", False)]
     if reached_crisis_line(text):
         # "ok i called 988": glad they did, not "call or text 988" once more.

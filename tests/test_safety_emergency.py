@@ -364,3 +364,13 @@ def test_what_else_to_do_while_waiting():
     from bot.safety.emergency import asks_what_to_do_while_waiting
     assert asks_what_to_do_while_waiting("What else do I do while I wait")
     assert not asks_what_to_do_while_waiting("what else do you offer")
+
+
+@pytest.mark.parametrize("text, going", [
+    ("should i drive up tonight", True),  # review 25: a father who gave his things away
+    ("should i go over there myself or call the police?", True),
+    ("should i drive her to the er", False),  # the emergency's driving question
+])
+def test_a_helper_asking_whether_to_go_there(text, going):
+    from bot.safety.emergency import asks_about_going_there
+    assert asks_about_going_there(text) is going

@@ -343,3 +343,21 @@ def test_a_pet_into_a_medicine_named_by_its_generic_name():
     from bot.safety.urgent import pet_into_medicine
     assert pet_into_medicine("the dog ate a bottle of my bupropion!!!")
     assert not pet_into_medicine("the cat ate a bottle cap")
+
+
+@pytest.mark.parametrize("text, urgent", [
+    # review 25: someone else's breathing, a slow pulse, ketamine bought and taken, a dose taken
+    # twice and feeling it
+    ("My wife is breathing very fast and cant catch her breath, her lips look a little grey. She "
+     "had ketamine treatment today.", True),
+    ("hi my mom is 67, she took her evening pills twice by mistake, metoprolol and her sleeping "
+     "pill. she is very dizzy and her pulse is 42", True),
+    ("i did ketamine i bought off a guy, kind of a lot, and now everything is spinning and i keep "
+     "throwing up", True),
+    ("I accidentally took my evening lithium dose twice. About an hour ago. Now I feel kind of "
+     "shaky and a bit nauseous.", True),
+    ("my resting heart rate is usually around 45 because i run a lot, is ketamine ok", False),
+    ("the room is spinning from how fast you guys replied lol", False),
+])
+def test_review_25_emergencies(text, urgent):
+    assert is_urgent(text) is urgent

@@ -125,6 +125,20 @@ _PASS_A_MESSAGE = re.compile(
     r"(?:doctor|therapist|psychiatrist|nurse|care team|prescriber) (?:know|about)\b")
 
 
+# Someone helping asks whether to go to the person ("should i drive up tonight", "should i go over
+# there myself", review 25 got the answer about driving after a treatment).
+_GOING_THERE = re.compile(
+    r"\b(?:should|can|could|do|shall) (?:i|we) (?:just )?(?:drive|go|head|run|rush|fly|get in the "
+    r"car and go)(?! (?:her|him|them|me|us)\b)(?: (?:up|over|down|out|back))?(?: (?:there|tonight|"
+    r"now|to (?:her|his|their) "
+    r"(?:place|house|apartment|dorm|room))| myself)*\b(?! to the (?:er|hospital|emergency))")
+
+
+def asks_about_going_there(text: str) -> bool:
+    """True when someone helping asks whether to go to the person in danger."""
+    return any(_GOING_THERE.search(form) for form in normalize_variants(text or ""))
+
+
 def asks_to_pass_a_message(text: str) -> bool:
     """True when the person asks the assistant to tell their doctor or the clinic."""
     return any(_PASS_A_MESSAGE.search(form) for form in normalize_variants(text or ""))
@@ -135,10 +149,16 @@ def asks_to_pass_a_message(text: str) -> bool:
 # hospital they will lock me up" got the same follow-up, the fear untouched).
 _FEAR_OF_HELP = re.compile(
     r"\b(?:lock (?:me|you|people|him|her) up|locked up|commit(?:ted)? me|put (?:me )?away|psych "
-    r"ward|5150|(?:a |an )?involuntary hold|section me)\b|\b(?:send|call|get|bring)\b.{0,15}\b"
-    r"(?:police|cops|ambulance|swat)\b|\b(?:police|cops|ambulance)\b.{0,30}\b(?:show(?:ing)? up|"
-    r"come|coming|at (?:my )?(?:work|school|house|door|job))\b|\b(?:tell|call|contact|inform|"
-    r"notify) (?:my )?(?:mom|mother|dad|father|parents?|family|boss|work|school|job|employer)\b")
+    r"ward|5150|(?:a |an )?involuntary hold|section me)\b|"
+    # what *they* would do: "will 988 call the police on me", "will they tell my parents" (not
+    # "i cant call, my mom will hear me", suite 19, nor a helper's "should i call the police")
+    r"\b(?:they|988|you|someone|the lifeline|the counselor|the counsellor|anyone|it)\b(?: \w+){0,3}"
+    r" (?:send|call|get|bring)\b.{0,15}\b(?:police|cops|ambulance|swat)\b|\b(?:police|cops|"
+    r"ambulance)\b.{0,30}\b(?:show(?:ing)? up|come|coming|at (?:my )?(?:work|school|house|door|"
+    r"job))\b|\b(?:they|988|you|someone|the lifeline|the counselor|anyone|it)\b(?: \w+){0,3} "
+    r"(?<!\bi )(?<!cant )(?<!cannot )(?<!\bcan )(?:tell|call|contact|inform|notify) (?:my )?"
+    r"(?:mom|mother|dad|father|parents?|family|boss|"
+    r"work|school|job|employer)\b")
 _WORRY = re.compile(r"\?|\b(?:will|would|do|does|are|is|what if|scared|afraid|dont want|do not "
                     r"want|worried|worry|gonna|going to)\b")
 

@@ -44,7 +44,8 @@ _DOSE_WORD = (r"\b(?:lozenges?|troches?|doses?|pills?|tabs?|tablets?|sprays?|ket
               r"bumps?|lines?|gummies|edibles?|" + _MEDICINE_NAMES + r")\b")
 _UNWELL = (r"\b(?:feel\w*|im|i am|getting|gone) (?:really |so |very |super |kinda |kind of |a bit "
            r"|pretty )?(?:weird|strange|off|wrong|sick|dizzy|out of it|confused|drowsy|faint|"
-           r"awful|terrible|scared|numb|sleepy|like im dying)\b")
+           r"awful|terrible|scared|numb|sleepy|like im dying|shaky|nauseous|nauseated|"
+           r"lightheaded|light headed|woozy|wobbly)\b")
 
 # A mind that is not clear, a treatment, and a time that makes it recent (review 18).
 _MIND_STATE = (r"(?:confused|disoriented|delirious|hallucinat\w*|seeing things|hearing things|"
@@ -61,6 +62,28 @@ _RECENTLY = (r"(?:today|tonight|this (?:morning|afternoon|evening)|hours? (?:ago
              r"yesterday)")
 
 _SYMPTOMS = [
+    # review 25: someone else's breath ("cant catch her breath, her lips look a little grey")
+    r"\b(?:cant|cannot|can barely|can hardly|struggling to|trouble|hard (?:for (?:him|her|them) )?"
+    r"to) (?:catch|get) (?:his|her|their) breath\b|\b(?:lips|face|skin|fingers?|fingertips) "
+    r"(?:look|looks|are|is|turning|turned|went|gone|going|getting|seem|seems)? ?(?:a (?:little|"
+    r"bit) |kind of |kinda |really |very )?(?:grey|gray|blue|bluish|purple|ashen)\b|\b(?:hes|shes|"
+    r"theyre|he is|she is|they are|(?:he|she|they) (?:is|keeps)|my \w+ is|im|i am|i keep) "
+    r"(?:\w+ )?(?:breathing|panting|gasping) (?:really |very |so |super |way too |too )?(?:fast|"
+    r"hard|heavy|shallow|weird|strange|funny|slow|slowly)\b",
+    # a slow pulse by its number ("her pulse is 42", review 25)
+    r"\b(?:pulse|heart ?rate|hr|heartbeat)\b(?: \w+){0,3} (?:is |of |at |around |about |like |only "
+    r"|was |reading |says |down to |dropped to )*(?:[2-4]\d)\b(?! (?:years?|yrs?|mg|min|minutes|"
+    r"pills?|days?|times))",
+    # ketamine bought from someone and taken, told in this order ("i did ketamine i bought off a
+    # guy, kind of a lot, and now everything is spinning and i keep throwing up", review 25)
+    r"\b(?:did|took|used|snorted|had|tried) (?:some |a lot of |a bunch of |too much )?(?:ketamine|"
+    r"special k|k) (?:that )?(?:i|we) (?:got|bought|scored|picked up) (?:from|off|off of) "
+    r"(?:a |my |some |this |the )?(?:friend|dealer|guy|someone|somebody|party|street|online|"
+    r"website)\b",
+    # being sick over and over with the room spinning
+    r"\b(?:spinning|room is spinning)\b.{0,40}\b(?:throwing up|keep throwing up|vomit\w*|puking|"
+    r"threw up)\b|\b(?:throwing up|vomit\w*|puking|threw up)\b.{0,40}\b(?:spinning|cant "
+    r"stand)\b",
     rf"\b{_NOT}(?:cant|cannot|can barely|can hardly|struggling to|hard to|trouble|difficulty) "
     r"(?:breathe|breathing|catch my breath)\b",
     r"\b(?:isnt|is not|not|stopped|stop) breathing\b",
