@@ -30,6 +30,7 @@ from bot.safety.emergency import (
     asks_to_text_instead,
     asks_what_to_do_while_waiting,
     asks_what_to_tell_911,
+    asks_whether_to_call_the_police,
     asks_whom_to_call,
     called_them_about_oneself,
     emergency_question_reply,
@@ -157,6 +158,11 @@ def reply_in_crisis_mode(dispatcher: CollectingDispatcher, tracker: Tracker, tex
         dispatcher.utter_message(response="utter_cannot_pass_messages")
         dispatcher.utter_message(text=with_open_note(
             replies.contact_details(profile, with_locations=False), profile))
+        return [SlotSet("human_offered", False)]
+    if helping and asks_whether_to_call_the_police(text) and not asks_about_going_there(text):
+        # "should i call the cops on my own dad? they might shoot him" (review 25): 911 told
+        # it is a mental health crisis, a crisis-trained officer or a mobile crisis team.
+        dispatcher.utter_message(response="utter_helper_police")
         return [SlotSet("human_offered", False)]
     if helping and asks_about_going_there(text):
         # "should i drive up tonight" for a father who gave his things away (review 25 got the

@@ -96,3 +96,43 @@ def test_a_current_patient_books_a_session_by_phone_and_a_consultation_by_form(a
     consult = reply_text(assistant.send(sender, "actually i'd like to request a consultation for "
                                                 "my sister"))
     assert CONSENT_QUESTION in consult, consult
+
+
+def test_a_knock_to_the_head_after_a_session_then_sleeping_it_off(assistant):
+    """Review 24: a fall with a lump on the day of a session, then "kinda dizzy" and "can i just
+    sleep it off", got "I don't know" and reassurance about dizziness."""
+    phone = new_phone()
+    first = " ".join(send_sms(assistant, phone, "after my session today i slipped in the shower "
+                                                "and banged my head, theres a lump"))
+    assert "911" in first, first
+    dizzy = " ".join(send_sms(assistant, phone, "kinda dizzy"))
+    assert "911" in dizzy and "fade" not in dizzy, dizzy
+    sleep = " ".join(send_sms(assistant, phone, "can i just sleep it off"))
+    assert "sleep it off" in sleep and "911" in sleep, sleep
+
+
+def test_a_seizure_and_an_adrenaline_pen_are_answered(assistant):
+    """Review 24: "do i put something in his mouth?" and "i have an epipen, should i use it"
+    got "call 911 now" with nothing on the question."""
+    sender = new_sender("emergency")
+    assistant.send(sender, "my dad had a seizure like 2 min ago, hes breathing but not really "
+                           "responding")
+    mouth = reply_text(assistant.send(sender, "do i put something in his mouth?"))
+    assert "nothing in their mouth" in mouth.lower() and "911" in mouth, mouth
+    other = new_sender("emergency")
+    assistant.send(other, "cant breathe well, my throat feels tight and my face is swelling. i "
+                          "took a new medicine an hour ago")
+    pen = reply_text(assistant.send(other, "i have an epipen from my allergist, should i use it"))
+    assert "EpiPen" in pen and "911" in pen, pen
+
+
+def test_someone_else_breathing_fast_with_grey_lips_is_an_emergency(assistant):
+    """Review 25: a wife "breathing very fast ... her lips look a little grey" after a treatment
+    got the answer about an age limit."""
+    sender = new_sender("emergency")
+    first = reply_text(assistant.send(sender, "My wife is breathing very fast and cant catch her "
+                                              "breath, her lips look a little grey. She had "
+                                              "ketamine treatment today."))
+    assert "911" in first, first
+    side = reply_text(assistant.send(sender, "Should I put her on her side?"))
+    assert "side" in side and "911" in side, side

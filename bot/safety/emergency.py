@@ -134,6 +134,18 @@ _GOING_THERE = re.compile(
     r"(?:place|house|apartment|dorm|room))| myself)*\b(?! to the (?:er|hospital|emergency))")
 
 
+# Whether to call the police on the person ("should i call the cops on my own dad? they might
+# shoot him", review 25 got the general follow-up)
+_CALL_THE_POLICE = re.compile(
+    r"\b(?:should|do|can|could|shall) (?:i|we) (?:really |just )?(?:call|get|involve|phone) (?:the )?"
+    r"(?:cops|police)\b")
+
+
+def asks_whether_to_call_the_police(text: str) -> bool:
+    """True when someone helping asks whether to call the police on the person."""
+    return any(_CALL_THE_POLICE.search(form) for form in normalize_variants(text or ""))
+
+
 def asks_about_going_there(text: str) -> bool:
     """True when someone helping asks whether to go to the person in danger."""
     return any(_GOING_THERE.search(form) for form in normalize_variants(text or ""))

@@ -449,6 +449,7 @@ CRISIS_RESPONSES = {"utter_crisis": ("crisis_line", "emergency_number"),
                     "utter_cannot_pass_messages": ("crisis_line", "emergency_number"),
                     "utter_fear_of_help": ("crisis_line", "emergency_number"),
                     "utter_helper_going_there": ("crisis_line", "emergency_number"),
+                    "utter_helper_police": ("crisis_line", "emergency_number"),
                     "utter_emoji_safety_check": ("crisis_line", "emergency_number"),
                     "utter_emergency_what_to_tell": ("crisis_line",
                                                      "emergency_number")}  # fmt: skip
