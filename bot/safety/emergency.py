@@ -137,8 +137,8 @@ _GOING_THERE = re.compile(
 # Whether to call the police on the person ("should i call the cops on my own dad? they might
 # shoot him", review 25 got the general follow-up)
 _CALL_THE_POLICE = re.compile(
-    r"\b(?:should|do|can|could|shall) (?:i|we) (?:really |just )?(?:call|get|involve|phone) (?:the )?"
-    r"(?:cops|police)\b")
+    r"\b(?:should|do|can|could|shall) (?:i|we) (?:really |just )?(?:call|get|involve|phone) "
+    r"(?:the )?(?:cops|police)\b")
 
 
 def asks_whether_to_call_the_police(text: str) -> bool:
