@@ -23,6 +23,11 @@ URGENT_REPLY = "utter_urgent_medical"
 EMERGENCY_TURNS = 5
 
 
+def said(pattern: re.Pattern[str], text: str) -> bool:
+    """True when ``pattern`` is found in one of the message's normalised forms."""
+    return any(pattern.search(form) for form in normalize_variants(text or ""))
+
+
 # "ok I called them", "the ambulance is on its way", "we're at the ER": help is there.
 _HELP_CALLED = re.compile(
     r"\b(?:called|calling|rang|phoned|dialed|dialled) (?:911|them|an ambulance|the ambulance|"
@@ -113,7 +118,7 @@ _CLINIC_TO_REACH_OUT = re.compile(
 
 def asks_the_clinic_to_reach_out(text: str) -> bool:
     """True when someone helping asks the clinic to call or check on the person in danger."""
-    return any(_CLINIC_TO_REACH_OUT.search(form) for form in normalize_variants(text or ""))
+    return said(_CLINIC_TO_REACH_OUT, text)
 
 
 # A message passed on from the chat ("will you tell my doctor about this", review 24 got "Of
@@ -143,17 +148,17 @@ _CALL_THE_POLICE = re.compile(
 
 def asks_whether_to_call_the_police(text: str) -> bool:
     """True when someone helping asks whether to call the police on the person."""
-    return any(_CALL_THE_POLICE.search(form) for form in normalize_variants(text or ""))
+    return said(_CALL_THE_POLICE, text)
 
 
 def asks_about_going_there(text: str) -> bool:
     """True when someone helping asks whether to go to the person in danger."""
-    return any(_GOING_THERE.search(form) for form in normalize_variants(text or ""))
+    return said(_GOING_THERE, text)
 
 
 def asks_to_pass_a_message(text: str) -> bool:
     """True when the person asks the assistant to tell their doctor or the clinic."""
-    return any(_PASS_A_MESSAGE.search(form) for form in normalize_variants(text or ""))
+    return said(_PASS_A_MESSAGE, text)
 
 
 # Fear of what help will do (review 24: "will 988 call the police on me?", "i dont want an
@@ -185,7 +190,7 @@ def fears_what_help_will_do(text: str) -> bool:
 
 def asks_whom_to_call(text: str) -> bool:
     """True when the message asks whom to call or what to do now ("what number do i call")."""
-    return any(_WHOM_TO_CALL.search(form) for form in normalize_variants(text or ""))
+    return said(_WHOM_TO_CALL, text)
 
 
 _CALLED_THEM = re.compile(r"\b(?:called|rang|phoned|texted|calling|texting) them\b")
@@ -195,19 +200,19 @@ def called_them_about_oneself(text: str, subject: str | None, emergency: bool | 
     """True for "i called them" after a crisis reply about the writer's own crisis, outside a
     medical emergency: "them" is the crisis line (988), not 911 for someone else."""
     return (not emergency and subject != "other"
-            and any(_CALLED_THEM.search(form) for form in normalize_variants(text or "")))
+            and said(_CALLED_THEM, text))
 
 
 def someone_in_danger_now(text: str) -> bool:
     """True when the message says the person at risk is now alone with the means or shut in:
     911 now."""
-    return any(_DANGER_NOW.search(form) for form in normalize_variants(text or ""))
+    return said(_DANGER_NOW, text)
 
 
 def will_reach_out(text: str) -> bool:
     """True when the patient says they will call or text the crisis line ("ok maybe ill text
     them"): the crisis follow-up, never the consultation form."""
-    return any(_WILL_REACH_OUT.search(form) for form in normalize_variants(text or ""))
+    return said(_WILL_REACH_OUT, text)
 
 
 # Fear of calling for help ("i dont want to get in trouble for calling"): the emergency reply
@@ -276,7 +281,7 @@ _WHILE_WAITING = re.compile(
 
 def asks_what_to_do_while_waiting(text: str) -> bool:
     """True when the message asks what to do while emergency help is on its way."""
-    return any(_WHILE_WAITING.search(form) for form in normalize_variants(text or ""))
+    return said(_WHILE_WAITING, text)
 
 
 # Texting or chatting instead of a call ("can i just text instead of calling someone", "do i
@@ -296,7 +301,7 @@ _TEXT_INSTEAD = re.compile(
 def asks_to_text_instead(text: str) -> bool:
     """True when the message asks whether texting or chatting will do instead of a phone call
     ("can i just text instead of calling someone"): after a crisis reply, the ways to text."""
-    return any(_TEXT_INSTEAD.search(form) for form in normalize_variants(text or ""))
+    return said(_TEXT_INSTEAD, text)
 
 
 # What people ask during a medical emergency, answered in its own words rather than with "call
@@ -438,7 +443,7 @@ def took_a_lot_already(text: str) -> bool:
     """True when the words say an amount of something was already swallowed ("took a hole
     bunch of my sleepin pils"): with a crisis verdict from the learned score alone, the
     emergency reply (911, Poison Control) rather than the crisis reply."""
-    return any(_AMOUNT_TAKEN.search(form) for form in normalize_variants(text or ""))
+    return said(_AMOUNT_TAKEN, text)
 
 
 # Bleeding that does not stop ("its pretty deep and wont stop bleeding", review 14).
@@ -470,7 +475,7 @@ def needs_emergency_reply(categories: tuple[str, ...], rules: tuple[str, ...], t
 def hesitates_to_call(text: str) -> bool:
     """True when the patient is afraid of calling for help ("i dont want to get in trouble for
     calling"): they need the emergency reply again, not a consultation form."""
-    return any(_HESITATES_TO_CALL.search(form) for form in normalize_variants(text or ""))
+    return said(_HESITATES_TO_CALL, text)
 
 
 # "im not going to the hospital tho they will lock me up" (review 19 got "I'm glad you called
