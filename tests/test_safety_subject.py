@@ -100,3 +100,9 @@ def test_letters_written_to_ones_kids_are_the_writers_own_crisis():
             "things in order")
     verdict = detect_crisis(text)
     assert verdict.is_crisis and crisis_subject(verdict.categories, text) == "self"
+
+
+def test_where_someone_is_is_no_report_of_their_crisis():
+    """Review 21: a veteran's "My wife is asleep. Dont want to wake her" after his own crisis is
+    no crisis of hers; the conversation's subject stands."""
+    assert stated_crisis_subject("My wife is asleep. Dont want to wake her") is None

@@ -97,13 +97,21 @@ _HELPER_WORDS = re.compile(
     r"think|thought|noticed|asked|told|drove|am worried|m worried|am scared|m scared|am at|m at)|"
     r"i am (?:\d+|\w+ (?:hours?|hrs|miles|minutes|mins) away)|im (?:\d+|\w+ (?:hours?|hrs|miles|"
     r"minutes|mins) away|at work|worried|scared|freaking out))\b", re.IGNORECASE)
+# What the other person did or said ("he keeps saying", "gave me his watch", "said goodbye"): a
+# message that only says where someone is ("My wife is asleep. Dont want to wake her", review 21)
+# is no report of their crisis.
+_THEIR_ACTS = re.compile(
+    r"\b(?:he|she|they|hes|shes|theyre|my \w+)\b(?: \S+){0,3} (?:said|says|keeps|kept|has been|"
+    r"have been|been|gave|giving|talking|talks|talked|posted|texted|told|wrote|wants|wanted|"
+    r"is going to|plans|planned|took|has taken|bought|left)\b", re.IGNORECASE)
 _WRITER_AS_SUBJECT = re.compile(r"\b(?:i|im|ive|ill|id|i'm|i've|i'll|i'd|myself)\b", re.IGNORECASE)
 
 
 def _about_someone_else_only(text: str) -> bool:
     """True when the message names someone else ("my dad ... he") and the writer is the subject
     of no sentence but a helper's ("i dont know where she lives", "what do i do")."""
-    if not _SOMEONE_ELSE.search(text or "") or len(_THIRD_PERSON.findall(text or "")) < 1:
+    if not _SOMEONE_ELSE.search(text or "") or len(_THIRD_PERSON.findall(text or "")) < 1 \
+            or not _THEIR_ACTS.search(text or ""):
         return False
     return not _WRITER_AS_SUBJECT.search(_HELPER_WORDS.sub(" ", (text or "").replace("’", "'")))
 
