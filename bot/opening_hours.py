@@ -240,6 +240,8 @@ def _hours_of(profile: ClinicProfile, weekday: int) -> str:
 
 
 def _named(day: date, today: date) -> str:
+    if day == today:
+        return f"Today ({day.strftime('%A')})"
     if day == today + timedelta(days=1):
         return f"Tomorrow ({day.strftime('%A')})"
     return f"On {day.strftime('%A, %B')} {day.day},"
@@ -248,7 +250,8 @@ def _named(day: date, today: date) -> str:
 def day_note(asked: AskedDay, profile: ClinicProfile, now: datetime | None = None) -> str:
     """Whether the clinic is open on the day asked about, from ``knowledge/clinic.yml``:
     "Tomorrow (Sunday) the clinic is closed. It opens again on Monday at 8:00 am Central
-    time." Today is the open/closed note itself ("" without opening hours)."""
+    time." Today is named too ("and on sunday?" asked on a Sunday: "Today (Sunday) the clinic is
+    closed."), then the open/closed note ("" without opening hours)."""
     if not profile.opening_hours:
         return ""
     zone = _zone(profile)
@@ -266,10 +269,15 @@ def day_note(asked: AskedDay, profile: ClinicProfile, now: datetime | None = Non
                              f"from {_hours_of(profile, weekday)} {zone_name}.")
     reopens_after = None
     for day in asked.dates:
-        if day == today:
-            sentences.append(open_note(profile, now))
-            continue
         hours = "" if day in profile.closed_dates else _hours_of(profile, day.weekday())
+        if day == today:
+            if hours:
+                sentences.append(f"{_named(day, today)} the clinic is open from {hours} "
+                                 f"{zone_name}. {open_note(profile, now)}")
+            else:
+                reopens = open_note(profile, now).replace("The clinic is closed now. ", "", 1)
+                sentences.append(f"{_named(day, today)} the clinic is closed. {reopens}".strip())
+            continue
         if hours:
             sentences.append(f"{_named(day, today)} the clinic is open from {hours} "
                              f"{zone_name}.")

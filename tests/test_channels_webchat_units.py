@@ -98,8 +98,15 @@ SATURDAY = "2026-12-05T19:00"
                               "Central time."),
     (SATURDAY, "are you open on saturdays", "On Saturdays the clinic is closed. It opens again "
                                             "on Monday at 8:00 am Central time."),
-    (SATURDAY, "open today?", "The clinic is closed now. It opens again on Monday at 8:00 am "
-                              "Central time."),
+    (SATURDAY, "open today?", "Today (Saturday) the clinic is closed. It opens again on Monday "
+                              "at 8:00 am Central time."),
+    # asked by its name on the day itself ("and on sunday?" on a Sunday night, the sixteenth
+    # round's e2e run): the day named, never only "closed now"
+    ("2026-12-06T06:15", "and on sunday?", "Today (Sunday) the clinic is closed. It opens again "
+                                           "tomorrow at 8:00 am Central time."),
+    ("2026-12-07T15:00", "open today?", "Today (Monday) the clinic is open from 8:00 am to 5:00 "
+                                        "pm Central time. The clinic is open now, until 5:00 "
+                                        "pm Central time."),
     ("2026-12-02T15:00", "what about the weekend",
      "On Saturdays and Sundays the clinic is closed."),
     ("2026-12-21T15:00", "are you open thursday", "On Thursday, December 24, the clinic is closed "
