@@ -361,3 +361,19 @@ def test_a_pet_into_a_medicine_named_by_its_generic_name():
 ])
 def test_review_25_emergencies(text, urgent):
     assert is_urgent(text) is urgent
+
+
+@pytest.mark.parametrize("text, urgent", [
+    # the sixteenth round's final read: a medicine taken twice by someone else who is unwell
+    ("my grandma took her heart pills twice this morning i think, shes really dizzy and her "
+     "heartbeat feels slow", True),
+    ("my grandma took her heart pills twice this morning i think", False),  # the mix-up reply
+    ("my heart is slow to warm up to people lol", False),
+])
+def test_someone_else_unwell_after_a_dose_taken_twice(text, urgent):
+    assert is_urgent(text) is urgent
+
+
+def test_lying_down_after_a_mix_up_is_about_the_mix_up():
+    from bot.safety.mix_up import asks_about_the_mix_up
+    assert asks_about_the_mix_up("can i just let her lie down for a bit")

@@ -23,8 +23,8 @@ _ABOUT_THE_MIX_UP = re.compile(
     r"\b(?:dangerous|danger|safe|ok|okay|fine|alright|worry|worried|worrying|harm|harmful|bad|"
     r"serious|problem|hurt|overdose|toxic|poison\w*|skip|next dose|tomorrow|tonight|wait|sleep it "
     r"off|what (?:do|should|can|would) i do|what now|should i|do i need|is it|is that|will i|am i|"
-    r"hospital|er|doctor)\b|\b(?:shes|hes|im|she is|he is|i am) (?:\d{1,3}|in (?:her|his|my) "
-    r"\d0s)\b")
+    r"hospital|er|doctor|lie down|lay down|rest|nap)\b|\b(?:shes|hes|im|she is|he is|i am) "
+    r"(?:\d{1,3}|in (?:her|his|my) \d0s)\b")
 
 
 def recent_mix_up(events: Iterable[Mapping[str, Any]]) -> bool:

@@ -42,7 +42,10 @@ _MEDICINE_NAMES = (r"trazodone|xanax|klonopin|clonazepam|ativan|lorazepam|valium
                    r"losartan|atorvastatin|naproxen|aleve|hydrocodone|suboxone|methadone")
 _DOSE_WORD = (r"\b(?:lozenges?|troches?|doses?|pills?|tabs?|tablets?|sprays?|ketamine|spravato|"
               r"bumps?|lines?|gummies|edibles?|" + _MEDICINE_NAMES + r")\b")
-_UNWELL = (r"\b(?:feel\w*|im|i am|getting|gone) (?:really |so |very |super |kinda |kind of |a bit "
+# someone else too ("my grandma took her heart pills twice ... shes really dizzy", the sixteenth
+# round's final read got the mix-up reply)
+_UNWELL = (r"\b(?:feel\w*|im|i am|getting|gone|hes|shes|he is|she is|theyre|they are|(?:he|she|"
+           r"they) (?:seems?|looks?|feels?)) (?:really |so |very |super |kinda |kind of |a bit "
            r"|pretty )?(?:weird|strange|off|wrong|sick|dizzy|out of it|confused|drowsy|faint|"
            r"awful|terrible|scared|numb|sleepy|like im dying|shaky|nauseous|nauseated|"
            r"lightheaded|light headed|woozy|wobbly)\b")
@@ -62,6 +65,10 @@ _RECENTLY = (r"(?:today|tonight|this (?:morning|afternoon|evening)|hours? (?:ago
              r"yesterday)")
 
 _SYMPTOMS = [
+    # a heartbeat that feels slow or weak ("her heartbeat feels slow")
+    r"\b(?:my|his|her|their) (?:heart ?beat|heart|pulse|heart rate) (?:feels|is|seems|has been|"
+    r"got|went) (?:really |very |so |super |kinda |kind of |a bit |too )?(?:slow|weak|faint|"
+    r"irregular)\b(?! to\b)",
     # review 25: someone else's breath ("cant catch her breath, her lips look a little grey")
     r"\b(?:cant|cannot|can barely|can hardly|struggling to|trouble|hard (?:for (?:him|her|them) )?"
     r"to) (?:catch|get) (?:his|her|their) breath\b|\b(?:lips|face|skin|fingers?|fingertips) "
