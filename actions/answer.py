@@ -342,6 +342,11 @@ class ActionAnswerQuestion(Action):
             answered = self._reply_decision(dispatcher, profile, decision, version_of(retriever))
             dispatcher.utter_message(response="utter_distress_check_in")
             return [*answered, SlotSet("human_offered", True)]
+        if intent == "deny":
+            # A plain no to the offer of a person (data/rules/core.yml), not a wave-off of the
+            # check-in: acknowledged, as anywhere else.
+            dispatcher.utter_message(response="utter_no_problem")
+            return [SlotSet("human_offered", False)]
         if intent == BOOKING_INTENT and tracker.get_slot(CURRENT_PATIENT_SLOT) and not (
                 tracker.active_loop or {}).get("name"):
             # A booking request routed here for a current patient (data/rules/booking.yml).

@@ -55,6 +55,7 @@ from bot.config import load_clinic
 from bot.opening_hours import outside_hours
 from bot.replies import CHOOSE_ANSWER_INTENT
 from bot.retrieval.choices import pick_offered
+from bot.safety.distress import waves_off_the_check_in
 
 logger = logging.getLogger(__name__)
 
@@ -634,7 +635,10 @@ class ActionCancelOutsideForm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Never a bare "No problem" for a request that was already sent."""
+        """Never a bare "No problem" for a request that was already sent, nor for a wave-off of
+        the distress check-in ("never mind", "dont worry about it": the crisis resources)."""
+        if waves_off_the_check_in(tracker.events, (tracker.latest_message or {}).get("text") or ""):
+            return await ActionAnswerQuestion().run(dispatcher, tracker, domain)
         if request_was_sent(tracker.events):
             dispatcher.utter_message(text=replies.already_sent(load_clinic()))
         else:

@@ -98,11 +98,26 @@ def test_the_panels_hold_what_they_say():
         assert all(2 <= len(c["turns"]) <= 5 for c in data["conversations"])
 
 
-def test_waving_off_the_check_in_gets_the_resources(assistant):
-    """Review 10: "doesnt matter" right after the check-in got "I don't know"."""
+@pytest.mark.parametrize("wave_off", ["doesnt matter", "dont worry about it", "nvm"])
+def test_waving_off_the_check_in_gets_the_resources(assistant, wave_off):
+    """Review 10: "doesnt matter" right after the check-in got "I don't know"; review 25:
+    "dont worry about it" got "No problem" with no 988 (read as a no)."""
     sender = f"e2e-distress-wave-off-{uuid.uuid4().hex[:8]}"
     first = " ".join(r.get("text") or "" for r in assistant.send(
         sender, "everything feels pointless lately"))
     assert "988" in first and "don't know the answer" not in first, first
-    second = " ".join(r.get("text") or "" for r in assistant.send(sender, "doesnt matter"))
+    second = " ".join(r.get("text") or "" for r in assistant.send(sender, wave_off))
     assert "988" in second and "911" in second and "don't know the answer" not in second, second
+    assert "No problem" not in second, second
+
+
+def test_a_plain_no_to_the_offer_of_a_person_is_acknowledged(assistant):
+    """A no after "I don't know ... call the clinic" reaches the answer action (it may wave away
+    a check-in), which acknowledges it as before: no crisis resources, no "I don't know"."""
+    sender = f"e2e-distress-plain-no-{uuid.uuid4().hex[:8]}"
+    first = " ".join(r.get("text") or "" for r in assistant.send(
+        sender, "do you validate parking for the garage across the street"))
+    assert "(555) 555-0100" in first, first
+    second = " ".join(r.get("text") or "" for r in assistant.send(sender, "no thanks"))
+    assert second.startswith("No problem"), second
+    assert "988" not in second, second

@@ -49,7 +49,9 @@ def check_in() -> dict:
 
 
 @pytest.mark.parametrize("reply", ["doesnt matter", "whatever.", "who cares", "it won't help",
-                                   "leave me alone", "why do you even care"])
+                                   "leave me alone", "why do you even care",
+                                   "dont worry about it", "never mind", "just drop it",
+                                   "forget i said anything"])
 def test_waving_off_the_check_in_gets_the_resources(reply):
     latest = {"text": reply, **CALM}
     events = [user(LOW), check_in(), {"event": "user", "text": reply, **latest}]

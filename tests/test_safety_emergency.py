@@ -122,6 +122,7 @@ def test_which_crisis_verdicts_are_a_medical_emergency(text, emergency):
 
 @pytest.mark.parametrize("text, taken", [
     ("took a hole bunch of my sleepin pils like 20 min ago", True),
+    ("i tooke like 10 of my sleping pils an hour ago", True),
     ("i swallowd like 30 of my moms xanax and now im scared", True),
     ("ate a whole bottle of tylenol", True),
     ("i popped all of my klonopin", True),

@@ -40,7 +40,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.safety.normalize import normalize_variants
+from bot.safety.normalize import normalize_variants, said
 
 CRISIS = "crisis"
 CONCERN = "concern"  # informational question about the topic: answer + resources
@@ -547,13 +547,13 @@ def mentions_the_topic(text: str) -> bool:
     """True when the message speaks of suicide, self-harm or an overdose in any tense ("I
     attempted suicide 5 years ago, would that make me ineligible?"): a reply that is not the
     crisis reply then offers the way to help gently."""
-    return any(_TOPIC_RE.search(form) for form in normalize_variants(text or ""))
+    return said(_TOPIC_RE, text)
 
 
 def has_danger_word(text: str) -> bool:
     """True when the message holds a word of death, harm, means, leaving or an end (the words
     that keep a low mood from being plain, :func:`is_plain_low_mood`)."""
-    return any(_DANGER_WORD_RE.search(form) for form in normalize_variants(text or ""))
+    return said(_DANGER_WORD_RE, text)
 
 
 # Someone close who died, told as the reason for the grief ("my husband died 3 months ago"):

@@ -10,7 +10,8 @@ then reads the conversation:
 - a second one in the same session, or any after a crisis reply, gets the crisis resources and
   puts the conversation in crisis mode, like a crisis message would;
 - so does a short dismissive reply to the check-in itself ("doesn't matter", "whatever", "no
-  one cares"): right after hopelessness was named, it says the hopelessness goes on.
+  one cares", "don't worry about it"): right after hopelessness was named, it says the
+  hopelessness goes on.
 
 Standard library only; the Rasa process and the action server both import it.
 """
@@ -53,7 +54,10 @@ _DISMISSIVE = re.compile(
     r"what(?:s|'s| is) the point|why bother|no(?: ?one|body) (?:cares|would care|would notice)|"
     r"who cares|(?:just )?leave me alone|forget it|doesnt help|does not help|not really|"
     r"(?:its|it's|it is) (?:pointless|hopeless|too late)|too late|(?:i )?(?:dont|don't) care"
-    r"(?: anymore)?|(?:why|why do you) (?:even )?care|no one can help|nobody can help)\W*$",
+    r"(?: anymore)?|(?:why|why do you) (?:even )?care|no one can help|nobody can help|"
+    r"(?:just |nah |no )?(?:dont|don't|do not) worry(?: about (?:it|me|that))?|never ?mind|nvm|"
+    r"(?:just )?forget (?:about it|(?:that )?i said (?:anything|that|it))|(?:just )?drop it|"
+    r"(?:im|i'm|i am) used to it)\W*$",
     re.IGNORECASE)
 
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from bot.safety.normalize import normalize_variants
+from bot.safety.normalize import normalize_variants, said
 
 URGENT_INTENT = "urgent_medical"
 # The slot the emergency variations of the follow-up replies are conditioned on (domain.yml).
@@ -21,11 +21,6 @@ EMERGENCY_SLOT = "emergency_mode"
 URGENT_REPLY = "utter_urgent_medical"
 # How many of the latest patient messages an urgent one keeps the conversation in an emergency.
 EMERGENCY_TURNS = 5
-
-
-def said(pattern: re.Pattern[str], text: str) -> bool:
-    """True when ``pattern`` is found in one of the message's normalised forms."""
-    return any(pattern.search(form) for form in normalize_variants(text or ""))
 
 
 # "ok I called them", "the ambulance is on its way", "we're at the ER": help is there.
@@ -183,9 +178,7 @@ _WORRY = re.compile(r"\?|\b(?:will|would|do|does|are|is|what if|scared|afraid|do
 def fears_what_help_will_do(text: str) -> bool:
     """True when the person asks or worries whether help means police, being locked up or their
     family being told."""
-    return any(_FEAR_OF_HELP.search(form) and _WORRY.search(form)
-               for form in normalize_variants(text or "")) or ("?" in (text or "") and any(
-                   _FEAR_OF_HELP.search(form) for form in normalize_variants(text or "")))
+    return said(_FEAR_OF_HELP, text) and ("?" in (text or "") or said(_WORRY, text))
 
 
 def asks_whom_to_call(text: str) -> bool:
@@ -265,7 +258,7 @@ _WHAT_TO_TELL_911 = re.compile(
 def asks_what_to_tell_911(text: str) -> bool:
     """True when someone helping another person asks what to tell 911 or says they do not know
     the address: a welfare check works from what they know."""
-    return any(_WHAT_TO_TELL_911.search(form) for form in normalize_variants(text or ""))
+    return said(_WHAT_TO_TELL_911, text)
 
 
 # What to do while help is on its way ("what should i do while i wait, im 40 min away", review 21
@@ -422,8 +415,8 @@ def took_too_much_already(categories: tuple[str, ...], text: str) -> bool:
     review 14): a medical emergency first (911, Poison Control, don't sleep it off alone), with
     988 in the same reply for the case it was on purpose; 988 cannot treat an overdose."""
     found = set(categories)
-    return OVERDOSE_CATEGORY in found and THIRD_PARTY_CATEGORY not in found and any(
-        _ALREADY_TAKEN.search(form) for form in normalize_variants(text or ""))
+    return OVERDOSE_CATEGORY in found and THIRD_PARTY_CATEGORY not in found and said(
+        _ALREADY_TAKEN, text)
 
 
 # An amount already taken, in the writer's own spelling ("took a hole bunch of my sleepin pils
@@ -460,8 +453,8 @@ _BLEEDING_BADLY = re.compile(
 def bleeding_badly(categories: tuple[str, ...], text: str) -> bool:
     """A self-harm verdict with bleeding that does not stop: the wound needs 911 or the ER
     first, with 988 in the same reply."""
-    return SELF_HARM_CATEGORY in set(categories) and any(
-        _BLEEDING_BADLY.search(form) for form in normalize_variants(text or ""))
+    return SELF_HARM_CATEGORY in set(categories) and said(
+        _BLEEDING_BADLY, text)
 
 
 def needs_emergency_reply(categories: tuple[str, ...], rules: tuple[str, ...], text: str) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from bot.safety.crisis import detect_crisis, detect_distress
-from bot.safety.normalize import normalize_variants
+from bot.safety.normalize import normalize_variants, said
 
 _CLEARS_UP = re.compile(
     r"\b(?:(?:im|i am|i'm) )?not (?:actually |really |at all )?(?:suicidal|going to (?:hurt|kill) "
@@ -54,5 +54,5 @@ _DENIES_RISK = re.compile(
 
 def denies_risk(text: str) -> bool:
     """True when the message denies being at risk ("not suicidal just really sad")."""
-    return any(_DENIES_RISK.search(form) for form in normalize_variants(text or ""))
+    return said(_DENIES_RISK, text)
 

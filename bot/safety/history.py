@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from bot.safety.normalize import normalize_variants
+from bot.safety.normalize import normalize_variants, said
 
 # How many of the patient's earlier messages may hold the history.
 MESSAGES_BACK = 3
@@ -30,7 +30,7 @@ _BACK_NOW = re.compile(
 def risk_is_back(events: Iterable[Mapping[str, Any]], text: str) -> bool:
     """True when ``text`` (the latest message) says a risk is back and one of the patient's
     ``MESSAGES_BACK`` messages before it named self-harm, suicide or an overdose."""
-    if not any(_BACK_NOW.search(form) for form in normalize_variants(text or "")):
+    if not said(_BACK_NOW, text):
         return False
     earlier = [str(e.get("text") or "") for e in events if e.get("event") == "user"][:-1]
     return any(_RISK_TOPIC.search(form) for message in earlier[-MESSAGES_BACK:]

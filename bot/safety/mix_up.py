@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from bot.safety.normalize import normalize_variants
+from bot.safety.normalize import said
 
 MIX_UP_INTENT = "medication_mistake"
 MIX_UP_TURNS = 5  # the mix-up is still the subject within this many later patient messages
@@ -53,7 +53,7 @@ _FEELING_IT = re.compile(
 def feels_it_after_the_mix_up(text: str) -> bool:
     """True when the message tells of feeling the medicine now ("kinda hard to keep my eyes
     open", "im really dizzy"): after a mix-up, an emergency."""
-    return any(_FEELING_IT.search(form) for form in normalize_variants(text or ""))
+    return said(_FEELING_IT, text)
 
 
 def asks_about_the_mix_up(text: str) -> bool:
@@ -61,4 +61,4 @@ def asks_about_the_mix_up(text: str) -> bool:
     "should i skip tomorrows dose then")."""
     if len((text or "").split()) > MAX_FOLLOW_UP_WORDS:
         return False
-    return any(_ABOUT_THE_MIX_UP.search(form) for form in normalize_variants(text or ""))
+    return said(_ABOUT_THE_MIX_UP, text)

@@ -61,6 +61,11 @@ _SHORTHAND = {
     "lfe": "life", "lif": "life", "lyfe": "life", "lyf": "life", "liife": "life",
     "feelin": "feeling", "thinkin": "thinking", "livin": "living", "tryin": "trying",
     "goin": "going", "doin": "doing", "wakin": "waking", "cryin": "crying",
+    # misspellings of what an overdose is told with ("i tooke 10 of my sleping pils")
+    "pils": "pills", "pilz": "pills", "tooke": "took", "tookd": "took",
+    "sleping": "sleeping", "sleepin": "sleeping", "slepping": "sleeping", "medicin": "medication",
+    "medecine": "medication", "medicne": "medication", "perscription": "prescription",
+    "prescripton": "prescription", "tablts": "tablets", "tablits": "tablets",
 }
 # Multi-word joins and splits, applied to the space-separated text.
 _PHRASES = [
@@ -204,3 +209,8 @@ def normalize_variants(text: str) -> tuple[str, ...]:
 def normalize(text: str) -> str:
     """Return the main normalised form of text (letter runs collapsed to one letter)."""
     return normalize_variants(text)[0]
+
+
+def said(pattern: re.Pattern[str], text: str) -> bool:
+    """True when ``pattern`` is found in one of the message's normalised forms."""
+    return any(pattern.search(form) for form in normalize_variants(text or ""))

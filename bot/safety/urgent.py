@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from bot.safety.crisis import has_figure_or_denial, is_resolved_history
-from bot.safety.normalize import normalize_variants
+from bot.safety.normalize import normalize_variants, said
 
 _NOT = r"(?<!no )(?<!not )(?<!without )(?<!never )(?<!any )"
 
@@ -580,7 +580,7 @@ _PET_INTO_MEDICINE = re.compile(
 
 def pet_into_medicine(text: str) -> bool:
     """True when a pet swallowed a medicine, or the message asks for an animal poison line."""
-    return any(_PET_INTO_MEDICINE.search(form) for form in normalize_variants(text or ""))
+    return said(_PET_INTO_MEDICINE, text)
 
 
 _ABOUT_THE_PET_AGAIN = re.compile(
@@ -658,5 +658,5 @@ def mentions_danger(text: str) -> bool:
     panels' calm_without_988)."""
     if has_figure_or_denial(text):
         return False
-    return any(_DANGER_TO_BODY.search(form) for form in normalize_variants(text or ""))
+    return said(_DANGER_TO_BODY, text)
 
