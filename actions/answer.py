@@ -78,6 +78,7 @@ from bot.safety.crisis import detect_crisis
 from bot.safety.distress import CHECK_IN, RESOURCES, distress_by_rules, distress_response
 from bot.safety.emergency import (
     EMERGENCY_SLOT,
+    asks_how_much_is_too_much,
     had_emergency_lately,
     in_emergency,
 )
@@ -204,6 +205,11 @@ class ActionAnswerQuestion(Action):
             else:
                 dispatcher.utter_message(response="utter_no_problem")
             return []
+        if asks_how_much_is_too_much(text):
+            # "how much would be too much" after "can you overdose on ketamine" (review 26 got
+            # the pricing answer): not for an assistant to say; Poison Control, 911 and 988.
+            dispatcher.utter_message(response="utter_how_much_is_too_much")
+            return [SlotSet("human_offered", False)]
         if await asyncio.to_thread(self._discloses_the_topic, text, tracker.events):
             # "yeah i have them most days lately" after the answer about suicidal thoughts
             # (review 18): the disclosure, read with what "them" is, is a crisis.

@@ -245,7 +245,12 @@ class ValidateConsultationForm(FormValidationAction):
     async def extract_booking_consent(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """A yes or no typed at the privacy question."""
+        """A yes or no typed at the privacy question; or the yes that starts the form again right
+        after the privacy note was declined ("ok fine, yes that's ok", suite 23: the note was
+        asked once more and the name typed next was not kept)."""
+        if (tracker.get_slot("requested_slot") is None and _latest_intent(tracker) == "affirm"
+                and _consent_was_just_declined(tracker)):
+            return {"booking_consent": True}
         return self._step_answer(tracker, "booking_consent")
 
     async def extract_full_name(
@@ -622,6 +627,17 @@ class ActionCancelConsultationRequest(Action):
         dispatcher.utter_message(text=replies.cancelled(load_clinic()))
         logger.info("consultation form cancelled at %s", tracker.get_slot("requested_slot"))
         return [ActiveLoop(None), *reset_booking_slots()]
+
+
+def _consent_was_just_declined(tracker: Tracker) -> bool:
+    """True when the assistant's last message before the latest patient message closed the form
+    because the privacy note was declined."""
+    declined = replies.consent_declined(load_clinic())
+    users = [i for i, e in enumerate(tracker.events) if e.get("event") == "user"]
+    if len(users) < 2:
+        return False
+    between = tracker.events[users[-2] + 1:users[-1]]
+    return any(e.get("event") == "bot" and e.get("text") == declined for e in between)
 
 
 class ActionCancelOutsideForm(Action):

@@ -32,6 +32,7 @@ from bot.safety.emergency import (
     asks_what_to_tell_911,
     asks_whether_to_call_the_police,
     asks_whom_to_call,
+    blocked_from_calling,
     called_them_about_oneself,
     emergency_question_reply,
     fears_what_help_will_do,
@@ -150,6 +151,11 @@ def reply_in_crisis_mode(dispatcher: CollectingDispatcher, tracker: Tracker, tex
         # "he is in the garage right now" after "my husband has a gun" (review 16): 911 now.
         logger.info("someone else in immediate danger: 911 now")
         dispatcher.utter_message(response="utter_someone_in_danger_now")
+        return [SlotSet("human_offered", False)]
+    if helping and blocked_from_calling(text):
+        # "he wont let me call anyone" about a husband with a gun (review 26 got the booking
+        # form): 911 when it is safe to call, 988 by text without being heard.
+        dispatcher.utter_message(response="utter_helper_blocked")
         return [SlotSet("human_offered", False)]
     if asks_to_pass_a_message(text):
         # "will you tell my doctor about this" with pills counted out (review 24 got "Of course,

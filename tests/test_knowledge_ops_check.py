@@ -143,7 +143,7 @@ def test_crisis_responses_must_name_the_configured_numbers(tmp_path):
         "utter_emergency_position", "utter_clinic_cannot_reach_out", "utter_emergency_dont_wait",
         "utter_emergency_seizure", "utter_emergency_epipen", "utter_cannot_pass_messages",
         "utter_fear_of_help", "utter_helper_going_there",
-        "utter_helper_police",
+        "utter_helper_police", "utter_helper_blocked", "utter_how_much_is_too_much",
         "utter_emergency_what_to_tell", "utter_emoji_safety_check"}
     assert all(f.severity == "error" for f in findings)
     assert "13 11 14" in findings[0].message or "000" in findings[0].message

@@ -330,3 +330,24 @@ def test_a_refill_asked_for_is_a_medication_routine(text, regimen):
     from bot.safety.crisis import is_medication_regimen
 
     assert is_medication_regimen(text) is regimen
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("how many mg would they give me", True),
+    ("what dose do you usually start people on", True),
+    ("how much ketamine will i get", True),
+    ("how many pills would it take to die", False),
+])
+def test_the_clinics_dose_asked_about_is_no_overdose(text, asks):
+    """Suite 24: "how many mg would they give me" got the crisis reply from the learned score."""
+    from bot.safety.medical import asks_the_clinic_dose
+
+    assert asks_the_clinic_dose(text) is asks
+
+
+@pytest.mark.parametrize("text", ["will that mess up my infusion on thursday",
+                                  "will it mess with my infusion on friday"])
+def test_a_question_about_the_infusion_after_a_mix_up_is_about_the_mix_up(text):
+    from bot.safety.mix_up import asks_about_the_mix_up
+
+    assert asks_about_the_mix_up(text)

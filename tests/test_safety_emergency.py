@@ -375,3 +375,40 @@ def test_what_else_to_do_while_waiting():
 def test_a_helper_asking_whether_to_go_there(text, going):
     from bot.safety.emergency import asks_about_going_there
     assert asks_about_going_there(text) is going
+
+
+@pytest.mark.parametrize("text, blocked", [
+    ("he wont let me call anyone", True),
+    ("he says he doesn't want me to call anyone", True),
+    ("she took my phone", True),
+    ("he wants me to call his sister", False),
+])
+def test_a_helper_stopped_from_calling(text, blocked):
+    from bot.safety.emergency import blocked_from_calling
+
+    assert blocked_from_calling(text) is blocked
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("how much would be too much", True),
+    ("how many pills would be lethal", True),
+    ("how much is too much to pay for this", False),
+    ("how much does it cost", False),
+])
+def test_how_much_is_too_much(text, asks):
+    from bot.safety.emergency import asks_how_much_is_too_much
+
+    assert asks_how_much_is_too_much(text) is asks
+
+
+@pytest.mark.parametrize("text, called", [
+    ("i called, now what", True),
+    ("ok i called", True),
+    ("they said 10 min", True),
+    ("i called my mom yesterday", False),
+    ("i called the clinic but nobody answered", False),
+])
+def test_help_called_in_few_words(text, called):
+    from bot.safety.emergency import help_is_called
+
+    assert help_is_called(text) is called

@@ -377,3 +377,17 @@ def test_someone_else_unwell_after_a_dose_taken_twice(text, urgent):
 def test_lying_down_after_a_mix_up_is_about_the_mix_up():
     from bot.safety.mix_up import asks_about_the_mix_up
     assert asks_about_the_mix_up("can i just let her lie down for a bit")
+
+
+@pytest.mark.parametrize("text, urgent", [
+    ("too late lol, took a bump 20 min ago and my legs feel numb and im dizzy af", True),
+    ("did a line 10 min ago and my heart is racing", True),
+    ("took a bump on the head 20 min ago", False),
+    ("i did a line dance class an hour ago", False),
+])
+def test_a_drug_taken_in_slang_is_urgent(text, urgent):
+    assert is_urgent(text) is urgent
+
+
+def test_a_parents_pills_doubled_by_accident_is_a_mix_up():
+    assert is_medication_mistake("my dad took like double his heart pills by accident, hes 80")

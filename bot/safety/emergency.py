@@ -46,6 +46,14 @@ _HELP_CALLED = re.compile(
     # A bare "ok calling" / "calling now" / "on the phone with them" during an emergency.
     r"|^(?:(?:ok|okay|k|yes|yeah|yep|alright)\W*)?(?:i'?m |im |i am )?(?:calling|dialing|dialling|"
     r"on the phone)(?: (?:now|rn|right now|them|with them|with 911|911|an ambulance))?\W*$"
+    # "i called, now what", "they said 10 min" (review 26 got "call 911 now" again)
+    r"|^(?:(?:ok|okay|k|yes|yeah|yep|alright|done|so)\W*)?i (?:just |already )?(?:called|rang|"
+    r"phoned)(?: (?:them|already|just now))?(?: (?:now what|what now|what next|what do i do now|"
+    r"then what|whats next))?\W*$"
+    r"|\b(?:they|911|dispatch|the dispatcher|the operator|ambulance|paramedics) (?:said|say|says)"
+    r" (?:its |theyll be |they will be |about |like )?(?:\d+|five|ten|fifteen|twenty|a few) ?"
+    r"(?:min|"
+    r"mins|minutes)\b"
     # "ok pulling over calling" (review 17 had it open the booking form)
     r"|^(?:\w+\W+){1,4}(?:calling|dialing|dialling)(?: (?:911|them|now|rn|an ambulance))?\W*$"
     # "ok my sister will drive me to er"
@@ -269,7 +277,9 @@ _WHILE_WAITING = re.compile(
     r"could|should)) (?:\w+ )?(?:do|be "
     r"doing)(?: now)? (?:while (?:i|we) "
     r"wait|until (?:they|help|the (?:police|ambulance|paramedics)) (?:get|gets|arrive|arrives)|in "
-    r"the meantime|meanwhile|till they get there)\b|\bwhile (?:i|we) wait\b.{0,20}\bwhat\b")
+    r"the meantime|meanwhile|till they get there|(?:till|til|until) (?:they|help|the ambulance|the "
+    r"paramedics|911) (?:get|gets|come|comes|arrive|arrives|is) (?:here|there)?)\b|\bwhile (?:i|"
+    r"we) wait\b.{0,20}\bwhat\b")
 
 
 def asks_what_to_do_while_waiting(text: str) -> bool:
@@ -282,6 +292,9 @@ def asks_what_to_do_while_waiting(text: str) -> bool:
 _TEXT_INSTEAD = re.compile(
     # "fine whats the text number" after refusing to call (review 21)
     r"\bwhats? (?:the|your|that) (?:text|texting|txt) (?:number|line)\b|"
+    # "fine. whats the number for the text line" (suite 24 got the 988 answer without 741741)
+    r"\b(?:number|#|digits) (?:for|of|to) (?:the |that |a )?(?:crisis )?(?:text|texting|txt) "
+    r"(?:line|number)\b|"
     r"\bwhat (?:number|do) (?:do )?i "
     r"text\b|"
     r"\b(?:can|could|may|is it ok if) i (?:just |only |also )?(?:text|message|chat|type)\b(?! "
@@ -319,7 +332,10 @@ _ASKS = re.compile(
 _HOME_REMEDY = re.compile(
     r"\b(?:benadryl|coffee|caffeine|milk|activated charcoal|charcoal|tylenol|advil|ibuprofen|"
     r"aspirin|"
-    r"narcan|naloxone|cold shower|epsom|ice|ice pack|cold compress|frozen peas|another (?:pill|"
+    r"narcan|naloxone|cold shower|epsom|ice|ice pack|cold compress|frozen peas|"
+    # "should i put him in the shower to wake him up" (review 26)
+    r"shower|cold water|ice bath|splash (?:him|her|them|water)|walk (?:him|her|them) around|"
+    r"another (?:pill|"
     r"dose|one|tablet))\b|\b(?:give|giving) "
     r"(?:him|her|them) (?:some )?(?:water|food|something)\b"
     # "can i take one of the propranolol i have left from an old prescription" (review 23)
@@ -522,3 +538,39 @@ def _emergency_in_recent_turns(events: Iterable[Mapping[str, Any]],
         if seen >= EMERGENCY_TURNS:
             return False
     return False
+
+
+# "he wont let me call anyone", "she took my phone" (review 26: a wife whose husband has a gun
+# got the booking form): someone stopped from getting help.
+_BLOCKED_FROM_CALLING = re.compile(
+    # "he says he doesnt want me to call anyone" (suite 23 got the booking form)
+    r"\b(?:doesnt|does not|dont|do not|didnt) want (?:me|us) to (?:call|tell|phone|text|contact|"
+    r"get help)\b|\b(?:begged|made) me (?:promise )?(?:not to|to not) (?:call|tell|phone)\b|"
+    r"\b(?:wont|will not|doesnt|does not|refuses to|wouldnt|would not) let me (?:call|get|phone|"
+    r"text|tell|contact)\b|\b(?:took|grabbed|hid|has|smashed|broke) my phone\b|\b(?:cant|can not|"
+    r"cannot) (?:call|phone) (?:anyone|anybody|911|for help)(?: (?:with|while|because) (?:him|her|"
+    r"them|he|she|they))\b|\b(?:he|she|they) (?:said|says|will) (?:hell|shell|theyll|he will|she "
+    r"will|they will) (?:do it|hurt|kill)\w*(?: \w+){0,3} if i (?:call|tell|get)\b")
+
+
+def blocked_from_calling(text: str) -> bool:
+    """True when the helper says they are stopped from calling for help ("he wont let me call
+    anyone")."""
+    return said(_BLOCKED_FROM_CALLING, text)
+
+
+# "how much would be too much" (review 26: after "can you overdose on ketamine" it got the
+# pricing answer): an amount that harms, for a clinician, with Poison Control and 988.
+_TOO_MUCH = re.compile(
+    r"\bhow (?:much|many)(?: \w+){0,3} (?:would be|is|are|would|will) (?:too much|too many|"
+    r"dangerous|an overdose|lethal|deadly|fatal)\b|\bwhat (?:amount|dose)(?: \w+){0,2} (?:is|would "
+    r"be) (?:too much|dangerous|lethal|deadly|fatal)\b")
+_PRICE_WORDS = re.compile(r"\b(?:cost|costs|price|pay|paying|dollars?|charge|fee|fees|insurance|"
+                          r"bill|expensive|afford|wait|waiting|sessions? (?:a|per) week)\b")
+
+
+def asks_how_much_is_too_much(text: str) -> bool:
+    """True for a question about how much of something is too much or lethal, with nothing of
+    money or waiting in it."""
+    return said(_TOO_MUCH, text) and not said(_PRICE_WORDS, text)
+

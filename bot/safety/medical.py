@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.safety.normalize import normalize_variants
+from bot.safety.normalize import normalize_variants, said
 
 DOSING = "dosing"
 INTERACTION = "interaction"
@@ -399,6 +399,23 @@ def detect_medical_advice(text: str) -> MedicalVerdict:
 def is_medical_advice_request(text: str) -> bool:
     """Shorthand: True when the message asks for individual medical advice."""
     return detect_medical_advice(text).is_advice_request
+
+
+# "how many mg would they give me" (suite 24 got the crisis reply: the learned score reads an
+# amount of a drug as an overdose): the dose the clinic would give, a question for a clinician.
+_CLINIC_DOSE = re.compile(
+    r"\b(?:how (?:many|much)|what (?:dose|amount|strength)|which dose)\b.{0,40}\b(?:would|will|do|"
+    r"does|did|should|is) (?:they|you|u|the (?:clinic|doctor|nurse|clinician|team|provider)s?|"
+    r"yall|your (?:clinic|doctors?|nurses?)) (?:\w+ )?(?:give|use|start|dose|prescribe|put|"
+    r"administer|inject)\b|\bhow (?:many|much) (?:mg|milligrams?|ml|ketamine|medicine) "
+    r"(?:would|will|"
+    r"do|does) (?:i|my \w+) (?:get|be given|receive)\b")
+
+
+def asks_the_clinic_dose(text: str) -> bool:
+    """True when the message asks what dose the clinic would give ("how many mg would they give
+    me"): a dosing question, never an overdose."""
+    return said(_CLINIC_DOSE, text)
 
 
 # "what if i just skip it the morning of", "can i just take half" after a request for

@@ -23,7 +23,10 @@ _ABOUT_THE_MIX_UP = re.compile(
     r"\b(?:dangerous|danger|safe|ok|okay|fine|alright|worry|worried|worrying|harm|harmful|bad|"
     r"serious|problem|hurt|overdose|toxic|poison\w*|skip|next dose|tomorrow|tonight|wait|sleep it "
     r"off|what (?:do|should|can|would) i do|what now|should i|do i need|is it|is that|will i|am i|"
-    r"hospital|er|doctor|lie down|lay down|rest|nap)\b|\b(?:shes|hes|im|she is|he is|i am) "
+    r"hospital|er|doctor|lie down|lay down|rest|nap|"
+    # "will that mess up my infusion on thursday" (suite 24 got a choice of FAQ entries)
+    r"will (?:that|it|this)|mess (?:up|with)|affect\w*|interfere\w*|infusion|appointment)\b|"
+    r"\b(?:shes|hes|im|she is|he is|i am) "
     r"(?:\d{1,3}|in (?:her|his|my) \d0s)\b")
 
 
@@ -47,7 +50,8 @@ _FEELING_IT = re.compile(
     r"hes|shes|he is|she is|seems?) (?:really |so |very |super |kinda |kind of |a bit |pretty |"
     r"like )?(?:floaty|numb|drowsy|sleepy|out of it|confused|dizzy|faint|woozy|weird|strange|off|"
     r"sick|nauseous|high|spacey|heavy)|passing out|throwing up|threw up|vomit\w*|heart is "
-    r"(?:racing|pounding)|hard to breathe|cant breathe|slurring)\b")
+    r"(?:racing|pounding)|hard to breathe|cant breathe|slurring|(?:hard|cant|cannot|wont) (?:to )?"
+    r"wake (?:him|her|them|up)?)\b")
 
 
 def feels_it_after_the_mix_up(text: str) -> bool:

@@ -88,7 +88,7 @@ from bot.safety.emergency import (
     took_a_lot_already,
     will_reach_out,
 )
-from bot.safety.medical import detect_medical_advice
+from bot.safety.medical import asks_the_clinic_dose, detect_medical_advice
 from bot.safety.mix_up import MIX_UP_INTENT
 from bot.safety.subject import CRISIS_SUBJECT, crisis_subject, stated_crisis_subject
 from bot.safety.urgent import is_medication_mistake, is_urgent, pet_into_medicine
@@ -130,6 +130,9 @@ def semantic_crisis_vote(message: Message, text: str, threshold: float,
         return False
     if pet_into_medicine(text):
         # "my cat ... ate one or two" of a medicine (review 22): a pet's, for the vet lines.
+        return False
+    if asks_the_clinic_dose(text):
+        # "how many mg would they give me" (suite 24): the clinic's dose, a medical question.
         return False
     if asks_whom_to_call(text):
         # "911 or just go there myself?" after a friend's message (review 23): whom to call,
@@ -198,7 +201,7 @@ def semantic_distress_vote(message: Message, text: str, threshold: float, margin
     (within ``margin``), and no figure of speech or denial. Used for the conversation-level
     check (``bot.safety.distress``), never for a crisis reply on its own."""
     score = message.get("semantic_crisis") or {}
-    if float(score.get("probability", 0.0)) < threshold:
+    if float(score.get("probability", 0.0)) < threshold or asks_the_clinic_dose(text):
         return False
     nearest = float(score.get("nearest_similarity", 0.0))
     if nearest < min_similarity or nearest < float(score.get("nearest_other_similarity", 1.0)) \
@@ -338,13 +341,16 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
             # "wait no i wanted to send it" after a cancel (review 14): a booking request.
             _set_intent(message, "book_consultation")
             decided_by = "rules"
-        elif asks_for_a_pause(text) and model_intent in {
-                "cancel_booking", "deny", "goodbye", "inform"} | SMALL_TALK_INTENTS:
+        elif asks_for_a_pause(text) and (model_intent in {
+                "cancel_booking", "deny", "goodbye", "inform"} | SMALL_TALK_INTENTS or (
+                model_intent == "book_consultation" and not asks_to_book(text))):
             # "hold on let me check with my wife first" at the summary (review 14): a pause, for
             # the answer action (the form stays open), never the cancel that deletes the request.
             # "hang on let me ask my husband first" at the contact step (suite 22) was rejected
             # as no phone number; a pause that also gives the number is the form's answer (the
             # answer action lets the form take it).
+            # "hold on let me check his class schedule" at the time step read as a booking
+            # request to the model (suite 24) and was kept as the preferred time.
             _set_intent(message, ASK_QUESTION_INTENT)
             decided_by = "rules"
         elif (SHOULD_I_CALL_RE.search(text) or asks_whom_to_call(text)
@@ -366,9 +372,11 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
         elif (help_is_called(text) or reached_crisis_line(text) or hesitates_to_call(text)
               or will_reach_out(text)) \
                 and model_intent in (
-                SMALL_TALK_INTENTS | {"inform", "book_consultation", "correct_booking"}):
+                SMALL_TALK_INTENTS | {"inform", "book_consultation", "correct_booking",
+                                      "cancel_booking"}):
             # "ok I called them", "ok calling" (no call-back request): the answer action ends
-            # the emergency and says so; "scared to call" gets the emergency reply again.
+            # the emergency and says so; "scared to call" gets the emergency reply again. "i
+            # called, now what" reads as a cancel to the model (review 26).
             _set_intent(message, ASK_QUESTION_INTENT)
             decided_by = "rules"
         else:

@@ -399,6 +399,12 @@ _SYMPTOMS = [
     r"|too much |a lot of |way too much )?(?:ket|ketamine|special k|kitty)\b(?: \w+){0,4} (?:at a "
     r"party|at the party|at a rave|at a club|at a festival|last night|tonight|earlier|(?:\d+|a "
     r"few|two|three) (?:hrs?|hours?|mins?|minutes?) ago)\b",
+    # a drug taken in slang ("too late lol, took a bump 20 min ago and my legs feel numb", suite
+    # 24 got "I'm not sure how I can help"); a bump on the head or a line dance is none
+    r"\b(?:took|did|snorted|railed|had|tried) (?:a |another |one more |two |a couple (?:of )?|a "
+    r"few |some )?(?:bumps?|lines?|keys?)\b(?! (?:on|to|of (?:code|text|poetry)|dance|dancing|"
+    r"item|edit|up)\b)(?: \w+){0,4} (?:(?:\d+|a few|two|three|ten|twenty|thirty) (?:mins?|minutes?|"
+    r"hrs?|hours?) ago|last night|tonight|earlier|just now)\b",
     # Spanish
     r"\bno puedo respirar\b|\b(?:dolor en el pecho|me duele el pecho)\b|\bel corazon (?:me "
     r"late (?:muy )?(?:rapido|fuerte)|acelerado)\b|\bme (?:desmaye|voy a desmayar)\b|\bno "
@@ -461,6 +467,12 @@ _MEDICATION_MISTAKE = re.compile(
     r"\b(?:took|taken|had)\b.{0,50}\b(?:realized|realised|forgot)\b.{0,30}\b(?:already "
     r"(?:taken|took|had)|taken (?:it|them|one) already|had (?:it|them|one) already)\b|"
     r"\bforgot (?:that )?(?:i|id|i had|he|she) already (?:took|taken|had)\b|"
+    # "my dad took like double his heart pills by accident, hes 80" (review 26 got the helper's
+    # crisis reply)
+    r"\b(?:took|taken|had|gave (?:him|her|them)) (?:like |about |maybe |probably )?(?:double|"
+    r"twice|triple) (?:my|his|her|their|the) (?:\w+ ){0,3}(?:pills?|meds|medications?|medicine|"
+    r"tablets?|doses?|capsules?)\b.{0,40}\b(?:by (?:mistake|accident)|accidentally|accidently|"
+    r"mistakenly)\b|"
     # "my mom took an extra blood pressure pill by mistake" (dev12)
     r"\b(?:took|taken|had|gave (?:him|her|them)) (?:an extra|one extra|a second|a double|two) "
     r"(?:\w+ ){0,3}(?:pills?|doses?|tablets?|meds|medications?|capsules?)\b.{0,20}\b(?:by "

@@ -450,6 +450,8 @@ CRISIS_RESPONSES = {"utter_crisis": ("crisis_line", "emergency_number"),
                     "utter_fear_of_help": ("crisis_line", "emergency_number"),
                     "utter_helper_going_there": ("crisis_line", "emergency_number"),
                     "utter_helper_police": ("crisis_line", "emergency_number"),
+                    "utter_helper_blocked": ("crisis_line", "emergency_number"),
+                    "utter_how_much_is_too_much": ("crisis_line", "emergency_number"),
                     "utter_emoji_safety_check": ("crisis_line", "emergency_number"),
                     "utter_emergency_what_to_tell": ("crisis_line",
                                                      "emergency_number")}  # fmt: skip
