@@ -43,11 +43,17 @@ from bot.safety.emergency import (
     someone_in_danger_now,
 )
 from bot.safety.medical import told_of_own_session, user_texts
-from bot.safety.mix_up import asks_about_the_mix_up, feels_it_after_the_mix_up, recent_mix_up
+from bot.safety.mix_up import (
+    asks_about_the_mix_up,
+    feels_it_after_the_mix_up,
+    recent_mix_up,
+    symptoms_after_risky_taking,
+)
 from bot.safety.urgent import (
     head_injury_on_thinners,
     head_injury_then_signs,
     is_urgent_after_a_session,
+    pet_into_medicine,
 )
 
 logger = logging.getLogger(__name__)
@@ -69,7 +75,9 @@ def emergency_told_over_messages(dispatcher: CollectingDispatcher, tracker: Trac
     thinners in two messages (review 19 got "I don't know", then the closed clinic)."""
     texts = user_texts(tracker.events)
     if not (head_injury_on_thinners(texts) or head_injury_then_signs(texts) or (
-            is_urgent_after_a_session(text) and told_of_own_session(texts[:-1]))):
+            is_urgent_after_a_session(text) and told_of_own_session(texts[:-1])) or (
+            symptoms_after_risky_taking(texts)
+            and not any(pet_into_medicine(earlier) for earlier in texts[-4:]))):
         return None
     logger.info("an emergency told over several messages: the emergency reply")
     dispatcher.utter_message(response=URGENT_REPLY)
@@ -133,6 +141,10 @@ def reply_in_an_emergency(dispatcher: CollectingDispatcher, tracker: Tracker, te
             dispatcher.utter_message(response=URGENT_REPLY)
             return [SlotSet("crisis_mode", True), SlotSet(EMERGENCY_SLOT, True),
                     SlotSet("human_offered", False)]
+        if question:
+            # "can i give her coffee to bring it up" (review 27 got the answer about parking).
+            dispatcher.utter_message(response=question)
+            return [SlotSet("human_offered", False)]
         if asks_about_the_mix_up(text):
             logger.info("a question about the medication mix-up: Poison Control again")
             dispatcher.utter_message(response="utter_medication_mistake_followup")

@@ -310,3 +310,16 @@ def test_replies_to_a_summary_are_no_names(text):
 
 def test_put_my_full_name_gives_the_name():
     assert validate_full_name("put my full name Jennifer Okafor") == "Jennifer Okafor"
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("do you have evening appointments?", False),
+    ("are you open saturdays", False),
+    ("can we do tuesday morning?", True),
+    ("weekday evenings after 5", True),
+])
+def test_a_question_about_the_clinics_times_is_not_the_preferred_time(text, kept):
+    """Review 27: "do you have evening appointments?" was stored as the preferred time."""
+    from bot.booking.validators import form_step_answer
+
+    assert (form_step_answer("preferred_time", "ask_question", text) is not None) is kept

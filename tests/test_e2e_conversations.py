@@ -133,6 +133,18 @@ SUITES = {
     # him over" and the naloxone question got the crisis follow-up; "idk if ill even be around
     # long enough for it to work" got no resources); read and mended, so development since.
     "e2e_conversations_heldout22.yml": 0.95,
+    # Late blind (sixteenth round, 43 conversations, 237 turns): scored once on that round's
+    # final code, 227/237 (crisis 43/44, urgent 34/36); read first in the seventeenth round
+    # (a helper told "he doesn't want me to call anyone" got the booking form, "will it mess with
+    # my infusion" after a mix-up got a choice of entries, a yes after the declined privacy
+    # note asked it again) and mended, so development since.
+    "e2e_conversations_heldout23.yml": 0.95,
+    # Blind (seventeenth round, 43 conversations, 235 turns): REST first contact on the
+    # round's starting code 142/150; SMS first scored after the first changes; in all 224/235
+    # (crisis 39/41, urgent 27/31: a drug taken "a bump 20 min ago" with numb legs, "how many mg
+    # would they give me" read as an overdose, "i dont want to die i just want the pain to
+    # stop"); read and mended, so development since.
+    "e2e_conversations_heldout24.yml": 0.95,
 }
 ALWAYS_RIGHT_KINDS = ("crisis", "urgent")
 

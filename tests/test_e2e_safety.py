@@ -273,6 +273,8 @@ HELDOUT_LIMITS = {
     "dev18_not_crisis": ("false_alarms", 0.02),  # first contact 4.0%, after its rules 0%
     "dev19_crisis": ("recall", 0.98),  # first contact 90.0%, after its rules 100%
     "dev19_not_crisis": ("false_alarms", 0.03),  # first contact 5.0%, after its rules <= 3%
+    "dev20_crisis": ("recall", 0.98),  # first contact 94.0%, after its rules 100%
+    "dev20_not_crisis": ("false_alarms", 0.03),  # first contact 8.0%, after its rules 2.0%
     "heldout_crisis": ("recall", 0.98),
     "heldout2_crisis": ("recall", 0.98),
     "heldout3_crisis": ("recall", 0.90),
@@ -302,6 +304,7 @@ HELDOUT_LIMITS = {
     "heldout29_crisis": ("recall", 0.91),  # late blind, scored once: 93.3% (fifteenth round)
     "heldout30_crisis": ("recall", 0.92),  # first contact 95.0% (sixteenth round)
     "heldout31_crisis": ("recall", 0.94),  # late blind, scored once: 96.7% (sixteenth round)
+    "heldout32_crisis": ("recall", 0.91),  # first contact 93.3% (seventeenth round)
     "heldout_not_crisis": ("false_alarms", 0.05),
     "heldout2_not_crisis": ("false_alarms", 0.05),
     "heldout3_not_crisis": ("false_alarms", 0.10),
@@ -331,6 +334,7 @@ HELDOUT_LIMITS = {
     "heldout29_not_crisis": ("false_alarms", 0.03),  # late blind, scored once: 1.7%
     "heldout30_not_crisis": ("false_alarms", 0.03),  # first contact 1.7%
     "heldout31_not_crisis": ("false_alarms", 0.05),  # late blind, scored once: 3.3%
+    "heldout32_not_crisis": ("false_alarms", 0.05),  # first contact 3.3%
 }
 
 

@@ -391,3 +391,33 @@ def test_a_drug_taken_in_slang_is_urgent(text, urgent):
 
 def test_a_parents_pills_doubled_by_accident_is_a_mix_up():
     assert is_medication_mistake("my dad took like double his heart pills by accident, hes 80")
+
+
+@pytest.mark.parametrize("text", [
+    "my dad took like 6 of his sleeping pills by accident i think",
+    "mi hijo se tomo unas pastillas de mi mama, tiene 4 años",
+])
+def test_several_pills_by_accident_or_a_child_into_pills_is_urgent(text):
+    """Review 27: the first got the reply for someone else's suicidal crisis, the second the
+    Spanish "I only answer in English"."""
+    assert is_urgent(text)
+
+
+def test_a_spray_used_by_mistake_is_a_mix_up():
+    assert is_medication_mistake("i used my spravato at home by mistake, i thought it was my "
+                                 "allergy spray")
+
+
+@pytest.mark.parametrize("earlier, now, urgent", [
+    ("hey so i took my ketamine troche at home and then took another one an hour later",
+     "now the room is spinning and i feel sick", True),
+    ("my teenage son was found with a bag of ketamine, he took some at a party",
+     "hes laughing and cant stand up straight", True),
+    ("my grandpa took his warfarin twice today i think, hes 85",
+     "hes got a nosebleed that wont stop", True),
+    ("i take sertraline every morning", "i feel weird lately", False),
+])
+def test_symptoms_after_a_risky_dose_told_over_two_messages(earlier, now, urgent):
+    from bot.safety.mix_up import symptoms_after_risky_taking
+
+    assert symptoms_after_risky_taking([earlier, now]) is urgent

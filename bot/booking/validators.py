@@ -188,6 +188,13 @@ def reads_as_question(text: str) -> bool:
     return asks_a_question(text) or bool(_QUESTION_START.search(text or ""))
 
 
+_ASKS_WHAT_IS_OPEN = re.compile(
+    r"^\W*(?:(?:ok|okay|um|so|and|but|also|wait)\W+)*(?:(?:do|does) (?:you|yall|u|the clinic|"
+    r"they|your \w+) (?:guys )?(?:have|do|offer|take|see people|open|work)|(?:are|is) there|"
+    r"(?:are|is) (?:you|the clinic|your \w+) (?:open|available)|what (?:times?|days?|hours?)|when "
+    r"(?:are|is|do)|which (?:days?|times?)|how (?:late|early))\b", re.IGNORECASE)
+
+
 def form_step_answer(requested_slot: str | None, intent: str | None, text: str,
                      today: date | None = None) -> str | None:
     """The text, when it answers the form's current question (a name at the name step, a
@@ -201,6 +208,10 @@ def form_step_answer(requested_slot: str | None, intent: str | None, text: str,
     if requested_slot == "preferred_time":
         # Only a time that names a day or a part of the day ("Saturday mornings, that's the only
         # time I'm free"); free text at this step may be a question.
+        if _ASKS_WHAT_IS_OPEN.search(text):
+            # "do you have evening appointments?" (review 27 stored it as the time): a question
+            # about the clinic's times, answered; "can we do tuesday morning?" is a time.
+            return None
         try:
             read = parse_preferred_time(text, today or date.today())
         except Invalid:

@@ -50,7 +50,9 @@ _FEELING_IT = re.compile(
     r"hes|shes|he is|she is|seems?) (?:really |so |very |super |kinda |kind of |a bit |pretty |"
     r"like )?(?:floaty|numb|drowsy|sleepy|out of it|confused|dizzy|faint|woozy|weird|strange|off|"
     r"sick|nauseous|high|spacey|heavy)|passing out|throwing up|threw up|vomit\w*|heart is "
-    r"(?:racing|pounding)|hard to breathe|cant breathe|slurring|(?:hard|cant|cannot|wont) (?:to )?"
+    r"(?:racing|pounding)|hard to breathe|cant breathe|slurring|wobbly|(?:room|head|everything) "
+    r"(?:is |keeps )?spinning|cant (?:stand|walk) (?:up )?(?:straight)?|nosebleed|nose ?bleed|"
+    r"bleeding (?:that )?(?:wont|will not|doesnt|does not) stop|(?:hard|cant|cannot|wont) (?:to )?"
     r"wake (?:him|her|them|up)?)\b")
 
 
@@ -66,3 +68,26 @@ def asks_about_the_mix_up(text: str) -> bool:
     if len((text or "").split()) > MAX_FOLLOW_UP_WORDS:
         return False
     return said(_ABOUT_THE_MIX_UP, text)
+
+
+# A substance taken in a way that can harm, told before the symptoms ("i took my ketamine troche
+# at home and then took another one an hour later", "i used my spravato at home by mistake", "my
+# teenage son ... took some at a party"; review 27 got "not sure how I can help" for "now the
+# room is spinning and i feel sick").
+_RISKY_TAKING = re.compile(
+    r"\b(?:took|taken|used|snorted|had|ate|swallowed|did|tried|gave (?:him|her|them))\b.{0,80}"
+    r"\b(?:by (?:mistake|accident)|accidentally|at home|another (?:one|dose|troche|lozenge|spray)|"
+    r"extra|too "
+    r"much|too many|a bunch|a lot|\d+ of|at a party|from (?:a |my |his |her )?(?:friend|dealer|guy|"
+    r"buddy)|twice|double)\b|\b(?:found with|a bag of|bought|got) (?:some |a bag of )?(?:ketamine|"
+    r"ket|k)\b.{0,60}\b(?:took|used|did|snorted)\b")
+
+
+def symptoms_after_risky_taking(texts: list[str]) -> bool:
+    """True when the latest message tells of feeling it now ("room is spinning and i feel
+    sick", "hes laughing and cant stand up straight") and one of the three messages before it
+    told of a medicine or substance taken in a way that can harm. ``texts``: oldest first."""
+    if len(texts) < 2 or not feels_it_after_the_mix_up(texts[-1]):
+        return False
+    return any(said(_RISKY_TAKING, earlier) for earlier in texts[-4:-1])
+

@@ -399,6 +399,16 @@ _SYMPTOMS = [
     r"|too much |a lot of |way too much )?(?:ket|ketamine|special k|kitty)\b(?: \w+){0,4} (?:at a "
     r"party|at the party|at a rave|at a club|at a festival|last night|tonight|earlier|(?:\d+|a "
     r"few|two|three) (?:hrs?|hours?|mins?|minutes?) ago)\b",
+    # several pills taken by accident ("my dad took like 6 of his sleeping pills by accident i
+    # think", review 27 got the reply for someone else's suicidal crisis)
+    r"\b(?:took|taken|swallowed|ate|had|gave (?:him|her|them))\b (?:like |about |maybe |around |"
+    r"almost |over )?(?:[3-9]|\d\d|three|four|five|six|seven|eight|nine|ten|a (?:bunch|handful|"
+    r"lot)|several) (?:of )?(?:his|her|their|my|the|grandmas?|grandpas?|moms?|dads?) (?:\w+ )?"
+    r"(?:pills?|tablets?|meds|medications?|capsules?|gummies)\b.{0,40}\b(?:by (?:accident|"
+    r"mistake)|accidentally|accidently)\b|"
+    # Spanish: a child or someone into pills ("mi hijo se tomo unas pastillas de mi mama")
+    r"\b(?:se )?(?:tomo|trago|comio|se comio) (?:unas|varias|muchas|todas las|las|algunas|un "
+    r"monton de|un punado de) (?:de )?(?:pastillas|pildoras|tabletas|medicinas|gomitas)\b|"
     # a drug taken in slang ("too late lol, took a bump 20 min ago and my legs feel numb", suite
     # 24 got "I'm not sure how I can help"); a bump on the head or a line dance is none
     r"\b(?:took|did|snorted|railed|had|tried) (?:a |another |one more |two |a couple (?:of )?|a "
@@ -473,6 +483,11 @@ _MEDICATION_MISTAKE = re.compile(
     r"twice|triple) (?:my|his|her|their|the) (?:\w+ ){0,3}(?:pills?|meds|medications?|medicine|"
     r"tablets?|doses?|capsules?)\b.{0,40}\b(?:by (?:mistake|accident)|accidentally|accidently|"
     r"mistakenly)\b|"
+    # "i used my spravato at home by mistake, i thought it was my allergy spray" (review 27 got
+    # "not sure how I can help")
+    r"\b(?:used|took|taken|sprayed|had) (?:my |his |her |the )?(?:spravato|esketamine|ketamine|"
+    r"\w+ (?:spray|troches?|lozenges?))\b.{0,30}\b(?:by (?:mistake|accident)|accidentally|"
+    r"accidently|mistakenly)\b|"
     # "my mom took an extra blood pressure pill by mistake" (dev12)
     r"\b(?:took|taken|had|gave (?:him|her|them)) (?:an extra|one extra|a second|a double|two) "
     r"(?:\w+ ){0,3}(?:pills?|doses?|tablets?|meds|medications?|capsules?)\b.{0,20}\b(?:by "
@@ -597,6 +612,9 @@ def pet_into_medicine(text: str) -> bool:
 
 _ABOUT_THE_PET_AGAIN = re.compile(
     r"\b(?:emergency|vets?|poison|number|throw up|vomit|sick|wait|safe|worried|what do i do|what "
+    # "hes acting weird and wobbly" (review 27 got "I don't know")
+    r"should i do|weird|wobbly|stumbl\w*|drool\w*|shaking|twitch\w*|seizure|panting|lethargic|"
+    r"cant (?:walk|stand|get up)|not (?:eating|moving|walking)|"
     r"should i do|(?:be|is|it|she|he|they) (?:ok|okay|fine)|"
     # "he seems fine now" (review 24 got "I don't know")
     r"(?:seems?|looks?|acting|is acting) (?:\w+ )?(?:ok|okay|fine|normal|alright|good))\b")
