@@ -323,3 +323,11 @@ def test_a_question_about_the_clinics_times_is_not_the_preferred_time(text, kept
     from bot.booking.validators import form_step_answer
 
     assert (form_step_answer("preferred_time", "ask_question", text) is not None) is kept
+
+
+@pytest.mark.parametrize("text", ["si", "sí", "claro"])
+def test_a_spanish_yes_is_a_yes(text):
+    """Review 27: "si" at the privacy question of the English form got "I don't know"."""
+    from bot.booking.validators import read_yes_no
+
+    assert read_yes_no(text) is True

@@ -412,3 +412,16 @@ def test_help_called_in_few_words(text, called):
     from bot.safety.emergency import help_is_called
 
     assert help_is_called(text) is called
+
+
+@pytest.mark.parametrize("text, danger", [
+    ("he locked the door and wont answer", True),
+    ("should i break the door down", True),
+    ("hes asleep in the bedroom", False),
+])
+def test_someone_shut_in_who_does_not_answer_is_in_danger_now(text, danger):
+    """Review 27: a roommate with a razor who "locked the door and wont answer" got the general
+    helper follow-up, not 911 now."""
+    from bot.safety.emergency import someone_in_danger_now
+
+    assert someone_in_danger_now(text) is danger

@@ -98,7 +98,9 @@ _YES = re.compile(
     r"understood|that is (?:ok|okay|fine|alright)|"
     r"go ahead|sounds good|that'?s (?:ok|okay|fine)|no problem|please do|correct|confirm|"
     r"send(?: it)?|submit|looks (?:good|right|fine)|all good|that'?s right|perfect|"
-    r"(?:please )?try(?: it| that| sending it)? again|try once more|retry|resend)\b",
+    r"(?:please )?try(?: it| that| sending it)? again|try once more|retry|resend|"
+    # Spanish, typed at a form step of the English form ("si", review 27 got "I don't know")
+    r"si|sí|claro|de acuerdo|esta bien|está bien|dale)\b",
     re.IGNORECASE,
 )
 _NO = re.compile(

@@ -92,6 +92,13 @@ _DANGER_NOW = re.compile(
     r"rope|pills|bottle of pills)|(?:wont|will not|refuses to|doesnt want to) (?:put |let go of "
     r"|give (?:me|us) |hand (?:me|over) )?(?:it|the knife|the gun|the pills|them)(?: down| away| "
     r"over)?\W*$)\b"
+    # "he locked the door and wont answer", "should i break the door down" (review 27 got the
+    # general helper follow-up)
+    r"|\b(?:he|she|they|hes|shes|theyre) (?:\w+ ){0,3}(?:locked (?:the|his|her|their) (?:door|"
+    r"bathroom|bedroom|room)|(?:wont|will not|isnt|is not|not|stopped|doesnt|does not) "
+    r"(?:answer|answering|responding|respond|open|opening)(?! (?:the |my |her |his |their )?"
+    r"(?:phone|calls?|texts?|messages?))(?: (?:me|the door|anymore))?)\b|\bbreak (?:the |down the |his |her |their )?(?:door|it) (?:down|in|open)\b|"
+    r"\bkick (?:in )?the door\b"
     r"|\b(?:se )?encerr(?:o|ado|ada)\b|\b(?:tiene|agarro|tomo) (?:la |una |el |su )?(?:pistola|"
     r"arma|cuchillo|soga|pastillas)\b|\besta en el (?:garaje|bano|sotano|carro|coche)\b")
 
