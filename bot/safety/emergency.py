@@ -97,7 +97,8 @@ _DANGER_NOW = re.compile(
     r"|\b(?:he|she|they|hes|shes|theyre) (?:\w+ ){0,3}(?:locked (?:the|his|her|their) (?:door|"
     r"bathroom|bedroom|room)|(?:wont|will not|isnt|is not|not|stopped|doesnt|does not) "
     r"(?:answer|answering|responding|respond|open|opening)(?! (?:the |my |her |his |their )?"
-    r"(?:phone|calls?|texts?|messages?))(?: (?:me|the door|anymore))?)\b|\bbreak (?:the |down the |his |her |their )?(?:door|it) (?:down|in|open)\b|"
+    r"(?:phone|calls?|texts?|messages?))(?: (?:me|the door|anymore))?)\b|"
+    r"\bbreak (?:the |down the |his |her |their )?(?:door|it) (?:down|in|open)\b|"
     r"\bkick (?:in )?the door\b"
     r"|\b(?:se )?encerr(?:o|ado|ada)\b|\b(?:tiene|agarro|tomo) (?:la |una |el |su )?(?:pistola|"
     r"arma|cuchillo|soga|pastillas)\b|\besta en el (?:garaje|bano|sotano|carro|coche)\b")
