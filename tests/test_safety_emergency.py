@@ -418,6 +418,7 @@ def test_help_called_in_few_words(text, called):
     ("he locked the door and wont answer", True),
     ("should i break the door down", True),
     ("hes asleep in the bedroom", False),
+    ("she stopped answering me", False),  # the welfare check (suite 22)
 ])
 def test_someone_shut_in_who_does_not_answer_is_in_danger_now(text, danger):
     """Review 27: a roommate with a razor who "locked the door and wont answer" got the general

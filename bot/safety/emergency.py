@@ -94,10 +94,9 @@ _DANGER_NOW = re.compile(
     r"over)?\W*$)\b"
     # "he locked the door and wont answer", "should i break the door down" (review 27 got the
     # general helper follow-up)
-    r"|\b(?:he|she|they|hes|shes|theyre) (?:\w+ ){0,3}(?:locked (?:the|his|her|their) (?:door|"
-    r"bathroom|bedroom|room)|(?:wont|will not|isnt|is not|not|stopped|doesnt|does not) "
-    r"(?:answer|answering|responding|respond|open|opening)(?! (?:the |my |her |his |their )?"
-    r"(?:phone|calls?|texts?|messages?))(?: (?:me|the door|anymore))?)\b|"
+    # (not answering alone is the welfare check: "she stopped answering me", suite 22)
+    r"|\b(?:he|she|they|hes|shes|theyre) (?:\w+ ){0,3}locked (?:the|his|her|their) (?:door|"
+    r"bathroom|bedroom|room)\b|"
     r"\bbreak (?:the |down the |his |her |their )?(?:door|it) (?:down|in|open)\b|"
     r"\bkick (?:in )?the door\b"
     r"|\b(?:se )?encerr(?:o|ado|ada)\b|\b(?:tiene|agarro|tomo) (?:la |una |el |su )?(?:pistola|"
