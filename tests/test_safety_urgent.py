@@ -421,3 +421,10 @@ def test_symptoms_after_a_risky_dose_told_over_two_messages(earlier, now, urgent
     from bot.safety.mix_up import symptoms_after_risky_taking
 
     assert symptoms_after_risky_taking([earlier, now]) is urgent
+
+
+def test_a_misspelled_accidental_overdose_of_someone_else_is_urgent():
+    """Final read of the seventeenth round: "swalowed ... pils by acident" got "not sure how I
+    can help"."""
+    assert is_urgent("my sister swalowed a bunch of her anxiety pils by acident, shes really "
+                     "sleepy")

@@ -66,6 +66,9 @@ _SHORTHAND = {
     "sleping": "sleeping", "sleepin": "sleeping", "slepping": "sleeping", "medicin": "medication",
     "medecine": "medication", "medicne": "medication", "perscription": "prescription",
     "prescripton": "prescription", "tablts": "tablets", "tablits": "tablets",
+    "swalowed": "swallowed", "swallowd": "swallowed", "swalloed": "swallowed",
+    "acident": "accident",
+    "accidant": "accident", "acidentally": "accidentally", "accidentaly": "accidentally",
 }
 # Multi-word joins and splits, applied to the space-separated text.
 _PHRASES = [
