@@ -78,8 +78,12 @@ def test_answers_with_source_clarify_buttons_and_history_after_reload(page, site
     buttons = offer.get_by_role("button")
     assert buttons.all_inner_texts() == [o.title for o in options]
     shot(page, "desktop-clarify")
+    shown = page.locator(".cc-bot").count()
     buttons.nth(1).click()
-    chosen = bot_bubble(page, options[1].answer[:60])
+    # The chosen answer may repeat an earlier one: wait for the new bubble, not any match.
+    chosen = page.locator(".cc-bot").nth(shown)
+    chosen.wait_for(timeout=REPLY_TIMEOUT_MS)
+    assert options[1].answer[:60] in chosen.inner_text()
     assert chosen.locator(".cc-source").inner_text() == source_label(options[1].source)
     assert page.locator(".cc-user").last.inner_text().endswith(options[1].title)
     assert buttons.nth(0).is_disabled()  # an answered offer cannot be clicked again
