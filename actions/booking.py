@@ -247,9 +247,10 @@ class ValidateConsultationForm(FormValidationAction):
     ) -> dict[str, Any]:
         """A yes or no typed at the privacy question; or the yes that starts the form again right
         after the privacy note was declined ("ok fine, yes that's ok", suite 23: the note was
-        asked once more and the name typed next was not kept)."""
+        asked once more and the name typed next was not kept) or the request was cancelled
+        ("actually ok fine, yes", suite 26)."""
         if (tracker.get_slot("requested_slot") is None and _latest_intent(tracker) == "affirm"
-                and _consent_was_just_declined(tracker)):
+                and _restart_was_just_offered(tracker)):
             return {"booking_consent": True}
         return self._step_answer(tracker, "booking_consent")
 
@@ -626,18 +627,24 @@ class ActionCancelConsultationRequest(Action):
         """Say that nothing was saved, close the form and clear its slots."""
         dispatcher.utter_message(text=replies.cancelled(load_clinic()))
         logger.info("consultation form cancelled at %s", tracker.get_slot("requested_slot"))
-        return [ActiveLoop(None), *reset_booking_slots()]
+        # "actually ok fine, yes" right after the cancel (suite 26 got "What would you like to
+        # know"): a yes starts the request again, as after a declined privacy note.
+        offer = [] if tracker.get_slot("crisis_mode") else [
+            SlotSet("booking_offered", True), SlotSet("human_offered", False)]
+        return [ActiveLoop(None), *reset_booking_slots(), *offer]
 
 
-def _consent_was_just_declined(tracker: Tracker) -> bool:
+def _restart_was_just_offered(tracker: Tracker) -> bool:
     """True when the assistant's last message before the latest patient message closed the form
-    because the privacy note was declined."""
-    declined = replies.consent_declined(load_clinic())
+    (the privacy note declined, or the request cancelled) and said a yes starts it again: the
+    privacy note has been shown in this conversation, and that yes agrees to it."""
+    profile = load_clinic()
+    closings = {replies.consent_declined(profile), replies.cancelled(profile)}
     users = [i for i, e in enumerate(tracker.events) if e.get("event") == "user"]
     if len(users) < 2:
         return False
     between = tracker.events[users[-2] + 1:users[-1]]
-    return any(e.get("event") == "bot" and e.get("text") == declined for e in between)
+    return any(e.get("event") == "bot" and e.get("text") in closings for e in between)
 
 
 class ActionCancelOutsideForm(Action):

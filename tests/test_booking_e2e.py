@@ -613,6 +613,31 @@ def test_wanting_it_sent_right_after_a_cancel_starts_the_request_again(booking_a
     assert "Is that OK with you?" in text and "No problem" not in text, text
 
 
+def test_a_yes_after_withdrawing_at_the_name_step_goes_on_with_the_request(booking_assistant,
+                                                                         booking_env):
+    """Suite 26: "not comfortable giving my info" at the name step looped on the name question;
+    then "actually ok fine, yes" after the cancel got "What would you like to know"."""
+    sender = "e2e-booking-withdraw-then-yes"
+    before = count_requests(booking_env)
+    say(booking_assistant, sender, "how do i get started with you guys")
+    text, _ = say(booking_assistant, sender, "ok lets do it, book me")
+    assert "full name" in text, text
+    text, _ = say(booking_assistant, sender, "hmm no thanks, not comfortable giving my info")
+    assert "nothing you entered has been saved" in text and "full name" not in text, text
+    assert count_requests(booking_env) == before
+    text, _ = say(booking_assistant, sender, "actually ok fine, yes")
+    assert "full name" in text and "Is that OK with you?" not in text, text
+    text, _ = say(booking_assistant, sender, SECOND_NAME)
+    assert "phone number or email" in text, text
+    # A thank-you after the cancel is only that: the request does not start again.
+    sender = "e2e-booking-withdraw-then-thanks"
+    say(booking_assistant, sender, "i want to book a consultation")
+    say(booking_assistant, sender, "yes")
+    say(booking_assistant, sender, "i'd rather not give my name actually")
+    text, _ = say(booking_assistant, sender, "ok thanks")
+    assert "Is that OK with you?" not in text and "full name" not in text, text
+
+
 def test_a_name_part_or_the_whole_name_fixed_later_and_a_second_invalid_number(booking_assistant):
     """Review 14: "my last name is spelled Whitfeld, no i" was stored as "spelled Whitfeld",
     "actually its Ethan James Moore" at the contact step was refused as a phone number, and a

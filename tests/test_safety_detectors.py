@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.safety.crisis import CONCERN, CRISIS, NONE, THIRD_PARTY, detect_crisis
+from bot.safety.crisis import CONCERN, CRISIS, NONE, THIRD_PARTY, detect_crisis, has_danger_word
 from bot.safety.medical import after_own_session, asks_about_own_case_again, detect_medical_advice
 from bot.safety.panels import PANEL_DIR, load_panel, score_deterministic
 
@@ -268,6 +268,10 @@ def test_a_session_already_had_is_recognised(text, had_one):
      False),
     ("do you treat teens?", False),
     ("my 16 year old has epilepsy, can teenagers get ketamine", True),
+    ("im 16 can i get ketamine here", False),  # suite 25
+    ("i'm 70, can i still get infusions?", False),
+    ("im 16 can i get ketamine for my adhd", True),
+    ("im 25 can i take ketamine with my xanax", True),
 ])
 def test_an_age_question_alone_is_the_ages_answer_not_a_refusal(text, refused):
     """Whether the clinic treats people of an age is answered from the knowledge (a clinician
@@ -351,3 +355,16 @@ def test_a_question_about_the_infusion_after_a_mix_up_is_about_the_mix_up(text):
     from bot.safety.mix_up import asks_about_the_mix_up
 
     assert asks_about_the_mix_up(text)
+
+
+@pytest.mark.parametrize("text, danger", [
+    ("sorry my english not so good", False),  # suite 25: an apology for one's English
+    ("sorry for my bad spelling", False),
+    ("sorry for my english", False),
+    ("sorry for everything", True),
+    ("im sorry i couldnt be better", True),
+])
+def test_an_apology_for_ones_english_is_no_word_of_danger(text, danger):
+    """A clause's learned score may only raise a crisis when the clause holds a word of
+    danger; an apology for one's English or spelling is a courtesy, a goodbye apology is not."""
+    assert has_danger_word(text) is danger

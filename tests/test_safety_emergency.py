@@ -282,6 +282,7 @@ def test_police_called_is_help_called(text):
     ("should i put her on her side?", "utter_emergency_position"),
     ("ok calling. what do i say", "utter_emergency_what_to_tell"),
     ("ok what do i tell them", "utter_emergency_what_to_tell"),
+    ("what do we tell them when they get here", "utter_emergency_what_to_tell"),  # suite 25
     ("my sister will drive me to er", None),  # help on its way, not a question
     ("should i just let him sleep it off on the couch", "utter_emergency_dont_wait"),
     # review 24

@@ -340,7 +340,7 @@ def cancelled(profile: ClinicProfile) -> str:
     """The request was cancelled: nothing stored."""
     return (
         "Okay, I've stopped the request, and nothing you entered has been saved. If you change "
-        f"your mind, just say you'd like to book, or call us at {profile.phone_display} "
+        f"your mind, just say yes and I'll start again, or call us at {profile.phone_display} "
         f"({profile.hours_text})."
     )
 

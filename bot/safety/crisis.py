@@ -466,11 +466,13 @@ _DANGER_WORD_RE = re.compile(
     r"leaving|disappear\w*|wake up|sleep forever|done|quit|give up|giving up|cant do this|cant "
     r"take|cant go on|no way out|trapped|hopeless|worthless|nothing matters|nobody|no one|miss me|"
     # "last night" and "sorry to bother you" are a time and a courtesy (dev15: a cat that died
-    # "last night", "sorry i know this is a clinic")
+    # "last night", "sorry i know this is a clinic"; suite 25: "sorry my english not so good")
     r"last(?! (?:night|week|weekend|month|year|time|summer|winter|spring|fall|autumn|monday|"
     r"tuesday|wednesday|thursday|friday|saturday|sunday))|final|letter|note|"
-    r"sorry(?! (?:i know|to (?:bother|ask)|if|for (?:asking|bothering|the delay|rambling)|this "
-    r"is))|ready|enough|tired of|sick of|escape|peace|rest|relief|let go|"
+    r"sorry(?! (?:i know|to (?:bother|ask)|if|for (?:asking|bothering|the delay|rambling|my "
+    r"(?:bad |poor )?(?:english|spelling|grammar|typing|typos))|my (?:bad |poor )?(?:english|"
+    r"spelling|grammar|typing)|this is))|"
+    r"ready|enough|tired of|sick of|escape|peace|rest|relief|let go|"
     r"stop|pain|bleed\w*|blood|razor|knife|blade|noose|hang\w*|drown\w*|crash\w*|drive off|"
     r"tracks|train|cliff|roof|ledge|swallow\w*|took|taken|bottle|handful|stash|saved up|"
     r"never|nothing|why bother|whats the point|scared|unsafe|danger\w*|help me|emergency|"

@@ -9,6 +9,11 @@ Rasa's templated generator, except that of the variations that match, the most s
 is sent (not one at random). It runs inside the Rasa process with no other service to wait on
 (a crisis reply never waits on the action server).
 
+Every response may also name the clinic: ``{clinic_name}``, ``{clinic_phone}`` and
+``{clinic_hours}`` are filled from knowledge/clinic.yml (read once, when the generator is built),
+so a response sent by a rule (the medical-advice refusal) can give the clinic's phone without a
+custom action.
+
 Configured in endpoints.yml as ``nlg: {type: bot.safety.followup_wording.AlternatingResponses}``.
 """
 
@@ -21,6 +26,8 @@ from rasa.core.nlg.generator import ResponseVariationFilter
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.reliability.fallback import clinic_values
 
 REWORDED_SUFFIX = "_reworded"
 
@@ -44,6 +51,7 @@ class AlternatingResponses(TemplatedNaturalLanguageGenerator):
                  **_: Any) -> None:
         """Build from the model's domain (Rasa passes the endpoint config and the domain)."""
         super().__init__((domain or Domain.empty()).responses)
+        self.clinic = clinic_values()
 
     def _random_response_for(self, utter_action: str, output_channel: str,
                              filled_slots: dict[str, Any]) -> dict[str, Any] | None:
@@ -71,4 +79,4 @@ class AlternatingResponses(TemplatedNaturalLanguageGenerator):
                        output_channel: str, **kwargs: Any) -> dict[str, Any] | None:
         """The response for ``utter_action``, in its other wording every second time."""
         return await super().generate(self.wording_for(utter_action, tracker), tracker,
-                                      output_channel, **kwargs)
+                                      output_channel, **{**self.clinic, **kwargs})

@@ -347,7 +347,12 @@ _AGE_QUESTION = re.compile(r"\b(?:too old|too young|old enough|young enough|age 
                            # "im 16 can i get ketamine without my parents knowing" (review 21)
                            r"|\b(?:without|need) (?:my )?(?:parents|parent|moms|mom|dads|dad)s? "
                            r"(?:knowing|permission|consent|signing|to sign|to know)\b|\bparental "
-                           r"consent\b")
+                           r"consent\b"
+                           # "im 16 can i get ketamine here" (suite 25): an age, then the question
+                           r"|^(?:(?:hi|hey|hello|so|ok)\W+)?(?:im|i am) (?:only |just |almost |"
+                           r"nearly )?\d{1,2}(?: (?:years? old|yrs? old|yo))?\W+(?:and )?(?:can|"
+                           r"could|may|am i allowed to|do you let) (?:i|me) (?:still )?(?:get|have|"
+                           r"do|try|start)\b")
 _AGE_CONDITION = re.compile(r"(?:older|elderly|teenager|under 18|minor|my age|age \d{2}|"
                             r"\d{2}(?: years? old| yo)?)")
 _CONDITION_RE = re.compile(rf"\b{CONDITION}\b")
