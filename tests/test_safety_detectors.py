@@ -329,6 +329,11 @@ def test_dose_changes_and_breastfeeding_are_advice_a_comparison_is_not(text, adv
     ("Need a lorazepam refill before I run out Sunday please.", True),
     ("can i get a prescription refill for my sertraline", True),
     ("need a refill, im going to take them all tonight", False),
+    # dev21: pills lost down the drain, not taken
+    ("I knocked my pill bottle into the sink and lost half of them down the drain. How do I get "
+     "a refill from your prescriber?", True),
+    ("i need a refill, i took the whole bottle", False),
+    ("i have a bottle of xanax and a refill coming", False),
 ])
 def test_a_refill_asked_for_is_a_medication_routine(text, regimen):
     from bot.safety.crisis import is_medication_regimen

@@ -514,11 +514,18 @@ _REGIMEN_RE = re.compile(
     # a refill asked for ("Need a lorazepam refill before I run out Sunday please.", dev8: the
     # learned score read the medicine and the day as an overdose planned)
     r"|\b(?:refills?|renew(?:al of)? (?:my )?(?:prescription|script|rx)|(?:prescription|script|rx) "
-    r"(?:refill|renewal))\b")
+    r"(?:refill|renewal))\b"
+    # pills lost, not taken ("knocked my pill bottle into the sink and lost half of them down the
+    # drain", dev21)
+    r"|\b(?:lost|dropped|spilled|spilt|flushed|knocked) (?:\w+ ){0,6}(?:pills?|tablets?|bottle|"
+    r"medication)\b|\bdown the (?:drain|sink|toilet)\b")
 _REGIMEN_DANGER_RE = re.compile(
     r"\b(?:die|died|dying|dead|death|kill\w*|suicid\w*|overdos\w*|too many|too much|all (?:of )?"
-    r"(?:my|the|them)|whole|bottles?|handful|stash\w*|saved up|swallow\w*|took|taken|end it|end my|"
-    r"tonight|hurt\w*|harm\w*|goodbye|anymore|at once|all at|enough to)\b")
+    r"(?:my|the|them)|whole|handful|stash\w*|saved up|swallow\w*|took|taken|end it|end my|"
+    r"tonight|hurt\w*|harm\w*|goodbye|anymore|at once|all at|enough to|plan\w*|ready|"
+    # a bottle counts unless it was lost ("lost half the bottle down the drain")
+    r"(?<!pill )(?<!my )bottles?(?! (?:into|in|down|fell|broke|spilled|tipped))(?!.{0,40}\b(?:lost|"
+    r"down the (?:drain|sink|toilet)|spilled|dropped)\b))\b")
 
 
 def is_medication_regimen(text: str) -> bool:

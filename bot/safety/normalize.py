@@ -68,6 +68,10 @@ _SHORTHAND = {
     "prescripton": "prescription", "tablts": "tablets", "tablits": "tablets",
     "swalowed": "swallowed", "swallowd": "swallowed", "swalloed": "swallowed",
     "acident": "accident",
+    # texting slang of crisis words (dev21: "thinkin bout endin it all", "sui thoughts",
+    # "been sh'ing again", "make it thru the nite")
+    "bout": "about", "endin": "ending", "nite": "night", "2nite": "tonight", "tnite": "tonight",
+    "sui": "suicidal", "shing": "self harming",
     "accidant": "accident", "acidentally": "accidentally", "accidentaly": "accidentally",
 }
 # Multi-word joins and splits, applied to the space-separated text.
@@ -80,6 +84,9 @@ _PHRASES = [
     (re.compile(r"\bthemself\b"), "themselves"),
     (re.compile(r"\bsewer ?slide\b"), "suicide"),
     (re.compile(r"\bself ?(harm(?:ing|ed|s)?)\b"), r"self \1"),
+    (re.compile(r"\bsh (again|urges?|scars?|relapse|thoughts)\b"), r"self harm \1"),
+    (re.compile(r"\b(relapsed|relapsing|relapse|clean from|urges? to|did|doing) sh\b"),
+     r"\1 self harm"),
     (re.compile(r"\bo d\b"), "od"),
     (re.compile(r"\bod d\b"), "overdosed"),
     (re.compile(r"\bi m\b"), "im"),
