@@ -374,8 +374,8 @@ _POSITION = re.compile(
     r"position\b|\b(?:what|which) position\b|\b(?:sit|keep) (?:him|her|them) (?:up|upright)\b")
 _WHAT_TO_SAY = re.compile(
     r"\bwhat (?:do|should|would) (?:i|we) (?:even |actually |exactly )?(?:tell|say to|say)\b(?: "
-    r"(?:them|911|the dispatcher|the operator|the (?:er|hospital|nurse|doctor|paramedics)))?|\bwhat "
-    r"do (?:i|we) (?:need to )?(?:tell|say)\b|\bwhat (?:info|information) do they need\b")
+    r"(?:them|911|the dispatcher|the operator|the (?:er|hospital|nurse|doctor|paramedics)))?"
+    r"|\bwhat do (?:i|we) (?:need to )?(?:tell|say)\b|\bwhat (?:info|information) do they need\b")
 
 
 def emergency_question_reply(text: str) -> str | None:
