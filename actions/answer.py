@@ -197,9 +197,10 @@ class ActionAnswerQuestion(Action):
                 # question in other words; the form asks it again next.
                 dispatcher.utter_message(text=explanation)
                 return [SlotSet("human_offered", False)]
-        if asks_for_a_pause(text):
+        if asks_for_a_pause(text) and not tracker.get_slot("crisis_mode"):
             # "hold on let me check with my wife first" (review 14): the request stays open and
-            # nothing is sent; outside a form, just a moment's patience.
+            # nothing is sent; outside a form, just a moment's patience. Never after a crisis
+            # reply, whose follow-ups keep help in view.
             if (tracker.active_loop or {}).get("name") == BOOKING_FORM:
                 dispatcher.utter_message(text=booking_replies.paused())
             else:

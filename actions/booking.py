@@ -55,6 +55,7 @@ from bot.config import load_clinic
 from bot.opening_hours import outside_hours
 from bot.replies import CHOOSE_ANSWER_INTENT
 from bot.retrieval.choices import pick_offered
+from bot.retrieval.remarks import BOOK_LATER_RE
 from bot.safety.distress import waves_off_the_check_in
 
 logger = logging.getLogger(__name__)
@@ -664,6 +665,10 @@ class ActionCancelOutsideForm(Action):
             return await ActionAnswerQuestion().run(dispatcher, tracker, domain)
         if request_was_sent(tracker.events):
             dispatcher.utter_message(text=replies.already_sent(load_clinic()))
+        elif BOOK_LATER_RE.search((tracker.latest_message or {}).get("text") or ""):
+            # "not ready to book yet tbh, maybe later" (review 27 got a bare "No problem"): how
+            # to book when ready, with the clinic's phone.
+            dispatcher.utter_message(text=replies.book_later(load_clinic()))
         else:
             dispatcher.utter_message(response="utter_no_problem")
         return []

@@ -638,6 +638,14 @@ def test_a_yes_after_withdrawing_at_the_name_step_goes_on_with_the_request(booki
     assert "Is that OK with you?" not in text and "full name" not in text, text
 
 
+def test_not_ready_to_book_yet_outside_the_form_gets_how_to_book_later(booking_assistant):
+    """Review 27: "not ready to book yet tbh, maybe later" got a bare "No problem"."""
+    sender = "e2e-booking-later"
+    say(booking_assistant, sender, "how much does it cost")
+    text, _ = say(booking_assistant, sender, "not ready to book yet tbh, maybe later")
+    assert load_clinic().phone_display in text and "Is that OK with you?" not in text, text
+
+
 def test_a_name_part_or_the_whole_name_fixed_later_and_a_second_invalid_number(booking_assistant):
     """Review 14: "my last name is spelled Whitfeld, no i" was stored as "spelled Whitfeld",
     "actually its Ethan James Moore" at the contact step was refused as a phone number, and a

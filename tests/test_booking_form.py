@@ -154,6 +154,7 @@ def test_a_booking_request_that_asks_nothing_else(text, only):
     ("hold on, cancel it", False),
     ("wait did it go through?", False),
     ("i need to talk to someone", False),
+    ("The school won't let me talk to him", False),  # review 28: a helper blocked, no pause
 ])
 def test_asking_the_form_to_wait_is_a_pause(text, pause):
     from bot.booking.request_words import asks_for_a_pause

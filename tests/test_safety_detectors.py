@@ -319,6 +319,8 @@ def test_pressing_for_the_declined_advice_is_declined_again(text, previous, expe
     ("whats the difference between ketamine and psychedelics like psilocybin", False),
     ("can i do ketamine if i use psilocybin", True),
     ("Is it possible for me to accompany her to the appointment?", False),  # review 16
+    ("how long before i feel better after ketamine", False),  # review 28: what to expect
+    ("i feel dizzy after my infusion, is that normal", True),
 ])
 def test_dose_changes_and_breastfeeding_are_advice_a_comparison_is_not(text, advice):
     assert detect_medical_advice(text).is_advice_request is advice

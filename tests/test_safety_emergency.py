@@ -192,6 +192,9 @@ def test_asking_what_calling_988_is_like_is_not_having_called():
     ("she wont answer the phone", False),
     ("she went to the bathroom to wash up", False),
     ("he is in the car with me, we are driving to the er", False),
+    ("he's leaving right now", True),  # review 28: about to drive his car into a wall
+    ("he told me to get out", True),  # review 28: the gun in his hand
+    ("shes leaving for work now", False),
 ])
 def test_someone_else_alone_with_the_means_now(text, danger):
     from bot.safety.emergency import someone_in_danger_now

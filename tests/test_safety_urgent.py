@@ -9,6 +9,10 @@ import pytest
 from bot.safety.urgent import is_medication_mistake, is_urgent
 
 URGENT = [
+    # review 28
+    "chest is really tight after my treatment today",
+    "hey so i had my infusion earlier and my heart wont slow down",
+    "my daughter took two of my adderall thinking they were candy, she's 6",
     # suite 21 and 22: someone who does not respond, told with what follows; a seizure
     "my friend did a bunch of k at a party and now hes not responding, like his eyes are open but "
     "hes not there",
@@ -138,6 +142,9 @@ URGENT = [
     "i think i accidentally took 3 instead of 1 about 20 min ago. starting to feel super floaty",
 ]
 NOT_URGENT = [
+    "my chest is sore from the gym",
+    "my heart wont slow down when i think about the wedding lol",
+    "my daughter took her pills, shes 16",
     "my son is not responding to treatment",
     "my therapist is not responding to my emails",
     "my mom was shaking so badly she couldnt answer the phone from nerves",
@@ -226,6 +233,7 @@ def test_questions_and_figures_are_not(text):
 # A dose taken twice by mistake, nothing else wrong: Poison Control (can say whether it matters)
 # and 911 if symptoms start, not the emergency card.
 MEDICATION_MISTAKES = [
+    "my grandma accidentally took my ketamine troche instead of her own pill, she's 82",
     "my mom took an extra blood pressure pill by mistake, her doctor said she's fine",  # dev12
     "i accidentally took my sertraline twice this morning",
     "Oops, think I took my blood pressure pill twice this morning. Still ok to come in at 2?",

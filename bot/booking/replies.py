@@ -278,6 +278,13 @@ def request_not_sent(profile: ClinicProfile) -> str:
             f"{profile.name} at {profile.phone_display} ({profile.hours_text}).")
 
 
+def book_later(profile: ClinicProfile) -> str:
+    """"not ready to book yet, maybe later" with no request in progress: how to book later."""
+    return ("No problem, there's no rush. Whenever you feel ready, just say you'd like to book, "
+            f"or call {profile.name} at {profile.phone_display} ({profile.hours_text}). You can "
+            "also keep asking me questions in the meantime.")
+
+
 def no_request_here(profile: ClinicProfile) -> str:
     """"did my booking go through?" in a conversation that sent no request: none was made
     here, never an answer that implies one exists (review 14)."""

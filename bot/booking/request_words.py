@@ -103,8 +103,9 @@ def asks_only_to_book(text: str) -> bool:
 _PAUSE = re.compile(
     r"^\W*(?:(?:ok|okay|um|uh|oh)\W+)?(?:hold on|hang on|wait a (?:sec|second|moment|min|minute)|"
     r"one (?:sec|second|moment|min|minute)|give me a (?:sec|second|moment|minute)|just a (?:sec|"
-    r"second|moment|minute))\b|\b(?:let me|i need to|i have to|gotta|got to) (?:first )?(?:check|"
-    r"ask|confirm|think(?: about)? it|talk (?:it over|to|with) (?:my|him|her))\b",
+    r"second|moment|minute))\b|(?<!won't )(?<!wont )(?<!will not )(?<!doesn't )(?<!doesnt )"
+    r"(?<!didn't )(?<!didnt )(?<!not )\b(?:let me|i need to|i have to|gotta|got to) (?:first )?"
+    r"(?:check|ask|confirm|think(?: about)? it|talk (?:it over|to|with) (?:my|him|her))\b",
     re.IGNORECASE)
 _REALLY_CANCEL = re.compile(
     r"\b(?:cancel|stop|don'?t send|do not send|never ?mind|forget (?:it|about it)|delete|scrap)\b",

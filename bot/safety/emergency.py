@@ -99,6 +99,13 @@ _DANGER_NOW = re.compile(
     r"bathroom|bedroom|room)\b|"
     r"\bbreak (?:the |down the |his |her |their )?(?:door|it) (?:down|in|open)\b|"
     r"\bkick (?:in )?the door\b"
+    # "he's leaving right now" after "going to drive his car into a wall", "he told me to get
+    # out" with the gun in his hand (review 28 got the helper's follow-up: "stay with them")
+    r"|\b(?:hes|shes|theyre|he is|she is|they are) (?:just )?(?:leaving|driving off|driving away|"
+    r"getting in(?:to)? (?:the|his|her|their) car|pulling out|walking out)\b(?! (?:for|to) "
+    r"(?:work|school|the (?:clinic|hospital|er))\b)"
+    r"|\b(?:he|she|they) (?:just )?(?:told|yelled at|screamed at|wants) me to (?:get out|leave|go "
+    r"away|get away)\b"
     r"|\b(?:se )?encerr(?:o|ado|ada)\b|\b(?:tiene|agarro|tomo) (?:la |una |el |su )?(?:pistola|"
     r"arma|cuchillo|soga|pastillas)\b|\besta en el (?:garaje|bano|sotano|carro|coche)\b")
 

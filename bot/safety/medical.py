@@ -288,6 +288,8 @@ _ADVICE_PATTERNS: list[tuple[str, re.Pattern]] = [(c, re.compile(p)) for c, p in
                # an experience of one's own since or after a session of one's own (not a
                # question about what to expect: "will i feel better after the first session")
                r"(?<!will )(?<!would )(?<!could )(?<!might )(?<!do )(?<!does )(?<!can )"
+               # "how long before i feel better after ketamine" (review 28): what to expect
+               r"(?<!before )(?<!until )(?<!till )(?<!when )"
                r"\b(?:i|im|ive|my|i have been|ive been|i keep|i started|i still|i cant stop|i "
                r"cant) (?:\w+ ){0,2}(?:feeling|feel|felt|having|getting|experiencing|got|get|had|"
                r"noticed|seeing|hearing|been|vomit\w*|throw\w* up|shak\w*|hurt\w*|ache\w*|"

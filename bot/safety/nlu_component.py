@@ -363,6 +363,12 @@ class SafetyClassifier(GraphComponent, IntentClassifier):
             # clinic's card.
             _set_intent(message, ASK_QUESTION_INTENT)
             decided_by = "rules"
+        elif BOOK_LATER_RE.search(text) and model_intent == "deny":
+            # "not ready to book yet tbh, maybe later": no booking now. In the form it closes the
+            # request (nothing is saved); outside it, how to book later
+            # (action_cancel_outside_form).
+            _set_intent(message, "cancel_booking")
+            decided_by = "rules"
         elif (WILL_CALL_RE.search(text) or BOOK_LATER_RE.search(text)) and model_intent in {
                 "affirm", "book_consultation"}:
             # "ok ill call monday" after an offer to book (review 16 opened the form): the

@@ -97,6 +97,15 @@ _SYMPTOMS = [
     rf"\b{_NOT}(?:chest pains?|pain in (?:my|his|her) chest|(?:my|his|her) chest "
     r"(?:really |so |very |still )?(?:hurts|is (?:tight|heavy|hurting)|feels (?:tight|heavy|like))"
     r"|crushing chest)\b",
+    # "chest is really tight after my treatment today" (review 28): no "my", a word between
+    r"(?:^|\b(?:my|his|her|and|so|now|but) )chest (?:is|feels|has been|got|went) (?:really |so |"
+    r"very |still |kinda |kind of |super |pretty )?(?:tight|heavy|hurting|painful|sore|"
+    r"pounding)\b(?!.{0,40}\b(?:from (?:the )?(?:gym|workout|lifting|coughing|push ?ups|"
+    r"bench)|after (?:the )?(?:gym|workout|lifting|coughing))\b)",
+    # "my infusion earlier and my heart wont slow down" (review 28)
+    r"\b(?:my|his|her) (?:heart|heart ?rate|pulse) (?:still )?(?:wont|will not|isnt|is not|"
+    r"doesnt|does not|cant) (?:slow(?:ing)? down|calm down|go down|stop (?:racing|pounding))\b"
+    r"(?!.{0,40}\b(?:lol|haha|lmao|excit\w*|nervous|wedding|date|crush)\b)",
     # signs of a heart attack or a stroke: a numb arm or face, a drooping face, slurred speech
     r"\b(?:my|his|her) (?:left |right )?(?:arm|face|side) (?:is |went |feels |has gone |"
     r"keeps going )?(?:numb|drooping|tingling)\b(?! (?:from|after) (?:sleeping|lying|sitting|"
@@ -252,6 +261,14 @@ _SYMPTOMS = [
     r"year|yo|y/o)s? old)\b.{0,60}\b(?:swallowed|ate|eaten|got into|chewed|drank|licked)\b.{0,50}"
     r"\b(?:ketamine|troches?|lozenges?|pills?|meds|medicines?|medications?|tablets?|gummies|spray|"
     r"edibles?|" + _MEDICINE_NAMES + r")\b",
+    # "my daughter took two of my adderall thinking they were candy, she's 6" (review 28): a
+    # child who took a parent's medicine
+    r"\b(?:toddler|baby|kid|child|little one|son|daughter|grandson|granddaughter)\b.{0,30}"
+    r"\btook\b (?:\w+ ){0,3}?(?:of )?(?:my|our|his dads|her dads|his moms|her moms|grandmas|"
+    r"grandpas|the) (?:\w+ )?(?:pills?|meds|medicines?|medications?|tablets?|gummies|ketamine|"
+    r"troches?|lozenges?|" + _MEDICINE_NAMES + r")\b(?=.{0,60}\b(?:thinking (?:they|it) "
+    r"(?:were|was) (?:candy|candies|sweets|vitamins|gummies|mints)|(?:shes|hes|she is|he is) "
+    r"(?:only )?(?:[1-9]|1[0-2])\b|by (?:mistake|accident)|accidentally)\b)",
     # "my daughter got into my xanax bottle, theres 3 missing i think. shes 5" (review 22)
     r"\bgot (?:into|ahold of|hold of) (?:my|his|her|their|the|grandmas|grandpas) (?:\w+ )?"
     r"(?:pill )?"
@@ -488,6 +505,10 @@ _MEDICATION_MISTAKE = re.compile(
     r"\b(?:used|took|taken|sprayed|had) (?:my |his |her |the )?(?:spravato|esketamine|ketamine|"
     r"\w+ (?:spray|troches?|lozenges?))\b.{0,30}\b(?:by (?:mistake|accident)|accidentally|"
     r"accidently|mistakenly)\b|"
+    # "my grandma accidentally took my ketamine troche instead of her own pill" (review 28)
+    r"\b(?:accidentally|by (?:mistake|accident)|mistakenly|accidently) (?:took|taken|had|"
+    r"swallowed|used) (?:my|his|her|their|the) (?:\w+ ){0,2}(?:pills?|meds|medications?|"
+    r"medicine|tablets?|troches?|lozenges?|ketamine|spray|capsules?)\b.{0,20}\binstead of\b|"
     # "my mom took an extra blood pressure pill by mistake" (dev12)
     r"\b(?:took|taken|had|gave (?:him|her|them)) (?:an extra|one extra|a second|a double|two) "
     r"(?:\w+ ){0,3}(?:pills?|doses?|tablets?|meds|medications?|capsules?)\b.{0,20}\b(?:by "
