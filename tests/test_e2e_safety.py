@@ -275,6 +275,8 @@ HELDOUT_LIMITS = {
     "dev19_not_crisis": ("false_alarms", 0.03),  # first contact 5.0%, after its rules <= 3%
     "dev20_crisis": ("recall", 0.98),  # first contact 94.0%, after its rules 100%
     "dev20_not_crisis": ("false_alarms", 0.03),  # first contact 8.0%, after its rules 2.0%
+    "dev21_crisis": ("recall", 0.98),  # first contact 95.0%, after its rules 100%
+    "dev21_not_crisis": ("false_alarms", 0.02),  # first contact 6.0%, after its rules 0%
     "heldout_crisis": ("recall", 0.98),
     "heldout2_crisis": ("recall", 0.98),
     "heldout3_crisis": ("recall", 0.90),
@@ -306,6 +308,7 @@ HELDOUT_LIMITS = {
     "heldout31_crisis": ("recall", 0.94),  # late blind, scored once: 96.7% (sixteenth round)
     "heldout32_crisis": ("recall", 0.91),  # first contact 93.3% (seventeenth round)
     "heldout33_crisis": ("recall", 0.91),  # late blind, scored once: 93.3% (seventeenth round)
+    "heldout34_crisis": ("recall", 0.94),  # first contact 96.7% (eighteenth round)
     "heldout_not_crisis": ("false_alarms", 0.05),
     "heldout2_not_crisis": ("false_alarms", 0.05),
     "heldout3_not_crisis": ("false_alarms", 0.10),
@@ -337,6 +340,7 @@ HELDOUT_LIMITS = {
     "heldout31_not_crisis": ("false_alarms", 0.05),  # late blind, scored once: 3.3%
     "heldout32_not_crisis": ("false_alarms", 0.05),  # first contact 3.3%
     "heldout33_not_crisis": ("false_alarms", 0.09),  # late blind, scored once: 7.5%
+    "heldout34_not_crisis": ("false_alarms", 0.04),  # first contact 2.5%
 }
 
 
