@@ -309,6 +309,7 @@ HELDOUT_LIMITS = {
     "heldout32_crisis": ("recall", 0.91),  # first contact 93.3% (seventeenth round)
     "heldout33_crisis": ("recall", 0.91),  # late blind, scored once: 93.3% (seventeenth round)
     "heldout34_crisis": ("recall", 0.94),  # first contact 96.7% (eighteenth round)
+    "heldout35_crisis": ("recall", 0.97),  # late blind, scored once: 99.2% (eighteenth round)
     "heldout_not_crisis": ("false_alarms", 0.05),
     "heldout2_not_crisis": ("false_alarms", 0.05),
     "heldout3_not_crisis": ("false_alarms", 0.10),
@@ -341,6 +342,7 @@ HELDOUT_LIMITS = {
     "heldout32_not_crisis": ("false_alarms", 0.05),  # first contact 3.3%
     "heldout33_not_crisis": ("false_alarms", 0.09),  # late blind, scored once: 7.5%
     "heldout34_not_crisis": ("false_alarms", 0.04),  # first contact 2.5%
+    "heldout35_not_crisis": ("false_alarms", 0.04),  # late blind, scored once: 2.5%
 }
 
 
